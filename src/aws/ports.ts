@@ -1,0 +1,47 @@
+// The ports through which the core talks to AWS. Implemented with the AWS SDK in src/aws/; the
+// planner and executor see only these interfaces, and tests drive the real implementations
+// against the emulator over HTTP.
+import type { ObservedProfile, SecretReference, TargetKey } from '../model/types.js';
+import type { CreateConnectorProfileRequest, UpdateConnectorProfileRequest } from '@aws-sdk/client-appflow';
+
+export interface AppFlowPort {
+  /** DescribeConnectorProfiles filtered by name, in batches of up to 100 names. Unknown names are simply absent. */
+  describeByNames(names: string[]): Promise<ObservedProfile[]>;
+  /** Every profile in the account (optionally filtered), paged with maxResults 100. */
+  describeAll(filter?: { connectorType?: string; connectorLabel?: string }): Promise<ObservedProfile[]>;
+  /** One attempt (the SDK's own retries are bounded by the client config); errors surface as SDK service exceptions. */
+  create(request: CreateConnectorProfileRequest): Promise<{ connectorProfileArn?: string }>;
+  update(request: UpdateConnectorProfileRequest): Promise<{ connectorProfileArn?: string }>;
+  delete(name: string, forceDelete: boolean): Promise<void>;
+}
+
+/** Why one secret reference could not be resolved. Messages name the secret and key, never a value. */
+export interface SecretResolutionError {
+  code: 'secret.not-found' | 'secret.key-missing' | 'secret.not-json' | 'secret.binary' | 'secret.access-denied' | 'secret.error';
+  message: string;
+}
+
+export type SecretLookup = { ok: true; value: string } | { ok: false; error: SecretResolutionError };
+
+export interface SecretsPort {
+  /**
+   * Resolves references, fetching each distinct secret (id + version) once, with
+   * BatchGetSecretValue (20 per call) and GetSecretValue as fallback. Keyed by `ref.raw`.
+   */
+  resolve(refs: SecretReference[]): Promise<Map<string, SecretLookup>>;
+}
+
+/** Called once per AWS SDK call (for metrics and the call budget). */
+export type AwsCallObserver = (call: {
+  service: 'appflow' | 'secretsmanager';
+  operation: string;
+  /** AWS error code (e.g. ThrottlingException) or undefined on success. */
+  errorCode?: string;
+  durationMs: number;
+}) => void;
+
+export interface AwsTarget {
+  key: TargetKey;
+  region: string;
+  identity: string;
+}

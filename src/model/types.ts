@@ -1,0 +1,236 @@
+// Shared domain types: the contracts between the modules. Pure data, no I/O.
+//
+// Pipeline:  desired/ (files → DesiredProfile)   aws/ (AppFlow → ObservedProfile, Secrets → values)
+//                       \                          /
+//                        planner/ planChanges(desired, observed, state) → Plan    (pure)
+//                                   |
+//                        reconcile/ executePlan(plan) → ProfileOutcome[]  (writes, tokens, retries)
+//                                   |
+//                        state/ (inventory, fingerprints, intents)  render/ (text, json, markdown)
+import type {
+  ConnectorProfileDocument,
+} from './generated/connector-profile.js';
+import type { Sensitive } from './sensitive.js';
+
+export type { ConnectorProfileDocument };
+
+/** `connectorProfileConfig.connectorProfileCredentials` with every reference resolved to its value. */
+export type ResolvedCredentials = Record<string, unknown>;
+
+// ---------------------------------------------------------------------------------------------
+// Desired state (profiles directory)
+
+/** A position in a profile file. `file` is relative to the profiles directory; line and column are 1-based. */
+export interface SourceLocation {
+  file: string;
+  line: number;
+  column: number;
+}
+
+export type DiagnosticSeverity = 'error' | 'warning';
+
+/** One problem found in a profile file, printed as `FILE:LINE:COL: path: message`. Never holds a secret value. */
+export interface Diagnostic extends SourceLocation {
+  /** Dotted path of the offending field inside the document, e.g. `connectorProfileConfig.connectorProfileProperties.Snowflake.stage`; '' for the whole document/file. */
+  path: string;
+  message: string;
+  /** Stable machine code, e.g. `schema.pattern`, `yaml.syntax`, `credential.plaintext`, `profile.duplicate-name`. */
+  code: string;
+  severity: DiagnosticSeverity;
+}
+
+/** A parsed `{{resolve:secretsmanager:SECRET_ID:SecretString:JSON_KEY[:VERSION_STAGE:VERSION_ID]}}`. */
+export interface SecretReference {
+  /** The reference text exactly as written (safe to print: it names a secret, it is not one). */
+  raw: string;
+  /** Secret name or full ARN. */
+  secretId: string;
+  jsonKey: string;
+  versionStage?: string;
+  versionId?: string;
+}
+
+/** A credential member whose value is a secret reference. */
+export interface CredentialReference {
+  /** Path below `connectorProfileCredentials`, e.g. ['Salesforce', 'jwtToken'] or ['CustomConnector', 'oauth2', 'clientSecret']. */
+  path: string[];
+  ref: SecretReference;
+}
+
+/** One valid profile document from the profiles directory. Credential strings are still references here. */
+export interface DesiredProfile {
+  name: string;
+  document: ConnectorProfileDocument;
+  source: SourceLocation;
+  credentialRefs: CredentialReference[];
+}
+
+/** A document that was found but is invalid: its profile is unknown, not absent. */
+export interface InvalidProfile {
+  /** The name when it could still be read from the document, else undefined. */
+  name?: string;
+  source: SourceLocation;
+  diagnostics: Diagnostic[];
+}
+
+export type DirectoryStatus = 'ok' | 'missing' | 'unreadable' | 'empty';
+
+export interface LoadResult {
+  /** State of the profiles directory itself; anything but 'ok' blocks prune (unless --allow-empty). */
+  directory: DirectoryStatus;
+  profiles: DesiredProfile[];
+  invalid: InvalidProfile[];
+  /** Every diagnostic, errors and warnings, in file then line order. */
+  diagnostics: Diagnostic[];
+  /** Files (relative) that failed to parse or hold an invalid document. Non-empty blocks prune. */
+  failedFiles: string[];
+  filesRead: number;
+}
+
+export interface LoadOptions {
+  /** Accept plaintext credential strings (local experiments only; a warning diagnostic is emitted). */
+  allowPlaintextCredentials?: boolean;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Observed state (AWS)
+
+/**
+ * Which AWS account/role and region a profile lives in: `${region}/${identity}`. v1 reconciles one
+ * target taken from the ambient AWS configuration; keying state by it now keeps multi-account
+ * support from being a rewrite.
+ */
+export type TargetKey = string;
+
+/** One profile as DescribeConnectorProfiles returns it (never credentials, never kmsArn). */
+export interface ObservedProfile {
+  name: string;
+  arn?: string;
+  connectorType: string;
+  connectorLabel?: string;
+  connectionMode: string;
+  credentialsArn?: string;
+  /** `connectorProfileProperties` exactly as returned. */
+  properties: Record<string, unknown>;
+  createdAt?: Date;
+  lastUpdatedAt?: Date;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Persistent state (state directory)
+
+export type ManagedOrigin = 'created' | 'adopted' | 'imported';
+
+/** What this tool knows about a profile it manages. Holds no secret, only a keyed fingerprint. */
+export interface ManagedProfileRecord {
+  name: string;
+  origin: ManagedOrigin;
+  connectorType: string;
+  connectorLabel?: string;
+  /** kmsArn as last applied: Describe does not return it, so replacement detection compares with this. */
+  kmsArn?: string;
+  /** HMAC-SHA256 (hex) of the resolved credentials sent in the last successful write. */
+  credentialsFingerprint?: string;
+  sourceFile?: string;
+  /** ISO-8601 time of the last successful write (or adoption). */
+  lastAppliedAt?: string;
+}
+
+export type WriteOperation = 'create' | 'update' | 'delete';
+
+/**
+ * A write this tool intends to make, persisted before its first attempt so that every retry and a
+ * restart after a crash reuse the same clientToken for the same request.
+ */
+export interface WriteIntent {
+  operation: WriteOperation;
+  name: string;
+  /** Idempotency token sent as clientToken (create/update). */
+  clientToken: string;
+  /** HMAC of the full request (including resolved credentials): the token is reused only for the identical request. */
+  requestDigest: string;
+  /** ISO-8601; intents older than the retirement age (well under AWS's 8 h) are dropped and re-minted. */
+  createdAt: string;
+}
+
+export interface TargetState {
+  /** Inventory: profiles this tool created, adopted or imported, by name. */
+  profiles: Record<string, ManagedProfileRecord>;
+  /** Pending writes by profile name (at most one per profile). */
+  intents: Record<string, WriteIntent>;
+}
+
+export const STATE_FORMAT_VERSION = 1 as const;
+
+export interface StateSnapshot {
+  formatVersion: typeof STATE_FORMAT_VERSION;
+  targets: Record<TargetKey, TargetState>;
+}
+
+/** Persistence port for the state directory (implemented in src/state/). */
+export interface StateStore {
+  /** Reads state. Missing or corrupt state gives an empty snapshot plus a warning, never a throw. */
+  load(): Promise<{ state: StateSnapshot; warnings: string[] }>;
+  /** Writes atomically: temp file, fsync, rename (and fsync of the directory). */
+  save(state: StateSnapshot): Promise<void>;
+  /** The fingerprint HMAC key, created (32 random bytes, mode 0600) on first use. */
+  hmacKey(): Promise<Buffer>;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Plan
+
+export type PlanAction = 'create' | 'update' | 'replace' | 'delete' | 'noop' | 'error';
+
+export interface FieldChange {
+  /** Dotted path, e.g. `connectionMode`, `connectorProfileProperties.Snowflake.warehouse`, `connectorProfileCredentials`. */
+  path: string;
+  /** Values are omitted (undefined) for sensitive fields; renderers print `(sensitive value)`. */
+  before?: unknown;
+  after?: unknown;
+  sensitive: boolean;
+  /** True when this field's change makes the update impossible (connectorType, connectorLabel, kmsArn). */
+  forcesReplacement: boolean;
+  /** True when the old value cannot be known (credentials with no stored fingerprint): they will be sent. */
+  unknownBefore?: boolean;
+}
+
+export interface PlannedChange {
+  target: TargetKey;
+  name: string;
+  action: PlanAction;
+  /** Existing profile not in the inventory whose name matches a document: apply records it as adopted. */
+  adopt: boolean;
+  /** Source file and line of the document (absent for deletes of files that are gone). */
+  source?: SourceLocation;
+  fields: FieldChange[];
+  /** Number of compared leaf fields that did not change (rendered as a count, not printed). */
+  unchangedFields: number;
+  /** Why: error text for 'error', the blocking guard for a blocked delete, etc. Never a secret. */
+  reason?: string;
+  diagnostics?: Diagnostic[];
+  /** The desired document (references, not values). Absent for deletes. */
+  desired?: DesiredProfile;
+  /** Resolved credentials for the write; serialises as "[REDACTED]". Absent when none are sent. */
+  credentials?: Sensitive<ResolvedCredentials>;
+  /** Keyed fingerprint of `credentials` (hex), stored after a successful write. */
+  credentialsFingerprint?: string;
+  /** The observed profile, when it exists. */
+  observed?: ObservedProfile;
+}
+
+export interface Plan {
+  target: TargetKey;
+  changes: PlannedChange[];
+  /** Plan-wide warnings, e.g. "prune skipped: 1 file failed to parse". */
+  warnings: string[];
+  summary: Record<PlanAction, number>;
+}
+
+export interface PlanOptions {
+  prune: boolean;
+  /** Allow prune when the profiles directory is missing, unreadable or empty. */
+  allowEmpty: boolean;
+  /** At most this many deletes per pass; more blocks all deletes with a warning. */
+  maxDeletes: number;
+}
