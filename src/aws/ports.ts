@@ -45,3 +45,25 @@ export interface AwsTarget {
   region: string;
   identity: string;
 }
+
+/** What `createAwsAdapters` (src/aws/clients.ts) returns. */
+export interface AwsAdapters {
+  appflow: AppFlowPort;
+  secrets: SecretsPort;
+  target: AwsTarget;
+  /** Closes the SDK clients' sockets. */
+  destroy(): void;
+}
+
+export interface AwsSettings {
+  /** Overrides AWS_REGION / shared config. */
+  region?: string;
+  /** Explicit endpoints (the embedded emulator); otherwise the SDK's AWS_ENDPOINT_URL_* handling applies. */
+  endpoints?: { appflow?: string; secretsmanager?: string };
+  /** Static credentials (the embedded emulator); otherwise the SDK default provider chain. */
+  credentials?: { accessKeyId: string; secretAccessKey: string };
+  /** SDK attempts per call (the SDK's own retry); the executor's p-retry multiplies this. */
+  maxAttempts?: number;
+  requestTimeoutMs?: number;
+  observer?: AwsCallObserver;
+}

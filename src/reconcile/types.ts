@@ -1,0 +1,63 @@
+// Contracts of the reconcile pipeline shared by `plan`, `apply` and the daemon.
+import type { AppFlowPort, AwsTarget, SecretsPort } from '../aws/ports.js';
+import type { Logger } from '../logging/logger.js';
+import type { LoadOptions, Plan, PlanAction, PlanOptions, SourceLocation, StateStore, TargetState } from '../model/types.js';
+
+/** Everything `preparePlan` needs: read-only ports plus the target's state. */
+export interface PlanContext {
+  target: AwsTarget;
+  appflow: AppFlowPort;
+  secrets: SecretsPort;
+  state: TargetState;
+  /** Key for credential fingerprints (from the state store). */
+  hmacKey: Buffer;
+}
+
+export interface ReconcileDeps {
+  profilesDir: string;
+  loadOptions: LoadOptions;
+  store: StateStore;
+  appflow: AppFlowPort;
+  secrets: SecretsPort;
+  target: AwsTarget;
+  logger: Logger;
+  /** Injectable clock (ms since epoch) for intent ages and timestamps in tests. */
+  now?: () => number;
+}
+
+export interface ReconcileOptions extends PlanOptions {
+  /** Permit delete-then-create when connectorType, connectorLabel or kmsArn changes. */
+  allowReplace: boolean;
+  /** Maximum concurrent writes. */
+  writeConcurrency?: number;
+  /** When set, only these profile names are written this pass (the daemon's per-profile backoff). */
+  onlyNames?: ReadonlySet<string>;
+  /** Aborts between writes (SIGTERM): in-flight writes finish or leave their intent in state. */
+  signal?: AbortSignal;
+  /** Reconcile id for logs; generated when absent. */
+  reconcileId?: string;
+}
+
+export type OutcomeResult = 'applied' | 'unchanged' | 'failed' | 'blocked' | 'skipped';
+
+export interface ProfileOutcome {
+  name: string;
+  action: PlanAction;
+  result: OutcomeResult;
+  /** AWS error code or our own (e.g. `replace.not-allowed`); message never holds a secret. */
+  error?: { code: string; message: string; terminal: boolean };
+  attempts: number;
+  durationMs: number;
+  source?: SourceLocation;
+}
+
+export interface ReconcileReport {
+  id: string;
+  plan: Plan;
+  outcomes: ProfileOutcome[];
+  /** True when every profile converged (no failed or error outcome). */
+  ok: boolean;
+  startedAt: string;
+  durationMs: number;
+  warnings: string[];
+}
