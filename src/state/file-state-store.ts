@@ -1,0 +1,146 @@
+// The state directory (default ./.appflow-gitops):
+//   state.json              inventory, credential fingerprints and pending write intents, by target
+//   fingerprint.key         the HMAC key for credential fingerprints (0600)
+//   state.json.corrupt-*    a state file that could not be read, kept aside so nothing is lost
+//   lock                    only when the store is created with { lock: true }
+// Reading never throws: missing or unreadable state degrades to an empty snapshot plus a warning,
+// and an empty snapshot can never cause a delete (prune only deletes what the inventory lists).
+import { mkdir, readFile, rename } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { StateSnapshot, StateStore } from '../model/types.js';
+import { removeStaleTempFiles, writeFileAtomic } from './atomic-write.js';
+import { loadOrCreateHmacKey } from './hmac-key-file.js';
+import { StateLock } from './state-lock.js';
+import { emptySnapshot, parseStateText, serializeSnapshot } from './state-shape.js';
+
+export { emptySnapshot, emptyTargetState } from './state-shape.js';
+export { StateLockedError } from './state-lock.js';
+
+export const STATE_FILE = 'state.json';
+export const KEY_FILE = 'fingerprint.key';
+export const LOCK_FILE = 'lock';
+
+export interface FileStateStoreOptions {
+  /**
+   * Hold an exclusive lock on the directory from the first save until `release()` or process
+   * exit, so two processes (say a daemon and a manual `apply`) cannot overwrite each other's
+   * intents. Off by default: read-only commands never need it.
+   */
+  lock?: boolean;
+  /** Receives warnings raised outside load() (e.g. a regenerated key). Otherwise they are returned by the next load(). */
+  onWarning?: (message: string) => void;
+  /** Injectable clock for the timestamps of kept-aside files. */
+  now?: () => Date;
+}
+
+export interface FileStateStore extends StateStore {
+  readonly dir: string;
+  readonly statePath: string;
+  /** Releases the directory lock (no-op without { lock: true }). */
+  release(): Promise<void>;
+}
+
+function asideSuffix(now: Date): string {
+  return now.toISOString().replace(/[:.]/g, '-');
+}
+
+export function createFileStateStore(dir: string, options: FileStateStoreOptions = {}): FileStateStore {
+  const statePath = join(dir, STATE_FILE);
+  const keyPath = join(dir, KEY_FILE);
+  const now = options.now ?? (() => new Date());
+  const lock = options.lock ? new StateLock(join(dir, LOCK_FILE)) : undefined;
+  const pendingWarnings: string[] = [];
+  let cachedKey: Promise<Buffer> | undefined;
+  // Saves are serialised so that the file on disk always ends up as the last save called.
+  let saveChain: Promise<void> = Promise.resolve();
+  let cleanedTemps = false;
+
+  const warn = (message: string): void => {
+    if (options.onWarning) options.onWarning(message);
+    else pendingWarnings.push(message);
+  };
+
+  async function ensureDir(): Promise<void> {
+    await mkdir(dir, { recursive: true, mode: 0o700 });
+  }
+
+  async function keepAside(reason: string): Promise<string> {
+    const aside = `${statePath}.corrupt-${asideSuffix(now())}`;
+    try {
+      await rename(statePath, aside);
+      return `state: ${statePath} is unreadable (${reason}); kept it as ${aside} and started from empty state. ` +
+        'Nothing will be deleted; credentials will be re-sent once and existing profiles re-adopted.';
+    } catch {
+      return `state: ${statePath} is unreadable (${reason}) and could not be moved aside; started from empty state. ` +
+        'Nothing will be deleted; credentials will be re-sent once.';
+    }
+  }
+
+  async function load(): Promise<{ state: StateSnapshot; warnings: string[] }> {
+    const warnings = pendingWarnings.splice(0);
+    let text: string;
+    try {
+      text = await readFile(statePath, 'utf8');
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT') {
+        // First run (or only `plan` ran so far): not a problem worth a warning. A state file that
+        // was deleted looks the same; the plan then shows adoptions and "credentials unknown",
+        // which explains itself, and nothing is deleted.
+        return { state: emptySnapshot(), warnings };
+      }
+      warnings.push(`state: cannot read ${statePath} (${code ?? (err as Error).message}); starting from empty state. Nothing will be deleted.`);
+      return { state: emptySnapshot(), warnings };
+    }
+    const parsed = parseStateText(text);
+    if (!parsed.ok) {
+      warnings.push(await keepAside(parsed.reason));
+      return { state: emptySnapshot(), warnings };
+    }
+    return { state: parsed.snapshot, warnings: [...warnings, ...parsed.warnings] };
+  }
+
+  async function doSave(state: StateSnapshot): Promise<void> {
+    await ensureDir();
+    if (lock) await lock.acquire();
+    if (!cleanedTemps) {
+      cleanedTemps = true;
+      // Temp files of a crash are invisible to readers; clear old ones so they do not pile up.
+      await removeStaleTempFiles(statePath, 10 * 60_000);
+    }
+    await writeFileAtomic(statePath, serializeSnapshot(state), 0o600);
+  }
+
+  function save(state: StateSnapshot): Promise<void> {
+    // Serialise now, so later mutation of `state` by the caller cannot change what gets written.
+    const snapshot = JSON.parse(serializeSnapshot(state)) as StateSnapshot;
+    const result = saveChain.then(() => doSave(snapshot));
+    saveChain = result.catch(() => undefined);
+    return result;
+  }
+
+  function hmacKey(): Promise<Buffer> {
+    cachedKey ??= (async () => {
+      await ensureDir();
+      const { key, warnings } = await loadOrCreateHmacKey(keyPath, now);
+      for (const message of warnings) warn(message);
+      return key;
+    })();
+    // A failed attempt (e.g. read-only filesystem) is not cached, so the next call retries.
+    cachedKey.catch(() => {
+      cachedKey = undefined;
+    });
+    return cachedKey;
+  }
+
+  return {
+    dir,
+    statePath,
+    load,
+    save,
+    hmacKey,
+    release: async () => {
+      await lock?.release();
+    },
+  };
+}

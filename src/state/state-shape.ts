@@ -1,0 +1,115 @@
+// Pure structural check of a state file before anything trusts it. A file that is not a state
+// snapshot at all (bad JSON, wrong formatVersion, wrong top-level shape) is rejected as a whole;
+// a single malformed record inside an otherwise good file is dropped with a warning, because
+// losing one inventory entry or one intent is safe (nothing is deleted for a profile the
+// inventory does not list, and a lost intent only means a fresh clientToken after a Describe).
+import {
+  STATE_FORMAT_VERSION,
+  type ManagedProfileRecord,
+  type StateSnapshot,
+  type TargetState,
+  type WriteIntent,
+} from '../model/types.js';
+
+export type ParsedState =
+  | { ok: true; snapshot: StateSnapshot; warnings: string[] }
+  | { ok: false; reason: string };
+
+const ORIGINS = new Set(['created', 'adopted', 'imported']);
+const OPERATIONS = new Set(['create', 'update', 'delete']);
+
+export function emptySnapshot(): StateSnapshot {
+  return { formatVersion: STATE_FORMAT_VERSION, targets: {} };
+}
+
+export function emptyTargetState(): TargetState {
+  return { profiles: {}, intents: {} };
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function optionalString(value: unknown): boolean {
+  return value === undefined || typeof value === 'string';
+}
+
+function checkProfileRecord(value: unknown): string | undefined {
+  if (!isPlainObject(value)) return 'not an object';
+  if (typeof value.name !== 'string' || value.name === '') return 'name is missing';
+  if (typeof value.origin !== 'string' || !ORIGINS.has(value.origin)) return 'origin is not created|adopted|imported';
+  if (typeof value.connectorType !== 'string') return 'connectorType is missing';
+  for (const key of ['connectorLabel', 'kmsArn', 'credentialsFingerprint', 'sourceFile', 'lastAppliedAt']) {
+    if (!optionalString(value[key])) return `${key} is not a string`;
+  }
+  return undefined;
+}
+
+function checkIntent(value: unknown): string | undefined {
+  if (!isPlainObject(value)) return 'not an object';
+  if (typeof value.operation !== 'string' || !OPERATIONS.has(value.operation)) return 'operation is not create|update|delete';
+  for (const key of ['name', 'clientToken', 'requestDigest', 'createdAt']) {
+    if (typeof value[key] !== 'string') return `${key} is missing`;
+  }
+  return undefined;
+}
+
+function parseTarget(key: string, value: unknown, warnings: string[]): TargetState | string {
+  if (!isPlainObject(value)) return `target ${JSON.stringify(key)} is not an object`;
+  const target = emptyTargetState();
+  const profiles = value.profiles ?? {};
+  const intents = value.intents ?? {};
+  if (!isPlainObject(profiles)) return `target ${JSON.stringify(key)}: profiles is not an object`;
+  if (!isPlainObject(intents)) return `target ${JSON.stringify(key)}: intents is not an object`;
+  for (const [name, record] of Object.entries(profiles)) {
+    const problem = checkProfileRecord(record);
+    if (problem) {
+      warnings.push(`state: dropped inventory record ${JSON.stringify(name)} of target ${key}: ${problem}`);
+      continue;
+    }
+    const typed = record as unknown as ManagedProfileRecord;
+    // The map key is authoritative only if it agrees with the record; otherwise trust the record.
+    target.profiles[typed.name] = typed;
+  }
+  for (const [name, intent] of Object.entries(intents)) {
+    const problem = checkIntent(intent);
+    if (problem) {
+      warnings.push(`state: dropped pending write intent ${JSON.stringify(name)} of target ${key}: ${problem}`);
+      continue;
+    }
+    const typed = intent as unknown as WriteIntent;
+    target.intents[typed.name] = typed;
+  }
+  return target;
+}
+
+/** Parses and validates the text of a state file. Never throws. */
+export function parseStateText(text: string): ParsedState {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (err) {
+    return { ok: false, reason: `not valid JSON (${(err as Error).message})` };
+  }
+  if (!isPlainObject(raw)) return { ok: false, reason: 'not a JSON object' };
+  if (raw.formatVersion !== STATE_FORMAT_VERSION) {
+    return {
+      ok: false,
+      reason: `unsupported formatVersion ${JSON.stringify(raw.formatVersion)} (this version reads ${STATE_FORMAT_VERSION})`,
+    };
+  }
+  if (!isPlainObject(raw.targets)) return { ok: false, reason: 'targets is missing or not an object' };
+  const warnings: string[] = [];
+  const snapshot = emptySnapshot();
+  for (const [key, value] of Object.entries(raw.targets)) {
+    const target = parseTarget(key, value, warnings);
+    if (typeof target === 'string') return { ok: false, reason: target };
+    snapshot.targets[key] = target;
+  }
+  return { ok: true, snapshot, warnings };
+}
+
+/** The canonical text of a snapshot on disk (stable key order as given, 2-space indent, final newline). */
+export function serializeSnapshot(snapshot: StateSnapshot): string {
+  return `${JSON.stringify({ formatVersion: STATE_FORMAT_VERSION, targets: snapshot.targets }, null, 2)}\n`;
+}
