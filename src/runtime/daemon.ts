@@ -1,0 +1,339 @@
+// The long-running loop: wires triggers (file watcher, jittered resync timer, manual requests,
+// backoff expiry) to the single-flight scheduler, runs one reconcile per pass, and folds each
+// report into per-profile backoff, status and metrics. The reconcile function is a parameter so
+// the loop can be tested without AWS.
+import { createHash, randomUUID } from 'node:crypto';
+import type { AwsCallObserver } from '../aws/ports.js';
+import type { Logger } from '../logging/logger.js';
+import type { ManagedProfileRecord, PlanAction } from '../model/types.js';
+import type { ReconcileReport } from '../reconcile/types.js';
+import type { DaemonMetrics } from '../server/metrics.js';
+import { AwsReachability } from './aws-reachability.js';
+import { ProfileBackoff, type BackoffPolicy } from './backoff.js';
+import { systemClock, type Clock, type TimerHandle } from './clock.js';
+import { withJitter } from './duration.js';
+import { ProfileStatusBook, type ProfileStatus } from './profile-status.js';
+import { watchProfiles, type ProfileWatcher } from './profile-watcher.js';
+import { ReconcileScheduler, type ReconcileRequest, type TriggerReason } from './scheduler.js';
+
+export type DaemonReconcileFn = (options: {
+  signal: AbortSignal;
+  reconcileId: string;
+  onlyNames?: ReadonlySet<string>;
+}) => Promise<ReconcileReport>;
+
+export const DEFAULT_RESYNC_INTERVAL_MS = 5 * 60_000;
+export const RESYNC_JITTER = 0.1;
+
+export interface DaemonOptions {
+  reconcile: DaemonReconcileFn;
+  logger: Logger;
+  metrics?: DaemonMetrics;
+  /** Profiles directory to watch; no watcher when undefined. */
+  watchDir?: string;
+  /** Periodic resync interval (±10% jitter). */
+  resyncIntervalMs?: number;
+  clock?: Clock;
+  random?: () => number;
+  backoff?: Partial<BackoffPolicy>;
+  watchDebounceMs?: number;
+  /** Inventory from the state file, read after each pass for lastAppliedAt/sourceFile. */
+  readInventory?: () => Promise<Record<string, ManagedProfileRecord> | undefined>;
+}
+
+export interface DaemonStatus {
+  ready: boolean;
+  checks: { firstReconcileDone: boolean; awsReachable: boolean };
+  reconciling: boolean;
+  lastReconcile?: {
+    id: string;
+    result: 'success' | 'failure' | 'error';
+    triggers: TriggerReason[];
+    startedAt: string;
+    durationMs: number;
+    summary?: Record<PlanAction, number>;
+    error?: string;
+  };
+  lastSuccessfulReconcileAt?: string;
+  nextResyncAt?: string;
+  lastAwsError?: { service: string; operation: string; code: string; at: string };
+  warnings: string[];
+  profiles: ProfileStatus[];
+}
+
+const DRIFT_ACTIONS: PlanAction[] = ['create', 'update', 'replace', 'delete'];
+
+export class Daemon {
+  readonly #opts: DaemonOptions;
+  readonly #clock: Clock;
+  readonly #random: () => number;
+  readonly #log: Logger;
+  readonly #scheduler: ReconcileScheduler;
+  readonly #backoff: ProfileBackoff;
+  readonly #book = new ProfileStatusBook();
+  readonly #aws: AwsReachability;
+  #watcher: ProfileWatcher | undefined;
+  #resyncTimer: TimerHandle | undefined;
+  #resyncAt: number | undefined;
+  #backoffTimer: TimerHandle | undefined;
+  #knownNames = new Set<string>();
+  #sourceFiles = new Map<string, string>();
+  #firstReconcileDone = false;
+  #lastReconcile: DaemonStatus['lastReconcile'];
+  #lastSuccessAt: number | undefined;
+  #warnings: string[] = [];
+  #reconciling = false;
+
+  constructor(options: DaemonOptions) {
+    this.#opts = options;
+    this.#clock = options.clock ?? systemClock;
+    this.#random = options.random ?? Math.random;
+    this.#log = options.logger;
+    this.#backoff = new ProfileBackoff(options.backoff, this.#random);
+    this.#aws = new AwsReachability(() => this.#clock.now());
+    this.#scheduler = new ReconcileScheduler((request) => this.#runPass(request), {
+      onError: (err) => this.#log.error({ err: errorSummary(err) }, 'reconcile pass crashed'),
+    });
+  }
+
+  /** Pass to AwsSettings.observer: metrics plus the reachability check behind /readyz. */
+  readonly awsObserver: AwsCallObserver = (call) => {
+    this.#aws.observe(call);
+    this.#opts.metrics?.observeAwsCall(call);
+  };
+
+  /** Starts the watcher and the resync timer, and requests the first pass. */
+  async start(): Promise<void> {
+    if (this.#opts.watchDir !== undefined) {
+      this.#watcher = watchProfiles({
+        dir: this.#opts.watchDir,
+        clock: this.#clock,
+        debounceMs: this.#opts.watchDebounceMs,
+        onChange: (paths) => this.#onFilesChanged(paths),
+        onError: (err) => this.#log.warn({ err: errorSummary(err) }, 'profile watcher error'),
+      });
+      await this.#watcher.ready;
+      this.#log.info({ dir: this.#opts.watchDir }, 'watching profiles directory');
+    }
+    this.#armResync();
+    this.requestReconcile('startup');
+  }
+
+  /** Asks for a pass. Manual triggers (signal, http) also end timed backoff: the operator asked for a retry now. */
+  requestReconcile(reason: TriggerReason): boolean {
+    if (this.#scheduler.stopped) return false;
+    if (reason === 'signal' || reason === 'http') {
+      for (const name of this.#backoff.blockedNames(this.#clock.now())) {
+        if (!this.#backoff.get(name)?.terminal) this.#backoff.clear(name);
+      }
+    }
+    this.#opts.metrics?.recordTrigger(reason);
+    this.#log.debug({ trigger: reason }, 'reconcile requested');
+    return this.#scheduler.request(reason);
+  }
+
+  /** Stops taking work and waits for the running pass (the caller bounds the wait). */
+  async stop(): Promise<void> {
+    this.#resyncTimer?.cancel();
+    this.#backoffTimer?.cancel();
+    const closing = this.#watcher?.close();
+    await this.#scheduler.stop();
+    await closing;
+  }
+
+  whenIdle(): Promise<void> {
+    return this.#scheduler.whenIdle();
+  }
+
+  get passes(): number {
+    return this.#scheduler.passes;
+  }
+
+  readiness(): { ready: boolean; checks: DaemonStatus['checks'] } {
+    const checks = { firstReconcileDone: this.#firstReconcileDone, awsReachable: this.#aws.reachable !== false };
+    return { ready: checks.firstReconcileDone && checks.awsReachable, checks };
+  }
+
+  status(): DaemonStatus {
+    const { ready, checks } = this.readiness();
+    const awsError = this.#aws.lastError;
+    return {
+      ready,
+      checks,
+      reconciling: this.#reconciling,
+      lastReconcile: this.#lastReconcile,
+      lastSuccessfulReconcileAt: this.#lastSuccessAt === undefined ? undefined : new Date(this.#lastSuccessAt).toISOString(),
+      nextResyncAt: this.#resyncAt === undefined ? undefined : new Date(this.#resyncAt).toISOString(),
+      lastAwsError: awsError && { ...awsError, at: new Date(awsError.at).toISOString() },
+      warnings: this.#warnings,
+      profiles: this.#book.list(),
+    };
+  }
+
+  #onFilesChanged(paths: string[]): void {
+    const changed = new Set(paths);
+    // An edited file is a changed input: its profiles get another chance right away.
+    for (const [name, file] of this.#sourceFiles) if (changed.has(file)) this.#backoff.clear(name);
+    this.#log.info({ files: paths.slice(0, 20), fileCount: paths.length }, 'profile files changed');
+    this.requestReconcile('watch');
+  }
+
+  #armResync(): void {
+    this.#resyncTimer?.cancel();
+    const delay = withJitter(this.#opts.resyncIntervalMs ?? DEFAULT_RESYNC_INTERVAL_MS, RESYNC_JITTER, this.#random);
+    this.#resyncAt = this.#clock.now() + delay;
+    this.#resyncTimer = this.#clock.setTimer(() => this.requestReconcile('resync'), delay);
+  }
+
+  #armBackoffWakeup(): void {
+    this.#backoffTimer?.cancel();
+    this.#backoffTimer = undefined;
+    const now = this.#clock.now();
+    const next = this.#backoff.nextRetryAt(now);
+    if (next !== undefined) this.#backoffTimer = this.#clock.setTimer(() => this.requestReconcile('backoff'), next - now);
+  }
+
+  async #runPass({ reasons, signal }: ReconcileRequest): Promise<void> {
+    const reconcileId = randomUUID().slice(0, 8);
+    const startedAt = this.#clock.now();
+    const blocked = this.#backoff.blockedNames(startedAt);
+    // Backed-off profiles are left out by naming everyone else. A profile added since the last
+    // pass is not known yet and gets skipped too; the follow-up pass below picks it up.
+    const onlyNames = blocked.size > 0 ? new Set([...this.#knownNames].filter((n) => !blocked.has(n))) : undefined;
+    const log = this.#log.child({ reconcileId });
+    log.info({ triggers: reasons, backingOff: [...blocked].sort() }, 'reconcile started');
+    this.#reconciling = true;
+    this.#opts.metrics?.setReconcileInProgress(true);
+    try {
+      const report = await this.#opts.reconcile({ signal, reconcileId, onlyNames });
+      const finishedAt = this.#clock.now();
+      const inventory = await this.#readInventory(log);
+      const followUp = this.#foldReport(report, { onlyNames, aborted: signal.aborted, inventory, log });
+      const result = report.ok ? 'success' : 'failure';
+      this.#firstReconcileDone = true;
+      if (report.ok) this.#lastSuccessAt = finishedAt;
+      this.#lastReconcile = {
+        id: reconcileId,
+        result,
+        triggers: reasons,
+        startedAt: new Date(startedAt).toISOString(),
+        durationMs: finishedAt - startedAt,
+        summary: report.plan.summary,
+      };
+      this.#warnings = [...new Set([...report.plan.warnings, ...report.warnings])];
+      this.#opts.metrics?.recordReconcile(result, (finishedAt - startedAt) / 1000, finishedAt);
+      log.info({ result, durationMs: finishedAt - startedAt, summary: report.plan.summary, conditions: this.#book.counts(), warnings: this.#warnings }, 'reconcile finished');
+      if (followUp && !signal.aborted) this.requestReconcile('followup');
+    } catch (err) {
+      const finishedAt = this.#clock.now();
+      const summary = errorSummary(err);
+      this.#lastReconcile = {
+        id: reconcileId,
+        result: 'error',
+        triggers: reasons,
+        startedAt: new Date(startedAt).toISOString(),
+        durationMs: finishedAt - startedAt,
+        error: summary.message,
+      };
+      this.#opts.metrics?.recordReconcile('error', (finishedAt - startedAt) / 1000, finishedAt);
+      log.error({ err: summary, durationMs: finishedAt - startedAt }, 'reconcile failed');
+    } finally {
+      this.#reconciling = false;
+      this.#opts.metrics?.setReconcileInProgress(false);
+      if (!this.#scheduler.stopped) {
+        this.#armResync();
+        this.#armBackoffWakeup();
+      }
+    }
+  }
+
+  /** Updates backoff, status and metrics from a report; true when another pass is needed now. */
+  #foldReport(
+    report: ReconcileReport,
+    ctx: { onlyNames: ReadonlySet<string> | undefined; aborted: boolean; inventory: Record<string, ManagedProfileRecord> | undefined; log: Logger },
+  ): boolean {
+    const now = this.#clock.now();
+    let followUp = false;
+    const inputKeys = new Map<string, string>();
+    this.#knownNames = new Set();
+    this.#sourceFiles = new Map();
+    for (const change of report.plan.changes) {
+      const key = inputKey(change.desired?.document, change.credentialsFingerprint);
+      inputKeys.set(change.name, key);
+      if (change.action !== 'delete') this.#knownNames.add(change.name);
+      if (change.source?.file) this.#sourceFiles.set(change.name, change.source.file);
+      // A terminal failure waits for its input to change (file edit or rotated secret).
+      if (this.#backoff.releaseIfInputChanged(change.name, key)) {
+        ctx.log.info({ profile: change.name }, 'profile input changed: backoff released');
+        followUp = true;
+      }
+    }
+    // Profiles that left the plan (file deleted) leave backoff too.
+    for (const name of this.#backoff.names()) if (!inputKeys.has(name)) this.#backoff.clear(name);
+
+    for (const action of DRIFT_ACTIONS) this.#opts.metrics?.recordDrift(action, report.plan.changes.filter((c) => c.action === action).length);
+
+    for (const outcome of report.outcomes) {
+      const event = {
+        profile: outcome.name,
+        action: outcome.action,
+        result: outcome.result,
+        durationMs: outcome.durationMs,
+        attempts: outcome.attempts,
+        source: outcome.source?.file,
+        error: outcome.error,
+      };
+      if (outcome.result === 'applied' || outcome.result === 'unchanged') {
+        this.#backoff.clear(outcome.name);
+      } else if (outcome.result === 'failed' && outcome.action !== 'error') {
+        const entry = this.#backoff.recordFailure(outcome.name, { terminal: outcome.error?.terminal ?? false, inputKey: inputKeys.get(outcome.name) }, now);
+        ctx.log.warn(
+          { ...event, failures: entry.failures, retryInMs: Number.isFinite(entry.retryAt) ? entry.retryAt - now : null, waitingForInputChange: entry.terminal },
+          'profile backing off',
+        );
+        this.#opts.metrics?.recordWrite(outcome.action, outcome.result);
+        continue;
+      } else if (outcome.result === 'skipped' && ctx.onlyNames && !ctx.onlyNames.has(outcome.name) && !this.#backoff.get(outcome.name) && !ctx.aborted) {
+        followUp = true; // new since the last pass, left out by onlyNames
+      }
+      if (outcome.result === 'applied' || outcome.result === 'failed' || outcome.result === 'blocked') {
+        this.#opts.metrics?.recordWrite(outcome.action, outcome.result);
+        (outcome.result === 'applied' ? ctx.log.info : ctx.log.warn).call(ctx.log, event, 'profile reconciled');
+      } else {
+        ctx.log.debug(event, 'profile reconciled');
+      }
+    }
+
+    this.#book.applyReport(report, { now, aborted: ctx.aborted, backoff: (name) => this.#backoff.get(name), inventory: ctx.inventory });
+    this.#opts.metrics?.setProfileConditions(this.#book.counts());
+    this.#opts.metrics?.setBackoffProfiles(this.#backoff.size);
+    return followUp;
+  }
+
+  async #readInventory(log: Logger): Promise<Record<string, ManagedProfileRecord> | undefined> {
+    if (!this.#opts.readInventory) return undefined;
+    try {
+      return await this.#opts.readInventory();
+    } catch (err) {
+      log.warn({ err: errorSummary(err) }, 'could not read the inventory for /status');
+      return undefined;
+    }
+  }
+}
+
+function inputKey(document: unknown, credentialsFingerprint: string | undefined): string {
+  return createHash('sha256')
+    .update(JSON.stringify(document ?? null))
+    .update('\0')
+    .update(credentialsFingerprint ?? '')
+    .digest('hex');
+}
+
+/** Message and code only: stack traces stay out of the logs users read. */
+export function errorSummary(err: unknown): { message: string; code?: string; name?: string } {
+  if (err instanceof Error) {
+    const code = (err as { code?: unknown }).code;
+    return { message: err.message, name: err.name, ...(typeof code === 'string' ? { code } : {}) };
+  }
+  return { message: String(err) };
+}
