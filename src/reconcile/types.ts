@@ -23,6 +23,25 @@ export interface ReconcileDeps {
   logger: Logger;
   /** Injectable clock (ms since epoch) for intent ages and timestamps in tests. */
   now?: () => number;
+  /**
+   * Port used for writes (create/update/delete). Defaults to `appflow`. Build it with SDK
+   * `maxAttempts: 1` so that the executor's p-retry is the only retry layer and the total attempt
+   * budget stays as documented (see src/reconcile/retry-policy.ts).
+   */
+  writer?: AppFlowPort;
+}
+
+/** Overrides of the write retry policy (tests shorten the backoff; defaults in retry-policy.ts). */
+export interface WriteRetrySettings {
+  /** p-retry retries after the first attempt. */
+  retries: number;
+  factor: number;
+  /** First backoff, in ms (before jitter). */
+  minTimeout: number;
+  /** Cap on one backoff, in ms. */
+  maxTimeout: number;
+  /** Cap on the whole retried write, in ms. */
+  maxRetryTime: number;
 }
 
 export interface ReconcileOptions extends PlanOptions {
@@ -36,6 +55,8 @@ export interface ReconcileOptions extends PlanOptions {
   signal?: AbortSignal;
   /** Reconcile id for logs; generated when absent. */
   reconcileId?: string;
+  /** Overrides of the write retry policy (tests); defaults documented in retry-policy.ts. */
+  retry?: Partial<WriteRetrySettings>;
 }
 
 export type OutcomeResult = 'applied' | 'unchanged' | 'failed' | 'blocked' | 'skipped';
@@ -49,6 +70,13 @@ export interface ProfileOutcome {
   attempts: number;
   durationMs: number;
   source?: SourceLocation;
+  /**
+   * Keyed HMAC (hex) of the inputs of the write (the full request, credentials included): the
+   * daemon stops retrying a terminal failure until this digest changes (file or secret edited).
+   */
+  inputDigest?: string;
+  /** The clientToken(s) used for this profile's write(s) this pass (not secret; for audit and tests). */
+  clientTokens?: string[];
 }
 
 export interface ReconcileReport {
@@ -60,4 +88,6 @@ export interface ReconcileReport {
   startedAt: string;
   durationMs: number;
   warnings: string[];
+  /** Set when the pass failed as a whole (state unreadable, AWS unreachable while observing). */
+  error?: { code: string; message: string };
 }

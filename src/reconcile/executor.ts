@@ -1,0 +1,261 @@
+// Executes a plan: one task per profile, writes bounded by p-limit, every write through
+// write-runner (intent + token + p-retry), the inventory updated and state saved after each write
+// so a crash loses at most the writes in flight. Never throws for a profile's failure: each change
+// ends as exactly one ProfileOutcome, in plan order.
+import { performance } from 'node:perf_hooks';
+import pLimit from 'p-limit';
+import type { AppFlowPort } from '../aws/ports.js';
+import type { Logger } from '../logging/logger.js';
+import type { Plan, PlannedChange, TargetState } from '../model/types.js';
+import { forgetProfile, recordApplied, recordCreated, refreshSourceFile } from './inventory.js';
+import { buildCreateRequest, buildDeleteRequest, buildUpdateRequest } from './request-builder.js';
+import { resolveWriteRetry } from './retry-policy.js';
+import type { ProfileOutcome, ReconcileOptions } from './types.js';
+import { runCreate, runDelete, runUpdate, WriteFailure, type WriteContext, type WriteResult } from './write-runner.js';
+
+/** Concurrent writes when the caller does not say. */
+export const DEFAULT_WRITE_CONCURRENCY = 4;
+
+/** The reason prefix the planner gives a delete that a prune guard blocked (planned as a no-op). */
+const PRUNE_BLOCKED_PREFIX = 'prune skipped';
+
+export interface ExecutorContext {
+  /** Port for writes and for the Describe that settles an uncertain create. */
+  writer: AppFlowPort;
+  /** The target's state, mutated in place. */
+  state: TargetState;
+  /** Saves the whole snapshot; must be safe to call concurrently (the caller serialises). */
+  persist: () => Promise<void>;
+  hmacKey: Buffer;
+  now: () => number;
+  logger: Logger;
+}
+
+type OutcomeBody = Omit<ProfileOutcome, 'name' | 'action' | 'durationMs' | 'source'>;
+
+export async function executePlan(plan: Plan, ctx: ExecutorContext, options: ReconcileOptions): Promise<ProfileOutcome[]> {
+  const concurrency = options.writeConcurrency ?? DEFAULT_WRITE_CONCURRENCY;
+  if (!Number.isInteger(concurrency) || concurrency < 1) {
+    throw new RangeError(`writeConcurrency must be a positive integer, got ${String(concurrency)}`);
+  }
+  const limit = pLimit(concurrency);
+  const wctx: WriteContext = { ...ctx, retry: resolveWriteRetry(options.retry), signal: options.signal };
+
+  return Promise.all(
+    plan.changes.map(async (change) => {
+      const started = performance.now();
+      const body = await (isWrite(change) ? limit(() => guardedWrite(change, wctx, options)) : settleWithoutWrite(change, wctx));
+      const outcome: ProfileOutcome = {
+        name: change.name,
+        action: change.action,
+        ...body,
+        durationMs: Math.round(performance.now() - started),
+        ...(change.source ? { source: change.source } : {}),
+      };
+      logDecision(ctx.logger, outcome);
+      return outcome;
+    }),
+  );
+}
+
+function isWrite(change: PlannedChange): boolean {
+  return change.action === 'create' || change.action === 'update' || change.action === 'replace' || change.action === 'delete';
+}
+
+function logDecision(logger: Logger, outcome: ProfileOutcome): void {
+  const fields = {
+    event: 'profile.reconciled',
+    profile: outcome.name,
+    action: outcome.action,
+    result: outcome.result,
+    attempts: outcome.attempts,
+    durationMs: outcome.durationMs,
+    ...(outcome.error ? { errorCode: outcome.error.code, error: outcome.error.message, terminal: outcome.error.terminal } : {}),
+  };
+  if (outcome.result === 'failed') logger.warn(fields, `${outcome.action} ${outcome.name}: failed`);
+  else logger.info(fields, `${outcome.action} ${outcome.name}: ${outcome.result}`);
+}
+
+/** Plan entries that need no AWS write: errors, no-ops, adoptions, inventory clean-up. */
+async function settleWithoutWrite(change: PlannedChange, ctx: WriteContext): Promise<OutcomeBody> {
+  if (change.action === 'error') {
+    const code = change.diagnostics?.find((d) => d.severity === 'error')?.code ?? 'plan.error';
+    return { result: 'failed', attempts: 0, error: { code, message: change.reason ?? 'the plan reported an error', terminal: true } };
+  }
+  const { state } = ctx;
+  const pending = state.intents[change.name];
+  let changed = false;
+  if (change.forget) {
+    forgetProfile(state, change.name);
+    changed = true;
+  } else if (change.adopt && change.desired) {
+    // An earlier create of ours whose answer was lost shows up as an existing, unlisted profile.
+    const origin = pending?.operation === 'create' ? 'created' : 'adopted';
+    recordApplied(state, { change, origin, sentCredentials: false, nowMs: ctx.now() });
+    changed = true;
+  } else {
+    changed = refreshSourceFile(state, change);
+  }
+  // The plan's Describe (this pass) shows the profile already as desired: a pending intent's write
+  // landed or is moot, so it is confirmed and dropped.
+  if (pending && !change.reason?.startsWith(PRUNE_BLOCKED_PREFIX)) {
+    delete state.intents[change.name];
+    changed = true;
+  }
+  if (changed) await ctx.persist();
+  if (change.reason?.startsWith(PRUNE_BLOCKED_PREFIX)) {
+    return { result: 'blocked', attempts: 0, error: { code: 'prune.blocked', message: change.reason, terminal: false } };
+  }
+  return { result: 'unchanged', attempts: 0 };
+}
+
+async function guardedWrite(change: PlannedChange, ctx: WriteContext, options: ReconcileOptions): Promise<OutcomeBody> {
+  if (options.onlyNames && !options.onlyNames.has(change.name)) {
+    return { result: 'skipped', attempts: 0 };
+  }
+  if (ctx.signal?.aborted) {
+    return { result: 'skipped', attempts: 0, error: { code: 'aborted', message: 'not started: the reconcile was stopped', terminal: false } };
+  }
+  const tally: WriteTally = { attempts: 0, tokens: [] };
+  try {
+    return await executeWrite(change, ctx, options, tally);
+  } catch (err) {
+    if (err instanceof WriteFailure) {
+      if (!err.intentKept && ctx.state.intents[change.name]?.clientToken === err.intent.clientToken) {
+        delete ctx.state.intents[change.name];
+        await ctx.persist().catch(() => undefined);
+      }
+      return {
+        result: 'failed',
+        attempts: tally.attempts + err.attempts,
+        error: { code: err.code, message: err.message, terminal: err.terminal },
+        inputDigest: err.intent.requestDigest,
+        clientTokens: [...tally.tokens, err.intent.clientToken],
+      };
+    }
+    // Our own failure (state not writable, a malformed plan entry): never a stack trace to users.
+    const message = err instanceof Error ? err.message : String(err);
+    return { result: 'failed', attempts: tally.attempts, error: { code: 'internal', message, terminal: false }, clientTokens: tally.tokens };
+  }
+}
+
+interface WriteTally {
+  attempts: number;
+  tokens: string[];
+  inputDigest?: string;
+}
+
+function track(tally: WriteTally, result: WriteResult): WriteResult {
+  tally.attempts += result.attempts;
+  tally.tokens.push(result.intent.clientToken);
+  tally.inputDigest = result.intent.requestDigest;
+  return result;
+}
+
+/** Drops the write's intent (it is confirmed) and saves the state with the inventory change. */
+async function confirm(ctx: WriteContext, result: WriteResult, name: string): Promise<void> {
+  if (ctx.state.intents[name]?.clientToken === result.intent.clientToken) delete ctx.state.intents[name];
+  await ctx.persist();
+}
+
+async function executeWrite(
+  change: PlannedChange,
+  ctx: WriteContext,
+  options: ReconcileOptions,
+  tally: WriteTally,
+): Promise<OutcomeBody> {
+  const applied = (): OutcomeBody => ({
+    result: 'applied',
+    attempts: tally.attempts,
+    inputDigest: tally.inputDigest,
+    clientTokens: tally.tokens,
+  });
+  switch (change.action) {
+    case 'create':
+      return (await createProfile(change, ctx, tally)) ?? applied();
+    case 'update':
+      return (await updateProfile(change, ctx, tally)) ?? applied();
+    case 'delete':
+      await deleteProfile(change.name, ctx, tally);
+      return applied();
+    case 'replace':
+      if (!options.allowReplace) {
+        const fields = change.fields.filter((f) => f.forcesReplacement).map((f) => f.path);
+        return {
+          result: 'failed',
+          attempts: 0,
+          error: {
+            code: 'replace.not-allowed',
+            message: `${fields.join(', ') || 'a fixed field'} cannot be updated in place; the profile must be deleted and created again: pass --allow-replace to do so`,
+            terminal: true,
+          },
+        };
+      }
+      // Delete then create, two intents in sequence. Once the delete is done the create follows
+      // even if a stop was requested: leaving the profile deleted would be the worse half-state.
+      await deleteProfile(change.name, ctx, tally);
+      return (await createProfile(change, ctx, tally)) ?? applied();
+    default:
+      throw new Error(`unexpected write action ${change.action}`);
+  }
+}
+
+async function deleteProfile(name: string, ctx: WriteContext, tally: WriteTally): Promise<void> {
+  const { forceDelete } = buildDeleteRequest(name);
+  const result = track(tally, await runDelete(ctx, name, forceDelete));
+  // Done or already missing: either way the profile is gone, so it leaves the inventory.
+  forgetProfile(ctx.state, name);
+  await confirm(ctx, result, name);
+}
+
+/** Returns an outcome only when it is not a plain success. */
+async function createProfile(change: PlannedChange, ctx: WriteContext, tally: WriteTally): Promise<OutcomeBody | undefined> {
+  const built = buildCreateRequest(change);
+  const result = track(
+    tally,
+    await runCreate(ctx, { operation: 'create', name: change.name, request: built.request, secretValues: built.secretValues }),
+  );
+  const { settled } = result;
+  if (settled.kind === 'done' || (settled.kind === 'exists' && settled.ours)) {
+    // Our create landed (confirmed by the answer, or by Describe after an uncertain attempt with
+    // this token). Any difference between what landed and the document is corrected next pass.
+    if (settled.kind === 'exists') {
+      ctx.logger.info({ event: 'create.confirmed-by-describe', profile: change.name }, 'an uncertain create had landed');
+    }
+    recordCreated(ctx.state, change, built.sendsCredentials, ctx.now());
+    await confirm(ctx, result, change.name);
+    return undefined;
+  }
+  // Someone else created it between our Describe and our create: adopt it and bring it to the
+  // document now (an update with a new token; it carries the credentials the create would have).
+  ctx.logger.info({ event: 'create.conflict-adopt', profile: change.name }, 'profile appeared before create; adopting and updating');
+  if (ctx.state.intents[change.name]?.clientToken === result.intent.clientToken) delete ctx.state.intents[change.name];
+  return updateProfile({ ...change, adopt: true }, ctx, tally);
+}
+
+async function updateProfile(change: PlannedChange, ctx: WriteContext, tally: WriteTally): Promise<OutcomeBody | undefined> {
+  const built = buildUpdateRequest(change);
+  // A pending create intent means an earlier create of ours landed (its answer was lost).
+  const origin = ctx.state.intents[change.name]?.operation === 'create' ? 'created' : 'adopted';
+  const result = track(
+    tally,
+    await runUpdate(ctx, { operation: 'update', name: change.name, request: built.request, secretValues: built.secretValues }),
+  );
+  if (result.settled.kind === 'missing') {
+    await confirm(ctx, result, change.name);
+    return {
+      result: 'failed',
+      attempts: tally.attempts,
+      inputDigest: tally.inputDigest,
+      clientTokens: tally.tokens,
+      error: {
+        code: 'ResourceNotFoundException',
+        message: 'the profile disappeared before it could be updated; the next pass creates it',
+        terminal: false,
+      },
+    };
+  }
+  recordApplied(ctx.state, { change, origin, sentCredentials: built.sendsCredentials, nowMs: ctx.now() });
+  await confirm(ctx, result, change.name);
+  return undefined;
+}

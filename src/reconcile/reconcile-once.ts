@@ -1,0 +1,110 @@
+// One reconcile pass: load files → load state → observe and plan → execute → save state.
+// Always returns a report: per-profile failures live in the outcomes, and a failure of the pass
+// as a whole (state unreadable, AWS unreachable while observing) in `report.error`.
+import { randomUUID } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
+import { loadProfiles } from '../desired/load-profiles.js';
+import type { Plan, StateSnapshot, TargetState } from '../model/types.js';
+import { executePlan } from './executor.js';
+import { preparePlan } from './prepare-plan.js';
+import type { ProfileOutcome, ReconcileDeps, ReconcileOptions, ReconcileReport } from './types.js';
+import { awsErrorCode } from './write-errors.js';
+import { retireExpiredIntents } from './write-intents.js';
+
+function emptyPlan(target: string, warnings: string[]): Plan {
+  return {
+    target,
+    changes: [],
+    warnings,
+    summary: { create: 0, update: 0, replace: 0, delete: 0, noop: 0, error: 0 },
+  };
+}
+
+/** Serialises saves of the one in-memory snapshot: each save writes its latest content. */
+function serialisedSaver(save: () => Promise<void>): () => Promise<void> {
+  let chain: Promise<void> = Promise.resolve();
+  return () => {
+    const next = chain.then(save);
+    chain = next.catch(() => undefined);
+    return next;
+  };
+}
+
+export async function reconcileOnce(deps: ReconcileDeps, options: ReconcileOptions): Promise<ReconcileReport> {
+  const id = options.reconcileId ?? randomUUID();
+  const now = deps.now ?? Date.now;
+  const startedAt = new Date(now()).toISOString();
+  const started = performance.now();
+  const logger = deps.logger.child({ reconcileId: id });
+  const warnings: string[] = [];
+  const finish = (plan: Plan, outcomes: ProfileOutcome[], error?: ReconcileReport['error']): ReconcileReport => {
+    const ok = !error && plan.summary.error === 0 && outcomes.every((o) => o.result !== 'failed');
+    const report: ReconcileReport = {
+      id,
+      plan,
+      outcomes,
+      ok,
+      startedAt,
+      durationMs: Math.round(performance.now() - started),
+      warnings: [...warnings, ...plan.warnings],
+      ...(error ? { error } : {}),
+    };
+    logger.info(
+      { event: 'reconcile.finished', ok, durationMs: report.durationMs, summary: plan.summary, ...(error ? { errorCode: error.code } : {}) },
+      ok ? 'reconcile finished' : 'reconcile finished with failures',
+    );
+    return report;
+  };
+
+  let snapshot: StateSnapshot;
+  let hmacKey: Buffer;
+  try {
+    const loaded = await deps.store.load();
+    snapshot = loaded.state;
+    warnings.push(...loaded.warnings);
+    hmacKey = await deps.store.hmacKey();
+  } catch (err) {
+    return finish(emptyPlan(deps.target.key, []), [], { code: 'state.unreadable', message: messageOf(err) });
+  }
+  // Saved at the end only when something changed: an unchanged pass leaves the state file alone
+  // (and never overwrites a corrupt file the store could not read with an empty one for nothing).
+  const loadedJson = JSON.stringify(snapshot);
+  const state: TargetState = (snapshot.targets[deps.target.key] ??= { profiles: {}, intents: {} });
+  const retired = retireExpiredIntents(state, now());
+  if (retired.length > 0) logger.info({ event: 'intents.retired', profiles: retired }, 'retired expired write intents');
+
+  let plan: Plan;
+  try {
+    const load = await loadProfiles(deps.profilesDir, deps.loadOptions);
+    plan = await preparePlan(
+      { target: deps.target, appflow: deps.appflow, secrets: deps.secrets, state, hmacKey },
+      load,
+      options,
+    );
+  } catch (err) {
+    // Nothing was observed, so nothing is written; the inventory stays as it was.
+    const code = awsErrorCode(err);
+    return finish(emptyPlan(deps.target.key, []), [], {
+      code: code === 'UnknownError' ? 'observe.failed' : code,
+      message: `could not read the current state: ${messageOf(err)}`,
+    });
+  }
+
+  const persist = serialisedSaver(() => deps.store.save(snapshot));
+  const outcomes = await executePlan(
+    plan,
+    { writer: deps.writer ?? deps.appflow, state, persist, hmacKey, now, logger },
+    options,
+  );
+  try {
+    if (JSON.stringify(snapshot) !== loadedJson) await persist();
+  } catch (err) {
+    warnings.push(`state could not be saved: ${messageOf(err)}`);
+    return finish(plan, outcomes, { code: 'state.save-failed', message: messageOf(err) });
+  }
+  return finish(plan, outcomes);
+}
+
+function messageOf(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}

@@ -1,0 +1,186 @@
+// Runs ONE write (create, update or delete) with its persisted intent and p-retry.
+//
+// Every attempt of the write carries the intent's clientToken. A create whose outcome is uncertain
+// (lost answer, timeout, 5xx, or a token reused from a previous process) is settled by a Describe
+// by name before it is sent again: AppFlow names are unique, so "it exists now" means it landed.
+import pRetry from 'p-retry';
+import type { AppFlowPort } from '../aws/ports.js';
+import type { Logger } from '../logging/logger.js';
+import type { ObservedProfile, TargetState, WriteIntent, WriteOperation } from '../model/types.js';
+import { pRetryOptions } from './retry-policy.js';
+import type { WriteRetrySettings } from './types.js';
+import { awsErrorCode, isRetryable, isTerminal, isUncertain, safeErrorMessage } from './write-errors.js';
+import { chooseIntent, requestDigest } from './write-intents.js';
+
+export interface WriteContext {
+  writer: AppFlowPort;
+  state: TargetState;
+  /** Saves the whole state snapshot; serialised by the caller. */
+  persist: () => Promise<void>;
+  hmacKey: Buffer;
+  now: () => number;
+  logger: Logger;
+  retry: WriteRetrySettings;
+  signal?: AbortSignal;
+}
+
+export interface WriteSpec<Req extends object> {
+  operation: WriteOperation;
+  name: string;
+  /** The request without clientToken. */
+  request: Req;
+  /** Credential strings in the request, scrubbed from any error message. */
+  secretValues: string[];
+}
+
+export type WriteSettled =
+  /** The service confirmed the write. */
+  | { kind: 'done' }
+  /** Create only: the profile exists. `ours` when an attempt of THIS token may have landed it. */
+  | { kind: 'exists'; observed: ObservedProfile; ours: boolean }
+  /** Update/delete only: ResourceNotFoundException. */
+  | { kind: 'missing' };
+
+export interface WriteResult {
+  settled: WriteSettled;
+  attempts: number;
+  intent: WriteIntent;
+  reusedToken: boolean;
+}
+
+/** A write that did not settle; `intentKept` tells whether its token stays for the next pass. */
+export class WriteFailure extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+    readonly terminal: boolean,
+    readonly attempts: number,
+    readonly intent: WriteIntent,
+    readonly intentKept: boolean,
+  ) {
+    super(message);
+    this.name = 'WriteFailure';
+  }
+}
+
+interface AttemptTracker {
+  attempts: number;
+  /** A previous attempt with this token may have been applied. */
+  uncertain: boolean;
+}
+
+/** Persists the intent, then runs `attempt` under p-retry until it settles or the budget runs out. */
+async function runWithIntent<Req extends object>(
+  ctx: WriteContext,
+  spec: WriteSpec<Req>,
+  attempt: (token: string, tracker: AttemptTracker) => Promise<WriteSettled>,
+): Promise<WriteResult> {
+  const digest = requestDigest(ctx.hmacKey, spec.operation, spec.request);
+  const { intent, reused } = chooseIntent(
+    ctx.state.intents[spec.name],
+    { operation: spec.operation, name: spec.name, requestDigest: digest },
+    ctx.now(),
+  );
+  ctx.state.intents[spec.name] = intent;
+  await ctx.persist();
+  const log = ctx.logger.child({ profile: spec.name, operation: spec.operation, clientToken: intent.clientToken });
+  if (reused) log.info({ event: 'intent.reused', intentCreatedAt: intent.createdAt }, 'reusing the pending write intent');
+
+  const tracker: AttemptTracker = { attempts: 0, uncertain: reused };
+  try {
+    const settled = await pRetry(() => attempt(intent.clientToken, tracker), {
+      ...pRetryOptions(ctx.retry, ctx.signal),
+      shouldRetry: ({ error }) => isRetryable(error),
+      onFailedAttempt: ({ error, attemptNumber, retriesLeft }) => {
+        if (isUncertain(error)) tracker.uncertain = true;
+        log.warn(
+          { event: 'write.attempt-failed', attempt: attemptNumber, retriesLeft, errorCode: awsErrorCode(error), retryable: isRetryable(error) },
+          'write attempt failed',
+        );
+      },
+    });
+    return { settled, attempts: tracker.attempts, intent, reusedToken: reused };
+  } catch (err) {
+    const aborted = ctx.signal?.aborted === true && !isServiceRejection(err);
+    const code = aborted ? 'aborted' : awsErrorCode(err);
+    const message = aborted
+      ? 'abandoned: the reconcile was stopped; the write intent stays in state and is resumed next pass'
+      : safeErrorMessage(err, spec.secretValues);
+    // A definite rejection (4xx) means nothing was applied: forget the token. Anything that may
+    // have landed keeps its intent, so the next pass reuses the token (or Describes, for a create).
+    const intentKept = aborted || tracker.uncertain || isRetryable(err);
+    throw new WriteFailure(code, message, !aborted && isTerminal(err), tracker.attempts, intent, intentKept);
+  }
+}
+
+function isServiceRejection(err: unknown): boolean {
+  return typeof err === 'object' && err !== null && '$metadata' in err;
+}
+
+async function describeOne(writer: AppFlowPort, name: string): Promise<ObservedProfile | undefined> {
+  const found = await writer.describeByNames([name]);
+  return found.find((profile) => profile.name === name);
+}
+
+/** Thrown inside an attempt when a ConflictException could not be settled by Describe; retryable. */
+class ConflictUnresolved extends Error {
+  readonly $metadata = { httpStatusCode: 503 };
+  constructor(name: string) {
+    super(`CreateConnectorProfile reported that "${name}" exists, but Describe does not show it yet`);
+    this.name = 'ConflictUnresolved';
+  }
+}
+
+export function runCreate<Req extends object>(ctx: WriteContext, spec: WriteSpec<Req>): Promise<WriteResult> {
+  return runWithIntent(ctx, spec, async (clientToken, tracker) => {
+    if (tracker.uncertain) {
+      // Settle the previous attempt before sending again: never create blindly after a lost answer.
+      const observed = await describeOne(ctx.writer, spec.name);
+      if (observed) return { kind: 'exists', observed, ours: true };
+    }
+    tracker.attempts += 1;
+    try {
+      await ctx.writer.create({ ...spec.request, clientToken } as unknown as Parameters<AppFlowPort['create']>[0]);
+      return { kind: 'done' };
+    } catch (err) {
+      if (awsErrorCode(err) !== 'ConflictException') throw err;
+      // "It exists": resolve by Describe, not by failing.
+      const observed = await describeOne(ctx.writer, spec.name);
+      if (observed) return { kind: 'exists', observed, ours: tracker.uncertain };
+      throw new ConflictUnresolved(spec.name);
+    }
+  });
+}
+
+export function runUpdate<Req extends object>(ctx: WriteContext, spec: WriteSpec<Req>): Promise<WriteResult> {
+  return runWithIntent(ctx, spec, async (clientToken, tracker) => {
+    tracker.attempts += 1;
+    try {
+      await ctx.writer.update({ ...spec.request, clientToken } as unknown as Parameters<AppFlowPort['update']>[0]);
+      return { kind: 'done' };
+    } catch (err) {
+      if (awsErrorCode(err) === 'ResourceNotFoundException') return { kind: 'missing' };
+      throw err;
+    }
+  });
+}
+
+export function runDelete(ctx: WriteContext, name: string, forceDelete: boolean): Promise<WriteResult> {
+  const spec: WriteSpec<{ connectorProfileName: string; forceDelete: boolean }> = {
+    operation: 'delete',
+    name,
+    request: { connectorProfileName: name, forceDelete },
+    secretValues: [],
+  };
+  return runWithIntent(ctx, spec, async (_token, tracker) => {
+    tracker.attempts += 1;
+    try {
+      await ctx.writer.delete(name, forceDelete);
+      return { kind: 'done' };
+    } catch (err) {
+      // Already gone counts as done: the goal is absence.
+      if (awsErrorCode(err) === 'ResourceNotFoundException') return { kind: 'missing' };
+      throw err;
+    }
+  });
+}

@@ -1,0 +1,32 @@
+import { describe, expect, it } from 'vitest';
+import {
+  DEFAULT_WRITE_RETRY,
+  WRITE_SDK_MAX_ATTEMPTS,
+  pRetryOptions,
+  resolveWriteRetry,
+  writeRetryBudget,
+} from '../../src/reconcile/retry-policy.js';
+
+describe('write retry policy', () => {
+  it('documents a budget of 6 attempts and at most 23 s of backoff per write', () => {
+    expect(WRITE_SDK_MAX_ATTEMPTS).toBe(1);
+    expect(writeRetryBudget()).toEqual({ attempts: 6, maxBackoffMs: 1000 + 2000 + 4000 + 8000 + 8000 });
+    expect(DEFAULT_WRITE_RETRY.maxRetryTime).toBe(60_000);
+  });
+
+  it('turns jitter on (p-retry defaults it off) and passes the abort signal', () => {
+    const signal = new AbortController().signal;
+    const options = pRetryOptions(DEFAULT_WRITE_RETRY, signal);
+    expect(options.randomize).toBe(true);
+    expect(options.signal).toBe(signal);
+    expect(options.retries).toBe(5);
+    expect(options.factor).toBe(2);
+  });
+
+  it('merges overrides and rejects nonsense naming the option', () => {
+    expect(resolveWriteRetry({ minTimeout: 1, maxTimeout: 5 })).toMatchObject({ minTimeout: 1, maxTimeout: 5, retries: 5 });
+    expect(() => resolveWriteRetry({ retries: -1 })).toThrow(/retry\.retries/);
+    expect(() => resolveWriteRetry({ minTimeout: 10, maxTimeout: 5 })).toThrow(/retry\.maxTimeout/);
+    expect(() => resolveWriteRetry({ factor: Number.NaN })).toThrow(/retry\.factor/);
+  });
+});
