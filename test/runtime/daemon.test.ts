@@ -1,0 +1,183 @@
+import { Writable } from 'node:stream';
+import { describe, expect, it } from 'vitest';
+import { createLogger } from '../../src/logging/logger.js';
+import { ManualClock } from '../../src/runtime/clock.js';
+import { Daemon, type DaemonReconcileFn } from '../../src/runtime/daemon.js';
+import { createDaemonMetrics } from '../../src/server/metrics.js';
+import { fakeReport, type FakeProfile } from './fake-report.js';
+
+function captureLogger() {
+  const lines: Record<string, unknown>[] = [];
+  const destination = new Writable({
+    write(chunk, _enc, cb) {
+      for (const line of String(chunk).split('\n')) if (line) lines.push(JSON.parse(line));
+      cb();
+    },
+  });
+  return { logger: createLogger({ level: 'debug', destination }), lines };
+}
+
+/** A reconcile function whose world is a mutable list of fake profiles. */
+function fakeWorld(initial: FakeProfile[]) {
+  const world = { profiles: initial, calls: [] as { onlyNames?: ReadonlySet<string> }[] };
+  const reconcile: DaemonReconcileFn = async ({ reconcileId, onlyNames }) => {
+    world.calls.push({ onlyNames });
+    return fakeReport(reconcileId, world.profiles, onlyNames);
+  };
+  return { world, reconcile };
+}
+
+const settle = () => new Promise((r) => setTimeout(r, 0));
+
+describe('Daemon (fake reconcile, manual clock)', () => {
+  it('is not ready before the first pass and ready after it; status lists profiles with conditions', async () => {
+    const clock = new ManualClock(1_000_000);
+    const { reconcile } = fakeWorld([{ name: 'a', action: 'create' }, { name: 'b' }]);
+    const { logger } = captureLogger();
+    const daemon = new Daemon({ reconcile, logger, clock, resyncIntervalMs: 60_000, random: () => 0.5 });
+    expect(daemon.readiness().ready).toBe(false);
+    await daemon.start();
+    expect(daemon.readiness().ready).toBe(false); // requested, not yet run
+    await daemon.whenIdle();
+    expect(daemon.readiness()).toEqual({ ready: true, checks: { firstReconcileDone: true, awsReachable: true } });
+    const status = daemon.status();
+    expect(status.profiles.map((p) => [p.name, p.condition, p.reason])).toEqual([
+      ['a', 'Ready', 'Applied'],
+      ['b', 'Ready', 'UpToDate'],
+    ]);
+    expect(status.profiles[0]!.lastAppliedAt).toBe(new Date(1_000_000).toISOString());
+    expect(status.profiles[0]!.sourceFile).toBe('a.yaml');
+    await daemon.stop();
+  });
+
+  it('resyncs on the jittered interval, measured from the end of the last pass', async () => {
+    const clock = new ManualClock(0);
+    const { world, reconcile } = fakeWorld([{ name: 'a' }]);
+    const daemon = new Daemon({ reconcile, logger: captureLogger().logger, clock, resyncIntervalMs: 60_000, random: () => 0 });
+    await daemon.start();
+    await daemon.whenIdle();
+    expect(world.calls).toHaveLength(1);
+    clock.advance(53_999); // 60s - 10% jitter = 54s
+    await settle();
+    expect(world.calls).toHaveLength(1);
+    clock.advance(1);
+    await settle();
+    await daemon.whenIdle();
+    expect(world.calls).toHaveLength(2);
+    expect(daemon.status().lastReconcile?.triggers).toEqual(['resync']);
+    await daemon.stop();
+  });
+
+  it('backs off a failing profile on its own, leaves it out of passes, and retries it when the backoff expires', async () => {
+    const clock = new ManualClock(0);
+    const { world, reconcile } = fakeWorld([
+      { name: 'bad', action: 'update', result: 'failed', error: { code: 'InternalServerException', message: 'boom', terminal: false } },
+      { name: 'good', action: 'update' },
+    ]);
+    const { logger, lines } = captureLogger();
+    const daemon = new Daemon({ reconcile, logger, clock, resyncIntervalMs: 3_600_000, random: () => 0.5, backoff: { initialMs: 10_000, maxMs: 40_000 } });
+    await daemon.start();
+    await daemon.whenIdle();
+    expect(world.calls[0]!.onlyNames).toBeUndefined();
+    expect(daemon.status().profiles.find((p) => p.name === 'bad')).toMatchObject({ condition: 'Failed', reason: 'WriteFailed', backoff: { failures: 1, waitingForInputChange: false } });
+    expect(lines.some((l) => l.msg === 'profile backing off' && l.profile === 'bad' && l.retryInMs === 10_000)).toBe(true);
+
+    // Another trigger while backing off: only 'good' is written.
+    daemon.requestReconcile('watch');
+    await daemon.whenIdle();
+    expect([...world.calls[1]!.onlyNames!]).toEqual(['good']);
+    expect(daemon.status().profiles.find((p) => p.name === 'bad')).toMatchObject({ condition: 'Failed', reason: 'BackingOff' });
+
+    // The backoff expiry triggers a pass by itself; the failure doubles the delay.
+    clock.advance(10_000);
+    await settle();
+    await daemon.whenIdle();
+    expect(world.calls).toHaveLength(3);
+    expect(world.calls[2]!.onlyNames).toBeUndefined();
+    expect(daemon.status().lastReconcile?.triggers).toEqual(['backoff']);
+    expect(daemon.status().profiles.find((p) => p.name === 'bad')?.backoff?.failures).toBe(2);
+
+    // It recovers: backoff cleared, Ready again.
+    world.profiles[0] = { name: 'bad', action: 'update' };
+    clock.advance(20_000);
+    await settle();
+    await daemon.whenIdle();
+    expect(world.calls).toHaveLength(4);
+    expect(daemon.status().profiles.find((p) => p.name === 'bad')).toMatchObject({ condition: 'Ready', reason: 'Applied' });
+    expect(daemon.status().profiles.find((p) => p.name === 'bad')?.backoff).toBeUndefined();
+    await daemon.stop();
+  });
+
+  it('holds a terminal failure until the profile input changes, then retries at once', async () => {
+    const clock = new ManualClock(0);
+    const rejected = { code: 'ValidationException', message: 'bad instanceUrl', terminal: true };
+    const { world, reconcile } = fakeWorld([{ name: 'x', action: 'update', result: 'failed', error: rejected, revision: 1 }]);
+    const daemon = new Daemon({ reconcile, logger: captureLogger().logger, clock, resyncIntervalMs: 60_000, random: () => 0.5 });
+    await daemon.start();
+    await daemon.whenIdle();
+    expect(daemon.status().profiles[0]).toMatchObject({ condition: 'Failed', backoff: { retryAt: null, waitingForInputChange: true } });
+
+    // Resyncs come and go: x stays excluded (onlyNames without it).
+    clock.advance(70_000);
+    await settle();
+    await daemon.whenIdle();
+    expect(world.calls).toHaveLength(2);
+    expect([...world.calls[1]!.onlyNames!]).toEqual([]);
+
+    // The file changes (new revision): the next pass notices and a follow-up pass writes it.
+    world.profiles[0] = { name: 'x', action: 'update', revision: 2 };
+    daemon.requestReconcile('watch');
+    await daemon.whenIdle();
+    expect(world.calls).toHaveLength(4);
+    expect(world.calls[3]!.onlyNames).toBeUndefined();
+    expect(daemon.status().profiles[0]).toMatchObject({ condition: 'Ready', reason: 'Applied' });
+    await daemon.stop();
+  });
+
+  it('picks up a profile added while another backs off with a follow-up pass', async () => {
+    const clock = new ManualClock(0);
+    const { world, reconcile } = fakeWorld([{ name: 'bad', action: 'update', result: 'failed', error: { code: 'Throttling', message: 't', terminal: false } }]);
+    const daemon = new Daemon({ reconcile, logger: captureLogger().logger, clock, resyncIntervalMs: 3_600_000, random: () => 0.5 });
+    await daemon.start();
+    await daemon.whenIdle();
+    world.profiles.push({ name: 'new', action: 'create' });
+    daemon.requestReconcile('watch');
+    await daemon.whenIdle();
+    expect(world.calls).toHaveLength(3);
+    expect([...world.calls[2]!.onlyNames!]).toEqual(['new']);
+    expect(daemon.status().profiles.find((p) => p.name === 'new')).toMatchObject({ condition: 'Ready', reason: 'Applied' });
+    await daemon.stop();
+  });
+
+  it('records a pass that throws as an error result, stays not-ready, and marks AWS unreachable from the observer', async () => {
+    const clock = new ManualClock(0);
+    const metrics = createDaemonMetrics({ defaultMetrics: false });
+    let daemon!: Daemon;
+    const reconcile: DaemonReconcileFn = async () => {
+      daemon.awsObserver({ service: 'appflow', operation: 'DescribeConnectorProfiles', errorCode: 'ECONNREFUSED', durationMs: 2 });
+      throw new Error('connect ECONNREFUSED 127.0.0.1:1');
+    };
+    daemon = new Daemon({ reconcile, logger: captureLogger().logger, clock, metrics, resyncIntervalMs: 60_000 });
+    await daemon.start();
+    await daemon.whenIdle();
+    expect(daemon.readiness()).toEqual({ ready: false, checks: { firstReconcileDone: false, awsReachable: false } });
+    expect(daemon.status().lastReconcile).toMatchObject({ result: 'error', error: 'connect ECONNREFUSED 127.0.0.1:1' });
+    const text = await metrics.render();
+    expect(text).toContain('appflow_gitops_reconcile_total{result="error"} 1');
+    expect(text).toContain('appflow_gitops_aws_calls_total{service="appflow",operation="DescribeConnectorProfiles",code="ECONNREFUSED"} 1');
+    await daemon.stop();
+  });
+
+  it('after stop() refuses new requests and arms no timers', async () => {
+    const clock = new ManualClock(0);
+    const { world, reconcile } = fakeWorld([{ name: 'a' }]);
+    const daemon = new Daemon({ reconcile, logger: captureLogger().logger, clock, resyncIntervalMs: 1000 });
+    await daemon.start();
+    await daemon.whenIdle();
+    await daemon.stop();
+    expect(daemon.requestReconcile('http')).toBe(false);
+    clock.advance(10_000);
+    await settle();
+    expect(world.calls).toHaveLength(1);
+  });
+});
