@@ -38,6 +38,8 @@ export type AwsCallObserver = (call: {
   /** AWS error code (e.g. ThrottlingException) or undefined on success. */
   errorCode?: string;
   durationMs: number;
+  /** HTTP attempts the SDK made for this call (its own retries included), when known. */
+  attempts?: number;
 }) => void;
 
 export interface AwsTarget {
@@ -64,6 +66,18 @@ export interface AwsSettings {
   credentials?: { accessKeyId: string; secretAccessKey: string };
   /** SDK attempts per call (the SDK's own retry); the executor's p-retry multiplies this. */
   maxAttempts?: number;
+  /** SDK attempts per write call (Create/Update/Delete); defaults to maxAttempts. */
+  writeMaxAttempts?: number;
   requestTimeoutMs?: number;
+  /** TCP connect timeout; defaults to 5 s. */
+  connectionTimeoutMs?: number;
+  /** Sockets per client (keep-alive agent bound); defaults to 16. */
+  maxSockets?: number;
+  /**
+   * The identity half of the target key; defaults to AWS_ROLE_ARN, else AWS_PROFILE, else
+   * "default". The embedded emulator should pass its own (e.g. "embedded-emulator") so its state
+   * can never be mistaken for a real account's.
+   */
+  identity?: string;
   observer?: AwsCallObserver;
 }

@@ -1,0 +1,110 @@
+// AppFlowPort over the AWS SDK. Reads are batched: DescribeConnectorProfiles takes up to 100
+// names per call, so 250 profiles cost 3 calls, never one call per profile. Writes are a single
+// SDK send each; retrying them (with the same clientToken) is the executor's job.
+import {
+  CreateConnectorProfileCommand,
+  DeleteConnectorProfileCommand,
+  DescribeConnectorProfilesCommand,
+  UpdateConnectorProfileCommand,
+  type AppflowClient,
+  type ConnectorProfile,
+  type ConnectorType,
+  type CreateConnectorProfileRequest,
+  type UpdateConnectorProfileRequest,
+} from '@aws-sdk/client-appflow';
+import type { ObservedProfile } from '../model/types.js';
+import type { AppFlowPort } from './ports.js';
+
+/** The API's limit for both `connectorProfileNames` and `maxResults`. */
+export const DESCRIBE_BATCH_SIZE = 100;
+
+/** Pages with no progress beyond this are a server bug; stop rather than loop forever. */
+const MAX_PAGES = 10_000;
+
+export function toObservedProfile(detail: ConnectorProfile): ObservedProfile | undefined {
+  if (!detail.connectorProfileName) return undefined;
+  const observed: ObservedProfile = {
+    name: detail.connectorProfileName,
+    connectorType: detail.connectorType ?? '',
+    connectionMode: detail.connectionMode ?? '',
+    properties: (detail.connectorProfileProperties ?? {}) as Record<string, unknown>,
+  };
+  if (detail.connectorProfileArn !== undefined) observed.arn = detail.connectorProfileArn;
+  if (detail.connectorLabel !== undefined) observed.connectorLabel = detail.connectorLabel;
+  if (detail.credentialsArn !== undefined) observed.credentialsArn = detail.credentialsArn;
+  if (detail.createdAt !== undefined) observed.createdAt = new Date(detail.createdAt);
+  if (detail.lastUpdatedAt !== undefined) observed.lastUpdatedAt = new Date(detail.lastUpdatedAt);
+  return observed;
+}
+
+function chunk<T>(items: T[], size: number): T[][] {
+  const chunks: T[][] = [];
+  for (let i = 0; i < items.length; i += size) chunks.push(items.slice(i, i + size));
+  return chunks;
+}
+
+export interface AppFlowAdapterClients {
+  /** Client for Describe (its maxAttempts is the read budget). */
+  read: AppflowClient;
+  /** Client for Create/Update/Delete (its maxAttempts is the SDK part of the write budget). */
+  write: AppflowClient;
+}
+
+export function createAppFlowAdapter(clients: AppFlowAdapterClients): AppFlowPort {
+  async function describePages(input: {
+    connectorProfileNames?: string[];
+    connectorType?: ConnectorType;
+    connectorLabel?: string;
+  }): Promise<ObservedProfile[]> {
+    const profiles: ObservedProfile[] = [];
+    let nextToken: string | undefined;
+    for (let page = 0; page < MAX_PAGES; page += 1) {
+      const output = await clients.read.send(
+        new DescribeConnectorProfilesCommand({ ...input, maxResults: DESCRIBE_BATCH_SIZE, nextToken }),
+      );
+      for (const detail of output.connectorProfileDetails ?? []) {
+        const observed = toObservedProfile(detail);
+        if (observed) profiles.push(observed);
+      }
+      if (!output.nextToken || output.nextToken === nextToken) return profiles;
+      nextToken = output.nextToken;
+    }
+    return profiles;
+  }
+
+  return {
+    async describeByNames(names) {
+      const unique = [...new Set(names)];
+      const results: ObservedProfile[] = [];
+      // Sequential on purpose: at most a handful of calls, and it keeps the read rate gentle on
+      // the account's API quota, which the writes that follow also need.
+      for (const batch of chunk(unique, DESCRIBE_BATCH_SIZE)) {
+        results.push(...(await describePages({ connectorProfileNames: batch })));
+      }
+      // The API may return profiles in any order; give callers a stable one.
+      const order = new Map(unique.map((name, index) => [name, index]));
+      return results.sort((a, b) => (order.get(a.name) ?? 0) - (order.get(b.name) ?? 0));
+    },
+
+    async describeAll(filter) {
+      const input: { connectorType?: ConnectorType; connectorLabel?: string } = {};
+      if (filter?.connectorType) input.connectorType = filter.connectorType as ConnectorType;
+      if (filter?.connectorLabel) input.connectorLabel = filter.connectorLabel;
+      return describePages(input);
+    },
+
+    async create(request: CreateConnectorProfileRequest) {
+      const output = await clients.write.send(new CreateConnectorProfileCommand(request));
+      return { connectorProfileArn: output.connectorProfileArn };
+    },
+
+    async update(request: UpdateConnectorProfileRequest) {
+      const output = await clients.write.send(new UpdateConnectorProfileCommand(request));
+      return { connectorProfileArn: output.connectorProfileArn };
+    },
+
+    async delete(name, forceDelete) {
+      await clients.write.send(new DeleteConnectorProfileCommand({ connectorProfileName: name, forceDelete }));
+    },
+  };
+}

@@ -1,0 +1,193 @@
+// SecretsPort over the AWS SDK. Each distinct secret (id + version) is fetched once per resolve()
+// call, whatever the number of references to it: unpinned secrets with BatchGetSecretValue, 20
+// ids per call; pinned versions (and anything the batch call could not answer) with
+// GetSecretValue. A failure affects only the references to that secret. Values stay in memory,
+// in the returned map; nothing here logs or stores them.
+import {
+  BatchGetSecretValueCommand,
+  GetSecretValueCommand,
+  type SecretValueEntry,
+  type SecretsManagerClient,
+} from '@aws-sdk/client-secrets-manager';
+import pLimit from 'p-limit';
+import type { SecretReference } from '../model/types.js';
+import { awsErrorCode, describeAwsError } from './error-codes.js';
+import type { SecretLookup, SecretResolutionError, SecretsPort } from './ports.js';
+import { describeReference, extractSecretValue, type FetchedSecret } from './secret-value.js';
+
+/** BatchGetSecretValue's limit for SecretIdList. */
+export const BATCH_GET_SIZE = 20;
+
+/** Errors of the batch call that mean "this caller cannot use BatchGetSecretValue here": fall back. */
+const BATCH_UNAVAILABLE_CODES = new Set([
+  'AccessDeniedException',
+  'AccessDenied',
+  'UnknownOperationException',
+  'UnrecognizedClientException',
+  'ValidationException',
+  'InvalidRequestException',
+  'NotImplemented',
+]);
+
+type FetchFailure = { code: SecretResolutionError['code']; detail: string };
+type FetchResult = FetchedSecret | FetchFailure;
+
+interface SecretGroup {
+  key: string;
+  secretId: string;
+  versionId?: string;
+  versionStage?: string;
+  refs: SecretReference[];
+}
+
+function isFailure(result: FetchResult): result is FetchFailure {
+  return 'detail' in result;
+}
+
+/** Unpinned and `AWSCURRENT` without a version id are the same secret version. */
+function groupReferences(refs: SecretReference[]): Map<string, SecretGroup> {
+  const groups = new Map<string, SecretGroup>();
+  for (const ref of refs) {
+    const versionId = ref.versionId || undefined;
+    const versionStage = versionId || (ref.versionStage && ref.versionStage !== 'AWSCURRENT') ? ref.versionStage || undefined : undefined;
+    const key = JSON.stringify([ref.secretId, versionId ?? '', versionStage ?? '']);
+    let group = groups.get(key);
+    if (!group) {
+      group = { key, secretId: ref.secretId, refs: [] };
+      if (versionId) group.versionId = versionId;
+      if (versionStage) group.versionStage = versionStage;
+      groups.set(key, group);
+    }
+    group.refs.push(ref);
+  }
+  return groups;
+}
+
+function fromEntry(entry: { SecretString?: string | undefined; SecretBinary?: Uint8Array | undefined }): FetchResult {
+  if (typeof entry.SecretString === 'string') return { kind: 'string', secretString: entry.SecretString };
+  if (entry.SecretBinary !== undefined) return { kind: 'binary' };
+  return { code: 'secret.error', detail: 'the service returned neither SecretString nor SecretBinary' };
+}
+
+function failureFromError(err: unknown): FetchFailure {
+  const code = awsErrorCode(err);
+  if (code === 'ResourceNotFoundException') return { code: 'secret.not-found', detail: 'not found (ResourceNotFoundException)' };
+  if (code === 'AccessDeniedException') return { code: 'secret.access-denied', detail: `access denied: ${describeAwsError(err)}` };
+  return { code: 'secret.error', detail: `could not be read: ${describeAwsError(err)}` };
+}
+
+/** Does a BatchGetSecretValue entry answer the requested id (a name, a full ARN or a partial ARN)? */
+function entryMatches(id: string, entry: SecretValueEntry): boolean {
+  if (entry.Name === id || entry.ARN === id) return true;
+  return id.startsWith('arn:') && entry.ARN !== undefined && entry.ARN.startsWith(`${id}-`);
+}
+
+export interface SecretsAdapterOptions {
+  /** Concurrent GetSecretValue calls on the fallback/pinned path. */
+  concurrency?: number;
+}
+
+export function createSecretsAdapter(client: SecretsManagerClient, options: SecretsAdapterOptions = {}): SecretsPort {
+  async function getOne(group: SecretGroup): Promise<FetchResult> {
+    try {
+      const output = await client.send(
+        new GetSecretValueCommand({ SecretId: group.secretId, VersionId: group.versionId, VersionStage: group.versionStage }),
+      );
+      return fromEntry(output);
+    } catch (err) {
+      return failureFromError(err);
+    }
+  }
+
+  /**
+   * Fetches one chunk of up to 20 ids. Returns the results it got and the ids to fetch one by
+   * one, or `unavailable` when the batch operation itself cannot be used by this caller.
+   */
+  async function batchChunk(ids: string[]): Promise<
+    { unavailable: false; results: Map<string, FetchResult>; fallback: string[] } | { unavailable: true }
+  > {
+    const entries: SecretValueEntry[] = [];
+    const errors = new Map<string, { ErrorCode?: string | undefined; ErrorMessage?: string | undefined }>();
+    let nextToken: string | undefined;
+    try {
+      do {
+        const output = await client.send(new BatchGetSecretValueCommand({ SecretIdList: ids, NextToken: nextToken }));
+        entries.push(...(output.SecretValues ?? []));
+        for (const error of output.Errors ?? []) if (error.SecretId) errors.set(error.SecretId, error);
+        nextToken = output.NextToken && output.NextToken !== nextToken ? output.NextToken : undefined;
+      } while (nextToken);
+    } catch (err) {
+      const code = awsErrorCode(err);
+      if (code && BATCH_UNAVAILABLE_CODES.has(code)) return { unavailable: true };
+      const failure = failureFromError(err);
+      return { unavailable: false, results: new Map(ids.map((id) => [id, failure])), fallback: [] };
+    }
+    const results = new Map<string, FetchResult>();
+    const fallback: string[] = [];
+    for (const id of ids) {
+      const entry = entries.find((candidate) => entryMatches(id, candidate));
+      if (entry) {
+        results.set(id, fromEntry(entry));
+        continue;
+      }
+      const error = errors.get(id);
+      if (error?.ErrorCode === 'ResourceNotFoundException') {
+        results.set(id, { code: 'secret.not-found', detail: 'not found (ResourceNotFoundException)' });
+      } else {
+        // Another per-secret error (access denied on that secret, decryption...) or no answer
+        // at all: GetSecretValue gives the precise reason.
+        fallback.push(id);
+      }
+    }
+    return { unavailable: false, results, fallback };
+  }
+
+  return {
+    async resolve(refs) {
+      const groups = groupReferences(refs);
+      const fetched = new Map<string, FetchResult>();
+      const singles: SecretGroup[] = [];
+      const unpinned = [...groups.values()].filter((group) => !group.versionId && !group.versionStage);
+      for (const group of groups.values()) if (group.versionId || group.versionStage) singles.push(group);
+
+      const unpinnedById = new Map(unpinned.map((group) => [group.secretId, group]));
+      const ids = [...unpinnedById.keys()];
+      let batchUsable = true;
+      for (let i = 0; i < ids.length; i += BATCH_GET_SIZE) {
+        const chunkIds = ids.slice(i, i + BATCH_GET_SIZE);
+        const outcome = batchUsable ? await batchChunk(chunkIds) : ({ unavailable: true } as const);
+        if (outcome.unavailable) {
+          // Remember for the rest of this resolve: one failed batch call, not one per chunk.
+          batchUsable = false;
+          for (const id of chunkIds) singles.push(unpinnedById.get(id)!);
+          continue;
+        }
+        for (const [id, result] of outcome.results) fetched.set(unpinnedById.get(id)!.key, result);
+        for (const id of outcome.fallback) singles.push(unpinnedById.get(id)!);
+      }
+
+      const limit = pLimit(options.concurrency ?? 4);
+      await Promise.all(
+        singles.map((group) =>
+          limit(async () => {
+            fetched.set(group.key, await getOne(group));
+          }),
+        ),
+      );
+
+      const resolved = new Map<string, SecretLookup>();
+      for (const group of groups.values()) {
+        const result = fetched.get(group.key) ?? { code: 'secret.error', detail: 'was not fetched' };
+        for (const ref of group.refs) {
+          if (isFailure(result)) {
+            const key = ref.jsonKey === '' ? '' : ` (key ${JSON.stringify(ref.jsonKey)})`;
+            resolved.set(ref.raw, { ok: false, error: { code: result.code, message: `${describeReference(ref)}${key} ${result.detail}` } });
+          } else {
+            resolved.set(ref.raw, extractSecretValue(ref, result));
+          }
+        }
+      }
+      return resolved;
+    },
+  };
+}
