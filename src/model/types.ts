@@ -217,6 +217,11 @@ export interface PlannedChange {
   credentialsFingerprint?: string;
   /** The observed profile, when it exists. */
   observed?: ObservedProfile;
+  /**
+   * Inventory-only change (action 'noop'): the document is gone and so is the profile in AWS, so
+   * apply drops the name from the inventory without any AWS call.
+   */
+  forget?: boolean;
 }
 
 export interface Plan {

@@ -1,0 +1,299 @@
+// The pure planner: desired documents + observed profiles + inventory → one PlannedChange per
+// profile. No I/O, no clock, no randomness: the same input always gives the same plan, which is
+// what lets `plan`, `apply` and the daemon share it.
+import type { Sensitive } from '../model/sensitive.js';
+import type {
+  DesiredProfile,
+  DirectoryStatus,
+  FieldChange,
+  InvalidProfile,
+  ManagedProfileRecord,
+  ObservedProfile,
+  Plan,
+  PlanAction,
+  PlanOptions,
+  PlannedChange,
+  ResolvedCredentials,
+  TargetKey,
+  TargetState,
+} from '../model/types.js';
+import { diffConfiguration, leavesOf } from './diff.js';
+import { evaluatePruneGuards } from './prune-guards.js';
+
+export const CREDENTIALS_PATH = 'connectorProfileCredentials';
+
+/** Resolved credentials of one profile, or why they could not be resolved (never a value). */
+export type CredentialResolution =
+  | { fingerprint: string; value: Sensitive<ResolvedCredentials> }
+  | { error: string };
+
+export interface PlanInput {
+  target: TargetKey;
+  desired: DesiredProfile[];
+  invalid: InvalidProfile[];
+  observed: ObservedProfile[];
+  state: TargetState;
+  /** By profile name; absent for documents without `connectorProfileCredentials`. */
+  credentials: Map<string, CredentialResolution>;
+  directory: DirectoryStatus;
+  failedFiles: string[];
+}
+
+export const PLAN_ACTIONS: readonly PlanAction[] = ['create', 'update', 'replace', 'delete', 'noop', 'error'];
+
+export function planChanges(input: PlanInput, options: PlanOptions): Plan {
+  const observedByName = new Map(input.observed.map((profile) => [profile.name, profile]));
+  const invalidByName = new Map<string, InvalidProfile>();
+  for (const invalid of input.invalid) {
+    if (invalid.name !== undefined && !invalidByName.has(invalid.name)) invalidByName.set(invalid.name, invalid);
+  }
+  const changes: PlannedChange[] = [];
+  const warnings: string[] = [];
+
+  for (const invalid of input.invalid) changes.push(planInvalid(input.target, invalid));
+  const coveredFiles = new Set(input.invalid.map((invalid) => invalid.source.file));
+  for (const file of input.failedFiles) {
+    if (!coveredFiles.has(file)) changes.push(planFailedFile(input.target, file));
+  }
+
+  const seen = new Map<string, DesiredProfile>();
+  for (const desired of input.desired) {
+    const shadow = invalidByName.get(desired.name);
+    const duplicate = seen.get(desired.name);
+    if (shadow || duplicate) {
+      const other = shadow?.source ?? duplicate!.source;
+      changes.push({
+        ...baseChange(input.target, desired.name, desired.source),
+        action: 'error',
+        reason: `another document with this name (${other.file}:${other.line}) is ${shadow ? 'invalid' : 'also valid'}; not planned until only one valid document names it`,
+        desired,
+      });
+      continue;
+    }
+    seen.set(desired.name, desired);
+    changes.push(
+      planDesired(input, desired, observedByName.get(desired.name), input.state.profiles[desired.name]),
+    );
+  }
+
+  changes.push(...planRemovedDocuments(input, options, observedByName, seen, invalidByName, warnings));
+  changes.sort(compareChanges);
+  return { target: input.target, changes, warnings, summary: summarize(changes) };
+}
+
+function baseChange(target: TargetKey, name: string, source: PlannedChange['source']): PlannedChange {
+  return { target, name, action: 'noop', adopt: false, source, fields: [], unchangedFields: 0 };
+}
+
+function planInvalid(target: TargetKey, invalid: InvalidProfile): PlannedChange {
+  const errors = invalid.diagnostics.filter((d) => d.severity === 'error');
+  const first = errors[0] ?? invalid.diagnostics[0];
+  const more = errors.length > 1 ? ` (and ${errors.length - 1} more)` : '';
+  return {
+    ...baseChange(target, invalid.name ?? `(unnamed document in ${invalid.source.file}:${invalid.source.line})`, invalid.source),
+    action: 'error',
+    reason: first ? `invalid document: ${first.path ? `${first.path}: ` : ''}${first.message}${more}` : 'invalid document',
+    diagnostics: invalid.diagnostics,
+  };
+}
+
+function planFailedFile(target: TargetKey, file: string): PlannedChange {
+  return {
+    ...baseChange(target, `(file ${file})`, { file, line: 1, column: 1 }),
+    action: 'error',
+    reason: 'the file could not be loaded; see the diagnostics',
+  };
+}
+
+function planDesired(
+  input: PlanInput,
+  desired: DesiredProfile,
+  observed: ObservedProfile | undefined,
+  record: ManagedProfileRecord | undefined,
+): PlannedChange {
+  const base: PlannedChange = { ...baseChange(input.target, desired.name, desired.source), desired, observed };
+  const credentials = input.credentials.get(desired.name);
+  if (credentials && 'error' in credentials) return { ...base, action: 'error', reason: credentials.error };
+  const sendable = credentials
+    ? { credentials: credentials.value, credentialsFingerprint: credentials.fingerprint }
+    : {};
+  const document = desired.document;
+
+  if (!observed) {
+    const fields = creationFields(desired);
+    if (credentials) fields.push(credentialsField(false));
+    return {
+      ...base,
+      action: 'create',
+      fields,
+      ...sendable,
+      reason: record ? 'listed in the inventory but missing from the account (deleted out of band?): it will be created again' : undefined,
+    };
+  }
+
+  const notes: string[] = [];
+  const adopt = record === undefined;
+  if (adopt) notes.push('adopting an existing profile that the inventory does not list yet');
+  let unchanged = 0;
+  const replacing: FieldChange[] = [];
+  const compareFixed = (path: string, before: string | undefined, after: string | undefined) => {
+    if ((before ?? undefined) === (after ?? undefined)) {
+      if (after !== undefined) unchanged += 1;
+      return;
+    }
+    replacing.push({ path, before, after, sensitive: false, forcesReplacement: true });
+  };
+  compareFixed('connectorType', observed.connectorType, document.connectorType);
+  compareFixed('connectorLabel', observed.connectorLabel, document.connectorLabel);
+  // Describe never returns kmsArn: compare with what we last applied. A record made by import or
+  // adoption may not know it; then we cannot tell, and replacing on a guess would be destructive.
+  const kmsKnown = record !== undefined && (record.origin === 'created' || record.kmsArn !== undefined);
+  if (kmsKnown) compareFixed('kmsArn', record.kmsArn, document.kmsArn);
+  else if (document.kmsArn !== undefined) {
+    notes.push('kmsArn cannot be read back from AWS and was never recorded here; assumed unchanged');
+  }
+
+  const diff = diffConfiguration(
+    { connectionMode: document.connectionMode, properties: document.connectorProfileConfig?.connectorProfileProperties },
+    { connectionMode: observed.connectionMode, properties: observed.properties },
+  );
+  unchanged += diff.unchanged;
+  const fields = [...replacing, ...diff.fields];
+  let credentialsChanged = false;
+  if (credentials) {
+    const stored = record?.credentialsFingerprint;
+    if (stored !== credentials.fingerprint) {
+      credentialsChanged = true;
+      fields.push(credentialsField(stored === undefined));
+    } else {
+      unchanged += 1;
+    }
+  }
+  const reason = notes.length > 0 ? notes.join('; ') : undefined;
+
+  if (replacing.length > 0) {
+    // A replacement is a create: it always sends the credentials.
+    return { ...base, action: 'replace', adopt, fields, unchangedFields: unchanged, ...sendable, reason };
+  }
+  if (fields.length > 0) {
+    // UpdateConnectorProfile keeps credentials that are omitted, so they are sent only when they
+    // changed or are unknown; a properties-only update never needs the secret.
+    return {
+      ...base,
+      action: 'update',
+      adopt,
+      fields,
+      unchangedFields: unchanged,
+      ...(credentialsChanged ? sendable : { credentialsFingerprint: credentials?.fingerprint }),
+      reason,
+    };
+  }
+  return { ...base, action: 'noop', adopt, unchangedFields: unchanged, credentialsFingerprint: credentials?.fingerprint, reason };
+}
+
+function planRemovedDocuments(
+  input: PlanInput,
+  options: PlanOptions,
+  observedByName: Map<string, ObservedProfile>,
+  desiredByName: Map<string, DesiredProfile>,
+  invalidByName: Map<string, InvalidProfile>,
+  warnings: string[],
+): PlannedChange[] {
+  const changes: PlannedChange[] = [];
+  const candidates: { record: ManagedProfileRecord; observed: ObservedProfile }[] = [];
+  for (const name of Object.keys(input.state.profiles).sort()) {
+    if (desiredByName.has(name) || invalidByName.has(name)) continue;
+    const record = input.state.profiles[name]!;
+    const source = record.sourceFile ? { file: record.sourceFile, line: 1, column: 1 } : undefined;
+    const observed = observedByName.get(name);
+    if (!observed) {
+      changes.push({
+        ...baseChange(input.target, name, source),
+        forget: true,
+        reason: 'document removed and the profile no longer exists in the account: dropped from the inventory',
+      });
+    } else if (!options.prune) {
+      changes.push({
+        ...baseChange(input.target, name, source),
+        observed,
+        reason: 'document removed; the profile is kept because --prune is off',
+      });
+    } else {
+      candidates.push({ record, observed });
+    }
+  }
+  const verdict = evaluatePruneGuards({
+    candidates: candidates.map((c) => c.record.name),
+    directory: input.directory,
+    failedFiles: input.failedFiles,
+    invalidCount: input.invalid.length,
+    options,
+  });
+  if (verdict.blocked) warnings.push(verdict.reason);
+  for (const { record, observed } of candidates) {
+    const base = {
+      ...baseChange(input.target, record.name, record.sourceFile ? { file: record.sourceFile, line: 1, column: 1 } : undefined),
+      observed,
+    };
+    changes.push(
+      verdict.blocked
+        ? { ...base, reason: verdict.reason }
+        : { ...base, action: 'delete', fields: deletionFields(observed), reason: 'document removed (--prune)' },
+    );
+  }
+  return changes;
+}
+
+function credentialsField(unknownBefore: boolean): FieldChange {
+  return { path: CREDENTIALS_PATH, sensitive: true, forcesReplacement: false, ...(unknownBefore ? { unknownBefore: true } : {}) };
+}
+
+function creationFields(desired: DesiredProfile): FieldChange[] {
+  const document = desired.document;
+  const fields: FieldChange[] = [];
+  const add = (path: string, after: unknown) => {
+    if (after !== undefined && after !== null) fields.push({ path, after, sensitive: false, forcesReplacement: false });
+  };
+  add('connectorType', document.connectorType);
+  add('connectorLabel', document.connectorLabel);
+  add('kmsArn', document.kmsArn);
+  const leaves = leavesOf({
+    connectionMode: document.connectionMode,
+    properties: document.connectorProfileConfig?.connectorProfileProperties,
+  });
+  for (const leaf of leaves.values()) add(leaf.path, leaf.value);
+  return fields;
+}
+
+function deletionFields(observed: ObservedProfile): FieldChange[] {
+  const fields: FieldChange[] = [];
+  const remove = (path: string, before: unknown) => {
+    if (before !== undefined && before !== null) fields.push({ path, before, sensitive: false, forcesReplacement: false });
+  };
+  remove('connectorType', observed.connectorType);
+  remove('connectorLabel', observed.connectorLabel);
+  for (const leaf of leavesOf({ connectionMode: observed.connectionMode, properties: observed.properties }).values()) {
+    remove(leaf.path, leaf.value);
+  }
+  return fields;
+}
+
+function compareChanges(a: PlannedChange, b: PlannedChange): number {
+  if (a.name !== b.name) return a.name < b.name ? -1 : 1;
+  const fa = a.source?.file ?? '';
+  const fb = b.source?.file ?? '';
+  if (fa !== fb) return fa < fb ? -1 : 1;
+  return (a.source?.line ?? 0) - (b.source?.line ?? 0);
+}
+
+export function summarize(changes: readonly PlannedChange[]): Record<PlanAction, number> {
+  const summary = Object.fromEntries(PLAN_ACTIONS.map((action) => [action, 0])) as Record<PlanAction, number>;
+  for (const change of changes) summary[change.action] += 1;
+  return summary;
+}
+
+/** True when applying the plan would call AWS (what `--detailed-exitcode` reports as 2). */
+export function hasPendingChanges(plan: Plan): boolean {
+  const { create, update, replace, delete: deletes } = plan.summary;
+  return create + update + replace + deletes > 0;
+}
