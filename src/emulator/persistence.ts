@@ -1,0 +1,99 @@
+// Optional JSON state file. Writes are atomic (temp file + rename, mode 0600) and coalesced: a
+// burst of changes (say 10,000 creates) produces a handful of writes, not one per change. close()
+// flushes, so a clean stop never loses a write; a crash loses at most the last ~50 ms.
+//
+// What is persisted: profiles (without credential values: AppFlow never returns them, only a digest
+// is kept), secrets with their values (this file is the emulated Secrets Manager's storage), and
+// live clientToken records (so a retry after a restart still replays).
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import type { EmulatorStore, IdempotencyRecord, StoredProfile, StoredSecret } from './store.js';
+
+export interface PersistedState {
+  format: 'appflow-gitops-emulator-state';
+  version: 1;
+  region: string;
+  accountId: string;
+  profiles: StoredProfile[];
+  secrets: StoredSecret[];
+  tokens: IdempotencyRecord[];
+}
+
+export function snapshotState(store: EmulatorStore, region: string, accountId: string): PersistedState {
+  return {
+    format: 'appflow-gitops-emulator-state',
+    version: 1,
+    region,
+    accountId,
+    profiles: store.sortedProfileNames.map((name) => store.profiles.get(name)!),
+    secrets: [...store.secrets.values()],
+    tokens: [...store.tokens.values()],
+  };
+}
+
+/** Reads a state file; undefined when it does not exist. Throws a readable error when it is not a state file. */
+export function readStateFile(file: string): PersistedState | undefined {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw new Error(`cannot read emulator state file ${file}: ${(err as Error).message}`);
+  }
+  let parsed: Partial<PersistedState>;
+  try {
+    parsed = JSON.parse(text) as Partial<PersistedState>;
+  } catch (err) {
+    throw new Error(`emulator state file ${file} is not valid JSON: ${(err as Error).message}`);
+  }
+  if (parsed?.format !== 'appflow-gitops-emulator-state' || parsed.version !== 1) {
+    throw new Error(`${file} is not an appflow-gitops emulator state file (expected format appflow-gitops-emulator-state, version 1)`);
+  }
+  return { ...parsed, profiles: parsed.profiles ?? [], secrets: parsed.secrets ?? [], tokens: parsed.tokens ?? [] } as PersistedState;
+}
+
+export function restoreState(store: EmulatorStore, state: PersistedState): void {
+  store.clear();
+  for (const profile of state.profiles) store.putProfile(profile);
+  for (const secret of state.secrets) store.putSecret(secret);
+  for (const record of state.tokens) store.tokens.set(`${record.operation}\u0000${record.clientToken}`, record);
+}
+
+function writeAtomically(file: string, text: string): void {
+  mkdirSync(dirname(file), { recursive: true });
+  const temp = `${file}.${process.pid}.tmp`;
+  writeFileSync(temp, text, { mode: 0o600 });
+  renameSync(temp, file);
+}
+
+export class StateWriter {
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly file: string,
+    private readonly snapshot: () => PersistedState,
+    private readonly delayMs = 50,
+  ) {}
+
+  /** Marks the state changed; a write follows shortly. */
+  schedule(): void {
+    if (this.timer) return;
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      this.writeNow();
+    }, this.delayMs);
+    this.timer.unref();
+  }
+
+  /** Writes any pending change now (close() and tests call this). */
+  flush(): void {
+    if (!this.timer) return;
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    this.writeNow();
+  }
+
+  writeNow(): void {
+    writeAtomically(this.file, `${JSON.stringify(this.snapshot())}\n`);
+  }
+}
