@@ -81,7 +81,7 @@ export function credentialLayoutFor(connectorMember: string, properties: Record<
       const notes: string[] = [];
       if (tokens) notes.push('OAuth tokens (accessToken/refreshToken) are referenced because an authorization code cannot be replayed from git.');
       if (connectorMember === 'Pardot') notes.push('clientCredentialsArn cannot be read back; add it if the profile uses a connected app of your own.');
-      return { plain: [], secretMembers: pick(shapeId, [], tokens ? TOKEN_MEMBERS : []), notes };
+      return { plain: [], secretMembers: pick(shapeId, [], tokens ? tokenMembersOf(shapeId) : []), notes };
     }
   }
 }
@@ -108,7 +108,7 @@ function customConnectorLayout(shapeId: string, properties: Record<string, unkno
     // clientId is optional in the model's OAuth2Credentials but every OAuth2 grant needs it.
     extra = ['clientId', 'clientSecret'];
     if (grantType !== 'CLIENT_CREDENTIALS') {
-      extra.push(...TOKEN_MEMBERS);
+      extra.push(...tokenMembersOf(variantShape));
       notes.push('OAuth tokens (accessToken/refreshToken) are referenced because an authorization code cannot be replayed from git.');
     }
   } else if (authType === 'APIKEY') {
@@ -125,7 +125,7 @@ function sapODataLayout(shapeId: string, properties: Record<string, unknown>): C
   if (asRecord(properties['oAuthProperties'])) {
     return {
       plain: [],
-      secretMembers: pick(memberTarget(shapeId, 'oAuthCredentials'), ['oAuthCredentials'], TOKEN_MEMBERS),
+      secretMembers: pick(memberTarget(shapeId, 'oAuthCredentials'), ['oAuthCredentials'], tokenMembersOf(memberTarget(shapeId, 'oAuthCredentials'))),
       notes: [
         'oAuthCredentials is inferred from connectorProfileProperties.SAPOData.oAuthProperties.',
         'OAuth tokens (accessToken/refreshToken) are referenced because an authorization code cannot be replayed from git.',
@@ -158,6 +158,12 @@ function pick(shapeId: string, prefix: string[], extra: string[]): string[][] {
 
 /** Members that select a mechanism rather than hold a secret (issue 2's list). */
 export const MECHANISM_MEMBERS = new Set(['oAuth2GrantType', 'authenticationType', 'customAuthenticationType', 'redirectUri', 'clientCredentialsArn']);
+
+/** The OAuth token members the model has for this structure (Slack has no refreshToken, for one). */
+function tokenMembersOf(shapeId: string): string[] {
+  const names = new Set(structureMembers(shapeId).map((m) => m.name));
+  return TOKEN_MEMBERS.filter((name) => names.has(name));
+}
 
 function memberTarget(shapeId: string, member: string): string {
   const found = structureMembers(shapeId).find((m) => m.name === member);
