@@ -71,7 +71,7 @@ export function observedOf(document: ConnectorProfileDocument): ObservedProfile 
   };
 }
 
-export function credentialsOf(values: ResolvedCredentials): CredentialResolution {
+export function credentialsOf(values: ResolvedCredentials): { fingerprint: string; value: Sensitive<ResolvedCredentials> } {
   return { fingerprint: computeFingerprint(HMAC_KEY, values), value: new Sensitive(values) };
 }
 
