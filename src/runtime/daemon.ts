@@ -38,7 +38,7 @@ export interface DaemonOptions {
   backoff?: Partial<BackoffPolicy>;
   watchDebounceMs?: number;
   /** Inventory from the state file, read after each pass for lastAppliedAt/sourceFile. */
-  readInventory?: () => Promise<Record<string, ManagedProfileRecord> | undefined>;
+  readInventory?: (target: string) => Promise<Record<string, ManagedProfileRecord> | undefined>;
 }
 
 export interface DaemonStatus {
@@ -201,14 +201,20 @@ export class Daemon {
     // pass is not known yet and gets skipped too; the follow-up pass below picks it up.
     const onlyNames = blocked.size > 0 ? new Set([...this.#knownNames].filter((n) => !blocked.has(n))) : undefined;
     const log = this.#log.child({ reconcileId });
-    log.info({ triggers: reasons, backingOff: [...blocked].sort() }, 'reconcile started');
+    log.info({ event: 'daemon.pass.start', triggers: reasons, backingOff: [...blocked].sort() }, 'reconcile pass started');
     this.#reconciling = true;
     this.#opts.metrics?.setReconcileInProgress(true);
     try {
       const report = await this.#opts.reconcile({ signal, reconcileId, onlyNames });
+      // reconcileOnce reports a pass that failed as a whole (state unreadable, AWS unreachable
+      // while observing) in report.error rather than throwing: same handling as a throw.
+      if (report.error) throw new PassError(report.error.code, report.error.message);
       const finishedAt = this.#clock.now();
-      const inventory = await this.#readInventory(log);
-      const followUp = this.#foldReport(report, { onlyNames, aborted: signal.aborted, inventory, log });
+      const inventory = await this.#readInventory(report.plan.target);
+      const followUp = this.#foldReport(report, { onlyNames, aborted: signal.aborted, log });
+      this.#book.applyReport(report, { now: finishedAt, aborted: signal.aborted, backoff: (name) => this.#backoff.get(name), inventory });
+      this.#opts.metrics?.setProfileConditions(this.#book.counts());
+      this.#opts.metrics?.setBackoffProfiles(this.#backoff.size);
       const result = report.ok ? 'success' : 'failure';
       this.#firstReconcileDone = true;
       if (report.ok) this.#lastSuccessAt = finishedAt;
@@ -222,7 +228,10 @@ export class Daemon {
       };
       this.#warnings = [...new Set([...report.plan.warnings, ...report.warnings])];
       this.#opts.metrics?.recordReconcile(result, (finishedAt - startedAt) / 1000, finishedAt);
-      log.info({ result, durationMs: finishedAt - startedAt, summary: report.plan.summary, conditions: this.#book.counts(), warnings: this.#warnings }, 'reconcile finished');
+      log.info(
+        { event: 'daemon.pass', result, durationMs: finishedAt - startedAt, summary: report.plan.summary, conditions: this.#book.counts(), backingOff: this.#backoff.size },
+        'reconcile pass done',
+      );
       if (followUp && !signal.aborted) this.requestReconcile('followup');
     } catch (err) {
       const finishedAt = this.#clock.now();
@@ -236,7 +245,7 @@ export class Daemon {
         error: summary.message,
       };
       this.#opts.metrics?.recordReconcile('error', (finishedAt - startedAt) / 1000, finishedAt);
-      log.error({ err: summary, durationMs: finishedAt - startedAt }, 'reconcile failed');
+      log.error({ event: 'daemon.pass', result: 'error', err: summary, durationMs: finishedAt - startedAt }, `reconcile pass failed: ${summary.message}`);
     } finally {
       this.#reconciling = false;
       this.#opts.metrics?.setReconcileInProgress(false);
@@ -247,10 +256,10 @@ export class Daemon {
     }
   }
 
-  /** Updates backoff, status and metrics from a report; true when another pass is needed now. */
+  /** Updates backoff and write metrics from a report; true when another pass is needed now. */
   #foldReport(
     report: ReconcileReport,
-    ctx: { onlyNames: ReadonlySet<string> | undefined; aborted: boolean; inventory: Record<string, ManagedProfileRecord> | undefined; log: Logger },
+    ctx: { onlyNames: ReadonlySet<string> | undefined; aborted: boolean; log: Logger },
   ): boolean {
     const now = this.#clock.now();
     let followUp = false;
@@ -273,51 +282,51 @@ export class Daemon {
 
     for (const action of DRIFT_ACTIONS) this.#opts.metrics?.recordDrift(action, report.plan.changes.filter((c) => c.action === action).length);
 
+    // The executor logs one event per profile decision; the daemon adds its own decisions (backoff).
     for (const outcome of report.outcomes) {
-      const event = {
-        profile: outcome.name,
-        action: outcome.action,
-        result: outcome.result,
-        durationMs: outcome.durationMs,
-        attempts: outcome.attempts,
-        source: outcome.source?.file,
-        error: outcome.error,
-      };
       if (outcome.result === 'applied' || outcome.result === 'unchanged') {
         this.#backoff.clear(outcome.name);
       } else if (outcome.result === 'failed' && outcome.action !== 'error') {
         const entry = this.#backoff.recordFailure(outcome.name, { terminal: outcome.error?.terminal ?? false, inputKey: inputKeys.get(outcome.name) }, now);
         ctx.log.warn(
-          { ...event, failures: entry.failures, retryInMs: Number.isFinite(entry.retryAt) ? entry.retryAt - now : null, waitingForInputChange: entry.terminal },
-          'profile backing off',
+          {
+            event: 'daemon.backoff',
+            profile: outcome.name,
+            action: outcome.action,
+            errorCode: outcome.error?.code,
+            failures: entry.failures,
+            retryInMs: Number.isFinite(entry.retryAt) ? entry.retryAt - now : null,
+            waitingForInputChange: entry.terminal,
+          },
+          entry.terminal ? `${outcome.name}: rejected by AWS, waiting for a change to its file or secret` : `${outcome.name}: backing off`,
         );
-        this.#opts.metrics?.recordWrite(outcome.action, outcome.result);
-        continue;
       } else if (outcome.result === 'skipped' && ctx.onlyNames && !ctx.onlyNames.has(outcome.name) && !this.#backoff.get(outcome.name) && !ctx.aborted) {
         followUp = true; // new since the last pass, left out by onlyNames
       }
       if (outcome.result === 'applied' || outcome.result === 'failed' || outcome.result === 'blocked') {
-        this.#opts.metrics?.recordWrite(outcome.action, outcome.result);
-        (outcome.result === 'applied' ? ctx.log.info : ctx.log.warn).call(ctx.log, event, 'profile reconciled');
-      } else {
-        ctx.log.debug(event, 'profile reconciled');
+        if (outcome.action !== 'error') this.#opts.metrics?.recordWrite(outcome.action, outcome.result);
       }
     }
-
-    this.#book.applyReport(report, { now, aborted: ctx.aborted, backoff: (name) => this.#backoff.get(name), inventory: ctx.inventory });
-    this.#opts.metrics?.setProfileConditions(this.#book.counts());
-    this.#opts.metrics?.setBackoffProfiles(this.#backoff.size);
     return followUp;
   }
 
-  async #readInventory(log: Logger): Promise<Record<string, ManagedProfileRecord> | undefined> {
+  async #readInventory(target: string): Promise<Record<string, ManagedProfileRecord> | undefined> {
     if (!this.#opts.readInventory) return undefined;
     try {
-      return await this.#opts.readInventory();
-    } catch (err) {
-      log.warn({ err: errorSummary(err) }, 'could not read the inventory for /status');
-      return undefined;
+      return await this.#opts.readInventory(target);
+    } catch {
+      return undefined; // /status then falls back to what this process saw
     }
+  }
+}
+
+class PassError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'PassError';
   }
 }
 

@@ -80,7 +80,7 @@ describe('Daemon (fake reconcile, manual clock)', () => {
     await daemon.whenIdle();
     expect(world.calls[0]!.onlyNames).toBeUndefined();
     expect(daemon.status().profiles.find((p) => p.name === 'bad')).toMatchObject({ condition: 'Failed', reason: 'WriteFailed', backoff: { failures: 1, waitingForInputChange: false } });
-    expect(lines.some((l) => l.msg === 'profile backing off' && l.profile === 'bad' && l.retryInMs === 10_000)).toBe(true);
+    expect(lines.some((l) => l.event === 'daemon.backoff' && l.profile === 'bad' && l.retryInMs === 10_000)).toBe(true);
 
     // Another trigger while backing off: only 'good' is written.
     daemon.requestReconcile('watch');

@@ -58,7 +58,7 @@ describe('daemon HTTP server', () => {
     await daemon!.whenIdle();
     const ready = await fetch(`${base}/readyz`);
     expect(ready.status).toBe(200);
-    expect((await ready.json()).ready).toBe(true);
+    expect(((await ready.json()) as { ready: boolean }).ready).toBe(true);
   });
 
   it('exposes every metric with counts in Prometheus text', async () => {
@@ -115,7 +115,7 @@ describe('daemon HTTP server', () => {
     await daemon!.whenIdle();
     const res = await fetch(`${base}/status`);
     expect(res.status).toBe(200);
-    const body = await res.json();
+    const body = (await res.json()) as Record<string, unknown> & { profiles: unknown[] };
     expect(body.ready).toBe(true);
     expect(body.lastReconcile).toMatchObject({ result: 'failure', triggers: ['startup'] });
     expect(body.profiles).toEqual([
