@@ -1,0 +1,109 @@
+// Finds profile files under the profiles directory: .yaml/.yml/.json, recursively, skipping
+// dotfiles and dot-directories, editor temp/backup files, and symlinks that lead outside the
+// directory (a profiles checkout must not pull in files from elsewhere on the machine).
+import { lstat, readdir, realpath, stat } from 'node:fs/promises';
+import { extname, join, relative, sep } from 'node:path';
+import type { Diagnostic, DirectoryStatus } from '../model/types.js';
+import { makeDiagnostic } from './diagnostics.js';
+
+const PROFILE_EXTENSIONS = new Set(['.yaml', '.yml', '.json']);
+
+export interface DiscoveredFile {
+  /** Path relative to the profiles directory, with '/' separators. */
+  relativePath: string;
+  absolutePath: string;
+  format: 'yaml' | 'json';
+}
+
+export interface Discovery {
+  directory: DirectoryStatus;
+  files: DiscoveredFile[];
+  diagnostics: Diagnostic[];
+  /** Relative paths of directories that could not be read (their profiles are unknown). */
+  unreadable: string[];
+}
+
+/** Files editors and tools leave behind: never profiles, even when the extension matches. */
+export function isIgnoredName(name: string): boolean {
+  if (name.startsWith('.')) return true; // dotfiles, .#emacs-locks, .swp of vim are dotfiles too
+  if (name.endsWith('~')) return true;
+  if (name.startsWith('#') && name.endsWith('#')) return true;
+  return /\.(swp|swo|swx|bak|backup|tmp|temp|orig|rej|part|crdownload)$/i.test(name);
+}
+
+export function profileFormat(name: string): 'yaml' | 'json' | undefined {
+  const extension = extname(name).toLowerCase();
+  if (!PROFILE_EXTENSIONS.has(extension)) return undefined;
+  return extension === '.json' ? 'json' : 'yaml';
+}
+
+function toPosix(path: string): string {
+  return sep === '/' ? path : path.split(sep).join('/');
+}
+
+export async function discoverProfileFiles(root: string): Promise<Discovery> {
+  const result: Discovery = { directory: 'ok', files: [], diagnostics: [], unreadable: [] };
+  let rootReal: string;
+  try {
+    rootReal = await realpath(root);
+    if (!(await stat(rootReal)).isDirectory()) return { ...result, directory: 'unreadable' };
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    return { ...result, directory: code === 'ENOENT' ? 'missing' : 'unreadable' };
+  }
+  const visited = new Set<string>([rootReal]);
+  const inside = (real: string) => real === rootReal || real.startsWith(rootReal.endsWith(sep) ? rootReal : rootReal + sep);
+
+  async function walk(dir: string): Promise<boolean> {
+    let entries;
+    try {
+      entries = await readdir(dir, { withFileTypes: true });
+    } catch {
+      return false;
+    }
+    entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    for (const entry of entries) {
+      if (isIgnoredName(entry.name)) continue;
+      const absolute = join(dir, entry.name);
+      const rel = toPosix(relative(root, absolute));
+      let isDirectory = entry.isDirectory();
+      let isFile = entry.isFile();
+      if (entry.isSymbolicLink()) {
+        let real: string;
+        try {
+          real = await realpath(absolute);
+        } catch {
+          result.diagnostics.push(makeDiagnostic({ file: rel, line: 1, column: 1 }, 'file.broken-symlink', 'broken symlink ignored', '', 'warning'));
+          continue;
+        }
+        if (!inside(real)) {
+          result.diagnostics.push(makeDiagnostic({ file: rel, line: 1, column: 1 }, 'file.symlink-outside', 'symlink leads outside the profiles directory; not followed', '', 'warning'));
+          continue;
+        }
+        const target = await lstat(real);
+        isDirectory = target.isDirectory();
+        isFile = target.isFile();
+        if (isDirectory) {
+          if (visited.has(real)) continue; // a loop, or a second way into a directory already read
+          visited.add(real);
+        }
+      } else if (isDirectory) {
+        visited.add(absolute);
+      }
+      if (isDirectory) {
+        if (!(await walk(absolute))) {
+          result.unreadable.push(rel);
+          result.diagnostics.push(makeDiagnostic({ file: rel, line: 1, column: 1 }, 'file.unreadable', 'directory cannot be read'));
+        }
+      } else if (isFile) {
+        const format = profileFormat(entry.name);
+        if (format) result.files.push({ relativePath: rel, absolutePath: absolute, format });
+      }
+    }
+    return true;
+  }
+
+  if (!(await walk(root))) return { ...result, directory: 'unreadable' };
+  result.files.sort((a, b) => (a.relativePath < b.relativePath ? -1 : a.relativePath > b.relativePath ? 1 : 0));
+  return result;
+}

@@ -1,0 +1,96 @@
+// loadProfiles: the profiles directory → valid DesiredProfiles, invalid documents, and every
+// diagnostic with its position. Never throws for anything found in the directory: a broken file
+// becomes diagnostics, and `failedFiles` tells the planner that the desired state is incomplete.
+import type { Diagnostic, DesiredProfile, InvalidProfile, LoadOptions, LoadResult, SourceLocation } from '../model/types.js';
+import { collectCredentialReferences } from './credential-refs.js';
+import { compareDiagnostics, makeDiagnostic } from './diagnostics.js';
+import { discoverProfileFiles } from './discover-files.js';
+import { valueLocation } from './node-positions.js';
+import { parseProfileText, type ParsedDocument } from './parse-documents.js';
+import { readProfileFile } from './read-profile-file.js';
+import { validateDocument, type DocumentVerdict } from './validate-document.js';
+
+export type { LoadOptions, LoadResult };
+
+interface Checked {
+  parsed: ParsedDocument;
+  verdict: DocumentVerdict;
+}
+
+function formatLocation(at: SourceLocation): string {
+  return `${at.file}:${at.line}:${at.column}`;
+}
+
+export async function loadProfiles(dir: string, opts: LoadOptions = {}): Promise<LoadResult> {
+  const discovery = await discoverProfileFiles(dir);
+  const result: LoadResult = { directory: discovery.directory, profiles: [], invalid: [], diagnostics: [...discovery.diagnostics], failedFiles: [...discovery.unreadable], filesRead: 0 };
+  if (discovery.directory !== 'ok') return result;
+
+  const checked: Checked[] = [];
+  for (const file of discovery.files) {
+    const read = await readProfileFile(file.absolutePath, file.relativePath);
+    if ('diagnostic' in read) {
+      result.diagnostics.push(read.diagnostic);
+      result.invalid.push({ source: locationOf(read.diagnostic), diagnostics: [read.diagnostic] });
+      continue;
+    }
+    result.filesRead++;
+    const parsed = parseProfileText(file.relativePath, read.text, file.format);
+    if (parsed.diagnostics.length > 0) {
+      result.diagnostics.push(...parsed.diagnostics);
+      result.invalid.push({ source: locationOf(parsed.diagnostics[0]!), diagnostics: parsed.diagnostics });
+    }
+    for (const doc of parsed.documents) {
+      if (doc.value === null || doc.value === undefined) continue; // empty document (comments only, trailing ---)
+      checked.push({ parsed: doc, verdict: validateDocument(doc, opts.allowPlaintextCredentials === true) });
+    }
+  }
+
+  markDuplicateNames(checked);
+
+  for (const { parsed, verdict } of checked) {
+    result.diagnostics.push(...verdict.diagnostics);
+    if (verdict.document && verdict.name !== undefined) {
+      result.profiles.push({ name: verdict.name, document: verdict.document, source: parsed.start, credentialRefs: collectCredentialReferences(verdict.document) });
+    } else {
+      const invalid: InvalidProfile = { source: parsed.start, diagnostics: verdict.diagnostics };
+      if (verdict.name !== undefined) invalid.name = verdict.name;
+      result.invalid.push(invalid);
+    }
+  }
+
+  const failed = new Set(result.failedFiles);
+  for (const d of result.diagnostics) if (d.severity === 'error' && d.file) failed.add(d.file);
+  result.failedFiles = [...failed].sort();
+  result.diagnostics.sort(compareDiagnostics);
+  if (checked.length === 0 && result.failedFiles.length === 0) result.directory = 'empty';
+  return result;
+}
+
+function locationOf(d: Diagnostic): SourceLocation {
+  return { file: d.file, line: d.line, column: d.column };
+}
+
+/** The same name in two documents: both are errors (neither wins), each naming the other. */
+function markDuplicateNames(checked: Checked[]): void {
+  const byName = new Map<string, Checked[]>();
+  for (const entry of checked) {
+    if (entry.verdict.name === undefined) continue;
+    const group = byName.get(entry.verdict.name) ?? [];
+    group.push(entry);
+    byName.set(entry.verdict.name, group);
+  }
+  for (const [name, group] of byName) {
+    if (group.length < 2) continue;
+    const locations = group.map((entry) => valueLocation(entry.parsed, ['connectorProfileName']));
+    group.forEach((entry, i) => {
+      const others = locations.filter((_, j) => j !== i).map(formatLocation).join(', ');
+      entry.verdict.diagnostics.push(
+        makeDiagnostic(locations[i]!, 'profile.duplicate-name', `connectorProfileName '${name}' is also defined at ${others}; each profile must be defined once`, 'connectorProfileName'),
+      );
+      delete entry.verdict.document;
+    });
+  }
+}
+
+export type { DesiredProfile };
