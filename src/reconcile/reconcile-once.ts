@@ -93,7 +93,7 @@ export async function reconcileOnce(deps: ReconcileDeps, options: ReconcileOptio
   const persist = serialisedSaver(() => deps.store.save(snapshot));
   const outcomes = await executePlan(
     plan,
-    { writer: deps.writer ?? deps.appflow, state, persist, hmacKey, now, logger },
+    { writer: deps.appflow, state, persist, hmacKey, now, logger },
     options,
   );
   try {

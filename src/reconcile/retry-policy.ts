@@ -1,7 +1,7 @@
 // The write retry policy and its budget, in one place.
 //
 // Two layers could retry a write: the AWS SDK (its `maxAttempts`) and p-retry here. They multiply,
-// so the write adapters are built with SDK `maxAttempts: 1` (WRITE_SDK_MAX_ATTEMPTS) and p-retry is
+// so the adapters are built with `writeMaxAttempts: 1` (WRITE_SDK_MAX_ATTEMPTS) and p-retry is
 // the only retry layer for writes. That keeps every attempt of one write under our control: each
 // carries the same clientToken, and an uncertain create is resolved by Describe before the next.
 //

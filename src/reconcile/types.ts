@@ -23,12 +23,6 @@ export interface ReconcileDeps {
   logger: Logger;
   /** Injectable clock (ms since epoch) for intent ages and timestamps in tests. */
   now?: () => number;
-  /**
-   * Port used for writes (create/update/delete). Defaults to `appflow`. Build it with SDK
-   * `maxAttempts: 1` so that the executor's p-retry is the only retry layer and the total attempt
-   * budget stays as documented (see src/reconcile/retry-policy.ts).
-   */
-  writer?: AppFlowPort;
 }
 
 /** Overrides of the write retry policy (tests shorten the backoff; defaults in retry-policy.ts). */

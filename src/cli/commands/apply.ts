@@ -1,12 +1,128 @@
-// STUB: replaced by the issue that implements `appflow-gitops apply`.
-import type { Command } from 'commander';
+// `appflow-gitops apply`: one reconcile pass that writes. It prints the plan it acted on, with the
+// result of each write, in the plan's formats; exit 0 when everything converged, 1 when any
+// profile failed (the others are still applied).
+import { InvalidArgumentError, Option, type Command } from 'commander';
+import { createAwsAdapters } from '../../aws/clients.js';
+import { createLogger, createSilentLogger } from '../../logging/logger.js';
+import { DEFAULT_MAX_DELETES } from '../../planner/defaults.js';
+import { reconcileOnce } from '../../reconcile/reconcile-once.js';
+import { renderApplyText } from '../../reconcile/render-apply-text.js';
+import { WRITE_SDK_MAX_ATTEMPTS } from '../../reconcile/retry-policy.js';
+import type { ReconcileReport } from '../../reconcile/types.js';
+import { renderPlanJson } from '../../render/plan-json.js';
+import { renderPlanMarkdown } from '../../render/plan-markdown.js';
+import { renderPlanText } from '../../render/plan-text.js';
+import { createFileStateStore } from '../../state/file-state-store.js';
+import { allowPlaintextOption, jsonOption, profilesOption, stateOption } from '../common-options.js';
+import { ExitCode } from '../exit-codes.js';
 import { UserError } from '../user-error.js';
+
+type Format = 'text' | 'json' | 'markdown';
+
+interface ApplyFlags {
+  profiles: string;
+  state: string;
+  prune?: boolean;
+  allowReplace?: boolean;
+  maxDeletes: number;
+  allowEmpty?: boolean;
+  json?: boolean;
+  format?: Format;
+  color: boolean;
+  allowPlaintextCredentials?: boolean;
+}
+
+function parseMaxDeletes(value: string): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(n)) {
+    throw new InvalidArgumentError(`--max-deletes must be a whole number >= 0, got "${value}"`);
+  }
+  return n;
+}
 
 export function registerApplyCommand(program: Command): void {
   program
     .command('apply')
-    .description('(not implemented yet)')
-    .action(() => {
-      throw new UserError('apply is not implemented yet');
+    .description('make AWS match the profile files: one reconcile pass (create, update, replace, prune)')
+    .addOption(profilesOption())
+    .addOption(stateOption())
+    .option('--prune', 'delete profiles this tool created or adopted whose document is gone (guarded)')
+    .option('--allow-replace', 'allow delete-then-create when connectorType, connectorLabel or kmsArn changes')
+    .addOption(
+      new Option('--max-deletes <n>', 'with --prune: more deletes than this in one pass blocks every delete')
+        .argParser(parseMaxDeletes)
+        .default(DEFAULT_MAX_DELETES),
+    )
+    .option('--allow-empty', 'with --prune: allow deletes when the profiles directory is missing or empty')
+    .addOption(jsonOption().conflicts('format'))
+    .addOption(new Option('--format <format>', 'output format').choices(['text', 'json', 'markdown']))
+    .option('--no-color', 'no ANSI colours in text output (also: NO_COLOR, or when stdout is not a TTY)')
+    .addOption(allowPlaintextOption())
+    .action(async (flags: ApplyFlags) => {
+      process.exitCode = await runApply(flags);
     });
+}
+
+async function runApply(flags: ApplyFlags): Promise<number> {
+  const format: Format = flags.json ? 'json' : (flags.format ?? 'text');
+  // Writes get one SDK attempt each: the executor's p-retry is the only write retry layer, which
+  // keeps every attempt on the same clientToken and the budget as documented (retry-policy.ts).
+  const adapters = createAwsAdapters({ writeMaxAttempts: WRITE_SDK_MAX_ATTEMPTS });
+  const store = createFileStateStore(flags.state, { lock: true });
+  // Logs go to stderr, and only when asked for (LOG_LEVEL): stdout carries the report.
+  const logger = process.env.LOG_LEVEL ? createLogger({ destination: process.stderr }) : createSilentLogger();
+
+  // SIGINT/SIGTERM: start no new write; writes in flight finish (or keep their intent in state).
+  const controller = new AbortController();
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (controller.signal.aborted) process.exit(128 + (signal === 'SIGINT' ? 2 : 15));
+    process.stderr.write(`${signal}: stopping after the writes in flight (send again to exit now)\n`);
+    controller.abort(new Error(`received ${signal}`));
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+
+  let report: ReconcileReport;
+  try {
+    report = await reconcileOnce(
+      {
+        profilesDir: flags.profiles,
+        loadOptions: { allowPlaintextCredentials: flags.allowPlaintextCredentials === true },
+        store,
+        appflow: adapters.appflow,
+        secrets: adapters.secrets,
+        target: adapters.target,
+        logger,
+      },
+      {
+        prune: flags.prune === true,
+        allowEmpty: flags.allowEmpty === true,
+        maxDeletes: flags.maxDeletes,
+        allowReplace: flags.allowReplace === true,
+        signal: controller.signal,
+      },
+    );
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    adapters.destroy();
+    await store.release().catch(() => undefined);
+  }
+
+  // State warnings (not the plan's own, which the renderers print) go to stderr.
+  for (const warning of report.warnings.filter((w) => !report.plan.warnings.includes(w))) {
+    process.stderr.write(`warning: ${warning}\n`);
+  }
+  if (report.error) {
+    throw new UserError(report.error.message);
+  }
+  process.stdout.write(render(report, format, flags.color));
+  return report.ok ? ExitCode.Ok : ExitCode.Error;
+}
+
+function render(report: ReconcileReport, format: Format, colorFlag: boolean): string {
+  if (format === 'json') return renderPlanJson(report.plan, report.outcomes);
+  if (format === 'markdown') return renderPlanMarkdown(report.plan, report.outcomes);
+  const color = colorFlag && process.stdout.isTTY === true && !process.env.NO_COLOR;
+  return `${renderPlanText(report.plan, { color })}\n${renderApplyText(report.plan, report.outcomes, { color })}`;
 }
