@@ -123,6 +123,8 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Running
     },
     storedCredentials: (name) => store.credentials.get(name),
     profileCount: () => store.profiles.size,
+    onRequest: (listener) => log.subscribe(listener),
+    flushState: () => writer?.flush(),
     close: async () => {
       if (closed) return;
       closed = true;

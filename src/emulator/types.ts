@@ -41,6 +41,10 @@ export interface RunningEmulator {
   storedCredentials?(profileName: string): unknown;
   /** Number of stored connector profiles (cheap; for benchmarks). */
   profileCount?(): number;
+  /** Addition: calls `listener` for each request once it is answered (entry.at is its arrival time); returns unsubscribe. */
+  onRequest?(listener: (entry: RequestLogEntry) => void): () => void;
+  /** Addition: writes a pending state-file change now (no-op without a state file). */
+  flushState?(): void;
 }
 
 export interface FaultError {
