@@ -26,6 +26,15 @@ export const DEFAULT_MAX_SOCKETS = 16;
 
 type Service = 'appflow' | 'secretsmanager';
 
+/**
+ * The SDK prints a multi-line NodeVersionSupportWarning on stderr under Node 20 about SDK
+ * releases after January 2027. This project supports Node >= 20.19 with the SDK versions it
+ * locks, so the warning would only clutter every CLI run. An explicit setting by the user wins.
+ */
+function quietNodeVersionWarning(): void {
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+}
+
 interface MiddlewareClient {
   middlewareStack: {
     add(
@@ -97,6 +106,7 @@ function clientConfig(settings: AwsSettings, region: string, endpoint: string | 
  * clients explicitly, so the target key and the clients can never disagree.
  */
 export function createAwsAdapters(settings: AwsSettings = {}): AwsAdapters {
+  quietNodeVersionWarning();
   const target = resolveTarget(settings);
   const readAttempts = settings.maxAttempts ?? DEFAULT_MAX_ATTEMPTS;
   const writeAttempts = settings.writeMaxAttempts ?? readAttempts;
@@ -129,6 +139,7 @@ export function createAwsAdapters(settings: AwsSettings = {}): AwsAdapters {
  */
 export async function createAwsAdaptersAsync(settings: AwsSettings = {}): Promise<AwsAdapters> {
   if (settings.region || process.env.AWS_REGION || process.env.AWS_DEFAULT_REGION) return createAwsAdapters(settings);
+  quietNodeVersionWarning();
   const probe = new AppflowClient({});
   let region: string;
   try {

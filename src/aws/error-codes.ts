@@ -15,7 +15,7 @@ const THROTTLING_CODES = new Set([
 const SERVER_CODES = new Set(['InternalServerException', 'InternalServiceError', 'InternalFailure', 'ServiceUnavailable', 'ServiceUnavailableException']);
 
 /** The request reached (or may have reached) the server, but no answer came back. */
-const UNCERTAIN_NETWORK_CODES = new Set(['ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'ECONNABORTED', 'ERR_STREAM_PREMATURE_CLOSE', 'UND_ERR_SOCKET']);
+const UNCERTAIN_NETWORK_CODES = new Set(['TimeoutError', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'ECONNABORTED', 'ERR_STREAM_PREMATURE_CLOSE', 'UND_ERR_SOCKET']);
 
 /** The request never left this machine: retrying is safe and nothing can have been written. */
 const UNSENT_NETWORK_CODES = new Set(['ECONNREFUSED', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN']);
@@ -46,8 +46,9 @@ function isServiceError(e: ErrorLike): boolean {
 }
 
 function networkCode(e: ErrorLike, depth = 0): string | undefined {
-  if (typeof e.code === 'string' && (UNCERTAIN_NETWORK_CODES.has(e.code) || UNSENT_NETWORK_CODES.has(e.code))) return e.code;
+  // The SDK's request timeout carries both name TimeoutError and code ETIMEDOUT: report the name.
   if (e.name === 'TimeoutError') return 'TimeoutError';
+  if (typeof e.code === 'string' && (UNCERTAIN_NETWORK_CODES.has(e.code) || UNSENT_NETWORK_CODES.has(e.code))) return e.code;
   if (typeof e.message === 'string' && /socket hang up/i.test(e.message)) return 'ECONNRESET';
   const cause = asErrorLike(e.cause);
   return cause && depth < 5 ? networkCode(cause, depth + 1) : undefined;

@@ -107,7 +107,7 @@ export function createSecretsAdapter(client: SecretsManagerClient, options: Secr
     { unavailable: false; results: Map<string, FetchResult>; fallback: string[] } | { unavailable: true }
   > {
     const entries: SecretValueEntry[] = [];
-    const errors = new Map<string, { ErrorCode?: string | undefined; ErrorMessage?: string | undefined }>();
+    const errors = new Map<string, { ErrorCode?: string | undefined; Message?: string | undefined }>();
     let nextToken: string | undefined;
     try {
       do {

@@ -1,0 +1,152 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { AwsAdapters } from '../../src/aws/ports.js';
+import { startEmulator, type RunningEmulator } from '../../src/emulator/index.js';
+import type { SecretReference } from '../../src/model/types.js';
+import { adaptersFor, countCalls } from './helpers.js';
+
+const SECRET_COUNT = 45;
+const sentinel = (i: number, key: string) => `SENTINEL-SECRET-${key}-${i}`;
+
+function ref(secretId: string, jsonKey: string, extra: Partial<SecretReference> = {}): SecretReference {
+  const version = extra.versionStage || extra.versionId ? `:${extra.versionStage ?? ''}:${extra.versionId ?? ''}` : '';
+  return { raw: `{{resolve:secretsmanager:${secretId}:SecretString:${jsonKey}${version}}}`, secretId, jsonKey, ...extra };
+}
+
+let emu: RunningEmulator;
+let aws: AwsAdapters;
+
+beforeAll(async () => {
+  emu = await startEmulator({
+    seed: {
+      secrets: [
+        ...Array.from({ length: SECRET_COUNT }, (_, i) => ({
+          name: `app/secret-${i}`,
+          secretString: JSON.stringify({ user: sentinel(i, 'user'), password: sentinel(i, 'password') }),
+        })),
+        { name: 'plain-text', secretString: 'SENTINEL-SECRET-plain' },
+        { name: 'rotated', secretString: JSON.stringify({ password: 'SENTINEL-SECRET-old' }) },
+      ],
+    },
+  });
+  // A rotation: the old value becomes AWSPREVIOUS.
+  emu.seed({ secrets: [{ name: 'rotated', secretString: JSON.stringify({ password: 'SENTINEL-SECRET-new' }) }] });
+  aws = adaptersFor(emu);
+});
+afterAll(async () => {
+  aws?.destroy();
+  await emu?.close();
+});
+beforeEach(() => {
+  emu.clearRequestLog();
+  emu.faults.reset();
+});
+
+/** Three references (two keys, one duplicated) to each of the 45 secrets. */
+function manyRefs(): SecretReference[] {
+  return Array.from({ length: SECRET_COUNT }, (_, i) => [
+    ref(`app/secret-${i}`, 'user'),
+    ref(`app/secret-${i}`, 'password'),
+    ref(`app/secret-${i}`, 'password'),
+  ]).flat();
+}
+
+describe('resolve', () => {
+  it('fetches each distinct secret once, with BatchGetSecretValue in chunks of 20', async () => {
+    const refs = manyRefs();
+    const resolved = await aws.secrets.resolve(refs);
+    expect(resolved.size).toBe(SECRET_COUNT * 2);
+    for (let i = 0; i < SECRET_COUNT; i += 1) {
+      expect(resolved.get(ref(`app/secret-${i}`, 'user').raw)).toEqual({ ok: true, value: sentinel(i, 'user') });
+      expect(resolved.get(ref(`app/secret-${i}`, 'password').raw)).toEqual({ ok: true, value: sentinel(i, 'password') });
+    }
+    const batches = emu.requestLog().filter((e) => e.operation === 'BatchGetSecretValue');
+    expect(batches.map((e) => e.secretIds?.length)).toEqual([20, 20, 5]);
+    const requested = batches.flatMap((e) => e.secretIds ?? []);
+    expect(new Set(requested).size).toBe(requested.length);
+    expect(countCalls(emu, 'GetSecretValue')).toBe(0);
+  });
+
+  it('falls back to one GetSecretValue per secret when BatchGetSecretValue is denied', async () => {
+    emu.faults.failNext('BatchGetSecretValue', 1, { status: 400, code: 'AccessDeniedException', message: 'not allowed' });
+    const resolved = await aws.secrets.resolve(manyRefs());
+    expect([...resolved.values()].every((r) => r.ok)).toBe(true);
+    expect(resolved.get(ref('app/secret-44', 'password').raw)).toEqual({ ok: true, value: sentinel(44, 'password') });
+    // One failed batch call, then no further batch attempts in this resolve.
+    expect(countCalls(emu, 'BatchGetSecretValue')).toBe(1);
+    const singles = emu.requestLog().filter((e) => e.operation === 'GetSecretValue');
+    expect(singles).toHaveLength(SECRET_COUNT);
+  });
+
+  it.each(['UnknownOperationException', 'ValidationException'])('falls back on %s from the batch call', async (code) => {
+    emu.faults.failNext('BatchGetSecretValue', 1, { status: 400, code });
+    const resolved = await aws.secrets.resolve([ref('app/secret-1', 'user'), ref('app/secret-2', 'user')]);
+    expect(resolved.get(ref('app/secret-2', 'user').raw)).toEqual({ ok: true, value: sentinel(2, 'user') });
+    expect(countCalls(emu, 'GetSecretValue')).toBe(2);
+  });
+
+  it('fails only the references to a missing secret, a missing key or a non-JSON secret', async () => {
+    const good = ref('app/secret-3', 'password');
+    const missingSecret = ref('does-not-exist', 'password');
+    const missingKey = ref('app/secret-4', 'token');
+    const notJson = ref('plain-text', 'password');
+    const resolved = await aws.secrets.resolve([good, missingSecret, missingKey, notJson]);
+    expect(resolved.get(good.raw)).toEqual({ ok: true, value: sentinel(3, 'password') });
+    expect(resolved.get(missingSecret.raw)).toMatchObject({ ok: false, error: { code: 'secret.not-found' } });
+    expect(resolved.get(missingKey.raw)).toMatchObject({ ok: false, error: { code: 'secret.key-missing' } });
+    expect(resolved.get(notJson.raw)).toMatchObject({ ok: false, error: { code: 'secret.not-json' } });
+    const messages = [missingSecret, missingKey, notJson].map((r) => {
+      const lookup = resolved.get(r.raw)!;
+      return lookup.ok ? '' : lookup.error.message;
+    });
+    expect(messages[0]).toMatch(/"does-not-exist" \(key "password"\) not found/);
+    expect(messages[1]).toMatch(/"app\/secret-4" has no key "token"/);
+    expect(messages[2]).toMatch(/"plain-text" is not a JSON object/);
+    expect(messages.join('\n')).not.toContain('SENTINEL-SECRET');
+    // The missing secret was answered inside the batch: no extra call for it.
+    expect(countCalls(emu, 'BatchGetSecretValue')).toBe(1);
+    expect(countCalls(emu, 'GetSecretValue')).toBe(0);
+  });
+
+  it('resolves an empty JSON key to the whole secret string', async () => {
+    const whole = ref('plain-text', '');
+    expect((await aws.secrets.resolve([whole])).get(whole.raw)).toEqual({ ok: true, value: 'SENTINEL-SECRET-plain' });
+  });
+
+  it('fetches pinned versions with GetSecretValue, separately from the current version', async () => {
+    const current = ref('rotated', 'password');
+    const explicitCurrent = ref('rotated', 'password', { versionStage: 'AWSCURRENT' });
+    const previous = ref('rotated', 'password', { versionStage: 'AWSPREVIOUS' });
+    const resolved = await aws.secrets.resolve([current, explicitCurrent, previous]);
+    expect(resolved.get(current.raw)).toEqual({ ok: true, value: 'SENTINEL-SECRET-new' });
+    expect(resolved.get(explicitCurrent.raw)).toEqual({ ok: true, value: 'SENTINEL-SECRET-new' });
+    expect(resolved.get(previous.raw)).toEqual({ ok: true, value: 'SENTINEL-SECRET-old' });
+    expect(countCalls(emu, 'BatchGetSecretValue')).toBe(1);
+    const singles = emu.requestLog().filter((e) => e.operation === 'GetSecretValue');
+    expect(singles).toHaveLength(1);
+  });
+
+  it('reports a missing pinned version as not found for that reference only', async () => {
+    const pinned = ref('rotated', 'password', { versionId: '00000000-0000-0000-0000-000000000000' });
+    const current = ref('rotated', 'password');
+    const resolved = await aws.secrets.resolve([pinned, current]);
+    expect(resolved.get(pinned.raw)).toMatchObject({ ok: false, error: { code: 'secret.not-found' } });
+    expect(resolved.get(current.raw)).toEqual({ ok: true, value: 'SENTINEL-SECRET-new' });
+  });
+
+  it('turns a batch call that keeps failing into errors for that chunk only, after the SDK retries', async () => {
+    // 20 secrets in the first chunk fail (3 SDK attempts, all 500); the second chunk succeeds.
+    emu.faults.failNext('BatchGetSecretValue', 3, { status: 500, code: 'InternalServiceError', message: 'boom' });
+    const refs = Array.from({ length: 25 }, (_, i) => ref(`app/secret-${i}`, 'user'));
+    const resolved = await aws.secrets.resolve(refs);
+    const failed = refs.filter((r) => !resolved.get(r.raw)!.ok);
+    expect(failed).toHaveLength(20);
+    expect(resolved.get(refs[0]!.raw)).toMatchObject({ ok: false, error: { code: 'secret.error' } });
+    expect(resolved.get(refs[24]!.raw)).toEqual({ ok: true, value: sentinel(24, 'user') });
+    expect(countCalls(emu, 'BatchGetSecretValue')).toBe(4);
+  });
+
+  it('makes no call for no references', async () => {
+    expect((await aws.secrets.resolve([])).size).toBe(0);
+    expect(emu.requestLog()).toHaveLength(0);
+  });
+});
