@@ -132,8 +132,8 @@ function planDesired(
   }
 
   const notes: string[] = [];
+  // Adoption is carried by the `adopt` flag (renderers print `<= adopt`), not by a note.
   const adopt = record === undefined;
-  if (adopt) notes.push('adopting an existing profile that the inventory does not list yet');
   let unchanged = 0;
   const replacing: FieldChange[] = [];
   const compareFixed = (path: string, before: string | undefined, after: string | undefined) => {
@@ -204,19 +204,19 @@ function planRemovedDocuments(
   for (const name of Object.keys(input.state.profiles).sort()) {
     if (desiredByName.has(name) || invalidByName.has(name)) continue;
     const record = input.state.profiles[name]!;
-    const source = record.sourceFile ? { file: record.sourceFile, line: 1, column: 1 } : undefined;
     const observed = observedByName.get(name);
+    // The document is gone, so there is no source position; the reason names the file it came from.
     if (!observed) {
       changes.push({
-        ...baseChange(input.target, name, source),
+        ...baseChange(input.target, name, undefined),
         forget: true,
-        reason: 'document removed and the profile no longer exists in the account: dropped from the inventory',
+        reason: `${removedDocument(record)}; the profile no longer exists in the account: dropped from the inventory`,
       });
     } else if (!options.prune) {
       changes.push({
-        ...baseChange(input.target, name, source),
+        ...baseChange(input.target, name, undefined),
         observed,
-        reason: 'document removed; the profile is kept because --prune is off',
+        reason: `${removedDocument(record)}; the profile is kept because --prune is off`,
       });
     } else {
       candidates.push({ record, observed });
@@ -231,17 +231,18 @@ function planRemovedDocuments(
   });
   if (verdict.blocked) warnings.push(verdict.reason);
   for (const { record, observed } of candidates) {
-    const base = {
-      ...baseChange(input.target, record.name, record.sourceFile ? { file: record.sourceFile, line: 1, column: 1 } : undefined),
-      observed,
-    };
+    const base = { ...baseChange(input.target, record.name, undefined), observed };
     changes.push(
       verdict.blocked
-        ? { ...base, reason: verdict.reason }
-        : { ...base, action: 'delete', fields: deletionFields(observed), reason: 'document removed (--prune)' },
+        ? { ...base, reason: `${removedDocument(record)}; not deleted: ${verdict.reason}` }
+        : { ...base, action: 'delete', fields: deletionFields(observed), reason: `${removedDocument(record)} (--prune)` },
     );
   }
   return changes;
+}
+
+function removedDocument(record: ManagedProfileRecord): string {
+  return record.sourceFile ? `document removed (was in ${record.sourceFile})` : 'document removed';
 }
 
 function credentialsField(unknownBefore: boolean): FieldChange {

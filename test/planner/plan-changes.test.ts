@@ -193,7 +193,7 @@ describe('planChanges: one action per situation', () => {
   it('adopting with an unknown kmsArn neither replaces nor hides the note', () => {
     const change = only({ ...withDesired(inSync([doc]), (d) => (d.kmsArn = 'arn:aws:kms:us-east-1:123456789012:key/k')), state: stateOf([]) });
     expect(change).toMatchObject({ action: 'update', adopt: true });
-    expect(change.reason).toMatch(/adopting.*kmsArn/);
+    expect(change.reason).toMatch(/^kmsArn cannot be read back/);
   });
 
   it('an invalid document is an error carrying its diagnostics, and never touches a same-named valid one', () => {
@@ -272,7 +272,8 @@ describe('planChanges: removed documents and prune guards', () => {
     expect(deletes.map((c) => c.name)).toEqual(['gone-0', 'gone-1']);
     expect(deletes[0]!.fields.map((f) => f.path)).toContain('connectorProfileProperties.Snowflake.warehouse');
     expect(deletes[0]!.fields.every((f) => f.after === undefined)).toBe(true);
-    expect(deletes[0]!.source?.file).toBe('gone-0.yaml');
+    expect(deletes[0]!.source).toBeUndefined();
+    expect(deletes[0]!.reason).toBe('document removed (was in gone-0.yaml) (--prune)');
   });
 
   it('a removed document whose profile is already gone is dropped from the inventory (forget), with or without --prune', () => {

@@ -1,0 +1,98 @@
+// Pieces shared by the three plan renderers, so that they agree on wording and never print a
+// sensitive value (a sensitive field is always rendered as `(sensitive value)`).
+import type { FieldChange, Plan, PlannedChange, PlanAction } from '../model/types.js';
+
+export const SENSITIVE_TEXT = '(sensitive value)';
+
+/** A field value as text: strings quoted (JSON escaping also neutralises terminal control characters). */
+export function formatValue(value: unknown): string {
+  if (value === undefined || value === null) return 'null';
+  if (typeof value === 'string') return JSON.stringify(value);
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  return JSON.stringify(value);
+}
+
+export type FieldSymbol = '+' | '-' | '~';
+
+/** `+` added, `-` removed, `~` changed in place. */
+export function fieldSymbol(field: FieldChange, action: PlanAction): FieldSymbol {
+  if (action === 'create') return '+';
+  if (action === 'delete') return '-';
+  if (field.sensitive) return '~';
+  if (field.before === undefined) return '+';
+  if (field.after === undefined) return '-';
+  return '~';
+}
+
+/** `"old" -> "new"`, `"value"` (create), `"old" -> null` (removed), or `(sensitive value)`. */
+export function fieldValueText(field: FieldChange, action: PlanAction): string {
+  if (field.sensitive) return SENSITIVE_TEXT;
+  if (action === 'create') return formatValue(field.after);
+  if (action === 'delete') return `${formatValue(field.before)} -> null`;
+  if (field.before === undefined) return formatValue(field.after);
+  return `${formatValue(field.before)} -> ${formatValue(field.after)}`;
+}
+
+/** Trailing comment for a field: why it matters. */
+export function fieldComment(field: FieldChange, action: PlanAction): string | undefined {
+  if (field.forcesReplacement) return 'forces replacement';
+  if (field.sensitive && field.unknownBefore && action !== 'create') return 'unknown before (no stored fingerprint): will be sent';
+  if (field.sensitive && action !== 'create' && action !== 'delete') return 'changed';
+  return undefined;
+}
+
+export function sourceLabel(change: PlannedChange): string | undefined {
+  if (!change.source) return undefined;
+  return `${change.source.file}:${change.source.line}`;
+}
+
+/** Terraform's sentence for what will happen to one profile. */
+export function actionPhrase(change: PlannedChange): string {
+  switch (change.action) {
+    case 'create':
+      return 'will be created';
+    case 'update':
+      return change.adopt ? 'will be adopted and updated in-place' : 'will be updated in-place';
+    case 'replace':
+      return change.adopt ? 'will be adopted and must be replaced' : 'must be replaced';
+    case 'delete':
+      return 'will be destroyed';
+    case 'noop':
+      if (change.adopt) return 'will be adopted (no changes)';
+      return change.reason ? 'is not changed' : 'has no changes';
+    case 'error':
+      return 'cannot be planned';
+  }
+}
+
+export function actionSymbol(change: PlannedChange): string {
+  switch (change.action) {
+    case 'create':
+      return '+';
+    case 'update':
+      return '~';
+    case 'replace':
+      return '-/+';
+    case 'delete':
+      return '-';
+    case 'noop':
+      return change.adopt ? '<=' : ' ';
+    case 'error':
+      return 'x';
+  }
+}
+
+/** Changes shown as a block: every write, plus adoptions (apply records them). */
+export function isShownAsBlock(change: PlannedChange): boolean {
+  if (change.action === 'noop') return change.adopt;
+  return change.action !== 'error';
+}
+
+/** Terraform counts a replacement as one add and one destroy. */
+export function closingLine(plan: Plan): string {
+  const { create, update, replace, delete: deletes } = plan.summary;
+  if (create + update + replace + deletes === 0) {
+    return 'No changes. Your connector profiles match the configuration.';
+  }
+  return `Plan: ${create + replace} to add, ${update} to change, ${deletes + replace} to destroy.`;
+}
