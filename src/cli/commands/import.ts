@@ -1,12 +1,80 @@
-// STUB: replaced by the issue that implements `appflow-gitops import`.
-import type { Command } from 'commander';
+// `appflow-gitops import`: bring existing AppFlow connector profiles into git as profile files,
+// with credentials as references to secrets the user creates. See docs/readme/80-import.md.
+import { Option, type Command } from 'commander';
+import { createAwsAdapters } from '../../aws/clients.js';
+import { loadProfiles } from '../../desired/load-profiles.js';
+import { connectorTypes } from '../../importer/connector-shapes.js';
+import { ImportError, runImport } from '../../importer/run-import.js';
+import { renderImportSummaryText } from '../../importer/summary.js';
+import { createFileStateStore, StateLockedError } from '../../state/file-state-store.js';
+import { jsonOption, stateOption } from '../common-options.js';
+import { ExitCode } from '../exit-codes.js';
 import { UserError } from '../user-error.js';
+
+export const DEFAULT_IMPORT_OUT_DIR = './profiles';
+/** ConnectorProfileName's pattern and length in the AppFlow model. */
+const PROFILE_NAME = /^[\w/!@#+=.-]{1,256}$/;
+
+interface ImportFlags {
+  out: string;
+  state: string;
+  names?: string;
+  connectorType?: string;
+  force?: boolean;
+  json?: boolean;
+}
 
 export function registerImportCommand(program: Command): void {
   program
     .command('import')
-    .description('(not implemented yet)')
-    .action(() => {
-      throw new UserError('import is not implemented yet');
+    .description('write profile files for connector profiles that already exist in AppFlow, and record them as managed')
+    .addOption(new Option('--out <dir>', 'directory to write the profile files to').default(DEFAULT_IMPORT_OUT_DIR))
+    .addOption(stateOption())
+    .addOption(new Option('--names <list>', 'comma-separated profile names to import (default: all)'))
+    .addOption(new Option('--connector-type <type>', 'import only profiles of this connector type (e.g. Salesforce)'))
+    .addOption(new Option('--force', 'overwrite existing files that differ, showing a diff of each'))
+    .addOption(jsonOption())
+    .action(async (flags: ImportFlags) => {
+      const names = flags.names === undefined ? undefined : parseNames(flags.names);
+      const connectorType = flags.connectorType === undefined ? undefined : canonicalConnectorType(flags.connectorType);
+      const adapters = createAwsAdapters({});
+      const store = createFileStateStore(flags.state, { lock: true });
+      try {
+        const options = { outDir: flags.out, stateDir: flags.state, force: flags.force === true } as Parameters<typeof runImport>[1];
+        if (names) options.names = names;
+        if (connectorType) options.connectorType = connectorType;
+        const result = await runImport({ appflow: adapters.appflow, target: adapters.target, store, loadProfiles: (dir) => loadProfiles(dir) }, options);
+        for (const warning of result.warnings) process.stderr.write(`warning: ${warning}\n`);
+        process.stdout.write(flags.json ? `${JSON.stringify(result.summary, null, 2)}\n` : renderImportSummaryText(result.summary));
+        if (!result.ok) {
+          const problems = result.summary.skipped.length + result.summary.validation.length;
+          process.stderr.write(`error: import finished with ${problems} problem${problems === 1 ? '' : 's'} (see above)\n`);
+          process.exitCode = ExitCode.Error;
+        }
+      } catch (err) {
+        if (err instanceof ImportError) throw new UserError(err.message);
+        if (err instanceof StateLockedError) throw new UserError(err.message);
+        throw err;
+      } finally {
+        await store.release();
+        adapters.destroy();
+      }
     });
+}
+
+export function parseNames(list: string): string[] {
+  const names = [...new Set(list.split(',').map((name) => name.trim()).filter((name) => name !== ''))];
+  if (names.length === 0) throw new UserError('--names needs at least one profile name (comma-separated)');
+  const bad = names.filter((name) => !PROFILE_NAME.test(name));
+  if (bad.length > 0) {
+    throw new UserError(`--names: ${bad.map((n) => JSON.stringify(n)).join(', ')} ${bad.length === 1 ? 'is not a valid' : 'are not valid'} connector profile name${bad.length === 1 ? '' : 's'} (letters, digits and _/!@#+=.- only, at most 256 characters)`);
+  }
+  return names;
+}
+
+export function canonicalConnectorType(value: string): string {
+  const types = connectorTypes();
+  const match = types.find((type) => type.toLowerCase() === value.trim().toLowerCase());
+  if (!match) throw new UserError(`--connector-type: unknown connector type ${JSON.stringify(value)}; expected one of ${types.join(', ')}`);
+  return match;
 }
