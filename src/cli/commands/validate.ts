@@ -1,12 +1,48 @@
-// STUB: replaced by the issue that implements `appflow-gitops validate`.
+// `appflow-gitops validate`: offline check of the profiles directory. Exit 0 when every document
+// is valid, 1 otherwise. Nothing here talks to AWS.
 import type { Command } from 'commander';
+import { loadProfiles } from '../../desired/load-profiles.js';
+import { renderValidationJson, renderValidationText } from '../../desired/validation-report.js';
+import { ExitCode } from '../exit-codes.js';
+import { allowPlaintextOption, jsonOption, profilesOption } from '../common-options.js';
 import { UserError } from '../user-error.js';
+
+interface ValidateOptions {
+  profiles: string;
+  json?: boolean;
+  allowPlaintextCredentials?: boolean;
+}
 
 export function registerValidateCommand(program: Command): void {
   program
     .command('validate')
-    .description('(not implemented yet)')
-    .action(() => {
-      throw new UserError('validate is not implemented yet');
+    .description('check every profile file offline: schema, secret references, duplicate names (exit 0 valid, 1 invalid)')
+    .addOption(profilesOption())
+    .addOption(jsonOption())
+    .addOption(allowPlaintextOption())
+    .action(async (options: ValidateOptions) => {
+      process.exitCode = await runValidate(options);
     });
+}
+
+export async function runValidate(options: ValidateOptions): Promise<number> {
+  const dir = options.profiles;
+  const result = await loadProfiles(dir, { allowPlaintextCredentials: options.allowPlaintextCredentials === true });
+  const directoryProblem =
+    result.directory === 'missing' ? `profiles directory '${dir}' does not exist`
+    : result.directory === 'unreadable' ? `profiles directory '${dir}' cannot be read (is it a directory, and readable?)`
+    : undefined;
+  const valid = directoryProblem === undefined && !result.diagnostics.some((d) => d.severity === 'error');
+
+  if (options.json) {
+    process.stdout.write(renderValidationJson(dir, result, valid));
+    return valid ? ExitCode.Ok : ExitCode.Error;
+  }
+  if (directoryProblem) throw new UserError(directoryProblem);
+  if (options.allowPlaintextCredentials) {
+    process.stderr.write('warning: --allow-plaintext-credentials is for local experiments; never commit plaintext credentials\n');
+  }
+  if (result.directory === 'empty') process.stderr.write(`warning: no profile documents found under '${dir}'\n`);
+  process.stdout.write(renderValidationText(dir, result));
+  return valid ? ExitCode.Ok : ExitCode.Error;
 }
