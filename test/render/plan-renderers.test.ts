@@ -107,7 +107,7 @@ describe('renderPlanText', () => {
 
   it('neutralises control characters in values', () => {
     const doc = snowflakeDocument('x');
-    (doc.connectorProfileConfig.connectorProfileProperties.Snowflake as Record<string, string>).warehouse = 'evil\u001b[2J';
+    (doc.connectorProfileConfig.connectorProfileProperties.Snowflake as unknown as Record<string, string>).warehouse = 'evil\u001b[2J';
     const input = inSync([snowflakeDocument('x')]);
     const plan = planChanges({ ...input, desired: [{ ...input.desired[0]!, document: doc }] }, OPTIONS);
     const text = renderPlanText(plan, { color: false });
@@ -450,7 +450,7 @@ describe('renderPlanMarkdown', () => {
 
   it('keeps a value with backticks inside its code fence', () => {
     const doc = snowflakeDocument('x');
-    (doc.connectorProfileConfig.connectorProfileProperties.Snowflake as Record<string, string>).warehouse = 'a```b';
+    (doc.connectorProfileConfig.connectorProfileProperties.Snowflake as unknown as Record<string, string>).warehouse = 'a```b';
     const input = inSync([snowflakeDocument('x')]);
     const plan = planChanges({ ...input, desired: [{ ...input.desired[0]!, document: doc }] }, OPTIONS);
     const markdown = renderPlanMarkdown(plan);
