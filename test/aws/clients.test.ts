@@ -1,6 +1,9 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createAwsAdapters } from '../../src/aws/clients.js';
+import { createAwsAdapters, createAwsAdaptersAsync } from '../../src/aws/clients.js';
 import { awsErrorCode, isRetryable, isTerminal, isUncertain } from '../../src/aws/error-codes.js';
 import type { AwsCallObserver } from '../../src/aws/ports.js';
 import { startEmulator, type RunningEmulator } from '../../src/emulator/index.js';
@@ -109,6 +112,46 @@ describe('configuration from the environment', () => {
       aws.destroy();
     }
     expect(countCalls(emu, 'DescribeConnectorProfiles')).toBe(1);
+  });
+});
+
+describe('region from the shared config', () => {
+  const saved = { ...process.env };
+  afterEach(() => {
+    for (const key of Object.keys(process.env)) if (!(key in saved)) delete process.env[key];
+    Object.assign(process.env, saved);
+  });
+
+  it('uses the active profile\'s region (sync and async), else us-east-1', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'afg-config-'));
+    try {
+      await writeFile(join(dir, 'config'), '[default]\nregion = eu-central-1\n[profile other]\nregion = ap-northeast-1\n');
+      delete process.env.AWS_REGION;
+      delete process.env.AWS_DEFAULT_REGION;
+      delete process.env.AWS_PROFILE;
+      process.env.AWS_CONFIG_FILE = join(dir, 'config');
+      process.env.AWS_SHARED_CREDENTIALS_FILE = join(dir, 'credentials');
+      const settings = { endpoints: { appflow: emu.endpoint }, credentials: { accessKeyId: 'test', secretAccessKey: 'test' } };
+      const sync = createAwsAdapters(settings);
+      const async = await createAwsAdaptersAsync(settings);
+      expect(sync.target.region).toBe('eu-central-1');
+      expect(async.target.region).toBe('eu-central-1');
+      // The clients are built with the resolved region and work.
+      expect(await async.appflow.describeByNames(['existing'])).toHaveLength(1);
+      sync.destroy();
+      async.destroy();
+      process.env.AWS_PROFILE = 'other';
+      const other = await createAwsAdaptersAsync(settings);
+      expect(other.target).toEqual({ key: 'ap-northeast-1/other', region: 'ap-northeast-1', identity: 'other' });
+      other.destroy();
+      process.env.AWS_CONFIG_FILE = join(dir, 'missing');
+      delete process.env.AWS_PROFILE;
+      const none = await createAwsAdaptersAsync(settings);
+      expect(none.target.region).toBe('us-east-1');
+      none.destroy();
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });
 

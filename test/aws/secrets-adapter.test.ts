@@ -1,3 +1,4 @@
+import { DescribeSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { AwsAdapters } from '../../src/aws/ports.js';
 import { startEmulator, type RunningEmulator } from '../../src/emulator/index.js';
@@ -143,6 +144,23 @@ describe('resolve', () => {
     expect(resolved.get(refs[0]!.raw)).toMatchObject({ ok: false, error: { code: 'secret.error' } });
     expect(resolved.get(refs[24]!.raw)).toEqual({ ok: true, value: sentinel(24, 'user') });
     expect(countCalls(emu, 'BatchGetSecretValue')).toBe(4);
+  });
+
+  it('matches batch answers to references by full ARN and by partial ARN', async () => {
+    const sdk = new SecretsManagerClient({ region: 'us-east-1', endpoint: emu.endpoint, credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
+    const { ARN } = await sdk.send(new DescribeSecretCommand({ SecretId: 'app/secret-5' }));
+    sdk.destroy();
+    expect(ARN).toMatch(/:secret:app\/secret-5-.{6}$/);
+    emu.clearRequestLog();
+    const byArn = ref(ARN!, 'user');
+    const byName = ref('app/secret-5', 'password');
+    const byPartialArn = ref(ARN!.slice(0, -7), 'password');
+    const resolved = await aws.secrets.resolve([byArn, byName, byPartialArn]);
+    expect(resolved.get(byPartialArn.raw)).toEqual({ ok: true, value: sentinel(5, 'password') });
+    expect(resolved.get(byArn.raw)).toEqual({ ok: true, value: sentinel(5, 'user') });
+    expect(resolved.get(byName.raw)).toEqual({ ok: true, value: sentinel(5, 'password') });
+    expect(countCalls(emu, 'BatchGetSecretValue')).toBe(1);
+    expect(countCalls(emu, 'GetSecretValue')).toBe(0);
   });
 
   it('makes no call for no references', async () => {
