@@ -1,12 +1,156 @@
-// STUB: replaced by the issue that implements `appflow-gitops plan`.
-import type { Command } from 'commander';
+// `appflow-gitops plan`: what apply would do, read-only. Loads the profiles, reads AWS (one
+// batched Describe, each secret once), plans, prints. It makes no mutating AWS call and never
+// writes the state directory (see docs/readme/50-plan.md for the fingerprint-key rule).
+import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { InvalidArgumentError, Option, type Command } from 'commander';
+import { createAwsAdapters } from '../../aws/clients.js';
+import { formatDiagnostic } from '../../desired/diagnostics.js';
+import { loadProfiles } from '../../desired/load-profiles.js';
+import type { LoadResult, Plan, PlanOptions, TargetState } from '../../model/types.js';
+import { DEFAULT_MAX_DELETES } from '../../planner/defaults.js';
+import { hasPendingChanges } from '../../planner/plan-changes.js';
+import { preparePlan } from '../../reconcile/prepare-plan.js';
+import { renderPlanJson } from '../../render/plan-json.js';
+import { renderPlanMarkdown } from '../../render/plan-markdown.js';
+import { renderPlanText } from '../../render/plan-text.js';
+import { createFileStateStore, emptyTargetState, KEY_FILE } from '../../state/file-state-store.js';
+import { allowPlaintextOption, jsonOption, profilesOption, stateOption } from '../common-options.js';
+import { ExitCode } from '../exit-codes.js';
 import { UserError } from '../user-error.js';
+
+export type PlanFormat = 'text' | 'json' | 'markdown';
+
+interface PlanFlags {
+  profiles: string;
+  state: string;
+  prune?: boolean;
+  allowEmpty?: boolean;
+  maxDeletes: number;
+  json?: boolean;
+  format?: PlanFormat;
+  detailedExitcode?: boolean;
+  color: boolean;
+  allowPlaintextCredentials?: boolean;
+}
+
+function parseMaxDeletes(value: string): number {
+  if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(Number(value))) {
+    throw new InvalidArgumentError(`--max-deletes must be a whole number >= 0, got "${value}"`);
+  }
+  return Number(value);
+}
 
 export function registerPlanCommand(program: Command): void {
   program
     .command('plan')
-    .description('(not implemented yet)')
-    .action(() => {
-      throw new UserError('plan is not implemented yet');
+    .description('show what apply would change, without changing anything (exit 0 ok, 1 error; --detailed-exitcode: 2 changes pending)')
+    .addOption(profilesOption())
+    .addOption(stateOption())
+    .option('--prune', 'plan deletes of profiles this tool created or adopted whose document is gone (guarded)')
+    .option('--allow-empty', 'with --prune: allow deletes when the profiles directory is missing or empty')
+    .addOption(
+      new Option('--max-deletes <n>', 'with --prune: more deletes than this in one pass blocks every delete')
+        .argParser(parseMaxDeletes)
+        .default(DEFAULT_MAX_DELETES),
+    )
+    .addOption(jsonOption().conflicts('format'))
+    .addOption(new Option('--format <format>', 'output format').choices(['text', 'json', 'markdown']))
+    .option('--detailed-exitcode', 'exit 0 when there are no changes, 2 when changes are pending, 1 on error')
+    .option('--no-color', 'no ANSI colours in text output (also: NO_COLOR, or when stdout is not a TTY)')
+    .addOption(allowPlaintextOption())
+    .action(async (flags: PlanFlags) => {
+      process.exitCode = await runPlan(flags);
     });
+}
+
+export async function runPlan(flags: PlanFlags): Promise<number> {
+  const format: PlanFormat = flags.json ? 'json' : (flags.format ?? 'text');
+  const options: PlanOptions = { prune: flags.prune === true, allowEmpty: flags.allowEmpty === true, maxDeletes: flags.maxDeletes };
+
+  const load = await loadProfiles(flags.profiles, { allowPlaintextCredentials: flags.allowPlaintextCredentials === true });
+  checkDirectory(flags.profiles, load, options);
+  if (flags.allowPlaintextCredentials) {
+    process.stderr.write('warning: --allow-plaintext-credentials is for local experiments; never commit plaintext credentials\n');
+  }
+  for (const diagnostic of load.diagnostics) {
+    if (diagnostic.severity === 'warning') process.stderr.write(`warning: ${formatDiagnostic(diagnostic)}\n`);
+  }
+
+  const adapters = createAwsAdapters();
+  let plan: Plan;
+  try {
+    const store = createFileStateStore(flags.state);
+    const { state: snapshot, warnings } = await store.load();
+    const stored = snapshot.targets[adapters.target.key] ?? emptyTargetState();
+    const { state, hmacKey, warning } = await fingerprintKey(flags.state, stored, () => store.hmacKey());
+    try {
+      plan = await preparePlan({ target: adapters.target, appflow: adapters.appflow, secrets: adapters.secrets, state, hmacKey }, load, options);
+    } catch (err) {
+      throw new UserError(`could not read the current state from AWS (${adapters.target.region}): ${messageOf(err)}`);
+    }
+    plan.warnings.unshift(...warnings, ...(warning ? [warning] : []));
+  } finally {
+    adapters.destroy();
+  }
+
+  process.stdout.write(render(plan, format, useColor(flags.color)));
+  const failed = plan.summary.error > 0 || load.failedFiles.length > 0;
+  if (failed) return ExitCode.Error;
+  if (flags.detailedExitcode && hasPendingChanges(plan)) return ExitCode.ChangesPending;
+  return ExitCode.Ok;
+}
+
+/**
+ * A missing or unreadable profiles directory is almost always a wrong path: fail before reading
+ * AWS. With --allow-empty it is taken as "no profiles" (the prune guard then allows deletes).
+ */
+function checkDirectory(dir: string, load: LoadResult, options: PlanOptions): void {
+  if (load.directory === 'missing' && !options.allowEmpty) {
+    throw new UserError(`profiles directory '${dir}' does not exist (pass --profiles DIR, or --allow-empty to plan with no profiles)`);
+  }
+  if (load.directory === 'unreadable' && !options.allowEmpty) {
+    throw new UserError(`profiles directory '${dir}' cannot be read (is it a directory, and readable?)`);
+  }
+  if (load.directory === 'empty') process.stderr.write(`warning: no profile documents found under '${dir}'\n`);
+}
+
+/**
+ * plan never writes the state directory. When the fingerprint key does not exist yet, nothing
+ * could have been fingerprinted with it, so plan uses a throwaway key and treats every stored
+ * fingerprint as unknown (credentials "will be sent"), exactly what the first apply will find.
+ */
+async function fingerprintKey(
+  stateDir: string,
+  stored: TargetState,
+  readKey: () => Promise<Buffer>,
+): Promise<{ state: TargetState; hmacKey: Buffer; warning?: string }> {
+  if (existsSync(join(stateDir, KEY_FILE))) return { state: stored, hmacKey: await readKey() };
+  const hadFingerprints = Object.values(stored.profiles).some((r) => r.credentialsFingerprint !== undefined);
+  const profiles = Object.fromEntries(
+    Object.entries(stored.profiles).map(([name, record]) => [name, { ...record, credentialsFingerprint: undefined }]),
+  );
+  return {
+    state: { ...stored, profiles },
+    hmacKey: randomBytes(32),
+    warning: hadFingerprints
+      ? `state: the fingerprint key ${join(stateDir, KEY_FILE)} is missing; stored credential fingerprints cannot be checked, so credentials are shown as unknown`
+      : undefined,
+  };
+}
+
+function render(plan: Plan, format: PlanFormat, color: boolean): string {
+  if (format === 'json') return renderPlanJson(plan);
+  if (format === 'markdown') return renderPlanMarkdown(plan);
+  return renderPlanText(plan, { color });
+}
+
+/** Colour only on a TTY, unless --no-color or NO_COLOR (https://no-color.org: set and non-empty). */
+export function useColor(flag: boolean, stream: { isTTY?: boolean } = process.stdout, env: NodeJS.ProcessEnv = process.env): boolean {
+  return flag !== false && stream.isTTY === true && !(env.NO_COLOR !== undefined && env.NO_COLOR !== '');
+}
+
+function messageOf(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
 }

@@ -1,0 +1,88 @@
+// preparePlan: the read side of a reconcile. Observe (one batched Describe), resolve secrets
+// (one resolve call: each secret fetched once whatever the number of references), assemble and
+// check each profile's credentials, fingerprint them, then hand everything to the pure planner.
+// Nothing here writes: `plan`, `apply` and the daemon all start with exactly this.
+import type { SecretLookup } from '../aws/ports.js';
+import { checkResolvedCredentials } from '../desired/resolved-credentials.js';
+import { Sensitive } from '../model/sensitive.js';
+import type { DesiredProfile, LoadResult, Plan, PlanOptions, ResolvedCredentials, SecretReference } from '../model/types.js';
+import { computeFingerprint } from '../planner/fingerprint.js';
+import { planChanges, type CredentialResolution } from '../planner/plan-changes.js';
+import type { PlanContext } from './types.js';
+
+export async function preparePlan(ctx: PlanContext, load: LoadResult, options: PlanOptions): Promise<Plan> {
+  // Desired names ∪ inventory names: the inventory side is what prune and "deleted out of band"
+  // need. Profiles outside both are none of our business and are not even read.
+  const names = [...new Set([...load.profiles.map((p) => p.name), ...Object.keys(ctx.state.profiles)])].sort();
+  const observed = names.length > 0 ? await ctx.appflow.describeByNames(names) : [];
+
+  const refs = uniqueReferences(load.profiles);
+  const lookups = refs.length > 0 ? await ctx.secrets.resolve(refs) : new Map<string, SecretLookup>();
+  const credentials = new Map<string, CredentialResolution>();
+  for (const profile of load.profiles) {
+    const resolution = assembleCredentials(profile, lookups, ctx.hmacKey);
+    if (resolution) credentials.set(profile.name, resolution);
+  }
+
+  return planChanges(
+    {
+      target: ctx.target.key,
+      desired: load.profiles,
+      invalid: load.invalid,
+      observed,
+      state: ctx.state,
+      credentials,
+      directory: load.directory,
+      failedFiles: load.failedFiles,
+    },
+    options,
+  );
+}
+
+function uniqueReferences(profiles: readonly DesiredProfile[]): SecretReference[] {
+  const byRaw = new Map<string, SecretReference>();
+  for (const profile of profiles) for (const { ref } of profile.credentialRefs) byRaw.set(ref.raw, ref);
+  return [...byRaw.values()];
+}
+
+/**
+ * The credentials to send for one profile: a copy of `connectorProfileCredentials` with every
+ * reference replaced by its value (mechanism members such as `oAuth2GrantType` stay as written).
+ * Undefined when the document has no credentials. Errors name the member and the secret, never a value.
+ */
+export function assembleCredentials(
+  profile: DesiredProfile,
+  lookups: ReadonlyMap<string, SecretLookup>,
+  hmacKey: Buffer,
+): CredentialResolution | undefined {
+  const written = profile.document.connectorProfileConfig?.connectorProfileCredentials;
+  if (written === undefined || written === null) return undefined;
+  const resolved = structuredClone(written) as ResolvedCredentials;
+  const problems: string[] = [];
+  for (const { path, ref } of profile.credentialRefs) {
+    const lookup = lookups.get(ref.raw);
+    const where = ['connectorProfileCredentials', ...path].join('.');
+    if (!lookup) {
+      problems.push(`${where}: ${ref.raw} was not resolved`);
+    } else if (!lookup.ok) {
+      problems.push(`${where}: ${lookup.error.message}`);
+    } else {
+      setPath(resolved, path, lookup.value);
+    }
+  }
+  if (problems.length === 0) problems.push(...checkResolvedCredentials(profile.document, resolved));
+  if (problems.length > 0) {
+    return { error: problems.length === 1 ? problems[0]! : `${problems[0]} (and ${problems.length - 1} more: ${problems.slice(1).join('; ')})` };
+  }
+  return { fingerprint: computeFingerprint(hmacKey, resolved), value: new Sensitive(resolved) };
+}
+
+function setPath(target: Record<string, unknown>, path: readonly string[], value: unknown): void {
+  let node: Record<string, unknown> = target;
+  for (const segment of path.slice(0, -1)) {
+    const next = node[segment];
+    if (typeof next !== 'object' || next === null) return; // cannot happen: the path came from this document
+    node = next as Record<string, unknown>;
+  }
+  node[path[path.length - 1]!] = value;
+}
