@@ -4,7 +4,7 @@
 //
 //   `.*`                                     → `^(?:.*)$`
 //   `^$|com.amazonaws.vpce.[\w/!:@#.\-]+$`   → `^(?:^$|com.amazonaws.vpce.[\w/!:@#.\-]+$)$`
-//   `^arn:aws:iam:.*:[0-9]+:`                → `^(?:^arn:aws:iam:.*:[0-9]+:).*$`
+//   `^arn:aws:iam:.*:[0-9]+:`                → `^arn:aws:iam:.*:[0-9]+:.*$`
 //
 // The last kind (anchored at the start only) is how the model writes ARN prefixes: a literal
 // full match would reject every real ARN (`arn:aws:iam::123456789012:role/x` does not END in
@@ -41,7 +41,7 @@ export function fullMatchPattern(pattern: string): string {
   const startAnchored = pattern.startsWith('^');
   const endAnchored = endsWithAnchor(pattern);
   if (!alternation && startAnchored && endAnchored) return pattern;
-  if (!alternation && startAnchored && !endAnchored) return `^(?:${pattern}).*$`;
+  if (!alternation && startAnchored && !endAnchored) return `${pattern}.*$`;
   return `^(?:${pattern})$`;
 }
 

@@ -53,18 +53,18 @@ export function schemaErrorsToDiagnostics(
   options: SchemaErrorOptions = {},
 ): Diagnostic[] {
   const mapped = errors.map((error) => mapError(doc, error, options)).filter((m): m is Mapped => m !== undefined);
-  // A misspelled connector member is reported once, as an unknown field with a suggestion; the
-  // "connectorType needs member X" error for the same object would only repeat it.
+  // A misspelled required field is reported once, as an unknown field with a suggestion
+  // ("conectionMode: did you mean connectionMode?"); "missing connectionMode" would only repeat it.
   const suggested = new Set(mapped.flatMap((m) => (m.suggestionKey ? [m.suggestionKey] : [])));
-  return mapped.filter((m) => !(m.mismatchKey && suggested.has(m.mismatchKey))).map((m) => m.diagnostic);
+  return mapped.filter((m) => !(m.missingKey && suggested.has(m.missingKey))).map((m) => m.diagnostic);
 }
 
 interface Mapped {
   diagnostic: Diagnostic;
   /** `pointer|name` of a suggested field name (unknown-field errors). */
   suggestionKey?: string;
-  /** `pointer|member` of a connector member missing for connectorType. */
-  mismatchKey?: string;
+  /** `pointer|field` of a missing required field: dropped when an unknown field there is its likely misspelling. */
+  missingKey?: string;
 }
 
 function mapError(doc: ParsedDocument, error: ErrorObject, options: SchemaErrorOptions): Mapped | undefined {
@@ -108,9 +108,9 @@ function mapError(doc: ParsedDocument, error: ErrorObject, options: SchemaErrorO
         const present = data && typeof data === 'object' ? Object.keys(data) : [];
         const found = present.length > 0 ? ` (found: ${present.join(', ')})` : '';
         const diagnostic = makeDiagnostic(at, 'profile.member-mismatch', `connectorType '${type}' needs the member '${missing}' here${found}`, path);
-        return { diagnostic, mismatchKey: `${error.instancePath}|${missing}` };
+        return { diagnostic, missingKey: `${error.instancePath}|${missing}` };
       }
-      return { diagnostic: makeDiagnostic(at, 'schema.required', `missing required field '${missing}'`, fieldPath) };
+      return { diagnostic: makeDiagnostic(at, 'schema.required', `missing required field '${missing}'`, fieldPath), missingKey: `${error.instancePath}|${missing}` };
     }
     case 'type': {
       const expected = String(params.type);
