@@ -113,7 +113,7 @@ export class Daemon {
         onError: (err) => this.#log.warn({ err: errorSummary(err) }, 'profile watcher error'),
       });
       await this.#watcher.ready;
-      this.#log.info({ dir: this.#opts.watchDir }, 'watching profiles directory');
+      this.#log.info({ event: 'daemon.watch', dir: this.#opts.watchDir }, 'watching profiles directory');
     }
     this.#armResync();
     this.requestReconcile('startup');
@@ -174,7 +174,7 @@ export class Daemon {
     const changed = new Set(paths);
     // An edited file is a changed input: its profiles get another chance right away.
     for (const [name, file] of this.#sourceFiles) if (changed.has(file)) this.#backoff.clear(name);
-    this.#log.info({ files: paths.slice(0, 20), fileCount: paths.length }, 'profile files changed');
+    this.#log.info({ event: 'daemon.files-changed', files: paths.slice(0, 20), fileCount: paths.length }, 'profile files changed');
     this.requestReconcile('watch');
   }
 

@@ -1,12 +1,173 @@
-// STUB: replaced by the issue that implements `appflow-gitops run`.
-import type { Command } from 'commander';
+// `appflow-gitops run`: the long-running daemon (see src/runtime/run-daemon.ts). This module only
+// turns flags into settings and owns the process-level concerns: signals and the shutdown deadline.
+import { InvalidArgumentError, Option, type Command } from 'commander';
+import { createLogger, type Logger } from '../../logging/logger.js';
+import { DEFAULT_MAX_DELETES } from '../../planner/defaults.js';
+import { DEFAULT_RESYNC_INTERVAL_MS, errorSummary } from '../../runtime/daemon.js';
+import { formatDuration, parseDuration } from '../../runtime/duration.js';
+import { realAwsRequested, USE_AWS_ENV } from '../../runtime/embedded-emulator.js';
+import { startDaemon, type RunningDaemon } from '../../runtime/run-daemon.js';
+import { parseListenAddress, type ListenAddress } from '../../server/listen-address.js';
+import { StateLockedError } from '../../state/file-state-store.js';
+import { allowPlaintextOption, profilesOption, stateOption } from '../common-options.js';
 import { UserError } from '../user-error.js';
+
+export const DEFAULT_LISTEN = ':8080';
+export const DEFAULT_SHUTDOWN_TIMEOUT_MS = 10_000;
+/** Below this, a resync loop would hammer AWS (every pass is a Describe plus secret reads). */
+const MIN_INTERVAL_MS = 1_000;
+
+interface RunFlags {
+  profiles: string;
+  state: string;
+  interval: number;
+  listen: ListenAddress;
+  prune?: boolean;
+  allowReplace?: boolean;
+  maxDeletes: number;
+  allowEmpty?: boolean;
+  allowPlaintextCredentials?: boolean;
+  embeddedEmulator?: boolean;
+  emulatorSeed?: string;
+  shutdownTimeout: number;
+  logLevel: string;
+}
+
+function argParser<T>(parse: (value: string) => T): (value: string) => T {
+  return (value) => {
+    try {
+      return parse(value);
+    } catch (err) {
+      throw new InvalidArgumentError((err as Error).message);
+    }
+  };
+}
+
+function parseInterval(value: string): number {
+  const ms = parseDuration(value);
+  if (ms < MIN_INTERVAL_MS) throw new Error(`--interval must be at least 1s, got "${value}"`);
+  return ms;
+}
+
+function parseMaxDeletes(value: string): number {
+  if (!/^\d+$/.test(value.trim())) throw new Error(`--max-deletes must be a whole number >= 0, got "${value}"`);
+  return Number(value);
+}
 
 export function registerRunCommand(program: Command): void {
   program
     .command('run')
-    .description('(not implemented yet)')
-    .action(() => {
-      throw new UserError('run is not implemented yet');
+    .description('run the daemon: reconcile on file changes, on a periodic resync, on SIGHUP and POST /reconcile; serve health, metrics and status')
+    .addOption(profilesOption())
+    .addOption(stateOption())
+    .addOption(
+      new Option('--interval <duration>', 'periodic resync (catches drift made outside git and rotated secrets), ±10% jitter; e.g. 30s, 5m, 1h')
+        .argParser(argParser(parseInterval))
+        .default(DEFAULT_RESYNC_INTERVAL_MS, formatDuration(DEFAULT_RESYNC_INTERVAL_MS)),
+    )
+    .addOption(
+      new Option('--listen <addr>', 'HTTP address for /healthz /readyz /metrics /status /reconcile: PORT, :PORT or HOST:PORT (port 0 = any free port)')
+        .argParser(argParser(parseListenAddress))
+        .default(parseListenAddress(DEFAULT_LISTEN), DEFAULT_LISTEN),
+    )
+    .option('--prune', 'delete profiles this tool created or adopted whose document is gone (guarded)')
+    .option('--allow-replace', 'allow delete-then-create when connectorType, connectorLabel or kmsArn changes')
+    .addOption(
+      new Option('--max-deletes <n>', 'with --prune: more deletes than this in one pass blocks every delete')
+        .argParser(argParser(parseMaxDeletes))
+        .default(DEFAULT_MAX_DELETES),
+    )
+    .option('--allow-empty', 'with --prune: allow deletes when the profiles directory is missing or empty')
+    .addOption(allowPlaintextOption())
+    .option('--embedded-emulator', `run against an in-process AppFlow emulator (state in STATE/emulator.json), not AWS; ignored when ${USE_AWS_ENV}=1`)
+    .option('--emulator-seed <file>', 'with --embedded-emulator: secrets (and profiles) to seed, default demo/seed.json')
+    .addOption(
+      new Option('--shutdown-timeout <duration>', 'on SIGTERM/SIGINT, wait at most this long for the write in flight, then exit 0 anyway')
+        .argParser(argParser(parseDuration))
+        .default(DEFAULT_SHUTDOWN_TIMEOUT_MS, formatDuration(DEFAULT_SHUTDOWN_TIMEOUT_MS)),
+    )
+    .addOption(
+      new Option('--log-level <level>', 'log level').choices(['trace', 'debug', 'info', 'warn', 'error', 'fatal']).default(process.env.LOG_LEVEL ?? 'info'),
+    )
+    .action(async (flags: RunFlags) => {
+      await runDaemonCommand(flags);
     });
+}
+
+async function runDaemonCommand(flags: RunFlags): Promise<void> {
+  const logger = createLogger({ level: flags.logLevel });
+  const useEmulator = flags.embeddedEmulator === true && !realAwsRequested();
+  if (flags.embeddedEmulator && !useEmulator) {
+    logger.warn({ event: 'daemon.aws' }, `${USE_AWS_ENV}=1: ignoring --embedded-emulator, using the real AWS configuration`);
+  }
+
+  let running: RunningDaemon;
+  try {
+    running = await startDaemon({
+      profilesDir: flags.profiles,
+      stateDir: flags.state,
+      resyncIntervalMs: flags.interval,
+      listen: flags.listen,
+      prune: flags.prune === true,
+      allowReplace: flags.allowReplace === true,
+      maxDeletes: flags.maxDeletes,
+      allowEmpty: flags.allowEmpty === true,
+      allowPlaintextCredentials: flags.allowPlaintextCredentials === true,
+      embeddedEmulator: useEmulator,
+      emulatorSeedFile: flags.emulatorSeed,
+      logger,
+    });
+  } catch (err) {
+    if (err instanceof StateLockedError) throw new UserError(err.message);
+    const { message, code } = errorSummary(err);
+    if (code === 'EADDRINUSE' || code === 'EACCES') throw new UserError(`cannot listen on ${describeListen(flags.listen)}: ${message}`);
+    throw new UserError(message);
+  }
+  await waitForShutdown(running, logger, flags.shutdownTimeout);
+}
+
+function describeListen(listen: ListenAddress): string {
+  return `${listen.host ?? ''}:${listen.port}`;
+}
+
+/**
+ * SIGHUP asks for a pass now. SIGTERM/SIGINT stop taking work: the pass in flight is aborted
+ * between writes (a write already sent finishes; one whose answer never comes keeps its intent in
+ * state, so the next start reuses its clientToken), then the server closes and the process exits
+ * 0. A hard deadline bounds the wait; a second signal exits at once.
+ */
+function waitForShutdown(running: RunningDaemon, logger: Logger, timeoutMs: number): Promise<void> {
+  return new Promise<void>(() => {
+    let stopping = false;
+    process.on('SIGHUP', () => {
+      logger.info({ event: 'daemon.signal', signal: 'SIGHUP' }, 'SIGHUP: reconcile requested');
+      running.daemon.requestReconcile('signal');
+    });
+    const onStop = (signal: NodeJS.Signals) => {
+      if (stopping) {
+        logger.warn({ event: 'daemon.signal', signal }, `${signal} again: exiting now`);
+        process.exit(0);
+      }
+      stopping = true;
+      logger.info({ event: 'daemon.signal', signal, timeoutMs }, `${signal}: shutting down (finishing the write in flight, at most ${formatDuration(timeoutMs)})`);
+      const deadline = setTimeout(() => {
+        logger.warn(
+          { event: 'daemon.shutdown', timedOut: true },
+          `shutdown deadline of ${formatDuration(timeoutMs)} reached: exiting with the write in flight abandoned (its intent stays in state and is resumed on the next start)`,
+        );
+        process.exit(0);
+      }, timeoutMs);
+      deadline.unref();
+      const started = Date.now();
+      running
+        .stop()
+        .then(
+          () => logger.info({ event: 'daemon.shutdown', durationMs: Date.now() - started }, 'shutdown complete'),
+          (err: unknown) => logger.error({ event: 'daemon.shutdown', err: errorSummary(err) }, 'shutdown failed'),
+        )
+        .finally(() => process.exit(0));
+    };
+    process.on('SIGTERM', onStop);
+    process.on('SIGINT', onStop);
+  });
 }

@@ -1,0 +1,174 @@
+// Assembles the daemon for `appflow-gitops run`: AWS adapters (real or the embedded emulator),
+// the state store and its lock, the reconcile loop, and the HTTP server. Kept apart from the CLI
+// module so tests and the benchmarks can start a full daemon in-process.
+import { mkdir } from 'node:fs/promises';
+import type { AddressInfo } from 'node:net';
+import { join, resolve } from 'node:path';
+import { createAwsAdapters } from '../aws/clients.js';
+import type { AwsAdapters, AwsSettings } from '../aws/ports.js';
+import type { Logger } from '../logging/logger.js';
+import { reconcileOnce } from '../reconcile/reconcile-once.js';
+import { WRITE_SDK_MAX_ATTEMPTS } from '../reconcile/retry-policy.js';
+import type { ReconcileOptions } from '../reconcile/types.js';
+import { createDaemonHttpServer, type DaemonHttpServer } from '../server/http-server.js';
+import { formatListenUrl, type ListenAddress } from '../server/listen-address.js';
+import { createDaemonMetrics, type DaemonMetrics } from '../server/metrics.js';
+import { createFileStateStore, LOCK_FILE, type FileStateStore } from '../state/file-state-store.js';
+import { StateLock } from '../state/state-lock.js';
+import { Daemon, errorSummary } from './daemon.js';
+import { startEmbeddedEmulator, type EmbeddedEmulator } from './embedded-emulator.js';
+import { formatDuration } from './duration.js';
+
+export interface RunDaemonConfig {
+  profilesDir: string;
+  stateDir: string;
+  resyncIntervalMs: number;
+  listen: ListenAddress;
+  prune: boolean;
+  allowReplace: boolean;
+  maxDeletes: number;
+  allowEmpty: boolean;
+  allowPlaintextCredentials: boolean;
+  embeddedEmulator: boolean;
+  /** Seed file for the embedded emulator (default: demo/seed.json). */
+  emulatorSeedFile?: string;
+  logger: Logger;
+  /** Extra AWS settings (tests); the embedded emulator's endpoints win over these. */
+  aws?: AwsSettings;
+  /** Writes the embedded-emulator banner (default: stderr). */
+  printBanner?: (text: string) => void;
+}
+
+export interface RunningDaemon {
+  daemon: Daemon;
+  metrics: DaemonMetrics;
+  address: AddressInfo;
+  url: string;
+  emulator: EmbeddedEmulator | undefined;
+  /** Stops taking work, waits for the pass in flight, then closes everything. Unbounded: the caller sets the deadline. */
+  stop(): Promise<void>;
+}
+
+export async function startDaemon(config: RunDaemonConfig): Promise<RunningDaemon> {
+  const log = config.logger;
+  const stateDir = resolve(config.stateDir);
+  const profilesDir = resolve(config.profilesDir);
+  await mkdir(stateDir, { recursive: true });
+
+  // Fail at startup, not at the first write, when another process owns this state directory.
+  const lock = new StateLock(join(stateDir, LOCK_FILE));
+  await lock.acquire();
+
+  const cleanups: (() => Promise<void> | void)[] = [() => lock.release()];
+  const cleanup = async () => {
+    for (const fn of cleanups.reverse()) {
+      try {
+        await fn();
+      } catch (err) {
+        log.warn({ err: errorSummary(err) }, 'cleanup step failed');
+      }
+    }
+    cleanups.length = 0;
+  };
+
+  try {
+    let emulator: EmbeddedEmulator | undefined;
+    if (config.embeddedEmulator) {
+      emulator = await startEmbeddedEmulator({ stateDir, seedFile: config.emulatorSeedFile });
+      cleanups.push(() => emulator!.emulator.close());
+      (config.printBanner ?? ((text) => process.stderr.write(text)))(emulator.banner());
+      log.warn(
+        { event: 'daemon.emulator', endpoint: emulator.emulator.endpoint, stateFile: emulator.stateFile, seedFile: emulator.seedFile },
+        'using the LOCAL EMULATOR, not AWS',
+      );
+    }
+
+    const metrics = createDaemonMetrics();
+    let daemon: Daemon | undefined;
+    const adapters: AwsAdapters = createAwsAdapters({
+      ...config.aws,
+      ...emulator?.awsSettings,
+      // One SDK attempt per write: the executor's p-retry is the write retry layer (retry-policy.ts).
+      writeMaxAttempts: WRITE_SDK_MAX_ATTEMPTS,
+      observer: (call) => daemon?.awsObserver(call),
+    });
+    cleanups.push(() => adapters.destroy());
+    const store: FileStateStore = createFileStateStore(stateDir, {
+      lock: true,
+      onWarning: (message) => log.warn({ event: 'state.warning' }, message),
+    });
+    cleanups.push(() => store.release());
+
+    const reconcileOptions: Omit<ReconcileOptions, 'signal' | 'reconcileId' | 'onlyNames'> = {
+      prune: config.prune,
+      allowEmpty: config.allowEmpty,
+      maxDeletes: config.maxDeletes,
+      allowReplace: config.allowReplace,
+    };
+    daemon = new Daemon({
+      logger: log,
+      metrics,
+      watchDir: profilesDir,
+      resyncIntervalMs: config.resyncIntervalMs,
+      reconcile: ({ signal, reconcileId, onlyNames }) =>
+        reconcileOnce(
+          {
+            profilesDir,
+            loadOptions: { allowPlaintextCredentials: config.allowPlaintextCredentials },
+            store,
+            appflow: adapters.appflow,
+            secrets: adapters.secrets,
+            target: adapters.target,
+            logger: log,
+          },
+          { ...reconcileOptions, signal, reconcileId, ...(onlyNames ? { onlyNames } : {}) },
+        ),
+      readInventory: async (target) => (await store.load()).state.targets[target]?.profiles,
+    });
+    const running = daemon;
+
+    const http: DaemonHttpServer = createDaemonHttpServer({
+      metrics,
+      logger: log,
+      readiness: () => running.readiness(),
+      status: () => running.status(),
+      requestReconcile: () => running.requestReconcile('http'),
+    });
+    const address = await http.listen(config.listen);
+    cleanups.push(() => http.close());
+    const url = formatListenUrl(address);
+
+    log.info(
+      {
+        event: 'daemon.started',
+        listen: url,
+        profiles: profilesDir,
+        state: stateDir,
+        target: adapters.target.key,
+        aws: emulator ? 'embedded-emulator' : 'aws',
+        resyncInterval: formatDuration(config.resyncIntervalMs),
+        prune: config.prune,
+        allowReplace: config.allowReplace,
+        maxDeletes: config.maxDeletes,
+        allowEmpty: config.allowEmpty,
+      },
+      `appflow-gitops daemon listening on ${url}`,
+    );
+    await running.start();
+
+    return {
+      daemon: running,
+      metrics,
+      address,
+      url,
+      emulator,
+      async stop() {
+        await running.stop();
+        await cleanup();
+      },
+    };
+  } catch (err) {
+    await cleanup();
+    throw err;
+  }
+}
