@@ -81,6 +81,12 @@ export function attachCallObserver(client: unknown, service: Service, observer: 
   );
 }
 
+/** AWS_MAX_ATTEMPTS, the SDK's own variable, when it holds a positive integer. */
+function attemptsFromEnv(): number | undefined {
+  const value = Number(process.env.AWS_MAX_ATTEMPTS);
+  return Number.isInteger(value) && value > 0 ? value : undefined;
+}
+
 function clientConfig(settings: AwsSettings, region: string, endpoint: string | undefined, maxAttempts: number) {
   const maxSockets = settings.maxSockets ?? DEFAULT_MAX_SOCKETS;
   return {
@@ -108,7 +114,7 @@ function clientConfig(settings: AwsSettings, region: string, endpoint: string | 
 export function createAwsAdapters(settings: AwsSettings = {}): AwsAdapters {
   quietNodeVersionWarning();
   const target = resolveTarget(settings);
-  const readAttempts = settings.maxAttempts ?? DEFAULT_MAX_ATTEMPTS;
+  const readAttempts = settings.maxAttempts ?? attemptsFromEnv() ?? DEFAULT_MAX_ATTEMPTS;
   const writeAttempts = settings.writeMaxAttempts ?? readAttempts;
 
   const appflowRead = new AppflowClient(clientConfig(settings, target.region, settings.endpoints?.appflow, readAttempts));
