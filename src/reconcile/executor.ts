@@ -16,8 +16,13 @@ import { runCreate, runDelete, runUpdate, WriteFailure, type WriteContext, type 
 /** Concurrent writes when the caller does not say. */
 export const DEFAULT_WRITE_CONCURRENCY = 4;
 
-/** The reason prefix the planner gives a delete that a prune guard blocked (planned as a no-op). */
-const PRUNE_BLOCKED_PREFIX = 'prune skipped';
+/**
+ * The planner plans a delete that a prune guard blocked as a no-op without a document whose reason
+ * says "prune skipped: <guard>". (An explicit flag on PlannedChange would be sturdier; see report.)
+ */
+function isBlockedDelete(change: PlannedChange): boolean {
+  return change.action === 'noop' && !change.desired && /\bprune skipped\b/.test(change.reason ?? '');
+}
 
 export interface ExecutorContext {
   /** Port for writes and for the Describe that settles an uncertain create. */
@@ -98,12 +103,12 @@ async function settleWithoutWrite(change: PlannedChange, ctx: WriteContext): Pro
   }
   // The plan's Describe (this pass) shows the profile already as desired: a pending intent's write
   // landed or is moot, so it is confirmed and dropped.
-  if (pending && !change.reason?.startsWith(PRUNE_BLOCKED_PREFIX)) {
+  if (pending && !isBlockedDelete(change)) {
     delete state.intents[change.name];
     changed = true;
   }
   if (changed) await ctx.persist();
-  if (change.reason?.startsWith(PRUNE_BLOCKED_PREFIX)) {
+  if (isBlockedDelete(change)) {
     return { result: 'blocked', attempts: 0, error: { code: 'prune.blocked', message: change.reason, terminal: false } };
   }
   return { result: 'unchanged', attempts: 0 };

@@ -1,0 +1,112 @@
+// A full pipeline fixture for reconcileOnce: profile files in a temp dir, a file state store, the
+// emulator with seeded secrets, and the real SDK adapters over HTTP.
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { PutSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { createAwsAdapters } from '../../src/aws/clients.js';
+import type { AwsAdapters } from '../../src/aws/ports.js';
+import { startEmulator, type RunningEmulator } from '../../src/emulator/index.js';
+import { createSilentLogger } from '../../src/logging/logger.js';
+import { reconcileOnce } from '../../src/reconcile/reconcile-once.js';
+import { WRITE_SDK_MAX_ATTEMPTS } from '../../src/reconcile/retry-policy.js';
+import type { ReconcileOptions, ReconcileReport } from '../../src/reconcile/types.js';
+import { createFileStateStore } from '../../src/state/file-state-store.js';
+
+export interface Pipeline {
+  emulator: RunningEmulator;
+  adapters: AwsAdapters;
+  root: string;
+  profilesDir: string;
+  stateDir: string;
+  writeProfile(relative: string, content: string | object): Promise<void>;
+  removeProfile(relative: string): Promise<void>;
+  rotateSecret(name: string, value: object): Promise<void>;
+  apply(options?: Partial<ReconcileOptions>, profilesDir?: string): Promise<ReconcileReport>;
+  writes(): { operation: string; profileName?: string; clientToken?: string; status: number; errorCode?: string }[];
+  close(): Promise<void>;
+}
+
+export const SECRETS = {
+  'dd/shared': { apiKey: 'SENTINEL-SECRET-shared-api', applicationKey: 'SENTINEL-SECRET-shared-app' },
+  'dd/other': { apiKey: 'SENTINEL-SECRET-other-api', applicationKey: 'SENTINEL-SECRET-other-app' },
+};
+
+export function datadogDoc(name: string, secret: keyof typeof SECRETS = 'dd/shared', instanceUrl = 'https://api.datadoghq.com', extra: object = {}): object {
+  return {
+    connectorProfileName: name,
+    connectorType: 'Datadog',
+    connectionMode: 'Public',
+    ...extra,
+    connectorProfileConfig: {
+      connectorProfileProperties: { Datadog: { instanceUrl } },
+      connectorProfileCredentials: {
+        Datadog: {
+          apiKey: `{{resolve:secretsmanager:${secret}:SecretString:apiKey}}`,
+          applicationKey: `{{resolve:secretsmanager:${secret}:SecretString:applicationKey}}`,
+        },
+      },
+    },
+  };
+}
+
+export async function startPipeline(): Promise<Pipeline> {
+  const emulator = await startEmulator({
+    port: 0,
+    seed: { secrets: Object.entries(SECRETS).map(([name, value]) => ({ name, secretString: JSON.stringify(value) })) },
+  });
+  const awsSettings = {
+    region: 'us-east-1',
+    endpoints: { appflow: emulator.endpoint, secretsmanager: emulator.endpoint },
+    credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+  };
+  const adapters = createAwsAdapters({ ...awsSettings, writeMaxAttempts: WRITE_SDK_MAX_ATTEMPTS });
+  const root = await mkdtemp(join(tmpdir(), 'reconcile-'));
+  const profilesDir = join(root, 'profiles');
+  const stateDir = join(root, 'state');
+  await mkdir(profilesDir, { recursive: true });
+  const store = createFileStateStore(stateDir);
+  const secretsClient = new SecretsManagerClient({ ...awsSettings, endpoint: emulator.endpoint });
+  return {
+    emulator,
+    adapters,
+    root,
+    profilesDir,
+    stateDir,
+    async writeProfile(relative, content) {
+      const path = join(profilesDir, relative);
+      await mkdir(dirname(path), { recursive: true });
+      await writeFile(path, typeof content === 'string' ? content : JSON.stringify(content, null, 2));
+    },
+    async removeProfile(relative) {
+      await rm(join(profilesDir, relative), { force: true });
+    },
+    async rotateSecret(name, value) {
+      await secretsClient.send(new PutSecretValueCommand({ SecretId: name, SecretString: JSON.stringify(value) }));
+    },
+    apply: (options = {}, dir = profilesDir) =>
+      reconcileOnce(
+        {
+          profilesDir: dir,
+          loadOptions: {},
+          store,
+          appflow: adapters.appflow,
+          secrets: adapters.secrets,
+          target: adapters.target,
+          logger: createSilentLogger(),
+        },
+        { prune: false, allowEmpty: false, maxDeletes: 5, allowReplace: false, retry: { minTimeout: 5, maxTimeout: 20 }, ...options },
+      ),
+    writes: () =>
+      emulator
+        .requestLog()
+        .filter((e) => /^(Create|Update|Delete)ConnectorProfile$/.test(e.operation))
+        .map(({ operation, profileName, clientToken, status, errorCode }) => ({ operation, profileName, clientToken, status, errorCode })),
+    async close() {
+      adapters.destroy();
+      secretsClient.destroy();
+      await emulator.close();
+      await rm(root, { recursive: true, force: true });
+    },
+  };
+}
