@@ -109,7 +109,7 @@ async function settleWithoutWrite(change: PlannedChange, ctx: WriteContext): Pro
   }
   if (changed) await ctx.persist();
   if (isBlockedDelete(change)) {
-    return { result: 'blocked', attempts: 0, error: { code: 'prune.blocked', message: change.reason, terminal: false } };
+    return { result: 'blocked', attempts: 0, error: { code: 'prune.blocked', message: change.reason ?? 'prune skipped', terminal: false } };
   }
   return { result: 'unchanged', attempts: 0 };
 }

@@ -1,0 +1,242 @@
+// `appflow-gitops apply` as users run it: the built CLI spawned against the emulator over HTTP,
+// configured only through the standard AWS environment variables.
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { startEmulator, type RunningEmulator } from '../../src/emulator/index.js';
+
+const BIN = resolve(import.meta.dirname, '../../bin/appflow-gitops.js');
+const SECRET = { apiKey: 'SENTINEL-SECRET-e2e-api', applicationKey: 'SENTINEL-SECRET-e2e-app' };
+
+let emulator: RunningEmulator;
+let root: string;
+let profilesDir: string;
+let stateDir: string;
+
+beforeAll(() => {
+  if (!existsSync(resolve(import.meta.dirname, '../../dist/src/cli/commands/apply.js'))) {
+    throw new Error('the CLI is not built: run `npm run build` (npm test does it through pretest)');
+  }
+});
+
+beforeEach(async () => {
+  emulator = await startEmulator({ port: 0, seed: { secrets: [{ name: 'e2e/dd', secretString: JSON.stringify(SECRET) }] } });
+  root = await mkdtemp(join(tmpdir(), 'apply-e2e-'));
+  profilesDir = join(root, 'profiles');
+  stateDir = join(root, 'state');
+  await mkdir(profilesDir);
+});
+
+afterEach(async () => {
+  await emulator.close();
+  await rm(root, { recursive: true, force: true });
+});
+
+function env(): NodeJS.ProcessEnv {
+  return {
+    PATH: process.env.PATH,
+    HOME: root,
+    AWS_REGION: 'us-east-1',
+    AWS_ACCESS_KEY_ID: 'test',
+    AWS_SECRET_ACCESS_KEY: 'test',
+    AWS_CONFIG_FILE: join(root, 'no-aws-config'),
+    AWS_SHARED_CREDENTIALS_FILE: join(root, 'no-aws-credentials'),
+    AWS_ENDPOINT_URL_APPFLOW: emulator.endpoint,
+    AWS_ENDPOINT_URL_SECRETS_MANAGER: emulator.endpoint,
+    NO_COLOR: '1',
+  };
+}
+
+interface Run {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+}
+
+function spawnApply(args: string[] = []) {
+  const child = spawn(process.execPath, [BIN, 'apply', '--profiles', profilesDir, '--state', stateDir, ...args], {
+    env: env(),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+  child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+  const done = new Promise<Run>((resolveRun) =>
+    child.on('exit', (code, signal) => resolveRun({ code, signal, stdout, stderr })),
+  );
+  return { child, done };
+}
+
+const apply = (args: string[] = []) => spawnApply(args).done;
+
+function datadog(name: string, instanceUrl = 'https://api.datadoghq.com', extra: object = {}): string {
+  return JSON.stringify({
+    connectorProfileName: name,
+    connectorType: 'Datadog',
+    connectionMode: 'Public',
+    ...extra,
+    connectorProfileConfig: {
+      connectorProfileProperties: { Datadog: { instanceUrl } },
+      connectorProfileCredentials: {
+        Datadog: {
+          apiKey: '{{resolve:secretsmanager:e2e/dd:SecretString:apiKey}}',
+          applicationKey: '{{resolve:secretsmanager:e2e/dd:SecretString:applicationKey}}',
+        },
+      },
+    },
+  });
+}
+
+const writes = () => emulator.requestLog().filter((e) => /^(Create|Update|Delete)ConnectorProfile$/.test(e.operation));
+
+async function readState(): Promise<{ profiles: Record<string, { origin: string }>; intents: Record<string, { operation: string; clientToken: string }> }> {
+  const snapshot = JSON.parse(await readFile(join(stateDir, 'state.json'), 'utf8'));
+  return Object.values(snapshot.targets)[0] as never;
+}
+
+function expectNoSecret(run: Run): void {
+  expect(run.stdout).not.toContain('SENTINEL');
+  expect(run.stderr).not.toContain('SENTINEL');
+}
+
+describe('appflow-gitops apply', () => {
+  it('converges, prints what it did, and a second run makes no write', async () => {
+    await writeFile(join(profilesDir, 'a.json'), datadog('dd-a'));
+    await writeFile(join(profilesDir, 'b.json'), datadog('dd-b'));
+    const first = await apply();
+    expect(first.stderr).toBe('');
+    expect(first.code).toBe(0);
+    expect(first.stdout).toContain('+ connector_profile "dd-a"');
+    expect(first.stdout).toMatch(/dd-a \(a\.json:1\): created/);
+    expect(first.stdout).toContain('Apply complete! Resources: 2 added, 0 changed, 0 destroyed.');
+    expect(writes().map((w) => [w.operation, w.status])).toEqual([
+      ['CreateConnectorProfile', 200],
+      ['CreateConnectorProfile', 200],
+    ]);
+    expectNoSecret(first);
+
+    emulator.clearRequestLog();
+    const second = await apply(['--json']);
+    expect(second.code).toBe(0);
+    expect(writes()).toEqual([]);
+    const json = JSON.parse(second.stdout);
+    expect(json.formatVersion).toBe('1');
+    expect(json.changes.map((c: { name: string; action: string; result: string }) => [c.name, c.action, c.result])).toEqual([
+      ['dd-a', 'noop', 'unchanged'],
+      ['dd-b', 'noop', 'unchanged'],
+    ]);
+    expect((await readState()).intents).toEqual({});
+  });
+
+  it('exits 1 when one profile fails, applies the others, and does not retry a ValidationException', async () => {
+    await writeFile(join(profilesDir, 'a.json'), datadog('dd-a'));
+    await writeFile(join(profilesDir, 'b.json'), datadog('dd-b'));
+    emulator.faults.failNext('CreateConnectorProfile', 1, {
+      status: 400,
+      code: 'ValidationException',
+      message: "1 validation error detected: Value 'SENTINEL-SECRET-e2e-api' at 'connectorProfileConfig.connectorProfileCredentials.Datadog.apiKey' failed to satisfy constraint: Member must satisfy regular expression pattern: ^\\S+$",
+    });
+    const run = await apply(['--format', 'json']);
+    expect(run.code).toBe(1);
+    const json = JSON.parse(run.stdout);
+    const byName = Object.fromEntries(json.changes.map((c: { name: string }) => [c.name, c]));
+    const failed = Object.values(byName).find((c) => (c as { result: string }).result === 'failed') as { attempts: number; error: { code: string; terminal: boolean; message: string } };
+    expect(failed.attempts).toBe(1);
+    expect(failed.error).toMatchObject({ code: 'ValidationException', terminal: true });
+    expect(failed.error.message).toContain("Value '[REDACTED]' at 'connectorProfileConfig.connectorProfileCredentials.Datadog.apiKey'");
+    expect(Object.values(byName).filter((c) => (c as { result: string }).result === 'applied')).toHaveLength(1);
+    expect(writes().map((w) => w.status).sort()).toEqual([200, 400]);
+    expectNoSecret(run);
+  });
+
+  it('retries injected 500 and 429 answers with one token and converges', async () => {
+    await writeFile(join(profilesDir, 'a.json'), datadog('dd-a'));
+    emulator.faults.failNext('CreateConnectorProfile', 1, { status: 500, code: 'InternalServerException' });
+    emulator.faults.failNext('CreateConnectorProfile', 1, { status: 429, code: 'ThrottlingException', message: 'Rate exceeded' });
+    const run = await apply();
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/dd-a \(a\.json:1\): created \(\d+ ms, 3 attempts\)/);
+    const creates = writes();
+    expect(creates.map((w) => w.status)).toEqual([500, 429, 200]);
+    expect(new Set(creates.map((w) => w.clientToken)).size).toBe(1);
+  });
+
+  it('refuses a replacement without --allow-replace and performs it with the flag', async () => {
+    const kms = (n: number) => ({ kmsArn: `arn:aws:kms:us-east-1:123456789012:key/${String(n).repeat(8)}-1111-1111-1111-111111111111` });
+    await writeFile(join(profilesDir, 'a.json'), datadog('dd-a', undefined, kms(1)));
+    expect((await apply()).code).toBe(0);
+    await writeFile(join(profilesDir, 'a.json'), datadog('dd-a', undefined, kms(2)));
+    emulator.clearRequestLog();
+    const refused = await apply();
+    expect(refused.code).toBe(1);
+    expect(refused.stdout).toContain('# forces replacement');
+    expect(refused.stdout).toMatch(/replace failed: replace\.not-allowed: kmsArn .*--allow-replace/);
+    expect(writes()).toEqual([]);
+    const done = await apply(['--allow-replace']);
+    expect(done.code).toBe(0);
+    expect(done.stdout).toContain('Apply complete! Resources: 1 added, 0 changed, 1 destroyed.');
+    expect(writes().map((w) => w.operation)).toEqual(['DeleteConnectorProfile', 'CreateConnectorProfile']);
+  });
+
+  it('prunes only with --prune, and never when the profiles directory is empty', async () => {
+    await writeFile(join(profilesDir, 'a.json'), datadog('dd-a'));
+    await writeFile(join(profilesDir, 'b.json'), datadog('dd-b'));
+    await apply();
+    await rm(join(profilesDir, 'b.json'));
+    emulator.clearRequestLog();
+    expect((await apply()).code).toBe(0);
+    expect(writes()).toEqual([]);
+    const pruned = await apply(['--prune']);
+    expect(pruned.code).toBe(0);
+    expect(pruned.stdout).toContain('0 added, 0 changed, 1 destroyed');
+    expect(writes().map((w) => [w.operation, w.profileName])).toEqual([['DeleteConnectorProfile', 'dd-b']]);
+
+    await rm(join(profilesDir, 'a.json'));
+    emulator.clearRequestLog();
+    const guarded = await apply(['--prune']);
+    expect(guarded.code).toBe(0);
+    expect(guarded.stdout).toMatch(/prune skipped: the profiles directory is empty/);
+    expect(writes()).toEqual([]);
+    expect((await apply(['--prune', '--allow-empty'])).code).toBe(0);
+    expect(writes().map((w) => w.profileName)).toEqual(['dd-a']);
+  });
+
+  it('killed after its create was applied but before the answer arrived, converges on restart with no duplicate', async () => {
+    await writeFile(join(profilesDir, 'a.json'), datadog('dd-kill'));
+    // The emulator reads the request, waits, then applies it whatever happened to the client.
+    emulator.faults.latency('CreateConnectorProfile', 1_500);
+    const { child, done } = spawnApply();
+    let intent: { operation: string; clientToken: string } | undefined;
+    for (let i = 0; i < 500 && !intent; i++) {
+      await new Promise((r) => setTimeout(r, 20));
+      intent = await readState().then((s) => s.intents['dd-kill'], () => undefined);
+    }
+    expect(intent).toMatchObject({ operation: 'create' });
+    await new Promise((r) => setTimeout(r, 300)); // the request is on the wire
+    child.kill('SIGKILL');
+    expect((await done).signal).toBe('SIGKILL');
+    // The write lands after the client is gone: applied, answer lost.
+    for (let i = 0; i < 200 && writes().length === 0; i++) await new Promise((r) => setTimeout(r, 20));
+    expect(writes().map((w) => [w.operation, w.status, w.clientToken])).toEqual([['CreateConnectorProfile', 200, intent!.clientToken]]);
+    expect((await readState()).intents['dd-kill']).toEqual(intent);
+
+    emulator.faults.reset();
+    const restart = await apply();
+    expect(restart.code).toBe(0);
+    expectNoSecret(restart);
+    const log = emulator.requestLog();
+    expect(log.filter((e) => e.operation === 'CreateConnectorProfile')).toHaveLength(1);
+    expect(log.some((e) => e.errorCode === 'ConflictException')).toBe(false);
+    const state = await readState();
+    expect(state.profiles['dd-kill']?.origin).toBe('created');
+    expect(state.intents).toEqual({});
+    emulator.clearRequestLog();
+    expect((await apply()).code).toBe(0);
+    expect(writes()).toEqual([]);
+  });
+});
