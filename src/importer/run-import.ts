@@ -5,7 +5,7 @@ import { stat } from 'node:fs/promises';
 import type { AppFlowPort, AwsTarget } from '../aws/ports.js';
 import type { LoadResult, ObservedProfile, StateStore } from '../model/types.js';
 import { importProfiles, type ImportedProfile, type SkippedProfile } from './import-profiles.js';
-import { recordImportedProfiles } from './record-imported.js';
+import { recordImportedProfiles, type ImportedRecordInput } from './record-imported.js';
 import { buildImportSummary, type ImportSummary } from './summary.js';
 import { planProfileFiles, writeProfileFiles } from './write-profile-file.js';
 
@@ -62,7 +62,10 @@ export async function runImport(deps: RunImportDeps, options: RunImportOptions):
 
   const validation = await validateWritten(deps, options.outDir, new Set(files.map((f) => f.profile.fileName)));
   const valid = files.filter((file) => !validation.failedFiles.has(file.profile.fileName));
-  const { recorded, warnings } = await recordInInventory(deps, valid.map((file) => ({ profile: file.profile, sourceFile: file.profile.fileName })));
+  const { recorded, warnings } = await recordInInventory(
+    deps,
+    valid.map((file) => ({ profile: file.profile, sourceFile: file.profile.fileName, keepExisting: file.status === 'unchanged' })),
+  );
 
   const summary = buildImportSummary({
     target: deps.target.key,
@@ -136,7 +139,7 @@ async function validateWritten(deps: RunImportDeps, outDir: string, written: Set
 
 async function recordInInventory(
   deps: RunImportDeps,
-  imported: { profile: ImportedProfile; sourceFile: string }[],
+  imported: ImportedRecordInput[],
 ): Promise<{ recorded: number; warnings: string[] }> {
   if (imported.length === 0) return { recorded: 0, warnings: [] };
   const { state, warnings } = await deps.store.load();

@@ -7,7 +7,7 @@ import { createAwsAdapters } from '../../src/aws/clients.js';
 import type { AwsAdapters } from '../../src/aws/ports.js';
 import { loadProfiles } from '../../src/desired/load-profiles.js';
 import { startEmulator, type RunningEmulator } from '../../src/emulator/index.js';
-import { ImportError, runImport, type RunImportOptions } from '../../src/importer/run-import.js';
+import { ImportError, runImport, type RunImportDeps, type RunImportOptions } from '../../src/importer/run-import.js';
 import { renderImportSummaryText } from '../../src/importer/summary.js';
 import { createFileStateStore } from '../../src/state/file-state-store.js';
 import { IMPORT_SEED, SENTINEL } from './seed.js';
@@ -37,11 +37,11 @@ afterEach(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-function run(options: Partial<RunImportOptions> = {}) {
+function run(options: Partial<RunImportOptions> = {}, load: RunImportDeps['loadProfiles'] = (d) => loadProfiles(d)) {
   const out = join(dir, 'profiles');
   const state = join(dir, 'state');
   return runImport(
-    { appflow: adapters.appflow, target: adapters.target, store: createFileStateStore(state), loadProfiles: (d) => loadProfiles(d), now: () => new Date('2026-01-02T03:04:05Z') },
+    { appflow: adapters.appflow, target: adapters.target, store: createFileStateStore(state), loadProfiles: load, now: () => new Date('2026-01-02T03:04:05Z') },
     { outDir: out, stateDir: state, force: false, ...options },
   );
 }
@@ -149,5 +149,40 @@ describe('runImport against the emulator', () => {
   it('an AWS error is one clear line', async () => {
     emu.faults.failNext('DescribeConnectorProfiles', 1, { status: 400, code: 'AccessDeniedException', message: 'not allowed to describe' });
     await expect(run()).rejects.toThrow(new ImportError('reading connector profiles from AppFlow (us-east-1/default) failed: AccessDeniedException: not allowed to describe'));
+  });
+
+  it('--names with --connector-type rejects a named profile of another type', async () => {
+    await expect(run({ names: ['warehouse', 'metrics'], connectorType: 'Snowflake' })).rejects.toThrow(new ImportError('metrics is a Datadog profile, not Snowflake'));
+  });
+
+  it('a re-import that leaves a file unchanged keeps its inventory record; an overwrite resets it', async () => {
+    await run({ names: ['warehouse'] });
+    const statePath = join(dir, 'state', 'state.json');
+    const state = JSON.parse(await readFile(statePath, 'utf8'));
+    state.targets[adapters.target.key].profiles['warehouse'].credentialsFingerprint = 'f'.repeat(64);
+    await writeFile(statePath, JSON.stringify(state));
+    const record = async () => JSON.parse(await readFile(statePath, 'utf8')).targets[adapters.target.key].profiles['warehouse'];
+
+    expect((await run({ names: ['warehouse'] })).summary.profiles[0]!.status).toBe('unchanged');
+    expect((await record()).credentialsFingerprint).toBe('f'.repeat(64));
+
+    await writeFile(join(dir, 'profiles', 'warehouse.yaml'), 'stale\n');
+    expect((await run({ names: ['warehouse'], force: true })).summary.profiles[0]!.status).toBe('overwritten');
+    expect(await record()).not.toHaveProperty('credentialsFingerprint');
+  });
+
+  it('a written file that does not validate is reported, not recorded, and makes the import fail', async () => {
+    const withProblem: RunImportDeps['loadProfiles'] = async (d) => {
+      const result = await loadProfiles(d);
+      result.diagnostics.push({ file: 'metrics.yaml', line: 9, column: 7, path: 'connectorProfileConfig.connectorProfileProperties.Datadog.instanceUrl', message: 'must match pattern', code: 'schema.pattern', severity: 'error' });
+      return result;
+    };
+    const result = await run({ names: ['metrics', 'warehouse'] }, withProblem);
+    expect(result.ok).toBe(false);
+    expect(result.summary.validation).toEqual(['metrics.yaml:9:7: connectorProfileConfig.connectorProfileProperties.Datadog.instanceUrl: must match pattern']);
+    expect(result.summary.recorded).toBe(1);
+    const records = JSON.parse(await readFile(join(dir, 'state', 'state.json'), 'utf8')).targets[adapters.target.key].profiles;
+    expect(Object.keys(records)).toEqual(['warehouse']);
+    expect(renderImportSummaryText(result.summary)).toContain('The written files do not pass validate:\n  metrics.yaml:9:7:');
   });
 });
