@@ -83,14 +83,12 @@ export async function discoverProfileFiles(root: string): Promise<Discovery> {
         const target = await lstat(real);
         isDirectory = target.isDirectory();
         isFile = target.isFile();
-        if (isDirectory) {
-          if (visited.has(real)) continue; // a loop, or a second way into a directory already read
-          visited.add(real);
-        }
-      } else if (isDirectory) {
-        visited.add(absolute);
       }
       if (isDirectory) {
+        // A loop, or a second way into a directory already read (symlink to a sibling): read once.
+        const real = await realpath(absolute).catch(() => absolute);
+        if (visited.has(real)) continue;
+        visited.add(real);
         if (!(await walk(absolute))) {
           result.unreadable.push(rel);
           result.diagnostics.push(makeDiagnostic({ file: rel, line: 1, column: 1 }, 'file.unreadable', 'directory cannot be read'));
