@@ -1,0 +1,91 @@
+// Helpers to drive a spawned `appflow-gitops run` daemon from the benchmark: start it, wait for
+// readiness, and read its CPU time and RSS from /proc.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { dirname, join } from 'node:path';
+
+const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+export const cliPath = join(repoRoot, 'bin', 'appflow-gitops.js');
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+export interface DaemonHandle {
+  child: ChildProcess;
+  port: number;
+  stop(): Promise<number | null>;
+}
+
+export async function startDaemon(opts: { profilesDir: string; stateDir: string; endpoint: string }): Promise<DaemonHandle> {
+  const port = await freePort();
+  const child = spawn(
+    process.execPath,
+    [cliPath, 'run', '--profiles', opts.profilesDir, '--state', opts.stateDir, '--listen', `127.0.0.1:${port}`],
+    {
+      env: {
+        ...process.env,
+        AWS_REGION: 'us-east-1',
+        AWS_ACCESS_KEY_ID: 'bench',
+        AWS_SECRET_ACCESS_KEY: 'bench',
+        AWS_ENDPOINT_URL_APPFLOW: opts.endpoint,
+        AWS_ENDPOINT_URL_SECRETS_MANAGER: opts.endpoint,
+        LOG_LEVEL: 'warn',
+      },
+      stdio: ['ignore', 'ignore', 'inherit'],
+    },
+  );
+  const stop = () =>
+    new Promise<number | null>((resolve) => {
+      if (child.exitCode !== null) return resolve(child.exitCode);
+      child.once('exit', (code) => resolve(code));
+      child.kill('SIGTERM');
+    });
+  return { child, port, stop };
+}
+
+export async function waitForReady(port: number, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    try {
+      const res = await fetch(`http://127.0.0.1:${port}/readyz`);
+      if (res.status === 200) return;
+    } catch {
+      // not listening yet
+    }
+    await sleep(100);
+  }
+  throw new Error(`daemon not ready on port ${port} after ${timeoutMs} ms`);
+}
+
+export function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** CPU seconds (user + system) consumed so far by a process, from /proc/PID/stat. */
+export async function processCpuSeconds(pid: number): Promise<number> {
+  const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
+  // Fields after the command name (which may contain spaces) start after the last ')'.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  const utime = Number(fields[11]);
+  const stime = Number(fields[12]);
+  const ticksPerSecond = 100; // USER_HZ on Linux
+  return (utime + stime) / ticksPerSecond;
+}
+
+/** Resident set size in MB, from /proc/PID/status. */
+export async function processRssMb(pid: number): Promise<number> {
+  const status = await readFile(`/proc/${pid}/status`, 'utf8');
+  const match = /VmRSS:\s+(\d+) kB/.exec(status);
+  return match ? Number(match[1]) / 1024 : Number.NaN;
+}
