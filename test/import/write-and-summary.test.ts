@@ -5,6 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { importProfiles } from '../../src/importer/import-profiles.js';
 import { buildImportSummary, renderImportSummaryText, secretInstruction, shellQuote } from '../../src/importer/summary.js';
 import { planProfileFiles, writeProfileFiles } from '../../src/importer/write-profile-file.js';
+import { loadProfiles } from '../../src/desired/load-profiles.js';
 import { OBSERVED_BY_TYPE } from './fixtures.js';
 
 let dir: string;
@@ -46,6 +47,23 @@ describe('planProfileFiles / writeProfileFiles', () => {
     await writeProfileFiles(dir, planned);
     expect(await readFile(join(dir, 'snowflake.yaml'), 'utf8')).toBe(snow.content);
     expect((await readdir(dir)).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+  });
+});
+
+describe('written files and the loader', () => {
+  it('files for all 19 connector types load without a single diagnostic, with every credential a reference', async () => {
+    const { profiles, skipped } = importProfiles(Object.values(OBSERVED_BY_TYPE));
+    expect(skipped).toEqual([]);
+    await writeProfileFiles(dir, await planProfileFiles(dir, profiles, false));
+    const loaded = await loadProfiles(dir);
+    expect(loaded.diagnostics).toEqual([]);
+    expect(loaded.profiles).toHaveLength(19);
+    for (const desired of loaded.profiles) {
+      const imported = profiles.find((p) => p.name === desired.name)!;
+      expect(desired.document).toEqual(imported.document);
+      expect(desired.credentialRefs.map((r) => r.ref.jsonKey).sort()).toEqual([...imported.secret!.keys].sort());
+      expect(new Set(desired.credentialRefs.map((r) => r.ref.secretId))).toEqual(new Set([`appflow-gitops/${desired.name}`]));
+    }
   });
 });
 

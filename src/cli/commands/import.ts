@@ -7,11 +7,12 @@ import { connectorTypes } from '../../importer/connector-shapes.js';
 import { ImportError, runImport } from '../../importer/run-import.js';
 import { renderImportSummaryText } from '../../importer/summary.js';
 import { createFileStateStore, StateLockedError } from '../../state/file-state-store.js';
-import { jsonOption, stateOption } from '../common-options.js';
+import { DEFAULT_PROFILES_DIR, jsonOption, stateOption } from '../common-options.js';
 import { ExitCode } from '../exit-codes.js';
 import { UserError } from '../user-error.js';
 
-export const DEFAULT_IMPORT_OUT_DIR = './profiles';
+/** Same default as --profiles elsewhere: import writes where plan and apply read. */
+export const DEFAULT_IMPORT_OUT_DIR = DEFAULT_PROFILES_DIR;
 /** ConnectorProfileName's pattern and length in the AppFlow model. */
 const PROFILE_NAME = /^[\w/!@#+=.-]{1,256}$/;
 
