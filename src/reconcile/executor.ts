@@ -138,9 +138,10 @@ async function guardedWrite(change: PlannedChange, ctx: WriteContext, options: R
         clientTokens: [...tally.tokens, err.intent.clientToken],
       };
     }
-    // Our own failure (state not writable, a malformed plan entry): never a stack trace to users.
+    // Our own failure (state not writable or locked, a malformed plan entry): never a stack trace.
     const message = err instanceof Error ? err.message : String(err);
-    return { result: 'failed', attempts: tally.attempts, error: { code: 'internal', message, terminal: false }, clientTokens: tally.tokens };
+    const code = err instanceof Error && err.name === 'StateSaveError' ? (err as Error & { code: string }).code : 'internal';
+    return { result: 'failed', attempts: tally.attempts, error: { code, message, terminal: false }, clientTokens: tally.tokens };
   }
 }
 

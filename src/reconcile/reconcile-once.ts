@@ -20,11 +20,26 @@ function emptyPlan(target: string, warnings: string[]): Plan {
   };
 }
 
+/** A failed state save, with a code the outcome can carry (`state.locked`, `state.save-failed`). */
+export class StateSaveError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'StateSaveError';
+  }
+}
+
 /** Serialises saves of the one in-memory snapshot: each save writes its latest content. */
 function serialisedSaver(save: () => Promise<void>): () => Promise<void> {
   let chain: Promise<void> = Promise.resolve();
   return () => {
-    const next = chain.then(save);
+    const next = chain.then(save).catch((err: unknown) => {
+      // No write may go out without its intent on disk: a failed save fails the write, clearly.
+      const locked = err instanceof Error && err.name === 'StateLockedError';
+      throw new StateSaveError(locked ? 'state.locked' : 'state.save-failed', `state not saved: ${messageOf(err)}`);
+    });
     chain = next.catch(() => undefined);
     return next;
   };
@@ -100,7 +115,7 @@ export async function reconcileOnce(deps: ReconcileDeps, options: ReconcileOptio
     if (JSON.stringify(snapshot) !== loadedJson) await persist();
   } catch (err) {
     warnings.push(`state could not be saved: ${messageOf(err)}`);
-    return finish(plan, outcomes, { code: 'state.save-failed', message: messageOf(err) });
+    return finish(plan, outcomes, { code: err instanceof StateSaveError ? err.code : 'state.save-failed', message: messageOf(err) });
   }
   return finish(plan, outcomes);
 }

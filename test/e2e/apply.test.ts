@@ -3,7 +3,7 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { hostname, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startEmulator, type RunningEmulator } from '../../src/emulator/index.js';
@@ -35,8 +35,9 @@ afterEach(async () => {
   await rm(root, { recursive: true, force: true });
 });
 
-function env(): NodeJS.ProcessEnv {
+function env(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
   return {
+    ...extra,
     PATH: process.env.PATH,
     HOME: root,
     AWS_REGION: 'us-east-1',
@@ -57,9 +58,9 @@ interface Run {
   stderr: string;
 }
 
-function spawnApply(args: string[] = []) {
+function spawnApply(args: string[] = [], extraEnv: NodeJS.ProcessEnv = {}) {
   const child = spawn(process.execPath, [BIN, 'apply', '--profiles', profilesDir, '--state', stateDir, ...args], {
-    env: env(),
+    env: env(extraEnv),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stdout = '';
@@ -72,7 +73,7 @@ function spawnApply(args: string[] = []) {
   return { child, done };
 }
 
-const apply = (args: string[] = []) => spawnApply(args).done;
+const apply = (args: string[] = [], extraEnv: NodeJS.ProcessEnv = {}) => spawnApply(args, extraEnv).done;
 
 function datadog(name: string, instanceUrl = 'https://api.datadoghq.com', extra: object = {}): string {
   return JSON.stringify({
@@ -141,8 +142,15 @@ describe('appflow-gitops apply', () => {
       code: 'ValidationException',
       message: "1 validation error detected: Value 'SENTINEL-SECRET-e2e-api' at 'connectorProfileConfig.connectorProfileCredentials.Datadog.apiKey' failed to satisfy constraint: Member must satisfy regular expression pattern: ^\\S+$",
     });
-    const run = await apply(['--format', 'json']);
+    const run = await apply(['--format', 'json'], { LOG_LEVEL: 'debug' });
     expect(run.code).toBe(1);
+    // Logs (pino JSON on stderr when LOG_LEVEL is set): one event per decision, no secret.
+    const events = run.stderr.trim().split('\n').map((line) => JSON.parse(line));
+    expect(events.filter((e) => e.event === 'profile.reconciled').map((e) => [e.profile, e.result]).sort()).toEqual([
+      ['dd-a', expect.any(String)],
+      ['dd-b', expect.any(String)],
+    ]);
+    expect(events.every((e) => typeof e.reconcileId === 'string')).toBe(true);
     const json = JSON.parse(run.stdout);
     const byName = Object.fromEntries(json.changes.map((c: { name: string }) => [c.name, c]));
     const failed = Object.values(byName).find((c) => (c as { result: string }).result === 'failed') as { attempts: number; error: { code: string; terminal: boolean; message: string } };
@@ -237,6 +245,20 @@ describe('appflow-gitops apply', () => {
     expect(state.intents).toEqual({});
     emulator.clearRequestLog();
     expect((await apply()).code).toBe(0);
+    expect(writes()).toEqual([]);
+  });
+
+  it('refuses to write while another process holds the state directory, and says so', async () => {
+    await writeFile(join(profilesDir, 'a.json'), datadog('dd-a'));
+    await mkdir(stateDir, { recursive: true });
+    // This test process plays the daemon that holds the lock (alive, same host).
+    await writeFile(
+      join(stateDir, 'lock'),
+      JSON.stringify({ pid: process.pid, hostname: hostname(), instance: 'the-daemon', acquiredAt: new Date().toISOString() }),
+    );
+    const run = await apply();
+    expect(run.code).toBe(1);
+    expect(run.stdout).toMatch(/dd-a \(a\.json:1\): create failed: state\.locked: state not saved: state directory is locked by process \d+/);
     expect(writes()).toEqual([]);
   });
 });

@@ -113,10 +113,11 @@ async function runApply(flags: ApplyFlags): Promise<number> {
   for (const warning of report.warnings.filter((w) => !report.plan.warnings.includes(w))) {
     process.stderr.write(`warning: ${warning}\n`);
   }
-  if (report.error) {
-    throw new UserError(report.error.message);
-  }
+  // A pass that failed before planning has nothing to show; one that failed at the final state
+  // save still shows what it did before saying so.
+  if (report.error && report.plan.changes.length === 0) throw new UserError(report.error.message);
   process.stdout.write(render(report, format, flags.color));
+  if (report.error) process.stderr.write(`error: ${report.error.message}\n`);
   return report.ok ? ExitCode.Ok : ExitCode.Error;
 }
 
