@@ -88,11 +88,25 @@ export function isShownAsBlock(change: PlannedChange): boolean {
   return change.action !== 'error';
 }
 
-/** Terraform counts a replacement as one add and one destroy. */
+/**
+ * The closing line. Terraform counts a replacement as one add and one destroy. Profiles that
+ * could not be planned are counted here too, so "No changes" never hides an error.
+ */
 export function closingLine(plan: Plan): string {
-  const { create, update, replace, delete: deletes } = plan.summary;
+  const { create, update, replace, delete: deletes, error } = plan.summary;
+  const errors = error > 0 ? `${error} profile${error === 1 ? '' : 's'} could not be planned (see the errors)` : '';
   if (create + update + replace + deletes === 0) {
-    return 'No changes. Your connector profiles match the configuration.';
+    return errors ? `No changes for the profiles that could be planned; ${errors}.` : 'No changes. Your connector profiles match the configuration.';
   }
-  return `Plan: ${create + replace} to add, ${update} to change, ${deletes + replace} to destroy.`;
+  const counts = `Plan: ${create + replace} to add, ${update} to change, ${deletes + replace} to destroy.`;
+  return errors ? `${counts} ${errors.charAt(0).toUpperCase()}${errors.slice(1)}.` : counts;
+}
+
+/** The headline of an error entry: diagnostics, when present, are listed below it in full. */
+export function errorHeadline(change: PlannedChange): string {
+  if (change.diagnostics && change.diagnostics.length > 0) {
+    const n = change.diagnostics.filter((d) => d.severity === 'error').length;
+    return `invalid document (${n} error${n === 1 ? '' : 's'})`;
+  }
+  return change.reason ?? 'error';
 }

@@ -3,7 +3,7 @@
 import type { Plan, PlannedChange } from '../model/types.js';
 import type { ProfileOutcome } from '../reconcile/types.js';
 import { formatDiagnosticLine } from './plan-text.js';
-import { actionPhrase, actionSymbol, closingLine, fieldComment, fieldValueText, formatValue, SENSITIVE_TEXT, sourceLabel } from './plan-common.js';
+import { actionPhrase, actionSymbol, closingLine, errorHeadline, fieldComment, fieldValueText, formatValue, SENSITIVE_TEXT, sourceLabel } from './plan-common.js';
 
 const ROWS: { action: keyof Plan['summary']; label: string }[] = [
   { action: 'create', label: 'Create' },
@@ -44,7 +44,7 @@ function renderDetails(change: PlannedChange, outcome: ProfileOutcome | undefine
 
 function diffLines(change: PlannedChange): string[] {
   if (change.action === 'error') {
-    const lines = [change.reason ?? 'error'];
+    const lines = [errorHeadline(change)];
     for (const diagnostic of change.diagnostics ?? []) lines.push(formatDiagnosticLine(diagnostic));
     return lines;
   }

@@ -6,6 +6,7 @@ import {
   actionPhrase,
   actionSymbol,
   closingLine,
+  errorHeadline,
   fieldComment,
   fieldSymbol,
   fieldValueText,
@@ -108,7 +109,7 @@ function renderField(field: FieldChange, change: PlannedChange, width: number, p
 
 function renderError(change: PlannedChange, paint: Paint): string[] {
   const where = sourceLabel(change);
-  const out = [`  ${paint('x', 'red')} ${change.name}${where ? ` (${where})` : ''}: ${change.reason ?? 'error'}`];
+  const out = [`  ${paint('x', 'red')} ${change.name}${where ? ` (${where})` : ''}: ${errorHeadline(change)}`];
   for (const diagnostic of change.diagnostics ?? []) out.push(`      ${formatDiagnosticLine(diagnostic)}`);
   return out;
 }

@@ -60,12 +60,12 @@ describe('renderPlanText', () => {
 
       Errors (2, not acted upon):
         x g-secret-missing (g-secret-missing.yaml:1): secret reference {{resolve:secretsmanager:missing:SecretString:k}} at connectorProfileCredentials.Snowflake.password: secret "missing" was not found
-        x h-invalid (h-invalid.yaml:2): invalid document: connectorProfileConfig.connectorProfileCredentials.Snowflake.password: plaintext credential; write a {{resolve:secretsmanager:SECRET_ID:SecretString:JSON_KEY}} reference
+        x h-invalid (h-invalid.yaml:2): invalid document (1 error)
             h-invalid.yaml:5:7: connectorProfileConfig.connectorProfileCredentials.Snowflake.password: plaintext credential; write a {{resolve:secretsmanager:SECRET_ID:SecretString:JSON_KEY}} reference
 
       Warning: prune skipped: 1 document is invalid; their profiles are unknown, not absent
 
-      Plan: 2 to add, 2 to change, 1 to destroy.
+      Plan: 2 to add, 2 to change, 1 to destroy. 2 profiles could not be planned (see the errors).
       "
     `);
   });
@@ -355,7 +355,7 @@ describe('renderPlanMarkdown', () => {
     expect(markdown).toMatchInlineSnapshot(`
       "### AppFlow connector profiles: plan
 
-      **Plan: 2 to add, 2 to change, 1 to destroy.**
+      **Plan: 2 to add, 2 to change, 1 to destroy. 2 profiles could not be planned (see the errors).**
 
       Target: \`us-east-1/123456789012\`
 
@@ -439,7 +439,7 @@ describe('renderPlanMarkdown', () => {
       <summary><code>x h-invalid</code> cannot be planned (<code>h-invalid.yaml:2</code>)</summary>
 
       \`\`\`text
-      invalid document: connectorProfileConfig.connectorProfileCredentials.Snowflake.password: plaintext credential; write a {{resolve:secretsmanager:SECRET_ID:SecretString:JSON_KEY}} reference
+      invalid document (1 error)
       h-invalid.yaml:5:7: connectorProfileConfig.connectorProfileCredentials.Snowflake.password: plaintext credential; write a {{resolve:secretsmanager:SECRET_ID:SecretString:JSON_KEY}} reference
       \`\`\`
 
