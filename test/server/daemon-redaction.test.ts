@@ -1,0 +1,119 @@
+// In-process daemon against the emulator over HTTP (real SDK clients): a terminal AWS rejection
+// whose message echoes a secret (the worst case) must not leak the value into logs, /status,
+// /metrics or state files; editing the file releases the terminal hold and the profile converges.
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import { afterEach, describe, expect, it } from 'vitest';
+import { startEmulator, type RunningEmulator } from '../../src/emulator/index.js';
+import { createLogger } from '../../src/logging/logger.js';
+import { startDaemon, type RunningDaemon } from '../../src/runtime/run-daemon.js';
+
+const API_KEY = 'SENTINEL-SECRET-api-key-d41e';
+const APP_KEY = 'SENTINEL-SECRET-app-key-88a0';
+
+function profile(instanceUrl: string): string {
+  return JSON.stringify({
+    connectorProfileName: 'leaky',
+    connectorType: 'Datadog',
+    connectionMode: 'Public',
+    connectorProfileConfig: {
+      connectorProfileProperties: { Datadog: { instanceUrl } },
+      connectorProfileCredentials: {
+        Datadog: {
+          apiKey: '{{resolve:secretsmanager:redaction/datadog:SecretString:apiKey}}',
+          applicationKey: '{{resolve:secretsmanager:redaction/datadog:SecretString:applicationKey}}',
+        },
+      },
+    },
+  });
+}
+
+let emu: RunningEmulator | undefined;
+let daemon: RunningDaemon | undefined;
+let work: string | undefined;
+
+afterEach(async () => {
+  await daemon?.stop();
+  await emu?.close();
+  if (work) await rm(work, { recursive: true, force: true });
+  daemon = emu = work = undefined;
+});
+
+async function waitFor<T>(probe: () => T | undefined | Promise<T | undefined>, ms: number): Promise<T> {
+  const until = Date.now() + ms;
+  for (;;) {
+    const v = await probe();
+    if (v !== undefined) return v;
+    if (Date.now() > until) throw new Error('timed out');
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+describe('daemon redaction and terminal failures (in-process, emulator over HTTP)', () => {
+  it('keeps secrets out of every channel when AWS echoes one in an error, and retries after the file changes', async () => {
+    emu = await startEmulator({ seed: { secrets: [{ name: 'redaction/datadog', secretString: JSON.stringify({ apiKey: API_KEY, applicationKey: APP_KEY }) }] } });
+    work = await mkdtemp(join(tmpdir(), 'redaction-'));
+    const profiles = join(work, 'profiles');
+    const state = join(work, 'state');
+    await import('node:fs/promises').then((fs) => fs.mkdir(profiles));
+    await writeFile(join(profiles, 'leaky.json'), profile('https://api.datadoghq.com'));
+    emu.faults.failNext('CreateConnectorProfile', 1, { status: 400, code: 'ValidationException', message: `apiKey ${API_KEY} is not valid` });
+
+    let logs = '';
+    const logger = createLogger({ level: 'debug', destination: new Writable({ write: (c, _e, cb) => ((logs += String(c)), cb()) }) });
+    daemon = await startDaemon({
+      profilesDir: profiles,
+      stateDir: state,
+      resyncIntervalMs: 3_600_000,
+      listen: { host: '127.0.0.1', port: 0 },
+      prune: false,
+      allowReplace: false,
+      maxDeletes: 5,
+      allowEmpty: false,
+      allowPlaintextCredentials: false,
+      embeddedEmulator: false,
+      logger,
+      aws: { region: 'us-east-1', endpoints: { appflow: emu.endpoint, secretsmanager: emu.endpoint }, credentials: { accessKeyId: 'test', secretAccessKey: 'test' } },
+    });
+    const d = daemon;
+    await waitFor(() => d.daemon.status().lastReconcile, 10_000);
+    await d.daemon.whenIdle();
+
+    const status = await (await fetch(`${d.url}/status`)).text();
+    const parsed = JSON.parse(status) as { profiles: { name: string; condition: string; reason: string; lastError?: { code: string; terminal: boolean }; backoff?: { waitingForInputChange: boolean } }[] };
+    expect(parsed.profiles[0]).toMatchObject({
+      name: 'leaky',
+      condition: 'Failed',
+      reason: 'WriteFailed',
+      lastError: { code: 'ValidationException', terminal: true },
+      backoff: { waitingForInputChange: true },
+    });
+    const metrics = await (await fetch(`${d.url}/metrics`)).text();
+    expect(metrics).toContain('appflow_gitops_aws_calls_total{service="appflow",operation="CreateConnectorProfile",code="ValidationException"} 1');
+
+    // A resync does not resend the rejected request (nothing changed).
+    const createsBefore = emu.requestLog().filter((e) => e.operation === 'CreateConnectorProfile').length;
+    d.daemon.requestReconcile('resync');
+    await d.daemon.whenIdle();
+    expect(emu.requestLog().filter((e) => e.operation === 'CreateConnectorProfile')).toHaveLength(createsBefore);
+
+    // The file changes: released at once, created, Ready.
+    await writeFile(join(profiles, 'leaky.json'), profile('https://api.datadoghq.eu'));
+    await waitFor(() => (d.daemon.status().profiles[0]?.condition === 'Ready' ? true : undefined), 5000);
+    expect(emu.requestLog().filter((e) => e.operation === 'CreateConnectorProfile' && e.status === 200)).toHaveLength(1);
+
+    let stateText = '';
+    for (const f of await readdir(state)) stateText += await readFile(join(state, f), 'utf8').catch(() => '');
+    const finalStatus = await (await fetch(`${d.url}/status`)).text();
+    for (const sentinel of [API_KEY, APP_KEY]) {
+      expect(logs).not.toContain(sentinel);
+      expect(status).not.toContain(sentinel);
+      expect(finalStatus).not.toContain(sentinel);
+      expect(metrics).not.toContain(sentinel);
+      expect(stateText).not.toContain(sentinel);
+    }
+    expect(logs).toContain('ValidationException');
+  });
+});
