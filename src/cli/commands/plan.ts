@@ -121,7 +121,7 @@ function checkDirectory(dir: string, load: LoadResult, options: PlanOptions): vo
  * could have been fingerprinted with it, so plan uses a throwaway key and treats every stored
  * fingerprint as unknown (credentials "will be sent"), exactly what the first apply will find.
  */
-async function fingerprintKey(
+export async function fingerprintKey(
   stateDir: string,
   stored: TargetState,
   readKey: () => Promise<Buffer>,
