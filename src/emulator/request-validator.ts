@@ -86,6 +86,18 @@ class Collector {
 }
 
 /** Does this shape (or anything inside it) hold a sensitive value? Decides whether a container's value may be printed. */
+// Constraints are resolved once per model member (the model is immutable), not once per request.
+const constraintsMemo = new WeakMap<MemberRef, Constraints>();
+
+function constraintsOf(model: SmithyModel, ref: MemberRef): Constraints {
+  let known = constraintsMemo.get(ref);
+  if (!known) {
+    known = memberConstraints(model, ref);
+    constraintsMemo.set(ref, known);
+  }
+  return known;
+}
+
 const sensitiveMemo = new WeakMap<MemberRef, boolean>();
 
 function containsSensitive(model: SmithyModel, ref: MemberRef): boolean {
@@ -167,7 +179,7 @@ function checkConstraints(c: Constraints, shape: Shape, value: unknown, path: st
 function validateValue(model: SmithyModel, ref: MemberRef, value: unknown, path: string, out: Collector): void {
   const shape = getShape(model, ref.target);
   checkType(shape, value, path);
-  const constraints = memberConstraints(model, ref);
+  const constraints = constraintsOf(model, ref);
   checkConstraints(constraints, shape, value, path, !containsSensitive(model, ref), out);
   if (shape.type === 'structure' || shape.type === 'union') {
     validateStructure(model, shape, value as Record<string, unknown>, `${path}.`, out);
@@ -190,7 +202,7 @@ function validateStructure(model: SmithyModel, shape: Shape, body: Record<string
     const value = body[name];
     const path = `${prefix}${out.name(name)}`;
     if (value === undefined || value === null) {
-      if (memberConstraints(model, member).required) out.add(path, null, false, 'Member must not be null');
+      if (constraintsOf(model, member).required) out.add(path, null, false, 'Member must not be null');
       continue;
     }
     validateValue(model, member, value, path, out);
