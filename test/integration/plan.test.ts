@@ -1,6 +1,9 @@
 // preparePlan over HTTP against the emulator, with the real SDK clients and the real loader.
 import { PutSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { AppflowClient, UpdateConnectorProfileCommand } from '@aws-sdk/client-appflow';
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startEmulator, type RunningEmulator } from '../../src/emulator/index.js';
 import { renderPlanJson } from '../../src/render/plan-json.js';
@@ -184,5 +187,18 @@ describe('plan against the emulator', () => {
     const plan = await planDir(emu, dir, state, { prune: true, allowEmpty: false, maxDeletes: 5 });
     expect(actions(plan)).toEqual({ a: 'noop', b: 'delete' });
     expect(mutatingCalls(emu)).toEqual([]);
+  });
+
+  it('the example profiles: planned without error, then in sync once applied (normalization against the emulator)', async () => {
+    const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+    emu.seed(JSON.parse(readFileSync(join(root, 'demo', 'seed.json'), 'utf8')));
+    const profiles = join(root, 'profiles');
+    const state = emptyState();
+    const first = await planDir(emu, profiles, state);
+    expect(first.summary.error).toBe(0);
+    expect(first.summary.create).toBeGreaterThanOrEqual(7);
+    applyCreates(emu, first, state);
+    const second = await planDir(emu, profiles, state);
+    expect(second.changes.filter((c) => c.action !== 'noop').map((c) => ({ name: c.name, fields: c.fields }))).toEqual([]);
   });
 });
