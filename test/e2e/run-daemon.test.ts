@@ -168,6 +168,14 @@ describe('appflow-gitops run (spawned CLI against the emulator)', () => {
     console.log(`e2e: out-of-band change reverted after ${Date.now() - oobAt} ms (resync interval 2s ±10%)`);
     client.destroy();
 
+    // SIGHUP and POST /reconcile each start a pass now.
+    let from = daemon.lines.length;
+    daemon.child.kill('SIGHUP');
+    await daemon.waitForLog((l) => l.event === 'daemon.pass.start' && (l.triggers as string[]).includes('signal'), 5000, from);
+    from = daemon.lines.length;
+    expect((await fetch(`${daemon.url}/reconcile`, { method: 'POST' })).status).toBe(202);
+    await daemon.waitForLog((l) => l.event === 'daemon.pass.start' && (l.triggers as string[]).includes('http'), 5000, from);
+
     // Metrics: every family present, with the counts this run produced. (The revert is visible in
     // AWS a moment before the pass that made it finishes and records its metrics.)
     const metrics = await waitFor(async () => {

@@ -181,3 +181,27 @@ describe('Daemon (fake reconcile, manual clock)', () => {
     expect(world.calls).toHaveLength(1);
   });
 });
+
+describe('Daemon with a pass that fails as a whole (report.error)', () => {
+  it('counts it as an error, keeps the previous status and is not ready until a full pass', async () => {
+    const clock = new ManualClock(0);
+    const metrics = createDaemonMetrics({ defaultMetrics: false });
+    let fail = true;
+    const reconcile: DaemonReconcileFn = async ({ reconcileId }) => {
+      const report = fakeReport(reconcileId, fail ? [] : [{ name: 'a' }]);
+      return fail ? { ...report, ok: false, error: { code: 'observe.failed', message: 'could not read the current state: socket hang up' } } : report;
+    };
+    const daemon = new Daemon({ reconcile, logger: captureLogger().logger, clock, metrics, resyncIntervalMs: 60_000 });
+    await daemon.start();
+    await daemon.whenIdle();
+    expect(daemon.readiness().ready).toBe(false);
+    expect(daemon.status().lastReconcile).toMatchObject({ result: 'error', error: 'could not read the current state: socket hang up' });
+    expect(await metrics.render()).toContain('appflow_gitops_reconcile_total{result="error"} 1');
+    fail = false;
+    daemon.requestReconcile('http');
+    await daemon.whenIdle();
+    expect(daemon.readiness().ready).toBe(true);
+    expect(daemon.status().profiles.map((p) => p.condition)).toEqual(['Ready']);
+    await daemon.stop();
+  });
+});
