@@ -53,7 +53,11 @@ export async function reconcileOnce(deps: ReconcileDeps, options: ReconcileOptio
   const logger = deps.logger.child({ reconcileId: id });
   const warnings: string[] = [];
   const finish = (plan: Plan, outcomes: ProfileOutcome[], error?: ReconcileReport['error']): ReconcileReport => {
-    const ok = !error && plan.summary.error === 0 && outcomes.every((o) => o.result !== 'failed');
+    // Not converged: a failure, or a write that a stop request kept from starting.
+    const ok =
+      !error &&
+      plan.summary.error === 0 &&
+      outcomes.every((o) => o.result !== 'failed' && !(o.result === 'skipped' && o.error?.code === 'aborted'));
     const report: ReconcileReport = {
       id,
       plan,

@@ -3,7 +3,7 @@
 // Every attempt of the write carries the intent's clientToken. A create whose outcome is uncertain
 // (lost answer, timeout, 5xx, or a token reused from a previous process) is settled by a Describe
 // by name before it is sent again: AppFlow names are unique, so "it exists now" means it landed.
-import pRetry from 'p-retry';
+import pRetry, { AbortError } from 'p-retry';
 import type { AppFlowPort } from '../aws/ports.js';
 import type { Logger } from '../logging/logger.js';
 import type { ObservedProfile, TargetState, WriteIntent, WriteOperation } from '../model/types.js';
@@ -87,9 +87,10 @@ async function runWithIntent<Req extends object>(
   if (reused) log.info({ event: 'intent.reused', intentCreatedAt: intent.createdAt }, 'reusing the pending write intent');
 
   const tracker: AttemptTracker = { attempts: 0, uncertain: reused };
+  const stop = stopBetweenAttempts(ctx.signal);
   try {
-    const settled = await pRetry(() => attempt(intent.clientToken, tracker), {
-      ...pRetryOptions(ctx.retry, ctx.signal),
+    const settled = await pRetry(() => stop.guard(() => attempt(intent.clientToken, tracker)), {
+      ...pRetryOptions(ctx.retry, stop.signal),
       shouldRetry: ({ error }) => isRetryable(error),
       onFailedAttempt: ({ error, attemptNumber, retriesLeft }) => {
         if (isUncertain(error)) tracker.uncertain = true;
@@ -110,7 +111,46 @@ async function runWithIntent<Req extends object>(
     // have landed keeps its intent, so the next pass reuses the token (or Describes, for a create).
     const intentKept = aborted || tracker.uncertain || isRetryable(err);
     throw new WriteFailure(code, message, !aborted && isTerminal(err), tracker.attempts, intent, intentKept);
+  } finally {
+    stop.dispose();
   }
+}
+
+/**
+ * A stop request must never discard a write that succeeded: p-retry checks its signal after a
+ * successful attempt and would throw the result away. So p-retry gets an inner signal that is
+ * aborted only BETWEEN attempts (during a backoff wait, or once a failed attempt returns); an
+ * attempt in flight always finishes and its answer is kept. No new attempt starts after a stop.
+ */
+function stopBetweenAttempts(outer: AbortSignal | undefined) {
+  const inner = new AbortController();
+  let attempting = false;
+  const onAbort = () => {
+    if (!attempting) inner.abort(outer?.reason);
+  };
+  outer?.addEventListener('abort', onAbort);
+  return {
+    signal: outer ? inner.signal : undefined,
+    async guard<T>(run: () => Promise<T>): Promise<T> {
+      if (outer?.aborted) throw new AbortError(abortReason(outer));
+      attempting = true;
+      try {
+        return await run();
+      } catch (err) {
+        if (outer?.aborted) inner.abort(outer.reason);
+        throw err;
+      } finally {
+        attempting = false;
+      }
+    },
+    dispose() {
+      outer?.removeEventListener('abort', onAbort);
+    },
+  };
+}
+
+function abortReason(signal: AbortSignal): Error {
+  return signal.reason instanceof Error ? signal.reason : new Error('the reconcile was stopped');
 }
 
 function isServiceRejection(err: unknown): boolean {

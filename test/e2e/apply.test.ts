@@ -261,4 +261,22 @@ describe('appflow-gitops apply', () => {
     expect(run.stdout).toMatch(/dd-a \(a\.json:1\): create failed: state\.locked: state not saved: state directory is locked by process \d+/);
     expect(writes()).toEqual([]);
   });
+
+  it('on SIGTERM finishes the write in flight, starts no other, and records it', async () => {
+    await writeFile(join(profilesDir, 'a.json'), datadog('dd-a'));
+    emulator.faults.latency('CreateConnectorProfile', 1_500);
+    const { child, done } = spawnApply();
+    for (let i = 0; i < 500 && !(await readState().then((s) => s.intents['dd-a'], () => undefined)); i++) {
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    child.kill('SIGTERM');
+    const run = await done;
+    expect(run.stderr).toContain('SIGTERM: stopping after the writes in flight');
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/dd-a \(a\.json:1\): created/);
+    expect(writes().map((w) => w.status)).toEqual([200]);
+    const state = await readState();
+    expect(state.profiles['dd-a']?.origin).toBe('created');
+    expect(state.intents).toEqual({});
+  });
 });

@@ -277,6 +277,23 @@ describe('bounds', () => {
     expect(h.writes()).toHaveLength(0);
   });
 
+  it('a stop during a write in flight keeps its successful answer and starts nothing else', async () => {
+    h.emulator.faults.latency('CreateConnectorProfile', 300);
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(new Error('SIGTERM')), 100);
+    const outcomes = await h.execute([datadogChange('s1', 'create'), datadogChange('s2', 'create')], {
+      signal: controller.signal,
+      writeConcurrency: 1,
+    });
+    expect(outcomes.map((o) => [o.name, o.result, o.error?.code])).toEqual([
+      ['s1', 'applied', undefined],
+      ['s2', 'skipped', 'aborted'],
+    ]);
+    expect(h.writes().map((w) => w.profileName)).toEqual(['s1']);
+    expect(h.state.profiles['s1']?.origin).toBe('created');
+    expect(h.state.intents).toEqual({});
+  });
+
   it('writes only the names in onlyNames', async () => {
     const outcomes = await h.execute([datadogChange('o1', 'create'), datadogChange('o2', 'create')], { onlyNames: new Set(['o2']) });
     expect(outcomes.map((o) => o.result)).toEqual(['skipped', 'applied']);

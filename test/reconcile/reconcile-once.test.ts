@@ -219,4 +219,14 @@ describe('pass-level failures', () => {
     expect(report.outcomes).toEqual([]);
     expect(p.writes()).toEqual([]);
   });
+
+  it('starts no write after the signal is aborted and is not ok', async () => {
+    await p.writeProfile('a.json', datadogDoc('dd-a'));
+    const controller = new AbortController();
+    controller.abort();
+    const report = await p.apply({ signal: controller.signal });
+    expect(report.ok).toBe(false);
+    expect(report.outcomes.map((o) => [o.name, o.result, o.error?.code])).toEqual([['dd-a', 'skipped', 'aborted']]);
+    expect(p.writes()).toEqual([]);
+  });
 });
