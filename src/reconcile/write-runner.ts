@@ -184,9 +184,10 @@ export function runCreate<Req extends object>(ctx: WriteContext, spec: WriteSpec
       return { kind: 'done' };
     } catch (err) {
       if (awsErrorCode(err) !== 'ConflictException') throw err;
-      // "It exists": resolve by Describe, not by failing.
+      // "It exists": resolve by Describe, not by failing. It is not ours: a retry of our own
+      // landed create with the same token would have been answered with the original success.
       const observed = await describeOne(ctx.writer, spec.name);
-      if (observed) return { kind: 'exists', observed, ours: tracker.uncertain };
+      if (observed) return { kind: 'exists', observed, ours: false };
       throw new ConflictUnresolved(spec.name);
     }
   });
