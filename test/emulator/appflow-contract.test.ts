@@ -267,6 +267,17 @@ describe('DescribeConnectorProfiles', () => {
     expect(only.credentialsArn).toBeUndefined(); // created without credentials
   });
 
+  it('paginates a names filter too (default page 20), in name order', async () => {
+    const wanted = [...names].reverse();
+    const first = await client.send(new DescribeConnectorProfilesCommand({ connectorProfileNames: wanted }));
+    expect(first.connectorProfileDetails!.map((p) => p.connectorProfileName)).toEqual(names.slice(0, 20));
+    const second = await client.send(new DescribeConnectorProfilesCommand({ connectorProfileNames: wanted, nextToken: first.nextToken }));
+    expect(second.connectorProfileDetails!.map((p) => p.connectorProfileName)).toEqual(names.slice(20, 40));
+    const all = await client.send(new DescribeConnectorProfilesCommand({ connectorProfileNames: wanted, maxResults: 100 }));
+    expect(all.connectorProfileDetails).toHaveLength(45);
+    expect(all.nextToken).toBeUndefined();
+  });
+
   it('validates maxResults, the names list and the nextToken', async () => {
     for (const maxResults of [0, 101]) {
       // The SDK does not validate ranges client-side; the service does.
