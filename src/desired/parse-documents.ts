@@ -5,6 +5,7 @@
 import { LineCounter, parseAllDocuments, type Document } from 'yaml';
 import type { Diagnostic, SourceLocation } from '../model/types.js';
 import { makeDiagnostic } from './diagnostics.js';
+import { findJsonSyntaxError } from './json-syntax.js';
 
 export interface ParsedDocument {
   /** The plain value (maps → objects); null for an empty document. */
@@ -66,19 +67,16 @@ function firstLine(message: string): string {
   return message.split('\n')[0]!.trim();
 }
 
-/** JSON.parse's verdict, with the error's offset turned into line:col. */
+/** JSON's verdict on the text, located; the message never quotes the text (see json-syntax.ts). */
 function checkJsonSyntax(file: string, text: string, lineCounter: LineCounter): Diagnostic | undefined {
   try {
     JSON.parse(text);
     return undefined;
-  } catch (err) {
-    const raw = err instanceof Error ? err.message : String(err);
-    const position = /position (\d+)/.exec(raw);
-    const offset = position ? Number(position[1]) : text.length;
+  } catch {
+    const error = findJsonSyntaxError(text) ?? { offset: 0, message: 'invalid JSON' };
     // Line starts are needed for the offset: run the counter over the text once.
     lineCounter.addNewLine(0);
     for (let i = 0; i < text.length; i++) if (text[i] === '\n') lineCounter.addNewLine(i + 1);
-    const message = raw.replace(/\s*in JSON at position \d+.*$/, '').replace(/\s*\(line \d+ column \d+\)$/, '');
-    return makeDiagnostic(locate(file, lineCounter, offset), 'parse.syntax', `JSON syntax: ${message}`);
+    return makeDiagnostic(locate(file, lineCounter, error.offset), 'parse.syntax', `JSON syntax: ${error.message}`);
   }
 }
