@@ -180,7 +180,10 @@ function describeProfile(profile: StoredProfile): Record<string, unknown> {
 
 export function describeConnectorProfiles(ctx: ServiceContext, body: Record<string, unknown>): HandlerResult {
   validateRequest(model(), `${NS}DescribeConnectorProfilesRequest`, body);
-  const names = body.connectorProfileNames as string[] | undefined;
+  // An empty list counts as "no names provided" (documentation: "If no names or connector-types
+  // are provided, returns all connector profiles"; inferred for the empty-list case).
+  const requested = body.connectorProfileNames as string[] | undefined;
+  const names = requested && requested.length > 0 ? requested : undefined;
   const connectorType = body.connectorType as string | undefined;
   const connectorLabel = body.connectorLabel as string | undefined;
   const pageSize = (body.maxResults as number | undefined) ?? DEFAULT_PAGE_SIZE;

@@ -255,6 +255,8 @@ describe('DescribeConnectorProfiles', () => {
   it('filters by names (unknown names give an empty list), connectorType and connectorLabel', async () => {
     const byName = await client.send(new DescribeConnectorProfilesCommand({ connectorProfileNames: ['page-02', 'nope', 'page-01'] }));
     expect(byName.connectorProfileDetails!.map((p) => p.connectorProfileName)).toEqual(['page-01', 'page-02']);
+    const emptyList = await client.send(new DescribeConnectorProfilesCommand({ connectorProfileNames: [], maxResults: 100 }));
+    expect(emptyList.connectorProfileDetails).toHaveLength(47);
     const unknown = await client.send(new DescribeConnectorProfilesCommand({ connectorProfileNames: ['nope'] }));
     expect(unknown.connectorProfileDetails).toEqual([]);
     expect(unknown.nextToken).toBeUndefined();
