@@ -79,3 +79,28 @@ describe('watchProfiles (real chokidar)', () => {
     expect(record.batches).toEqual([]);
   });
 });
+
+describe('watchProfiles with a git-sync style symlink swap', () => {
+  it('notices the swap and keeps watching the new target', async () => {
+    const { symlink, rename } = await import('node:fs/promises');
+    await mkdir(join(dir, 'rev1'));
+    await mkdir(join(dir, 'rev2'));
+    await writeFile(join(dir, 'rev1', 'a.yaml'), 'name: a\n');
+    await writeFile(join(dir, 'rev2', 'a.yaml'), 'name: a\nrev: 2\n');
+    await symlink(join(dir, 'rev1'), join(dir, 'current'));
+    const batches: string[][] = [];
+    watcher = watchProfiles({ dir: join(dir, 'current'), clock: systemClock, realpathPollMs: 200, onChange: (paths) => batches.push(paths) });
+    await watcher.ready;
+    // Atomic swap, as git-sync does it: a new link, renamed over the old one.
+    await symlink(join(dir, 'rev2'), join(dir, 'current.tmp'));
+    await rename(join(dir, 'current.tmp'), join(dir, 'current'));
+    expect(await waitFor(() => batches.length > 0, 2000)).toBe(true);
+    expect(batches[0]).toContain('.');
+    // Later edits in the new revision are seen.
+    await new Promise((r) => setTimeout(r, 300));
+    const before = batches.length;
+    await writeFile(join(dir, 'rev2', 'b.yaml'), 'name: b\n');
+    expect(await waitFor(() => batches.length > before, 2000)).toBe(true);
+    expect(batches.at(-1)).toEqual(['b.yaml']);
+  });
+});
