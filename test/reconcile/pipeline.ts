@@ -22,7 +22,7 @@ export interface Pipeline {
   writeProfile(relative: string, content: string | object): Promise<void>;
   removeProfile(relative: string): Promise<void>;
   rotateSecret(name: string, value: object): Promise<void>;
-  apply(options?: Partial<ReconcileOptions>, profilesDir?: string): Promise<ReconcileReport>;
+  apply(options?: Partial<ReconcileOptions>, profilesDir?: string, now?: () => number): Promise<ReconcileReport>;
   writes(): { operation: string; profileName?: string; clientToken?: string; status: number; errorCode?: string }[];
   close(): Promise<void>;
 }
@@ -84,7 +84,7 @@ export async function startPipeline(): Promise<Pipeline> {
     async rotateSecret(name, value) {
       await secretsClient.send(new PutSecretValueCommand({ SecretId: name, SecretString: JSON.stringify(value) }));
     },
-    apply: (options = {}, dir = profilesDir) =>
+    apply: (options = {}, dir = profilesDir, now = Date.now) =>
       reconcileOnce(
         {
           profilesDir: dir,
@@ -94,6 +94,7 @@ export async function startPipeline(): Promise<Pipeline> {
           secrets: adapters.secrets,
           target: adapters.target,
           logger: createSilentLogger(),
+          now,
         },
         { prune: false, allowEmpty: false, maxDeletes: 5, allowReplace: false, retry: { minTimeout: 5, maxTimeout: 20 }, ...options },
       ),

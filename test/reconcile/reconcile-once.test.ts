@@ -229,4 +229,18 @@ describe('pass-level failures', () => {
     expect(report.outcomes.map((o) => [o.name, o.result, o.error?.code])).toEqual([['dd-a', 'skipped', 'aborted']]);
     expect(p.writes()).toEqual([]);
   });
+
+  it('keeps the token of a write that may have landed, reuses it next pass, and retires it after 2 hours', async () => {
+    await p.writeProfile('a.json', datadogDoc('dd-a'));
+    p.emulator.faults.failNext('CreateConnectorProfile', 100, { status: 500, code: 'InternalServerException' });
+    const first = await p.apply({ retry: { retries: 1, minTimeout: 1, maxTimeout: 1 } });
+    expect(first.outcomes[0]).toMatchObject({ result: 'failed', attempts: 2, error: { code: 'InternalServerException', terminal: false } });
+    const [token] = first.outcomes[0]!.clientTokens!;
+    const second = await p.apply({ retry: { retries: 0 } });
+    expect(second.outcomes[0]!.clientTokens).toEqual([token]);
+    const later = Date.now() + 2 * 60 * 60 * 1000 + 1000;
+    const third = await p.apply({ retry: { retries: 0 } }, undefined, () => later);
+    expect(third.outcomes[0]!.clientTokens![0]).not.toBe(token);
+    expect(new Set(p.writes().map((w) => w.clientToken)).size).toBe(2);
+  });
 });
