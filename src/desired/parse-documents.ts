@@ -44,7 +44,7 @@ export function parseProfileText(file: string, text: string, format: 'yaml' | 'j
     if (problems.length > 0) {
       for (const problem of problems) {
         const at = locate(file, lineCounter, problem.pos[0]);
-        diagnostics.push(makeDiagnostic(at, 'parse.syntax', `${format === 'json' ? 'JSON' : 'YAML'} syntax: ${firstLine(problem.message)}`));
+        diagnostics.push(makeDiagnostic(at, 'parse.syntax', `${format === 'json' ? 'JSON' : 'YAML'} syntax: ${safeYamlMessage(problem.code, firstLine(problem.message))}`));
       }
       continue;
     }
@@ -61,6 +61,17 @@ export function parseProfileText(file: string, text: string, format: 'yaml' | 'j
     documents.push({ value, yaml: doc, lineCounter, start });
   }
   return { documents, diagnostics };
+}
+
+/**
+ * The yaml parser's message without quoted file content: a few messages embed source text (an
+ * unexpected token, an escape sequence), which could be part of a plaintext secret.
+ */
+export function safeYamlMessage(code: string, message: string): string {
+  if (code === 'BAD_DQ_ESCAPE') return 'invalid escape sequence in a double-quoted string';
+  return message
+    .replace(/^Unexpected (.{4,}) in ((?:flow )?\w+)$/, 'Unexpected content in $2')
+    .replace(/^Unresolved plain scalar .*$/, 'Unresolved plain scalar');
 }
 
 function firstLine(message: string): string {

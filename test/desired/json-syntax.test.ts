@@ -35,3 +35,13 @@ describe('findJsonSyntaxError', () => {
     expect(error.message).not.toContain('SENTINEL');
   });
 });
+
+describe('safeYamlMessage', () => {
+  it('drops quoted source text from the yaml parser messages that carry it', async () => {
+    const { safeYamlMessage } = await import('../../src/desired/parse-documents.js');
+    expect(safeYamlMessage('BAD_DQ_ESCAPE', 'Invalid escape sequence \\q')).toBe('invalid escape sequence in a double-quoted string');
+    expect(safeYamlMessage('UNEXPECTED_TOKEN', 'Unexpected SENTINEL-SECRET in flow map')).toBe('Unexpected content in flow map');
+    expect(safeYamlMessage('UNEXPECTED_TOKEN', 'Unexpected , in flow map')).toBe('Unexpected , in flow map');
+    expect(safeYamlMessage('DUPLICATE_KEY', 'Map keys must be unique')).toBe('Map keys must be unique');
+  });
+});
