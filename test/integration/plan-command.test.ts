@@ -1,9 +1,10 @@
-// The plan command's own decisions, in process: colour, and the fingerprint key it never creates.
-import { existsSync } from 'node:fs';
+// The plan command's own decisions, in process: colour, and reading state and key without writing.
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { fingerprintKey, useColor } from '../../src/cli/commands/plan.js';
-import { createFileStateStore, KEY_FILE } from '../../src/state/file-state-store.js';
+import { fingerprintKey, readStateReadOnly, useColor } from '../../src/cli/commands/plan.js';
+import { createFileStateStore, emptySnapshot, KEY_FILE, STATE_FILE } from '../../src/state/file-state-store.js';
 import type { TargetState } from '../../src/model/types.js';
 import { removeDir, tempDir } from './plan-helpers.js';
 
@@ -19,7 +20,7 @@ describe('useColor', () => {
   });
 });
 
-describe('fingerprintKey', () => {
+describe('fingerprintKey (read-only)', () => {
   let dir: string;
   const stored: TargetState = {
     profiles: { a: { name: 'a', origin: 'created', connectorType: 'Datadog', credentialsFingerprint: 'f'.repeat(64) } },
@@ -34,12 +35,7 @@ describe('fingerprintKey', () => {
 
   it('without a key file: a throwaway key, fingerprints treated as unknown, a warning, and nothing written', async () => {
     const stateDir = join(dir, 'state');
-    let read = 0;
-    const result = await fingerprintKey(stateDir, stored, async () => {
-      read += 1;
-      return Buffer.alloc(32);
-    });
-    expect(read).toBe(0);
+    const result = await fingerprintKey(stateDir, stored);
     expect(result.hmacKey).toHaveLength(32);
     expect(result.state.profiles.a!.credentialsFingerprint).toBeUndefined();
     expect(stored.profiles.a!.credentialsFingerprint).toBe('f'.repeat(64)); // the input is not mutated
@@ -48,17 +44,57 @@ describe('fingerprintKey', () => {
   });
 
   it('without a key file and without fingerprints: no warning', async () => {
-    const result = await fingerprintKey(join(dir, 'state'), { profiles: {}, intents: {} }, async () => Buffer.alloc(32));
+    const result = await fingerprintKey(join(dir, 'state'), { profiles: {}, intents: {} });
     expect(result.warning).toBeUndefined();
   });
 
-  it('with a key file: the stored key and the stored fingerprints', async () => {
+  it('with the key file the state store created: the same key and the stored fingerprints', async () => {
     const store = createFileStateStore(dir);
     const key = await store.hmacKey();
     expect(existsSync(join(dir, KEY_FILE))).toBe(true);
-    const result = await fingerprintKey(dir, stored, () => store.hmacKey());
+    const result = await fingerprintKey(dir, stored);
     expect(result.hmacKey.equals(key)).toBe(true);
     expect(result.state).toBe(stored);
     expect(result.warning).toBeUndefined();
+  });
+
+  it('a corrupt key file is left alone: throwaway key and a warning', async () => {
+    await writeFile(join(dir, KEY_FILE), 'not-a-key\n');
+    const result = await fingerprintKey(dir, stored);
+    expect(result.warning).toMatch(/is not a valid key/);
+    expect(readFileSync(join(dir, KEY_FILE), 'utf8')).toBe('not-a-key\n');
+  });
+});
+
+describe('readStateReadOnly', () => {
+  let dir: string;
+  beforeEach(async () => {
+    dir = await tempDir('plan-state-');
+  });
+  afterEach(async () => {
+    await removeDir(dir);
+  });
+
+  it('reads what the state store saved', async () => {
+    const store = createFileStateStore(dir);
+    const snapshot = emptySnapshot();
+    snapshot.targets['us-east-1/default'] = { profiles: { a: { name: 'a', origin: 'adopted', connectorType: 'Datadog' } }, intents: {} };
+    await store.save(snapshot);
+    const { snapshot: read, warnings } = await readStateReadOnly(dir);
+    expect(read.targets['us-east-1/default']!.profiles.a!.origin).toBe('adopted');
+    expect(warnings).toEqual([]);
+  });
+
+  it('a missing state directory is empty state without a warning', async () => {
+    expect(await readStateReadOnly(join(dir, 'nope'))).toEqual({ snapshot: emptySnapshot(), warnings: [] });
+  });
+
+  it('a corrupt state file gives empty state and a warning, and is not moved or rewritten', async () => {
+    await writeFile(join(dir, STATE_FILE), '{ corrupt');
+    const { snapshot, warnings } = await readStateReadOnly(dir);
+    expect(snapshot).toEqual(emptySnapshot());
+    expect(warnings[0]).toMatch(/unreadable .*planning from empty state/);
+    expect(readdirSync(dir)).toEqual([STATE_FILE]);
+    expect(readFileSync(join(dir, STATE_FILE), 'utf8')).toBe('{ corrupt');
   });
 });

@@ -2,20 +2,21 @@
 // batched Describe, each secret once), plans, prints. It makes no mutating AWS call and never
 // writes the state directory (see docs/readme/50-plan.md for the fingerprint-key rule).
 import { randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { createAwsAdapters } from '../../aws/clients.js';
 import { formatDiagnostic } from '../../desired/diagnostics.js';
 import { loadProfiles } from '../../desired/load-profiles.js';
-import type { LoadResult, Plan, PlanOptions, TargetState } from '../../model/types.js';
+import type { LoadResult, Plan, PlanOptions, StateSnapshot, TargetState } from '../../model/types.js';
 import { DEFAULT_MAX_DELETES } from '../../planner/defaults.js';
 import { hasPendingChanges } from '../../planner/plan-changes.js';
 import { preparePlan } from '../../reconcile/prepare-plan.js';
 import { renderPlanJson } from '../../render/plan-json.js';
 import { renderPlanMarkdown } from '../../render/plan-markdown.js';
 import { renderPlanText } from '../../render/plan-text.js';
-import { createFileStateStore, emptyTargetState, KEY_FILE } from '../../state/file-state-store.js';
+import { emptySnapshot, emptyTargetState, KEY_FILE, STATE_FILE } from '../../state/file-state-store.js';
+import { parseStateText } from '../../state/state-shape.js';
 import { allowPlaintextOption, jsonOption, profilesOption, stateOption } from '../common-options.js';
 import { ExitCode } from '../exit-codes.js';
 import { UserError } from '../user-error.js';
@@ -81,10 +82,9 @@ export async function runPlan(flags: PlanFlags): Promise<number> {
   const adapters = createAwsAdapters();
   let plan: Plan;
   try {
-    const store = createFileStateStore(flags.state);
-    const { state: snapshot, warnings } = await store.load();
+    const { snapshot, warnings } = await readStateReadOnly(flags.state);
     const stored = snapshot.targets[adapters.target.key] ?? emptyTargetState();
-    const { state, hmacKey, warning } = await fingerprintKey(flags.state, stored, () => store.hmacKey());
+    const { state, hmacKey, warning } = await fingerprintKey(flags.state, stored);
     try {
       plan = await preparePlan({ target: adapters.target, appflow: adapters.appflow, secrets: adapters.secrets, state, hmacKey }, load, options);
     } catch (err) {
@@ -117,16 +117,47 @@ function checkDirectory(dir: string, load: LoadResult, options: PlanOptions): vo
 }
 
 /**
- * plan never writes the state directory. When the fingerprint key does not exist yet, nothing
- * could have been fingerprinted with it, so plan uses a throwaway key and treats every stored
- * fingerprint as unknown (credentials "will be sent"), exactly what the first apply will find.
+ * Reads the state file without the store's repairs (a corrupt file is moved aside by the store,
+ * which is a write): plan only warns, plans from empty state, and leaves the repair to apply.
  */
-export async function fingerprintKey(
-  stateDir: string,
-  stored: TargetState,
-  readKey: () => Promise<Buffer>,
-): Promise<{ state: TargetState; hmacKey: Buffer; warning?: string }> {
-  if (existsSync(join(stateDir, KEY_FILE))) return { state: stored, hmacKey: await readKey() };
+export async function readStateReadOnly(stateDir: string): Promise<{ snapshot: StateSnapshot; warnings: string[] }> {
+  const path = join(stateDir, STATE_FILE);
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return { snapshot: emptySnapshot(), warnings: [] };
+    return { snapshot: emptySnapshot(), warnings: [`state: cannot read ${path} (${code ?? messageOf(err)}); planning from empty state. Nothing is deleted.`] };
+  }
+  const parsed = parseStateText(text);
+  if (!parsed.ok) {
+    return {
+      snapshot: emptySnapshot(),
+      warnings: [`state: ${path} is unreadable (${parsed.reason}); planning from empty state (apply keeps the file aside). Nothing is deleted.`],
+    };
+  }
+  return { snapshot: parsed.snapshot, warnings: parsed.warnings };
+}
+
+/**
+ * The fingerprint key, read without creating or repairing it (plan never writes the state
+ * directory). When it does not exist yet, nothing could have been fingerprinted with it, so plan
+ * uses a throwaway key and treats every stored fingerprint as unknown (credentials "will be
+ * sent"), which is exactly what the next apply will find.
+ */
+export async function fingerprintKey(stateDir: string, stored: TargetState): Promise<{ state: TargetState; hmacKey: Buffer; warning?: string }> {
+  const path = join(stateDir, KEY_FILE);
+  let problem: string | undefined;
+  try {
+    const text = (await readFile(path, 'utf8')).trim();
+    // The key file holds 32 random bytes as 64 hex characters (src/state/hmac-key-file.ts).
+    if (/^[0-9a-f]{64}$/.test(text)) return { state: stored, hmacKey: Buffer.from(text, 'hex') };
+    problem = 'is not a valid key';
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    problem = code === 'ENOENT' ? 'is missing' : `cannot be read (${code ?? messageOf(err)})`;
+  }
   const hadFingerprints = Object.values(stored.profiles).some((r) => r.credentialsFingerprint !== undefined);
   const profiles = Object.fromEntries(
     Object.entries(stored.profiles).map(([name, record]) => [name, { ...record, credentialsFingerprint: undefined }]),
@@ -135,7 +166,7 @@ export async function fingerprintKey(
     state: { ...stored, profiles },
     hmacKey: randomBytes(32),
     warning: hadFingerprints
-      ? `state: the fingerprint key ${join(stateDir, KEY_FILE)} is missing; stored credential fingerprints cannot be checked, so credentials are shown as unknown`
+      ? `state: the fingerprint key ${path} ${problem}; stored credential fingerprints cannot be checked, so credentials are shown as unknown`
       : undefined,
   };
 }
