@@ -21,7 +21,10 @@ WORKDIR /src
 # Manifests first: the dependency layer is reused until package*.json change.
 COPY package.json package-lock.json ./
 # --ignore-scripts: the package's `prepare` script would build before the sources are copied.
-RUN npm ci --ignore-scripts --no-audit --no-fund
+# The npm cache is a build cache mount: downloaded once, shared with the runtime stage's install,
+# and never part of an image layer.
+RUN --mount=type=cache,target=/root/.npm \
+    npm ci --ignore-scripts --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
 RUN npm run build
@@ -32,8 +35,8 @@ ENV NODE_ENV=production
 WORKDIR /app
 COPY package.json package-lock.json ./
 # Production dependencies only; no lifecycle scripts run (none of them are needed at runtime).
-RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund \
- && npm cache clean --force
+RUN --mount=type=cache,target=/root/.npm \
+    npm ci --omit=dev --ignore-scripts --no-audit --no-fund --prefer-offline
 COPY --from=build /src/dist ./dist
 COPY bin ./bin
 COPY models ./models
