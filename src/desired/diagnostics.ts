@@ -1,10 +1,10 @@
 // Diagnostics: construction, ordering and the one-line text form `FILE:LINE:COL: path: message`.
 import type { Diagnostic, DiagnosticSeverity, SourceLocation } from '../model/types.js';
 
+/** `FILE:LINE:COL: path: message` (no path part for file-level problems). Severity is the caller's to show. */
 export function formatDiagnostic(d: Diagnostic): string {
-  const prefix = d.severity === 'warning' ? 'warning: ' : '';
   const path = d.path ? `${d.path}: ` : '';
-  return `${d.file}:${d.line}:${d.column}: ${path}${prefix}${d.message}`;
+  return `${d.file}:${d.line}:${d.column}: ${path}${d.message}`;
 }
 
 export function makeDiagnostic(

@@ -16,7 +16,8 @@ export function countBySeverity(diagnostics: readonly Diagnostic[]): { errors: n
 }
 
 export function renderValidationText(dir: string, result: LoadResult): string {
-  const lines = result.diagnostics.map((d) => formatDiagnostic(withDirectory(dir, d)));
+  // Same convention as plan: warnings carry a `warning: ` prefix, errors none (they fail the run).
+  const lines = result.diagnostics.map((d) => `${d.severity === 'warning' ? 'warning: ' : ''}${formatDiagnostic(withDirectory(dir, d))}`);
   const { errors, warnings } = countBySeverity(result.diagnostics);
   const profiles = result.profiles.length;
   const summary = errors === 0

@@ -196,9 +196,9 @@ describe('loadProfiles: files and directories', () => {
     const result = await loadProfiles(dir);
     expect(result.profiles.map((p) => `${p.name}@${p.source.file}`)).toEqual(['a@alias/a.yaml']);
     expect(lines(result)).toEqual([
-      'broken.yaml:1:1: warning: broken symlink ignored',
-      'out.yaml:1:1: warning: symlink leads outside the profiles directory; not followed',
-      'outdir:1:1: warning: symlink leads outside the profiles directory; not followed',
+      'broken.yaml:1:1: broken symlink ignored',
+      'out.yaml:1:1: symlink leads outside the profiles directory; not followed',
+      'outdir:1:1: symlink leads outside the profiles directory; not followed',
     ]);
     expect(result.failedFiles).toEqual([]);
   });

@@ -85,7 +85,7 @@ describe('appflow-gitops validate (built CLI)', () => {
   it('turns plaintext credentials into a warning with --allow-plaintext-credentials', async () => {
     const run = await cli('validate', '--profiles', `${BAD}/plaintext-credential`, '--allow-plaintext-credentials');
     expect(run.code).toBe(0);
-    expect(run.stdout).toContain('profile.yaml:13:17: connectorProfileConfig.connectorProfileCredentials.Snowflake.password: warning: plaintext credential accepted');
+    expect(run.stdout).toContain(`warning: ${BAD}/plaintext-credential/profile.yaml:13:17: connectorProfileConfig.connectorProfileCredentials.Snowflake.password: plaintext credential accepted`);
     expect(run.stderr).toContain('--allow-plaintext-credentials is for local experiments');
     expect(run.stdout + run.stderr).not.toContain('SENTINEL');
   }, SLOW);
