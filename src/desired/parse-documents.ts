@@ -2,7 +2,7 @@
 // hold several documents (---); JSON files hold one. Both go through the `yaml` parser for
 // positions (JSON is YAML), but JSON syntax is checked by JSON.parse first so a .json file gets
 // JSON's rules (no comments, no trailing commas) and JSON-worded errors.
-import { LineCounter, parseAllDocuments, type Document } from 'yaml';
+import { LineCounter, parseAllDocuments, visit, type Document } from 'yaml';
 import type { Diagnostic, SourceLocation } from '../model/types.js';
 import { makeDiagnostic } from './diagnostics.js';
 import { findJsonSyntaxError } from './json-syntax.js';
@@ -55,12 +55,29 @@ export function parseProfileText(file: string, text: string, format: 'yaml' | 'j
       // A small alias budget stops "billion laughs" expansion.
       value = doc.toJS({ maxAliasCount: 100 });
     } catch (err) {
-      diagnostics.push(makeDiagnostic(start, 'parse.syntax', `YAML: ${firstLine(err instanceof Error ? err.message : String(err))}`));
+      const at = unresolvedAliasOffset(doc);
+      const where = at === undefined ? start : locate(file, lineCounter, at);
+      diagnostics.push(makeDiagnostic(where, 'parse.syntax', `YAML: ${firstLine(err instanceof Error ? err.message : String(err))}`));
       continue;
     }
     documents.push({ value, yaml: doc, lineCounter, start });
   }
   return { documents, diagnostics };
+}
+
+/** Offset of the first alias without an anchor before it (toJS throws for it without a position). */
+function unresolvedAliasOffset(doc: Document.Parsed): number | undefined {
+  let offset: number | undefined;
+  visit(doc, {
+    Alias(_key, node) {
+      if (node.resolve(doc) === undefined) {
+        offset = node.range?.[0];
+        return visit.BREAK;
+      }
+      return undefined;
+    },
+  });
+  return offset;
 }
 
 /**

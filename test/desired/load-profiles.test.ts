@@ -154,6 +154,13 @@ connectorProfileConfig:
     ]);
   });
 
+  it('locates YAML problems found while building values (an alias without an anchor)', async () => {
+    const dir = profileDir({ 'a.yaml': 'connectorProfileName: x\nconnectorType: *missing\n' });
+    expect(lines(await loadProfiles(dir))).toEqual([
+      'a.yaml:2:16: YAML: Unresolved alias (the anchor must be set before the alias): missing',
+    ]);
+  });
+
   it('keeps the valid documents of a file whose other document is broken, and marks the file failed', async () => {
     const dir = profileDir({ 'a.yaml': `${datadog('good')}---\nconnectorProfileName: [broken\n` });
     const result = await loadProfiles(dir);
