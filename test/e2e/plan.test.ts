@@ -89,7 +89,7 @@ describe('appflow-gitops plan', () => {
 
     const text = await plan(['--profiles', profiles, '--state', state], work);
     expectClean(text);
-    expect(text.code).toBe(0);
+    expect(text.code, `stdout:\n${text.stdout}\nstderr:\n${text.stderr}`).toBe(0);
     expect(text.stdout).toContain('# a (a.json:1) will be created');
     expect(text.stdout).toContain('+ connectorProfileCredentials');
     expect(text.stdout).toContain('(sensitive value)');
@@ -97,7 +97,7 @@ describe('appflow-gitops plan', () => {
     expect(text.stdout).not.toContain('\u001b['); // not a TTY: no colour
 
     const detailed = await plan(['--profiles', profiles, '--state', state, '--detailed-exitcode'], work);
-    expect(detailed.code).toBe(2);
+    expect(detailed.code, `stdout:\n${detailed.stdout}\nstderr:\n${detailed.stderr}`).toBe(2);
 
     const json = await plan(['--profiles', profiles, '--state', state, '--json'], work);
     expectClean(json);
@@ -109,7 +109,7 @@ describe('appflow-gitops plan', () => {
     ]);
 
     const markdown = await plan(['--profiles', profiles, '--state', state, '--format', 'markdown'], work);
-    expect(markdown.code).toBe(0);
+    expect(markdown.code, `stdout:\n${markdown.stdout}\nstderr:\n${markdown.stderr}`).toBe(0);
     expect(markdown.stdout).toContain('| Create | 2 |');
     expect(markdown.stdout).toContain('<details>');
 
@@ -144,7 +144,7 @@ describe('appflow-gitops plan', () => {
     expectClean(result);
     expect(result.stderr).toBe('');
     expect(result.stdout).toBe('No changes. Your connector profiles match the configuration.\n');
-    expect(result.code).toBe(0);
+    expect(result.code, `stdout:\n${result.stdout}\nstderr:\n${result.stderr}`).toBe(0);
     expect(readFileSync(join(stateDir, 'state.json'), 'utf8')).toBe(before);
     expect(mutatingCalls(emu)).toEqual([]);
   });
@@ -159,7 +159,7 @@ describe('appflow-gitops plan', () => {
     for (const extra of [[], ['--detailed-exitcode']]) {
       const result = await plan(['--profiles', profiles, '--state', join(work, 'broken-state'), ...extra], work);
       expectClean(result);
-      expect(result.code).toBe(1);
+      expect(result.code, `stdout:\n${result.stdout}\nstderr:\n${result.stderr}`).toBe(1);
       expect(result.stdout).toContain('# good (good.json:1) will be created');
       expect(result.stdout).toMatch(/x no-secret \(no-secret\.json:1\): .*missing-secret/);
       expect(result.stdout).toMatch(/x bad \(bad\.yaml:1\): invalid document \(\d errors?\)/);
@@ -170,7 +170,7 @@ describe('appflow-gitops plan', () => {
 
   it('a missing profiles directory is a one-line error, exit 1', async () => {
     const result = await plan(['--profiles', join(work, 'nope'), '--state', join(work, 'nope-state')], work);
-    expect(result.code).toBe(1);
+    expect(result.code, `stdout:\n${result.stdout}\nstderr:\n${result.stderr}`).toBe(1);
     expect(result.stdout).toBe('');
     expect(result.stderr).toMatch(/^error: profiles directory '.*nope' does not exist/);
     expectClean(result);
@@ -183,7 +183,7 @@ describe('appflow-gitops plan', () => {
       AWS_ENDPOINT_URL_APPFLOW: 'http://127.0.0.1:9',
       AWS_ENDPOINT_URL_SECRETS_MANAGER: 'http://127.0.0.1:9',
     });
-    expect(result.code).toBe(1);
+    expect(result.code, `stdout:\n${result.stdout}\nstderr:\n${result.stderr}`).toBe(1);
     expect(result.stderr).toMatch(/^error: could not read the current state from AWS/);
     expectClean(result);
   });
