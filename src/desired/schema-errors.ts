@@ -89,6 +89,9 @@ function mapError(doc: ParsedDocument, error: ErrorObject, options: SchemaErrorO
     case 'additionalProperties': {
       const key = String(params.additionalProperty);
       const known = Object.keys((parentSchema.properties as SchemaObject | undefined) ?? {});
+      if (segments.length === 0 && key === 'clientToken') {
+        return { diagnostic: makeDiagnostic(keyLocation(doc, segments, key), 'schema.unknown-field', 'clientToken is not part of a profile file: appflow-gitops sends its own idempotency token with each write; remove the field', key) };
+      }
       const suggestion = suggest(key, known);
       let message = `unknown field '${key}'`;
       if (suggestion) message += `; did you mean '${suggestion}'?`;
