@@ -143,9 +143,12 @@ describe('appflow-gitops apply', () => {
       message: "1 validation error detected: Value 'SENTINEL-SECRET-e2e-api' at 'connectorProfileConfig.connectorProfileCredentials.Datadog.apiKey' failed to satisfy constraint: Member must satisfy regular expression pattern: ^\\S+$",
     });
     const run = await apply(['--format', 'json'], { LOG_LEVEL: 'debug' });
-    expect(run.code).toBe(1);
+    expect(run.code, run.stderr).toBe(1);
     // Logs (pino JSON on stderr when LOG_LEVEL is set): one event per decision, no secret.
-    const events = run.stderr.trim().split('\n').map((line) => JSON.parse(line));
+    const events = run.stderr
+      .split('\n')
+      .filter((line) => line.startsWith('{'))
+      .map((line) => JSON.parse(line));
     expect(events.filter((e) => e.event === 'profile.reconciled').map((e) => [e.profile, e.result]).sort()).toEqual([
       ['dd-a', expect.any(String)],
       ['dd-b', expect.any(String)],
