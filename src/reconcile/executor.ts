@@ -200,7 +200,7 @@ async function executeWrite(
       // Delete then create, two intents in sequence. Once the delete is done the create follows
       // even if a stop was requested: leaving the profile deleted would be the worse half-state.
       await deleteProfile(change.name, ctx, tally);
-      return (await createProfile(change, ctx, tally)) ?? applied();
+      return (await createProfile(change, { ...ctx, signal: undefined }, tally)) ?? applied();
     default:
       throw new Error(`unexpected write action ${change.action}`);
   }

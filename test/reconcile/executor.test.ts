@@ -237,6 +237,17 @@ describe('replace and delete', () => {
     expect(h.state.intents).toEqual({});
   });
 
+  it('once the delete of a replacement is done, the create follows even after a stop request', async () => {
+    await h.execute([datadogChange('dd-half', 'create')]);
+    h.emulator.faults.latency('DeleteConnectorProfile', 300);
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(new Error('SIGTERM')), 100);
+    const [outcome] = await h.execute([datadogChange('dd-half', 'replace')], { allowReplace: true, signal: controller.signal });
+    expect(outcome).toMatchObject({ result: 'applied', attempts: 2 });
+    expect(h.writes().slice(-2).map((w) => w.operation)).toEqual(['DeleteConnectorProfile', 'CreateConnectorProfile']);
+    expect(await h.adapters.appflow.describeByNames(['dd-half'])).toHaveLength(1);
+  });
+
   it('deletes, forgets the record, and counts a missing profile as done', async () => {
     await h.execute([datadogChange('dd-del', 'create'), datadogChange('dd-gone', 'create')]);
     await h.adapters.appflow.delete('dd-gone', false); // deleted out of band
