@@ -168,6 +168,23 @@ describe('appflow-gitops plan', () => {
     }
   });
 
+  it('--allow-plaintext-credentials: planned with a warning, and the plaintext value is printed nowhere', async () => {
+    const profiles = join(work, 'plaintext');
+    const document = datadog('plain');
+    (document.connectorProfileConfig as { connectorProfileCredentials: unknown }).connectorProfileCredentials = {
+      Datadog: { apiKey: 'SENTINEL-SECRET-plain-api', applicationKey: 'SENTINEL-SECRET-plain-app' },
+    };
+    await writeProfiles(profiles, { 'plain.json': document });
+    const refused = await plan(['--profiles', profiles, '--state', join(work, 'p-state')], work);
+    expectClean(refused);
+    expect(refused.code, refused.stdout + refused.stderr).toBe(1);
+    const allowed = await plan(['--profiles', profiles, '--state', join(work, 'p-state'), '--allow-plaintext-credentials', '--detailed-exitcode'], work);
+    expectClean(allowed);
+    expect(allowed.code, allowed.stdout + allowed.stderr).toBe(2);
+    expect(allowed.stderr).toMatch(/warning: /);
+    expect(allowed.stdout).toContain('+ connectorProfileCredentials');
+  });
+
   it('a missing profiles directory is a one-line error, exit 1', async () => {
     const result = await plan(['--profiles', join(work, 'nope'), '--state', join(work, 'nope-state')], work);
     expect(result.code, `stdout:\n${result.stdout}\nstderr:\n${result.stderr}`).toBe(1);
