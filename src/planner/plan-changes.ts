@@ -210,7 +210,7 @@ function planRemovedDocuments(
       changes.push({
         ...baseChange(input.target, name, undefined),
         forget: true,
-        reason: `${removedDocument(record)}; the profile no longer exists in the account: dropped from the inventory`,
+        reason: `${removedDocument(record)}; the profile no longer exists in the account: apply drops it from the inventory`,
       });
     } else if (!options.prune) {
       changes.push({
