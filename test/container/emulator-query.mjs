@@ -3,9 +3,10 @@
 // Prints one JSON document on stdout; never prints secret values (it asks for none).
 //
 //   node emulator-query.mjs expected-names PROFILES_DIR
+//   node emulator-query.mjs edit-one PROFILES_DIR      (changes one instanceUrl in place)
 //   node emulator-query.mjs profiles ENDPOINT
 //   node emulator-query.mjs writes ENDPOINT
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { AppflowClient, DescribeConnectorProfilesCommand } from '@aws-sdk/client-appflow';
 import { parseAllDocuments } from 'yaml';
@@ -30,6 +31,27 @@ function expectedNames(dir) {
     }
   }
   return names.sort();
+}
+
+/**
+ * Edits one profile the way a git pull would: the first single-document JSON profile with an
+ * `instanceUrl` property gets a path appended (still a valid URL), written atomically (temp file
+ * + rename, like git-sync's checkout). Returns the profile name and the new value to wait for.
+ */
+function editOne(dir) {
+  for (const file of listFiles(dir).filter((f) => f.endsWith('.json')).sort()) {
+    const doc = JSON.parse(readFileSync(file, 'utf8'));
+    const properties = doc?.connectorProfileConfig?.connectorProfileProperties ?? {};
+    for (const props of Object.values(properties)) {
+      if (props && typeof props.instanceUrl === 'string') {
+        props.instanceUrl = `${props.instanceUrl.replace(/\/+$/, '')}/edited-by-container-test`;
+        writeFileSync(`${file}.tmp`, `${JSON.stringify(doc, null, 2)}\n`);
+        renameSync(`${file}.tmp`, file);
+        return { name: doc.connectorProfileName, file, instanceUrl: props.instanceUrl };
+      }
+    }
+  }
+  throw new Error(`no JSON profile with an instanceUrl under ${dir}`);
 }
 
 async function describedProfiles(endpoint) {
@@ -67,6 +89,7 @@ async function writes(endpoint) {
 try {
   let result;
   if (command === 'expected-names') result = expectedNames(arg);
+  else if (command === 'edit-one') result = editOne(arg);
   else if (command === 'profiles') result = await describedProfiles(arg);
   else if (command === 'writes') result = await writes(arg);
   else throw new Error(`unknown command ${command}`);

@@ -241,20 +241,21 @@ log "logs: $(wc -l <"$work/container.log") lines, no secret values"
 
 # A file edit while running (what git-sync does on a push) is applied without a restart.
 t=$(now)
-node -e '
-  const fs = require("fs");
-  const file = process.argv[1];
-  const doc = JSON.parse(fs.readFileSync(file, "utf8"));
-  doc.connectorProfileConfig.connectorProfileProperties.Datadog.instanceUrl = "https://api.datadoghq.eu";
-  fs.writeFileSync(file + ".tmp", JSON.stringify(doc, null, 2) + "\n");
-  fs.renameSync(file + ".tmp", file);' "$work/profiles/saas/datadog.json"
+edit=$(node --no-warnings "$repo/test/container/emulator-query.mjs" edit-one "$work/profiles") ||
+  fail "could not edit a profile file"
+edited_name=$(node -e 'process.stdout.write(JSON.parse(process.argv[1]).name)' "$edit")
+edited_url=$(node -e 'process.stdout.write(JSON.parse(process.argv[1]).instanceUrl)' "$edit")
 updated() {
-  node --no-warnings "$repo/test/container/emulator-query.mjs" profiles "$emulator" |
-    grep -q '"name":"datadog"[^}]*"instanceUrl":"https://api.datadoghq.eu"'
+  node --no-warnings "$repo/test/container/emulator-query.mjs" profiles "$emulator" | node -e '
+    let s = ""; process.stdin.on("data", (d) => (s += d)).on("end", () => {
+      const p = JSON.parse(s).find((x) => x.name === process.argv[1]);
+      const text = JSON.stringify(p?.properties ?? {});
+      process.exit(text.includes(JSON.stringify(process.argv[2])) ? 0 : 1);
+    });' "$edited_name" "$edited_url"
 }
-wait_for "the edited datadog profile to be updated in the emulator" 30 updated
+wait_for "the edited profile $edited_name to be updated in the emulator" 30 updated
 record "file edit -> update applied" "$(since "$t")"
-log "file edit applied: datadog instanceUrl is now https://api.datadoghq.eu"
+log "file edit applied: $edited_name instanceUrl is now $edited_url"
 
 # SIGTERM: podman stop sends the image's STOPSIGNAL and waits $stop_timeout s before SIGKILL.
 t=$(now)
