@@ -49,7 +49,9 @@ export async function executePlan(plan: Plan, ctx: ExecutorContext, options: Rec
   return Promise.all(
     plan.changes.map(async (change) => {
       const started = performance.now();
-      const body = await (isWrite(change) ? limit(() => guardedWrite(change, wctx, options)) : settleWithoutWrite(change, wctx));
+      const body = await (isWrite(change)
+        ? limit(() => guardedWrite(change, wctx, options))
+        : settleWithoutWrite(change, wctx).catch(internalFailure));
       const outcome: ProfileOutcome = {
         name: change.name,
         action: change.action,
@@ -138,11 +140,15 @@ async function guardedWrite(change: PlannedChange, ctx: WriteContext, options: R
         clientTokens: [...tally.tokens, err.intent.clientToken],
       };
     }
-    // Our own failure (state not writable or locked, a malformed plan entry): never a stack trace.
-    const message = err instanceof Error ? err.message : String(err);
-    const code = err instanceof Error && err.name === 'StateSaveError' ? (err as Error & { code: string }).code : 'internal';
-    return { result: 'failed', attempts: tally.attempts, error: { code, message, terminal: false }, clientTokens: tally.tokens };
+    return { ...internalFailure(err), attempts: tally.attempts, clientTokens: tally.tokens };
   }
+}
+
+/** Our own failure (state not writable or locked, a malformed plan entry): an outcome, never a stack trace. */
+function internalFailure(err: unknown): OutcomeBody {
+  const message = err instanceof Error ? err.message : String(err);
+  const code = err instanceof Error && err.name === 'StateSaveError' ? (err as Error & { code: string }).code : 'internal';
+  return { result: 'failed', attempts: 0, error: { code, message, terminal: false } };
 }
 
 interface WriteTally {
