@@ -110,11 +110,13 @@ export async function reconcileOnce(deps: ReconcileDeps, options: ReconcileOptio
   }
 
   const persist = serialisedSaver(() => deps.store.save(snapshot));
-  const outcomes = await executePlan(
-    plan,
-    { writer: deps.appflow, state, persist, hmacKey, now, logger },
-    options,
-  );
+  let outcomes: ProfileOutcome[];
+  try {
+    outcomes = await executePlan(plan, { writer: deps.appflow, state, persist, hmacKey, now, logger }, options);
+  } catch (err) {
+    // Only invalid options get here (executePlan turns every profile's failure into an outcome).
+    return finish(plan, [], { code: 'internal', message: messageOf(err) });
+  }
   try {
     if (JSON.stringify(snapshot) !== loadedJson) await persist();
   } catch (err) {

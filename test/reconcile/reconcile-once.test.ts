@@ -243,4 +243,12 @@ describe('pass-level failures', () => {
     expect(third.outcomes[0]!.clientTokens![0]).not.toBe(token);
     expect(new Set(p.writes().map((w) => w.clientToken)).size).toBe(2);
   });
+
+  it('reports invalid options instead of throwing', async () => {
+    await p.writeProfile('a.json', datadogDoc('dd-a'));
+    const report = await p.apply({ writeConcurrency: 0 });
+    expect(report.ok).toBe(false);
+    expect(report.error).toMatchObject({ code: 'internal', message: expect.stringContaining('writeConcurrency') });
+    expect(p.writes()).toEqual([]);
+  });
 });
