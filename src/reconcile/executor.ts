@@ -6,7 +6,8 @@ import { performance } from 'node:perf_hooks';
 import pLimit from 'p-limit';
 import type { AppFlowPort } from '../aws/ports.js';
 import type { Logger } from '../logging/logger.js';
-import type { Plan, PlannedChange, TargetState } from '../model/types.js';
+import type { ObservedProfile, Plan, PlannedChange, TargetState } from '../model/types.js';
+import { diffConfiguration } from '../planner/diff.js';
 import { forgetProfile, recordApplied, recordCreated, refreshSourceFile } from './inventory.js';
 import { buildCreateRequest, buildDeleteRequest, buildUpdateRequest } from './request-builder.js';
 import { resolveWriteRetry } from './retry-policy.js';
@@ -230,12 +231,15 @@ async function createProfile(change: PlannedChange, ctx: WriteContext, tally: Wr
   const { settled } = result;
   if (settled.kind === 'done' || (settled.kind === 'exists' && settled.ours)) {
     // Our create landed (confirmed by the answer, or by Describe after an uncertain attempt with
-    // this token). Any difference between what landed and the document is corrected next pass.
-    if (settled.kind === 'exists') {
-      ctx.logger.info({ event: 'create.confirmed-by-describe', profile: change.name }, 'an uncertain create had landed');
-    }
+    // this token, which carried these credentials).
     recordCreated(ctx.state, change, built.sendsCredentials, ctx.now());
     await confirm(ctx, result, change.name);
+    if (settled.kind === 'exists') {
+      ctx.logger.info({ event: 'create.confirmed-by-describe', profile: change.name }, 'an uncertain create had landed');
+      // Compare what landed with the document and correct it now (someone may have edited it
+      // since); the credentials went with the create, so the update does not resend them.
+      if (differsFromDocument(change, settled.observed)) return updateProfile({ ...change, credentials: undefined }, ctx, tally);
+    }
     return undefined;
   }
   // Someone else created it between our Describe and our create: adopt it and bring it to the
@@ -243,6 +247,16 @@ async function createProfile(change: PlannedChange, ctx: WriteContext, tally: Wr
   ctx.logger.info({ event: 'create.conflict-adopt', profile: change.name }, 'profile appeared before create; adopting and updating');
   if (ctx.state.intents[change.name]?.clientToken === result.intent.clientToken) delete ctx.state.intents[change.name];
   return updateProfile({ ...change, adopt: true }, ctx, tally);
+}
+
+function differsFromDocument(change: PlannedChange, observed: ObservedProfile): boolean {
+  const document = change.desired?.document;
+  if (!document) return false;
+  const diff = diffConfiguration(
+    { connectionMode: document.connectionMode, properties: document.connectorProfileConfig?.connectorProfileProperties },
+    { connectionMode: observed.connectionMode, properties: observed.properties },
+  );
+  return diff.fields.length > 0;
 }
 
 async function updateProfile(change: PlannedChange, ctx: WriteContext, tally: WriteTally): Promise<OutcomeBody | undefined> {

@@ -3,7 +3,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { datadogChange, seedDatadog, startHarness, type Harness } from './fixtures.js';
+import { datadogChange, driftDatadog, seedDatadog, startHarness, type Harness } from './fixtures.js';
 
 let h: Harness;
 beforeEach(async () => {
@@ -82,6 +82,30 @@ describe('create', () => {
     expect(log.some((e) => e.errorCode === 'ConflictException')).toBe(false);
     expect(await h.adapters.appflow.describeAll()).toHaveLength(1);
     expect(h.state.profiles['dd-drop']).toMatchObject({ origin: 'created', credentialsFingerprint: 'fp-api-dd-drop-app-dd-drop' });
+    expect(h.state.intents).toEqual({});
+  });
+
+  it('after an uncertain create, compares what landed with the document and corrects it now', async () => {
+    h.emulator.faults.applyThenDrop('CreateConnectorProfile', 1);
+    // Someone edits the profile between our lost answer and the Describe that settles it.
+    h.emulator.faults.latency('DescribeConnectorProfiles', 300);
+    setTimeout(() => void driftDatadog(h.adapters, 'dd-edited', 'https://edited.example.com'), 100);
+    const [outcome] = await h.execute([datadogChange('dd-edited', 'create')]);
+    expect(outcome).toMatchObject({ result: 'applied' });
+    const writes = h.writes();
+    expect(writes.map((w) => [w.operation, w.status])).toEqual([
+      ['CreateConnectorProfile', 200],
+      ['UpdateConnectorProfile', 200], // the out-of-band edit
+      ['UpdateConnectorProfile', 200], // our correction
+    ]);
+    expect(outcome!.clientTokens).toEqual([writes[0]!.clientToken, writes[2]!.clientToken]);
+    const [observed] = await h.adapters.appflow.describeByNames(['dd-edited']);
+    expect(observed!.properties).toEqual({ Datadog: { instanceUrl: 'https://api.datadoghq.com' } });
+    // The credentials went with the create; the correction does not resend them.
+    expect(h.emulator.storedCredentials?.('dd-edited')).toEqual({
+      Datadog: { apiKey: 'SENTINEL-SECRET-api-dd-edited', applicationKey: 'SENTINEL-SECRET-app-dd-edited' },
+    });
+    expect(h.state.profiles['dd-edited']).toMatchObject({ origin: 'created', credentialsFingerprint: 'fp-api-dd-edited-app-dd-edited' });
     expect(h.state.intents).toEqual({});
   });
 
@@ -170,15 +194,21 @@ describe('update', () => {
   it('gives the same correction needed twice two different tokens', async () => {
     await h.execute([datadogChange('dd-fix', 'create')]);
     const change = () => datadogChange('dd-fix', 'update', {}, { credentials: undefined });
-    seedDatadog(h.emulator, 'dd-fix', 'https://console-edit.example.com'); // out-of-band edit
-    await h.execute([change()]);
-    seedDatadog(h.emulator, 'dd-fix', 'https://console-edit.example.com'); // reverted again
-    const [outcome] = await h.execute([change()]);
-    expect(outcome).toMatchObject({ result: 'applied' });
-    const updates = h.writes().filter((w) => w.operation === 'UpdateConnectorProfile');
-    expect(updates).toHaveLength(2);
-    expect(updates.every((u) => u.status === 200)).toBe(true);
-    expect(updates[0]!.clientToken).not.toBe(updates[1]!.clientToken);
+    await driftDatadog(h.adapters, 'dd-fix', 'https://console-edit.example.com');
+    const [first] = await h.execute([change()]);
+    await driftDatadog(h.adapters, 'dd-fix', 'https://console-edit.example.com'); // reverted again
+    const [second] = await h.execute([change()]);
+    expect([first!.result, second!.result]).toEqual(['applied', 'applied']);
+    const [firstToken] = first!.clientTokens!;
+    const [secondToken] = second!.clientTokens!;
+    expect(firstToken).toMatch(UUID);
+    expect(secondToken).toMatch(UUID);
+    expect(firstToken).not.toBe(secondToken);
+    const ours = h.writes().filter((w) => w.clientToken === firstToken || w.clientToken === secondToken);
+    expect(ours.map((w) => [w.operation, w.status])).toEqual([
+      ['UpdateConnectorProfile', 200],
+      ['UpdateConnectorProfile', 200],
+    ]);
     const [observed] = await h.adapters.appflow.describeByNames(['dd-fix']);
     expect(observed!.properties).toEqual({ Datadog: { instanceUrl: 'https://api.datadoghq.com' } });
   });

@@ -144,3 +144,12 @@ export function seedDatadog(emulator: RunningEmulator, name: string, instanceUrl
     ],
   });
 }
+
+/** Changes a profile's instanceUrl out of band (as someone in the console would), through the SDK. */
+export async function driftDatadog(adapters: AwsAdapters, name: string, instanceUrl: string): Promise<void> {
+  await adapters.appflow.update({
+    connectorProfileName: name,
+    connectionMode: 'Public',
+    connectorProfileConfig: { connectorProfileProperties: { Datadog: { instanceUrl } } },
+  });
+}
