@@ -177,6 +177,21 @@ describe('appflow-gitops apply', () => {
     expect(new Set(creates.map((w) => w.clientToken)).size).toBe(1);
   });
 
+  it('"apply, then drop the connection" on a create leaves exactly one profile and no error', async () => {
+    await writeFile(join(profilesDir, 'a.json'), datadog('dd-a'));
+    emulator.faults.applyThenDrop('CreateConnectorProfile', 1);
+    const run = await apply();
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toMatch(/dd-a \(a\.json:1\): created/);
+    const log = emulator.requestLog().filter((e) => e.service === 'appflow');
+    expect(log.filter((e) => e.operation === 'CreateConnectorProfile')).toHaveLength(1);
+    expect(log.some((e) => e.errorCode !== undefined)).toBe(false);
+    expect((await readState()).profiles['dd-a']?.origin).toBe('created');
+    emulator.clearRequestLog();
+    expect((await apply()).code).toBe(0);
+    expect(writes()).toEqual([]);
+  });
+
   it('refuses a replacement without --allow-replace and performs it with the flag', async () => {
     const kms = (n: number) => ({ kmsArn: `arn:aws:kms:us-east-1:123456789012:key/${String(n).repeat(8)}-1111-1111-1111-111111111111` });
     await writeFile(join(profilesDir, 'a.json'), datadog('dd-a', undefined, kms(1)));
