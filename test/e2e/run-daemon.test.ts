@@ -4,6 +4,7 @@ import { mkdtemp, readdir, readFile, rm, writeFile, mkdir } from 'node:fs/promis
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { loadProfiles } from '../../src/desired/load-profiles.js';
 import { startEmulator, type RunningEmulator } from '../../src/emulator/index.js';
 import { DaemonProcess, emulatorEnv } from './daemon-process.js';
 
@@ -289,19 +290,21 @@ describe('appflow-gitops run (spawned CLI against the emulator)', () => {
   it('npm start equivalent: --embedded-emulator with the example profiles reaches Ready for every profile', async () => {
     work = await mkdtemp(join(tmpdir(), 'run-embedded-'));
     const repo = join(import.meta.dirname, '../..');
-    const daemon = new DaemonProcess(['--embedded-emulator', '--profiles', 'profiles', '--state', join(work, 'state'), '--listen', '127.0.0.1:0'], {
-      PATH: process.env.PATH,
-      HOME: process.env.HOME,
-    });
-    // Spawned from the repository root, like `npm start`.
+    // Spawned from the repository root with no AWS configuration at all, like `npm start`.
+    const daemon = new DaemonProcess(
+      ['--embedded-emulator', '--profiles', 'profiles', '--state', join(work, 'state'), '--listen', '127.0.0.1:0'],
+      { PATH: process.env.PATH, HOME: process.env.HOME },
+      repo,
+    );
     daemons.push(daemon);
-    void repo;
     await daemon.started();
     await daemon.waitReady(20_000);
     expect(daemon.stderr).toContain('LOCAL EMULATOR - NOT AWS');
     expect(daemon.lines.some((l) => l.event === 'daemon.emulator' && /LOCAL EMULATOR/.test(String(l.msg)))).toBe(true);
     const status = await daemon.json<{ profiles: { name: string; condition: string; reason: string }[] }>('/status');
-    expect(status.profiles.length).toBeGreaterThanOrEqual(5);
+    const examples = await loadProfiles(join(repo, 'profiles'));
+    expect(examples.profiles.length).toBeGreaterThanOrEqual(5);
+    expect(status.profiles.map((p) => p.name)).toEqual(examples.profiles.map((p) => p.name).sort());
     expect(status.profiles.filter((p) => p.condition !== 'Ready')).toEqual([]);
     const exit = await daemon.stop('SIGINT');
     expect(exit.code).toBe(0);
