@@ -5,7 +5,8 @@
 #     only to the state volume;
 #   - serves /healthz, /readyz and /metrics on the EXPOSEd port, and its HEALTHCHECK command passes;
 #   - reconciles the mounted profiles directory against the emulator (checked through the real
-#     AWS SDK), and applies a file edit made while it runs (the git-pull-to-update path);
+#     AWS SDK), applies a file edited while it runs, and follows a git-sync style publish (a new
+#     worktree, an atomic symlink flip, then the webhook POST /reconcile);
 #   - exits 0 on SIGTERM well within the stop timeout (Node is PID 1: signals must reach it).
 #
 # No Docker engine and no registry are needed: the Dockerfile's NODE_IMAGE build argument gets a
@@ -34,7 +35,7 @@ now() { date +%s.%N; }
 since() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.1f", b - a }'; }
 log() { printf '[container-test +%ss] %s\n' "$(since "$started")" "$*"; }
 timings=()
-record() { timings+=("$(printf '%-34s %6ss' "$1" "$2")"); }
+record() { timings+=("$(printf '%-42s %6ss' "$1" "$2")"); }
 
 for tool in buildah podman runc slirp4netns curl node; do
   command -v "$tool" >/dev/null || { echo "container-test: $tool is not installed" >&2; exit 1; }
@@ -106,8 +107,10 @@ log "base image $base_image ready"
 t=$(now)
 log "building $image from $repo/Dockerfile (context $context)"
 # --format docker keeps HEALTHCHECK (OCI images drop it); --network host lets `npm ci` reach the
-# registry without a CNI bridge.
-if ! timeout "$build_timeout" buildah "${store[@]}" bud --quiet --format docker --network host \
+# registry without a CNI bridge. TMPDIR keeps buildah's cache mounts (the npm cache) inside the
+# work directory, so nothing is left in /var/tmp.
+mkdir -p "$work/tmp"
+if ! TMPDIR="$work/tmp" timeout "$build_timeout" buildah "${store[@]}" bud --quiet --format docker --network host \
   --build-arg "NODE_IMAGE=$base_image" -f "$repo/Dockerfile" -t "$image" "$context" >"$work/build.log" 2>&1; then
   tail -n 40 "$work/build.log" >&2
   fail "image build failed (log above)"
@@ -137,9 +140,13 @@ emulator=http://127.0.0.1:$emulator_port
 wait_for "the emulator on $emulator" 20 curl -fsS -m 2 "$emulator/__emulator/health"
 log "emulator listening on $emulator (pid $emulator_pid)"
 
-# A private copy of the profiles, so the test can edit one while the daemon watches.
-cp -a "$repo/profiles" "$work/profiles"
-expected=$(node --no-warnings "$repo/test/container/emulator-query.mjs" expected-names "$work/profiles") ||
+# A private copy of the profiles laid out the way git-sync publishes a checkout: the revision lives
+# in a worktree and a symlink points at it. Mounted read-only at /config, the image's default
+# `--profiles /config/profiles` goes through that symlink.
+mkdir -p "$work/git/.worktrees/rev1"
+cp -a "$repo/profiles" "$work/git/.worktrees/rev1/profiles"
+ln -s .worktrees/rev1/profiles "$work/git/profiles"
+expected=$(node --no-warnings "$repo/test/container/emulator-query.mjs" expected-names "$work/git/profiles") ||
   fail "could not read the expected profile names"
 log "profiles to reconcile: $expected"
 mkdir -p "$work/state"
@@ -161,7 +168,7 @@ pm run -d --name "$container" --runtime runc \
   --no-healthcheck --ulimit nofile=4096:4096 --ulimit nproc=4096:4096 \
   --network slirp4netns:allow_host_loopback=true -p "127.0.0.1:$http_port:8080" \
   -v "$work/state:/var/lib/appflow-gitops" \
-  -v "$work/profiles:/config/profiles:ro" \
+  -v "$work/git:/config:ro" \
   -e AWS_REGION=us-east-1 -e AWS_ACCESS_KEY_ID=test -e AWS_SECRET_ACCESS_KEY=test \
   -e "AWS_ENDPOINT_URL_APPFLOW=http://10.0.2.2:$emulator_port" \
   -e "AWS_ENDPOINT_URL_SECRETS_MANAGER=http://10.0.2.2:$emulator_port" \
@@ -189,8 +196,12 @@ ro=$(pm exec "$container" node -e '
   for (const p of ["/app/probe", "/tmp/probe", "/config/profiles/probe"]) {
     try { fs.writeFileSync(p, "x"); r.push(p + ":WRITABLE"); } catch (e) { r.push(p + ":" + e.code); }
   }
+  const state = "/var/lib/appflow-gitops/.container-test-probe";
+  try { fs.writeFileSync(state, "x"); fs.unlinkSync(state); r.push("/var/lib/appflow-gitops:writable"); }
+  catch (e) { r.push("/var/lib/appflow-gitops:" + e.code); }
   process.stdout.write(r.join(" "));')
 case "$ro" in *WRITABLE*) fail "a path outside the state volume is writable: $ro" ;; esac
+case "$ro" in *appflow-gitops:writable*) ;; *) fail "the state volume is not writable: $ro" ;; esac
 log "read-only ok: $ro"
 
 # The image's own HEALTHCHECK command passes (podman cannot schedule it here, so run it by hand).
@@ -239,12 +250,21 @@ leaked=$(node -e '
 [ "$leaked" = 0 ] || fail "$leaked secret value(s) from demo/seed.json appear in the container's log"
 log "logs: $(wc -l <"$work/container.log") lines, no secret values"
 
-# A file edit while running (what git-sync does on a push) is applied without a restart.
-t=$(now)
-edit=$(node --no-warnings "$repo/test/container/emulator-query.mjs" edit-one "$work/profiles") ||
-  fail "could not edit a profile file"
-edited_name=$(node -e 'process.stdout.write(JSON.parse(process.argv[1]).name)' "$edit")
-edited_url=$(node -e 'process.stdout.write(JSON.parse(process.argv[1]).instanceUrl)' "$edit")
+# edit_and_wait DESCRIPTION PROFILES_DIR [PUBLISH_COMMAND...]: changes one instanceUrl under
+# PROFILES_DIR, runs the optional publish step, and waits until the emulator has the new value.
+edit_and_wait() {
+  local what=$1 dir=$2 edit t0
+  shift 2
+  t0=$(now)
+  edit=$(node --no-warnings "$repo/test/container/emulator-query.mjs" edit-one "$dir") ||
+    fail "could not edit a profile file under $dir"
+  edited_name=$(node -e 'process.stdout.write(JSON.parse(process.argv[1]).name)' "$edit")
+  edited_url=$(node -e 'process.stdout.write(JSON.parse(process.argv[1]).instanceUrl)' "$edit")
+  [ $# -eq 0 ] || "$@"
+  wait_for "$what: $edited_name to be updated in the emulator" 30 updated
+  record "$what -> update applied" "$(since "$t0")"
+  log "$what applied: $edited_name instanceUrl is now $edited_url"
+}
 updated() {
   node --no-warnings "$repo/test/container/emulator-query.mjs" profiles "$emulator" | node -e '
     let s = ""; process.stdin.on("data", (d) => (s += d)).on("end", () => {
@@ -253,9 +273,20 @@ updated() {
       process.exit(text.includes(JSON.stringify(process.argv[2])) ? 0 : 1);
     });' "$edited_name" "$edited_url"
 }
-wait_for "the edited profile $edited_name to be updated in the emulator" 30 updated
-record "file edit -> update applied" "$(since "$t")"
-log "file edit applied: $edited_name instanceUrl is now $edited_url"
+
+# 1. A file edited in place while the daemon runs (a plain bind mount): the file watcher sees it.
+edit_and_wait "file edit" "$work/git/.worktrees/rev1/profiles"
+
+# 2. What git-sync does on a push: a new worktree, an atomic symlink flip, then its webhook.
+publish_rev2() {
+  ln -s .worktrees/rev2/profiles "$work/git/.profiles-next"
+  mv -T "$work/git/.profiles-next" "$work/git/profiles"
+  local status
+  status=$(curl -s -m 5 -o /dev/null -w '%{http_code}' -X POST "$daemon/reconcile")
+  [ "$status" = 202 ] || fail "POST /reconcile (git-sync's webhook) answered $status, expected 202"
+}
+cp -a "$work/git/.worktrees/rev1" "$work/git/.worktrees/rev2"
+edit_and_wait "git-sync flip + webhook" "$work/git/.worktrees/rev2/profiles" publish_rev2
 
 # SIGTERM: podman stop sends the image's STOPSIGNAL and waits $stop_timeout s before SIGKILL.
 t=$(now)
