@@ -61,6 +61,7 @@ export interface DaemonStatus {
   profiles: ProfileStatus[];
 }
 
+const MAX_CONSECUTIVE_FOLLOW_UPS = 3;
 const DRIFT_ACTIONS: PlanAction[] = ['create', 'update', 'replace', 'delete'];
 
 export class Daemon {
@@ -83,6 +84,7 @@ export class Daemon {
   #lastSuccessAt: number | undefined;
   #warnings: string[] = [];
   #reconciling = false;
+  #followUps = 0;
 
   constructor(options: DaemonOptions) {
     this.#opts = options;
@@ -232,7 +234,13 @@ export class Daemon {
         { event: 'daemon.pass', result, durationMs: finishedAt - startedAt, summary: report.plan.summary, conditions: this.#book.counts(), backingOff: this.#backoff.size },
         'reconcile pass done',
       );
-      if (followUp && !signal.aborted) this.requestReconcile('followup');
+      // Follow-ups are bounded: should a profile keep coming back as "new", the loop falls back to
+      // the normal triggers instead of spinning.
+      this.#followUps = reasons.every((r) => r === 'followup') ? this.#followUps + 1 : 0;
+      if (followUp && !signal.aborted) {
+        if (this.#followUps < MAX_CONSECUTIVE_FOLLOW_UPS) this.requestReconcile('followup');
+        else log.warn({ event: 'daemon.followup-limit' }, 'follow-up pass limit reached; waiting for the next trigger');
+      }
     } catch (err) {
       const finishedAt = this.#clock.now();
       const summary = errorSummary(err);
@@ -269,7 +277,7 @@ export class Daemon {
     for (const change of report.plan.changes) {
       const key = inputKey(change.desired?.document, change.credentialsFingerprint);
       inputKeys.set(change.name, key);
-      if (change.action !== 'delete') this.#knownNames.add(change.name);
+      this.#knownNames.add(change.name);
       if (change.source?.file) this.#sourceFiles.set(change.name, change.source.file);
       // A terminal failure waits for its input to change (file edit or rotated secret).
       if (this.#backoff.releaseIfInputChanged(change.name, key)) {

@@ -205,3 +205,31 @@ describe('Daemon with a pass that fails as a whole (report.error)', () => {
     await daemon.stop();
   });
 });
+
+describe('Daemon backoff with other kinds of changes', () => {
+  it('keeps writing planned deletes while another profile backs off, without looping on follow-ups', async () => {
+    const clock = new ManualClock(0);
+    const { world, reconcile } = fakeWorld([
+      { name: 'bad', action: 'update', result: 'failed', error: { code: 'InternalServerException', message: 'x', terminal: false } },
+      { name: 'gone', action: 'delete', result: 'failed', error: { code: 'InternalServerException', message: 'x', terminal: false } },
+    ]);
+    const daemon = new Daemon({ reconcile, logger: captureLogger().logger, clock, resyncIntervalMs: 3_600_000, random: () => 0.5, backoff: { initialMs: 10_000 } });
+    await daemon.start();
+    await daemon.whenIdle();
+    // 'gone' now deletes fine, 'bad' still backs off: the delete is written on the next trigger.
+    world.profiles[1] = { name: 'gone', action: 'delete', result: 'failed', error: { code: 'InternalServerException', message: 'x', terminal: false } };
+    clock.advance(10_000);
+    await settle();
+    await daemon.whenIdle();
+    world.profiles = [world.profiles[0]!, { name: 'new', action: 'delete' }];
+    daemon.requestReconcile('watch');
+    await daemon.whenIdle();
+    const passes = world.calls.length;
+    // The new delete was left out (unknown name) once, then written by exactly one follow-up.
+    expect(world.calls.at(-1)!.onlyNames?.has('new')).toBe(true);
+    await settle();
+    await daemon.whenIdle();
+    expect(world.calls.length).toBe(passes);
+    await daemon.stop();
+  });
+});
