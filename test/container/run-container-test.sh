@@ -104,6 +104,15 @@ BUILDAH_FLAGS="${store[*]}" "$repo/test/container/build-host-node-base.sh" "$bas
 record "assemble base image (host node)" "$(since "$t")"
 log "base image $base_image ready"
 
+# Preflight (2 s instead of a failed multi-minute build): the Dockerfile runs `npm ci`, which
+# refuses a package-lock.json that does not match package.json.
+mkdir -p "$work/lockcheck"
+cp "$context/package.json" "$context/package-lock.json" "$work/lockcheck/"
+if ! (cd "$work/lockcheck" && npm ci --dry-run --ignore-scripts --no-audit --no-fund >"$work/lockcheck.log" 2>&1); then
+  grep -E 'Missing|Invalid|in sync' "$work/lockcheck.log" >&2 || tail -n 5 "$work/lockcheck.log" >&2
+  fail "npm ci rejects $context/package-lock.json (above), so the Dockerfile's npm ci would too: update the lock file"
+fi
+
 t=$(now)
 log "building $image from $repo/Dockerfile (context $context)"
 # --format docker keeps HEALTHCHECK (OCI images drop it); --network host lets `npm ci` reach the
