@@ -115,5 +115,15 @@ describe('daemon redaction and terminal failures (in-process, emulator over HTTP
       expect(stateText).not.toContain(sentinel);
     }
     expect(logs).toContain('ValidationException');
+
+    // AWS goes away: the next pass fails as a whole and /readyz turns 503 until it is back.
+    expect((await fetch(`${d.url}/readyz`)).status).toBe(200);
+    await emu.close();
+    d.daemon.requestReconcile('http');
+    await d.daemon.whenIdle();
+    const notReady = await fetch(`${d.url}/readyz`);
+    expect(notReady.status).toBe(503);
+    expect(await notReady.json()).toEqual({ ready: false, checks: { firstReconcileDone: true, awsReachable: false } });
+    expect(d.daemon.status().lastReconcile?.result).toBe('error');
   });
 });
