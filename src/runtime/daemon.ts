@@ -62,6 +62,8 @@ export interface DaemonStatus {
 }
 
 const MAX_CONSECUTIVE_FOLLOW_UPS = 3;
+/** The executor's code for a write abandoned because the pass was stopped (not a failure of the profile). */
+const ABORTED_CODE = 'aborted';
 const DRIFT_ACTIONS: PlanAction[] = ['create', 'update', 'replace', 'delete'];
 
 export class Daemon {
@@ -294,7 +296,7 @@ export class Daemon {
     for (const outcome of report.outcomes) {
       if (outcome.result === 'applied' || outcome.result === 'unchanged') {
         this.#backoff.clear(outcome.name);
-      } else if (outcome.result === 'failed' && outcome.action !== 'error') {
+      } else if (outcome.result === 'failed' && outcome.action !== 'error' && outcome.error?.code !== ABORTED_CODE) {
         const entry = this.#backoff.recordFailure(outcome.name, { terminal: outcome.error?.terminal ?? false, inputKey: inputKeys.get(outcome.name) }, now);
         ctx.log.warn(
           {

@@ -108,6 +108,7 @@ function judge(change: PlannedChange, outcome: ProfileOutcome | undefined, previ
     case 'unchanged':
       return { condition: 'Ready', reason: 'UpToDate', message: 'matches the desired state' };
     case 'failed':
+      if (outcome.error?.code === 'aborted') return { condition: 'Pending', reason: 'Aborted', message: outcome.error.message };
       return { condition: 'Failed', reason: 'WriteFailed', message: outcome.error ? `${outcome.error.code}: ${outcome.error.message}` : `${change.action} failed` };
     case 'blocked':
       return { condition: 'Failed', reason: 'Blocked', message: outcome.error?.message ?? change.reason ?? `${change.action} blocked` };
