@@ -233,3 +233,18 @@ describe('Daemon backoff with other kinds of changes', () => {
     await daemon.stop();
   });
 });
+
+describe('Daemon and writes abandoned by a shutdown', () => {
+  it('shows them as Pending/Aborted and does not back them off', async () => {
+    const clock = new ManualClock(0);
+    const { reconcile } = fakeWorld([
+      { name: 'a', action: 'update', result: 'failed', error: { code: 'aborted', message: 'abandoned: the reconcile was stopped', terminal: false } },
+    ]);
+    const daemon = new Daemon({ reconcile, logger: captureLogger().logger, clock, resyncIntervalMs: 60_000 });
+    await daemon.start();
+    await daemon.whenIdle();
+    expect(daemon.status().profiles[0]).toMatchObject({ condition: 'Pending', reason: 'Aborted' });
+    expect(daemon.status().profiles[0]!.backoff).toBeUndefined();
+    await daemon.stop();
+  });
+});
