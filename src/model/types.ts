@@ -222,6 +222,11 @@ export interface PlannedChange {
    * apply drops the name from the inventory without any AWS call.
    */
   forget?: boolean;
+  /**
+   * Delete that a prune guard blocked (action 'noop'; `reason` names the guard). The executor
+   * reports it as 'blocked' without any AWS call.
+   */
+  pruneBlocked?: boolean;
 }
 
 export interface Plan {

@@ -234,7 +234,7 @@ function planRemovedDocuments(
     const base = { ...baseChange(input.target, record.name, undefined), observed };
     changes.push(
       verdict.blocked
-        ? { ...base, reason: `${removedDocument(record)}; not deleted: ${verdict.reason}` }
+        ? { ...base, pruneBlocked: true, reason: `${removedDocument(record)}; not deleted: ${verdict.reason}` }
         : { ...base, action: 'delete', fields: deletionFields(observed), reason: `${removedDocument(record)} (--prune)` },
     );
   }

@@ -17,12 +17,9 @@ import { runCreate, runDelete, runUpdate, WriteFailure, type WriteContext, type 
 /** Concurrent writes when the caller does not say. */
 export const DEFAULT_WRITE_CONCURRENCY = 4;
 
-/**
- * The planner plans a delete that a prune guard blocked as a no-op without a document whose reason
- * says "prune skipped: <guard>". (An explicit flag on PlannedChange would be sturdier; see report.)
- */
+/** A delete that a prune guard blocked: the planner marks it, and it is reported without an AWS call. */
 function isBlockedDelete(change: PlannedChange): boolean {
-  return change.action === 'noop' && !change.desired && /\bprune skipped\b/.test(change.reason ?? '');
+  return change.action === 'noop' && change.pruneBlocked === true;
 }
 
 export interface ExecutorContext {

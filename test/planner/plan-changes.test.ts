@@ -304,7 +304,7 @@ describe('planChanges: removed documents and prune guards', () => {
     const candidates = plan.changes.filter((c) => c.name.startsWith('gone-'));
     expect(candidates).toHaveLength(3);
     if (blocked) {
-      expect(candidates.every((c) => c.action === 'noop' && blocked.test(c.reason ?? ''))).toBe(true);
+      expect(candidates.every((c) => c.action === 'noop' && c.pruneBlocked === true && blocked.test(c.reason ?? ''))).toBe(true);
       expect(plan.warnings).toHaveLength(1);
       expect(plan.warnings[0]).toMatch(blocked);
       expect(plan.summary.delete).toBe(0);
