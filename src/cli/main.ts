@@ -3,31 +3,44 @@
 import { Command, CommanderError } from 'commander';
 import { ExitCode } from './exit-codes.js';
 import { UserError } from './user-error.js';
-import { registerValidateCommand } from './commands/validate.js';
-import { registerPlanCommand } from './commands/plan.js';
-import { registerApplyCommand } from './commands/apply.js';
-import { registerRunCommand } from './commands/run.js';
-import { registerImportCommand } from './commands/import.js';
-import { registerEmulatorCommand } from './commands/emulator.js';
 
-export function buildProgram(): Command {
+type Register = (program: Command) => void;
+
+/**
+ * Command modules, loaded on demand. Importing all of them pulls in the AWS SDK, ajv and the
+ * emulator, which costs about a second of start-up; `validate` in a pre-commit hook or the CI
+ * plan check should not pay for code it never runs.
+ */
+const commandLoaders: Record<string, () => Promise<Register>> = {
+  validate: async () => (await import('./commands/validate.js')).registerValidateCommand,
+  plan: async () => (await import('./commands/plan.js')).registerPlanCommand,
+  apply: async () => (await import('./commands/apply.js')).registerApplyCommand,
+  run: async () => (await import('./commands/run.js')).registerRunCommand,
+  import: async () => (await import('./commands/import.js')).registerImportCommand,
+  emulator: async () => (await import('./commands/emulator.js')).registerEmulatorCommand,
+};
+
+/**
+ * Builds the program with the commands `argv` can reach: just the requested one when the first
+ * word names a command, otherwise all of them (top-level help, `help CMD`, a typo that commander
+ * should answer with a suggestion).
+ */
+export async function buildProgram(argv: string[] = process.argv): Promise<Command> {
   const program = new Command('appflow-gitops')
     .description('GitOps reconciliation for Amazon AppFlow connector profiles')
     .version(process.env.npm_package_version ?? '0.1.0')
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
-  registerValidateCommand(program);
-  registerPlanCommand(program);
-  registerApplyCommand(program);
-  registerRunCommand(program);
-  registerImportCommand(program);
-  registerEmulatorCommand(program);
+  // The CLI has no global option that takes a value, so the first word is the command.
+  const requested = argv.slice(2).find((arg) => !arg.startsWith('-'));
+  const names = requested !== undefined && requested in commandLoaders ? [requested] : Object.keys(commandLoaders);
+  for (const name of names) (await commandLoaders[name]!())(program);
   return program;
 }
 
 async function main(argv: string[]): Promise<void> {
   try {
-    await buildProgram().parseAsync(argv);
+    await (await buildProgram(argv)).parseAsync(argv);
   } catch (err) {
     process.exitCode = exitCodeFor(err);
   }
