@@ -6,6 +6,7 @@
 //   node emulator-query.mjs edit-one PROFILES_DIR      (changes one instanceUrl in place)
 //   node emulator-query.mjs profiles ENDPOINT
 //   node emulator-query.mjs writes ENDPOINT
+//   node emulator-query.mjs count ENDPOINT OPERATION   (requests of that operation so far)
 import { readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { AppflowClient, DescribeConnectorProfilesCommand } from '@aws-sdk/client-appflow';
@@ -86,12 +87,20 @@ async function writes(endpoint) {
     .map((r) => ({ operation: r.operation, profileName: r.profileName, status: r.status, errorCode: r.errorCode }));
 }
 
+async function count(endpoint, operation) {
+  const response = await fetch(`${endpoint}/__emulator/requests`, { signal: AbortSignal.timeout(5000) });
+  if (!response.ok) throw new Error(`GET /__emulator/requests answered ${response.status}`);
+  const { requests } = await response.json();
+  return requests.filter((r) => r.operation === operation).length;
+}
+
 try {
   let result;
   if (command === 'expected-names') result = expectedNames(arg);
   else if (command === 'edit-one') result = editOne(arg);
   else if (command === 'profiles') result = await describedProfiles(arg);
   else if (command === 'writes') result = await writes(arg);
+  else if (command === 'count') result = await count(arg, process.argv[4]);
   else throw new Error(`unknown command ${command}`);
   process.stdout.write(`${JSON.stringify(result)}\n`);
 } catch (err) {

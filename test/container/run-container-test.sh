@@ -7,7 +7,8 @@
 #   - reconciles the mounted profiles directory against the emulator (checked through the real
 #     AWS SDK), applies a file edited while it runs, and follows a git-sync style publish (a new
 #     worktree, an atomic symlink flip, then the webhook POST /reconcile);
-#   - exits 0 on SIGTERM well within the stop timeout (Node is PID 1: signals must reach it).
+#   - reconciles on SIGHUP, and exits 0 on SIGTERM well within the stop timeout (Node is PID 1:
+#     signals must reach it and be handled by the daemon).
 #
 # No Docker engine and no registry are needed: the Dockerfile's NODE_IMAGE build argument gets a
 # base image assembled locally from the host's node binary (build-host-node-base.sh). npm ci in the
@@ -296,6 +297,24 @@ publish_rev2() {
 }
 cp -a "$work/git/.worktrees/rev1" "$work/git/.worktrees/rev2"
 edit_and_wait "git-sync flip + webhook" "$work/git/.worktrees/rev2/profiles" publish_rev2
+
+# SIGHUP reaches the daemon too: it starts a reconcile, which reads the account again.
+describes() { node --no-warnings "$repo/test/container/emulator-query.mjs" count "$emulator" DescribeConnectorProfiles; }
+# First let the passes the publish above triggered settle (webhook, plus the watcher noticing the
+# flip): the count must hold still for 3 s, so a later increase can only come from the signal.
+settled() {
+  local a b
+  a=$(describes) || return 1
+  sleep 3
+  b=$(describes) || return 1
+  [ "$a" = "$b" ]
+}
+wait_for "the daemon to go idle" 30 settled
+before_hup=$(describes) || fail "could not read the emulator's request log"
+pm kill --signal SIGHUP "$container" >/dev/null || fail "podman kill --signal SIGHUP failed"
+more_describes() { [ "$(describes)" -gt "$before_hup" ]; }
+wait_for "a reconcile after SIGHUP (a new DescribeConnectorProfiles call)" 15 more_describes
+log "SIGHUP ok: it triggered a reconcile"
 
 # SIGTERM: podman stop sends the image's STOPSIGNAL and waits $stop_timeout s before SIGKILL.
 t=$(now)
