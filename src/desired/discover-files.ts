@@ -23,12 +23,21 @@ export interface Discovery {
   unreadable: string[];
 }
 
-/** Files editors and tools leave behind: never profiles, even when the extension matches. */
+const TEMP_SUFFIXES = ['~', '.swp', '.swo', '.swx', '.bak', '.backup', '.tmp', '.temp', '.orig', '.rej', '.part', '.crdownload', '___jb_tmp___', '___jb_old___'];
+
+/**
+ * Files editors and tools leave behind: never profiles, even when the extension matches. The
+ * loader skips them and the daemon's watcher ignores their events (src/runtime/ignore-rules.ts),
+ * so both agree on one list: vim's `.swp` and `4913` probe, `file~`, emacs's `#file#` and `.#file`,
+ * JetBrains' `___jb_tmp___`, sed -i's `sedXXXXXX`, and every dotfile (which covers `.git`).
+ */
 export function isIgnoredName(name: string): boolean {
-  if (name.startsWith('.')) return true; // dotfiles, .#emacs-locks, .swp of vim are dotfiles too
-  if (name.endsWith('~')) return true;
+  if (name.startsWith('.')) return true;
   if (name.startsWith('#') && name.endsWith('#')) return true;
-  return /\.(swp|swo|swx|bak|backup|tmp|temp|orig|rej|part|crdownload)$/i.test(name);
+  if (name === '4913') return true;
+  if (/^sed[A-Za-z0-9]{6}$/.test(name)) return true;
+  const lower = name.toLowerCase();
+  return TEMP_SUFFIXES.some((suffix) => lower.endsWith(suffix));
 }
 
 export function profileFormat(name: string): 'yaml' | 'json' | undefined {
