@@ -31,6 +31,9 @@ RUN npm run build
 
 # ---------------------------------------------------------------------------------------------
 FROM ${NODE_IMAGE} AS runtime
+LABEL org.opencontainers.image.title="appflow-gitops" \
+      org.opencontainers.image.description="GitOps reconciliation daemon for Amazon AppFlow connector profiles" \
+      org.opencontainers.image.licenses="Apache-2.0"
 ENV NODE_ENV=production
 WORKDIR /app
 COPY package.json package-lock.json ./

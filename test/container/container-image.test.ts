@@ -30,12 +30,13 @@ if (reason) console.warn(`[container] image test skipped: ${reason}`);
 
 describe('container image', () => {
   it.skipIf(reason !== undefined)(
-    'builds from the Dockerfile, runs read-only as non-root, reconciles the profiles and stops cleanly on SIGTERM',
+    'builds from the Dockerfile, runs read-only as non-root, reconciles the profiles, reacts to SIGHUP and stops cleanly on SIGTERM',
     () => {
       const run = spawnSync('bash', [script], { encoding: 'utf8', timeout: 20 * 60_000 });
       if (run.status !== 0) console.error(run.stdout, run.stderr);
       expect(run.status).toBe(0);
       expect(run.stdout).toContain('container-test PASSED');
+      expect(run.stdout).toMatch(/SIGHUP ok: it triggered a reconcile/);
       expect(run.stdout).toMatch(/SIGTERM ok: exit code 0/);
     },
     21 * 60_000,
