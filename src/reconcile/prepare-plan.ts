@@ -16,15 +16,9 @@ export async function preparePlan(ctx: PlanContext, load: LoadResult, options: P
   const names = [...new Set([...load.profiles.map((p) => p.name), ...Object.keys(ctx.state.profiles)])].sort();
   const observed = names.length > 0 ? await ctx.appflow.describeByNames(names) : [];
 
-  const refs = uniqueReferences(load.profiles);
-  const lookups = refs.length > 0 ? await ctx.secrets.resolve(refs) : new Map<string, SecretLookup>();
-  const credentials = new Map<string, CredentialResolution>();
-  for (const profile of load.profiles) {
-    const resolution = assembleCredentials(profile, lookups, ctx.hmacKey);
-    if (resolution) credentials.set(profile.name, resolution);
-  }
+  const credentials = ctx.skipCredentials ? new Map<string, CredentialResolution>() : await resolveCredentials(ctx, load.profiles);
 
-  return planChanges(
+  const plan = planChanges(
     {
       target: ctx.target.key,
       desired: load.profiles,
@@ -37,6 +31,21 @@ export async function preparePlan(ctx: PlanContext, load: LoadResult, options: P
     },
     options,
   );
+  if (ctx.skipCredentials) {
+    plan.warnings.push('credentials were not read (--skip-credentials): credential changes and unresolvable secrets are not shown');
+  }
+  return plan;
+}
+
+async function resolveCredentials(ctx: PlanContext, profiles: readonly DesiredProfile[]): Promise<Map<string, CredentialResolution>> {
+  const refs = uniqueReferences(profiles);
+  const lookups = refs.length > 0 ? await ctx.secrets.resolve(refs) : new Map<string, SecretLookup>();
+  const credentials = new Map<string, CredentialResolution>();
+  for (const profile of profiles) {
+    const resolution = assembleCredentials(profile, lookups, ctx.hmacKey);
+    if (resolution) credentials.set(profile.name, resolution);
+  }
+  return credentials;
 }
 
 function uniqueReferences(profiles: readonly DesiredProfile[]): SecretReference[] {

@@ -11,6 +11,12 @@ export interface PlanContext {
   state: TargetState;
   /** Key for credential fingerprints (from the state store). */
   hmacKey: Buffer;
+  /**
+   * Read no secret and leave credentials out of the plan (`plan --skip-credentials`): for a
+   * pull-request check whose role must not read production secrets and which has no state
+   * directory, where every credential would otherwise show as unknown. Never used for writes.
+   */
+  skipCredentials?: boolean;
 }
 
 export interface ReconcileDeps {

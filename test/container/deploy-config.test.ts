@@ -155,8 +155,12 @@ describe('IAM policies', () => {
     }
   });
 
+  it('gives the pull-request plan role DescribeConnectorProfiles only: it plans with --skip-credentials', () => {
+    expect(plan.flatMap(actions)).toEqual(['appflow:DescribeConnectorProfiles']);
+  });
+
   it('scopes GetSecretValue to the referenced secrets; BatchGetSecretValue is "*" as AWS documents', () => {
-    for (const statements of [daemon, plan]) {
+    for (const statements of [daemon]) {
       expect(grantsFor(statements, 'secretsmanager:GetSecretValue').flatMap(resources)).toEqual([
         expect.stringMatching(/:secret:appflow-gitops\/\*$/),
       ]);

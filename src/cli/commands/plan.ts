@@ -34,6 +34,7 @@ interface PlanFlags {
   detailedExitcode?: boolean;
   color: boolean;
   allowPlaintextCredentials?: boolean;
+  skipCredentials?: boolean;
 }
 
 function parseMaxDeletes(value: string): number {
@@ -61,6 +62,10 @@ export function registerPlanCommand(program: Command): void {
     .option('--detailed-exitcode', 'exit 0 when there are no changes, 2 when changes are pending, 1 on error')
     .option('--no-color', 'no ANSI colours in text output (also: NO_COLOR, or when stdout is not a TTY)')
     .addOption(allowPlaintextOption())
+    .option(
+      '--skip-credentials',
+      'read no secret and leave credentials out of the plan (pull-request checks without secret access or state)',
+    )
     .action(async (flags: PlanFlags) => {
       process.exitCode = await runPlan(flags);
     });
@@ -86,7 +91,11 @@ export async function runPlan(flags: PlanFlags): Promise<number> {
     const stored = snapshot.targets[adapters.target.key] ?? emptyTargetState();
     const { state, hmacKey, warning } = await fingerprintKey(flags.state, stored);
     try {
-      plan = await preparePlan({ target: adapters.target, appflow: adapters.appflow, secrets: adapters.secrets, state, hmacKey }, load, options);
+      plan = await preparePlan(
+        { target: adapters.target, appflow: adapters.appflow, secrets: adapters.secrets, state, hmacKey, skipCredentials: flags.skipCredentials === true },
+        load,
+        options,
+      );
     } catch (err) {
       throw new UserError(`could not read the current state from AWS (${adapters.target.region}): ${messageOf(err)}`);
     }
