@@ -2,6 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { awsErrorCode } from '../../src/aws/error-codes.js';
 import type { AwsAdapters } from '../../src/aws/ports.js';
 import { startEmulator, type RunningEmulator } from '../../src/emulator/index.js';
+import { resetEmulator } from '../support/emulator-harness.js';
 import { adaptersFor, countCalls, datadogProfile } from './helpers.js';
 
 const names = Array.from({ length: 250 }, (_, i) => `profile-${String(i).padStart(3, '0')}`);
@@ -17,10 +18,7 @@ afterAll(async () => {
   aws?.destroy();
   await emu?.close();
 });
-beforeEach(() => {
-  emu.clearRequestLog();
-  emu.faults.reset();
-});
+beforeEach(() => resetEmulator(emu));
 
 describe('describeByNames', () => {
   it('reads 250 profiles with 3 DescribeConnectorProfiles calls (100/100/50) and nothing else', async () => {

@@ -7,6 +7,7 @@ import { createAwsAdapters, createAwsAdaptersAsync } from '../../src/aws/clients
 import { awsErrorCode, isRetryable, isTerminal, isUncertain } from '../../src/aws/error-codes.js';
 import type { AwsCallObserver } from '../../src/aws/ports.js';
 import { startEmulator, type RunningEmulator } from '../../src/emulator/index.js';
+import { resetEmulator } from '../support/emulator-harness.js';
 import { adaptersFor, countCalls, datadogProfile } from './helpers.js';
 
 type Call = Parameters<AwsCallObserver>[0];
@@ -24,10 +25,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await emu?.close();
 });
-beforeEach(() => {
-  emu.clearRequestLog();
-  emu.faults.reset();
-});
+beforeEach(() => resetEmulator(emu));
 
 describe('call observer', () => {
   it('reports every SDK call once with service, operation, error code, duration and attempts', async () => {

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { AwsAdapters } from '../../src/aws/ports.js';
 import { startEmulator, type RunningEmulator } from '../../src/emulator/index.js';
 import type { SecretReference } from '../../src/model/types.js';
+import { resetEmulator, sdkConfigFor } from '../support/emulator-harness.js';
 import { adaptersFor, countCalls } from './helpers.js';
 
 const SECRET_COUNT = 45;
@@ -37,10 +38,7 @@ afterAll(async () => {
   aws?.destroy();
   await emu?.close();
 });
-beforeEach(() => {
-  emu.clearRequestLog();
-  emu.faults.reset();
-});
+beforeEach(() => resetEmulator(emu));
 
 /** Three references (two keys, one duplicated) to each of the 45 secrets. */
 function manyRefs(): SecretReference[] {
@@ -147,7 +145,7 @@ describe('resolve', () => {
   });
 
   it('matches batch answers to references by full ARN and by partial ARN', async () => {
-    const sdk = new SecretsManagerClient({ region: 'us-east-1', endpoint: emu.endpoint, credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
+    const sdk = new SecretsManagerClient(sdkConfigFor(emu));
     const { ARN } = await sdk.send(new DescribeSecretCommand({ SecretId: 'app/secret-5' }));
     sdk.destroy();
     expect(ARN).toMatch(/:secret:app\/secret-5-.{6}$/);

@@ -7,6 +7,7 @@ import { hostname, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startEmulator, type RunningEmulator } from '../../src/emulator/index.js';
+import { emulatorEnv } from '../support/emulator-harness.js';
 
 const BIN = resolve(import.meta.dirname, '../../bin/appflow-gitops.js');
 const SECRET = { apiKey: 'SENTINEL-SECRET-e2e-api', applicationKey: 'SENTINEL-SECRET-e2e-app' };
@@ -38,15 +39,10 @@ afterEach(async () => {
 function env(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
   return {
     ...extra,
-    PATH: process.env.PATH,
+    ...emulatorEnv(emulator.endpoint),
     HOME: root,
-    AWS_REGION: 'us-east-1',
-    AWS_ACCESS_KEY_ID: 'test',
-    AWS_SECRET_ACCESS_KEY: 'test',
     AWS_CONFIG_FILE: join(root, 'no-aws-config'),
     AWS_SHARED_CREDENTIALS_FILE: join(root, 'no-aws-credentials'),
-    AWS_ENDPOINT_URL_APPFLOW: emulator.endpoint,
-    AWS_ENDPOINT_URL_SECRETS_MANAGER: emulator.endpoint,
     NO_COLOR: '1',
   };
 }

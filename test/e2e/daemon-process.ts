@@ -3,6 +3,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { resolve } from 'node:path';
 import { createInterface } from 'node:readline';
+import { emulatorEnv as baseEmulatorEnv } from '../support/emulator-harness.js';
 
 export const BIN = resolve(import.meta.dirname, '../../bin/appflow-gitops.js');
 
@@ -92,16 +93,7 @@ export class DaemonProcess {
   }
 }
 
+/** The shared emulator environment, plus the user's HOME and no EC2 metadata probing (slow off EC2). */
 export function emulatorEnv(endpoint: string): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = {
-    PATH: process.env.PATH,
-    HOME: process.env.HOME,
-    AWS_REGION: 'us-east-1',
-    AWS_ACCESS_KEY_ID: 'test',
-    AWS_SECRET_ACCESS_KEY: 'test',
-    AWS_ENDPOINT_URL_APPFLOW: endpoint,
-    AWS_ENDPOINT_URL_SECRETS_MANAGER: endpoint,
-    AWS_EC2_METADATA_DISABLED: 'true',
-  };
-  return env;
+  return { ...baseEmulatorEnv(endpoint), HOME: process.env.HOME, AWS_EC2_METADATA_DISABLED: 'true' };
 }

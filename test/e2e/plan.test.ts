@@ -10,6 +10,7 @@ import { startEmulator, type RunningEmulator } from '../../src/emulator/index.js
 import { loadProfiles } from '../../src/desired/load-profiles.js';
 import { preparePlan } from '../../src/reconcile/prepare-plan.js';
 import { createFileStateStore, emptySnapshot } from '../../src/state/file-state-store.js';
+import { emulatorEnv } from '../support/emulator-harness.js';
 import { adaptersFor, applyCreates, datadog, ddSecret, emptyState, mutatingCalls, removeDir, tempDir, writeProfiles } from '../integration/plan-helpers.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -43,17 +44,7 @@ function plan(args: string[], cwd: string, env: Record<string, string> = {}): Pr
       [BIN, 'plan', ...args],
       {
         cwd,
-        env: {
-          PATH: process.env.PATH ?? '',
-          HOME: cwd,
-          AWS_REGION: 'us-east-1',
-          AWS_ACCESS_KEY_ID: 'test',
-          AWS_SECRET_ACCESS_KEY: 'test',
-          AWS_ENDPOINT_URL_APPFLOW: emu.endpoint,
-          AWS_ENDPOINT_URL_SECRETS_MANAGER: emu.endpoint,
-          AWS_MAX_ATTEMPTS: '1',
-          ...env,
-        },
+        env: { ...emulatorEnv(emu.endpoint), HOME: cwd, AWS_MAX_ATTEMPTS: '1', ...env },
         timeout: 60_000,
       },
       (error, stdout, stderr) => resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr }),

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { loadProfiles } from '../../src/desired/load-profiles.js';
 import { startEmulator, type RunningEmulator } from '../../src/emulator/index.js';
+import { sdkConfigFor } from '../support/emulator-harness.js';
 import { DaemonProcess, emulatorEnv } from './daemon-process.js';
 
 const SENTINEL_API_KEY = 'SENTINEL-SECRET-datadog-api-key-7f3a';
@@ -83,7 +84,7 @@ async function makeWorkDir(): Promise<{ profiles: string; state: string }> {
 }
 
 function appflowClient(): AppflowClient {
-  return new AppflowClient({ region: 'us-east-1', endpoint: emu.endpoint, credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
+  return new AppflowClient(sdkConfigFor(emu));
 }
 
 async function instanceUrlInAws(client: AppflowClient): Promise<string | undefined> {

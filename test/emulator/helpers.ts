@@ -1,13 +1,11 @@
 // Shared setup for the emulator contract tests: real SDK clients pointed at a running emulator.
-import { AppflowClient, type CreateConnectorProfileRequest } from '@aws-sdk/client-appflow';
-import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import type { CreateConnectorProfileRequest } from '@aws-sdk/client-appflow';
 import type { RunningEmulator } from '../../src/emulator/index.js';
+import { sdkClientsFor, type SdkClients } from '../support/emulator-harness.js';
 
-export const TEST_CREDENTIALS = { accessKeyId: 'test', secretAccessKey: 'test' };
-
-export function clientsFor(emulator: RunningEmulator, maxAttempts = 1) {
-  const config = { region: 'us-east-1', endpoint: emulator.endpoint, credentials: TEST_CREDENTIALS, maxAttempts };
-  return { appflow: new AppflowClient(config), secrets: new SecretsManagerClient(config) };
+/** One attempt by default: the contract tests check each error as the emulator sends it. */
+export function clientsFor(emulator: RunningEmulator, maxAttempts = 1): SdkClients {
+  return sdkClientsFor(emulator, { maxAttempts });
 }
 
 /** A valid Salesforce create request; credentials carry a sentinel that must never come back. */

@@ -6,36 +6,31 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createAwsAdapters } from '../../src/aws/clients.js';
 import type { AwsAdapters } from '../../src/aws/ports.js';
 import { loadProfiles } from '../../src/desired/load-profiles.js';
-import { startEmulator, type RunningEmulator } from '../../src/emulator/index.js';
+import type { RunningEmulator } from '../../src/emulator/index.js';
 import { runImport } from '../../src/importer/run-import.js';
 import { createSilentLogger } from '../../src/logging/logger.js';
 import type { Plan } from '../../src/model/types.js';
 import { preparePlan } from '../../src/reconcile/prepare-plan.js';
 import { reconcileOnce } from '../../src/reconcile/reconcile-once.js';
 import { createFileStateStore } from '../../src/state/file-state-store.js';
+import { startEmulatorHarness, type EmulatorHarness } from '../support/emulator-harness.js';
 import { IMPORT_SECRETS, IMPORT_SEED, SENTINEL } from './seed.js';
 
+let harness: EmulatorHarness;
 let emu: RunningEmulator;
 let adapters: AwsAdapters;
 let dir: string;
 const planOptions = { prune: false, allowEmpty: false, maxDeletes: 10 };
 
 beforeAll(async () => {
-  emu = await startEmulator({ seed: IMPORT_SEED });
-  adapters = createAwsAdapters({
-    region: 'us-east-1',
-    endpoints: { appflow: emu.endpoint, secretsmanager: emu.endpoint },
-    credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
-    maxAttempts: 1,
-  });
+  harness = await startEmulatorHarness({ seed: IMPORT_SEED }, { maxAttempts: 1 });
+  ({ emulator: emu, adapters } = harness);
   dir = await mkdtemp(join(tmpdir(), 'after-import-'));
 });
 afterAll(async () => {
-  adapters.destroy();
-  await emu.close();
+  await harness.close();
   await rm(dir, { recursive: true, force: true });
 });
 

@@ -3,31 +3,26 @@ import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createAwsAdapters } from '../../src/aws/clients.js';
 import type { AwsAdapters } from '../../src/aws/ports.js';
 import { loadProfiles } from '../../src/desired/load-profiles.js';
-import { startEmulator, type RunningEmulator } from '../../src/emulator/index.js';
+import type { RunningEmulator } from '../../src/emulator/index.js';
 import { ImportError, runImport, type RunImportDeps, type RunImportOptions } from '../../src/importer/run-import.js';
 import { renderImportSummaryText } from '../../src/importer/summary.js';
 import { createFileStateStore } from '../../src/state/file-state-store.js';
+import { startEmulatorHarness, type EmulatorHarness } from '../support/emulator-harness.js';
 import { IMPORT_SEED, SENTINEL } from './seed.js';
 
+let harness: EmulatorHarness;
 let emu: RunningEmulator;
 let adapters: AwsAdapters;
 let dir: string;
 
 beforeAll(async () => {
-  emu = await startEmulator({ seed: IMPORT_SEED });
-  adapters = createAwsAdapters({
-    region: 'us-east-1',
-    endpoints: { appflow: emu.endpoint, secretsmanager: emu.endpoint },
-    credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
-    maxAttempts: 1,
-  });
+  harness = await startEmulatorHarness({ seed: IMPORT_SEED }, { maxAttempts: 1 });
+  ({ emulator: emu, adapters } = harness);
 });
 afterAll(async () => {
-  adapters.destroy();
-  await emu.close();
+  await harness.close();
 });
 beforeEach(async () => {
   dir = await mkdtemp(join(tmpdir(), 'import-emu-'));

@@ -4,11 +4,13 @@
 import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { createAwsAdapters } from '../../src/aws/clients.js';
 import { loadProfiles } from '../../src/desired/load-profiles.js';
 import type { RunningEmulator } from '../../src/emulator/index.js';
 import type { Plan, PlanOptions, TargetState } from '../../src/model/types.js';
 import { preparePlan } from '../../src/reconcile/prepare-plan.js';
+import { adaptersFor } from '../support/emulator-harness.js';
+
+export { adaptersFor };
 
 export const KEY = Buffer.alloc(32, 9);
 export const NO_PRUNE: PlanOptions = { prune: false, allowEmpty: false, maxDeletes: 5 };
@@ -50,14 +52,6 @@ export async function writeProfiles(dir: string, files: Record<string, Record<st
     await mkdir(dirname(full), { recursive: true });
     await writeFile(full, typeof content === 'string' ? content : `${JSON.stringify(content, null, 2)}\n`);
   }
-}
-
-export function adaptersFor(emu: RunningEmulator) {
-  return createAwsAdapters({
-    region: 'us-east-1',
-    endpoints: { appflow: emu.endpoint, secretsmanager: emu.endpoint },
-    credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
-  });
 }
 
 export async function planDir(emu: RunningEmulator, dir: string, state: TargetState, options: PlanOptions = NO_PRUNE): Promise<Plan> {

@@ -10,6 +10,7 @@ import { renderPlanJson } from '../../src/render/plan-json.js';
 import { renderPlanMarkdown } from '../../src/render/plan-markdown.js';
 import { renderPlanText } from '../../src/render/plan-text.js';
 import type { Plan } from '../../src/model/types.js';
+import { sdkConfigFor } from '../support/emulator-harness.js';
 import {
   actions,
   applyCreates,
@@ -36,10 +37,6 @@ afterEach(async () => {
   await removeDir(dir);
 });
 
-const sdkConfig = () => ({
-  region: 'us-east-1',
-  credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
-});
 
 function expectNoSecretsIn(plan: Plan): void {
   for (const text of [renderPlanText(plan, { color: false }), renderPlanJson(plan), renderPlanMarkdown(plan), JSON.stringify(plan)]) {
@@ -76,7 +73,7 @@ describe('plan against the emulator', () => {
     await writeProfiles(dir, { 'a.json': datadog('a') });
     const state = emptyState();
     applyCreates(emu, await planDir(emu, dir, state), state);
-    const appflow = new AppflowClient({ ...sdkConfig(), endpoint: emu.endpoint });
+    const appflow = new AppflowClient(sdkConfigFor(emu));
     await appflow.send(
       new UpdateConnectorProfileCommand({
         connectorProfileName: 'a',
@@ -97,7 +94,7 @@ describe('plan against the emulator', () => {
     await writeProfiles(dir, { 'a.json': datadog('a'), 'b.json': datadog('b'), 'c.json': datadog('c', 'dd-other') });
     const state = emptyState();
     applyCreates(emu, await planDir(emu, dir, state), state);
-    const secrets = new SecretsManagerClient({ ...sdkConfig(), endpoint: emu.endpoint });
+    const secrets = new SecretsManagerClient(sdkConfigFor(emu));
     await secrets.send(new PutSecretValueCommand({ SecretId: 'dd', SecretString: ddSecret('dd', 'rotated').secretString }));
     secrets.destroy();
     const plan = await planDir(emu, dir, state);

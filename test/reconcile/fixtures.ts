@@ -3,9 +3,8 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createAwsAdapters } from '../../src/aws/clients.js';
 import type { AwsAdapters } from '../../src/aws/ports.js';
-import { startEmulator, type RunningEmulator } from '../../src/emulator/index.js';
+import type { RunningEmulator } from '../../src/emulator/index.js';
 import { createSilentLogger } from '../../src/logging/logger.js';
 import { Sensitive } from '../../src/model/sensitive.js';
 import type { Plan, PlannedChange, PlanAction, StateSnapshot, TargetState } from '../../src/model/types.js';
@@ -14,6 +13,7 @@ import { summarize } from '../../src/planner/plan-changes.js';
 import { WRITE_SDK_MAX_ATTEMPTS } from '../../src/reconcile/retry-policy.js';
 import type { ProfileOutcome, ReconcileOptions } from '../../src/reconcile/types.js';
 import { createFileStateStore, type FileStateStore } from '../../src/state/file-state-store.js';
+import { startEmulatorHarness } from '../support/emulator-harness.js';
 
 export const FAST_RETRY = { minTimeout: 5, maxTimeout: 20 } as const;
 
@@ -32,13 +32,8 @@ export interface Harness {
 }
 
 export async function startHarness(): Promise<Harness> {
-  const emulator = await startEmulator({ port: 0 });
-  const adapters = createAwsAdapters({
-    region: 'us-east-1',
-    endpoints: { appflow: emulator.endpoint, secretsmanager: emulator.endpoint },
-    credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
-    writeMaxAttempts: WRITE_SDK_MAX_ATTEMPTS,
-  });
+  const aws = await startEmulatorHarness({ port: 0 }, { writeMaxAttempts: WRITE_SDK_MAX_ATTEMPTS });
+  const { emulator, adapters } = aws;
   const stateDir = await mkdtemp(join(tmpdir(), 'executor-'));
   const store = createFileStateStore(stateDir);
   const snapshot: StateSnapshot = { formatVersion: 1, targets: {} };
@@ -76,8 +71,7 @@ export async function startHarness(): Promise<Harness> {
         .filter((e) => /^(Create|Update|Delete)ConnectorProfile$/.test(e.operation))
         .map(({ operation, clientToken, profileName, status, errorCode }) => ({ operation, clientToken, profileName, status, errorCode })),
     async close() {
-      adapters.destroy();
-      await emulator.close();
+      await aws.close();
       await rm(stateDir, { recursive: true, force: true });
     },
   };

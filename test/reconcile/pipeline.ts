@@ -3,15 +3,15 @@
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { PutSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { createAwsAdapters } from '../../src/aws/clients.js';
+import { PutSecretValueCommand } from '@aws-sdk/client-secrets-manager';
 import type { AwsAdapters } from '../../src/aws/ports.js';
-import { startEmulator, type RunningEmulator } from '../../src/emulator/index.js';
+import type { RunningEmulator } from '../../src/emulator/index.js';
 import { createSilentLogger } from '../../src/logging/logger.js';
 import { reconcileOnce } from '../../src/reconcile/reconcile-once.js';
 import { WRITE_SDK_MAX_ATTEMPTS } from '../../src/reconcile/retry-policy.js';
 import type { ReconcileOptions, ReconcileReport } from '../../src/reconcile/types.js';
 import { createFileStateStore } from '../../src/state/file-state-store.js';
+import { startEmulatorHarness } from '../support/emulator-harness.js';
 
 export interface Pipeline {
   emulator: RunningEmulator;
@@ -51,22 +51,16 @@ export function datadogDoc(name: string, secret: keyof typeof SECRETS = 'dd/shar
 }
 
 export async function startPipeline(): Promise<Pipeline> {
-  const emulator = await startEmulator({
-    port: 0,
-    seed: { secrets: Object.entries(SECRETS).map(([name, value]) => ({ name, secretString: JSON.stringify(value) })) },
-  });
-  const awsSettings = {
-    region: 'us-east-1',
-    endpoints: { appflow: emulator.endpoint, secretsmanager: emulator.endpoint },
-    credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
-  };
-  const adapters = createAwsAdapters({ ...awsSettings, writeMaxAttempts: WRITE_SDK_MAX_ATTEMPTS });
+  const aws = await startEmulatorHarness(
+    { port: 0, seed: { secrets: Object.entries(SECRETS).map(([name, value]) => ({ name, secretString: JSON.stringify(value) })) } },
+    { writeMaxAttempts: WRITE_SDK_MAX_ATTEMPTS },
+  );
+  const { emulator, adapters } = aws;
   const root = await mkdtemp(join(tmpdir(), 'reconcile-'));
   const profilesDir = join(root, 'profiles');
   const stateDir = join(root, 'state');
   await mkdir(profilesDir, { recursive: true });
   const store = createFileStateStore(stateDir);
-  const secretsClient = new SecretsManagerClient({ ...awsSettings, endpoint: emulator.endpoint });
   return {
     emulator,
     adapters,
@@ -82,7 +76,7 @@ export async function startPipeline(): Promise<Pipeline> {
       await rm(join(profilesDir, relative), { force: true });
     },
     async rotateSecret(name, value) {
-      await secretsClient.send(new PutSecretValueCommand({ SecretId: name, SecretString: JSON.stringify(value) }));
+      await aws.sdk.secrets.send(new PutSecretValueCommand({ SecretId: name, SecretString: JSON.stringify(value) }));
     },
     apply: (options = {}, dir = profilesDir, now = Date.now) =>
       reconcileOnce(
@@ -104,9 +98,7 @@ export async function startPipeline(): Promise<Pipeline> {
         .filter((e) => /^(Create|Update|Delete)ConnectorProfile$/.test(e.operation))
         .map(({ operation, profileName, clientToken, status, errorCode }) => ({ operation, profileName, clientToken, status, errorCode })),
     async close() {
-      adapters.destroy();
-      secretsClient.destroy();
-      await emulator.close();
+      await aws.close();
       await rm(root, { recursive: true, force: true });
     },
   };

@@ -9,6 +9,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { startEmulator, type RunningEmulator } from '../../src/emulator/index.js';
 import { createLogger } from '../../src/logging/logger.js';
 import { startDaemon, type RunningDaemon } from '../../src/runtime/run-daemon.js';
+import { emulatorAwsSettings } from '../support/emulator-harness.js';
 
 const API_KEY = 'SENTINEL-SECRET-api-key-d41e';
 const APP_KEY = 'SENTINEL-SECRET-app-key-88a0';
@@ -75,7 +76,7 @@ describe('daemon redaction and terminal failures (in-process, emulator over HTTP
       allowPlaintextCredentials: false,
       embeddedEmulator: false,
       logger,
-      aws: { region: 'us-east-1', endpoints: { appflow: emu.endpoint, secretsmanager: emu.endpoint }, credentials: { accessKeyId: 'test', secretAccessKey: 'test' } },
+      aws: emulatorAwsSettings(emu),
     });
     const d = daemon;
     await waitFor(() => d.daemon.status().lastReconcile, 10_000);
