@@ -8,6 +8,7 @@ import { join, resolve } from 'node:path';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startEmulator, type RunningEmulator } from '../../src/emulator/index.js';
 import { emulatorEnv } from '../support/emulator-harness.js';
+import { datadogDocument } from '../support/profile-documents.js';
 
 const BIN = resolve(import.meta.dirname, '../../bin/appflow-gitops.js');
 const SECRET = { apiKey: 'SENTINEL-SECRET-e2e-api', applicationKey: 'SENTINEL-SECRET-e2e-app' };
@@ -71,22 +72,8 @@ function spawnApply(args: string[] = [], extraEnv: NodeJS.ProcessEnv = {}) {
 
 const apply = (args: string[] = [], extraEnv: NodeJS.ProcessEnv = {}) => spawnApply(args, extraEnv).done;
 
-function datadog(name: string, instanceUrl = 'https://api.datadoghq.com', extra: object = {}): string {
-  return JSON.stringify({
-    connectorProfileName: name,
-    connectorType: 'Datadog',
-    connectionMode: 'Public',
-    ...extra,
-    connectorProfileConfig: {
-      connectorProfileProperties: { Datadog: { instanceUrl } },
-      connectorProfileCredentials: {
-        Datadog: {
-          apiKey: '{{resolve:secretsmanager:e2e/dd:SecretString:apiKey}}',
-          applicationKey: '{{resolve:secretsmanager:e2e/dd:SecretString:applicationKey}}',
-        },
-      },
-    },
-  });
+function datadog(name: string, instanceUrl?: string, extra: object = {}): string {
+  return JSON.stringify(datadogDocument(name, { secret: 'e2e/dd', instanceUrl, extra }));
 }
 
 const writes = () => emulator.requestLog().filter((e) => /^(Create|Update|Delete)ConnectorProfile$/.test(e.operation));

@@ -7,6 +7,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { loadProfiles } from '../../src/desired/load-profiles.js';
 import { startEmulator, type RunningEmulator } from '../../src/emulator/index.js';
 import { sdkConfigFor } from '../support/emulator-harness.js';
+import { datadogDocument } from '../support/profile-documents.js';
 import { DaemonProcess, emulatorEnv } from './daemon-process.js';
 
 const SENTINEL_API_KEY = 'SENTINEL-SECRET-datadog-api-key-7f3a';
@@ -22,24 +23,7 @@ const seed = {
 };
 
 function datadogJson(instanceUrl: string): string {
-  return `${JSON.stringify(
-    {
-      connectorProfileName: 'e2e-datadog',
-      connectorType: 'Datadog',
-      connectionMode: 'Public',
-      connectorProfileConfig: {
-        connectorProfileProperties: { Datadog: { instanceUrl } },
-        connectorProfileCredentials: {
-          Datadog: {
-            apiKey: '{{resolve:secretsmanager:e2e/datadog:SecretString:apiKey}}',
-            applicationKey: '{{resolve:secretsmanager:e2e/datadog:SecretString:applicationKey}}',
-          },
-        },
-      },
-    },
-    null,
-    2,
-  )}\n`;
+  return `${JSON.stringify(datadogDocument('e2e-datadog', { secret: 'e2e/datadog', instanceUrl }), null, 2)}\n`;
 }
 
 const snowflakeYaml = `connectorProfileName: e2e-snowflake

@@ -9,6 +9,7 @@ import type { RunningEmulator } from '../../src/emulator/index.js';
 import type { Plan, PlanOptions, TargetState } from '../../src/model/types.js';
 import { preparePlan } from '../../src/reconcile/prepare-plan.js';
 import { adaptersFor } from '../support/emulator-harness.js';
+import { datadogDocument } from '../support/profile-documents.js';
 
 export { adaptersFor };
 
@@ -16,21 +17,8 @@ export const KEY = Buffer.alloc(32, 9);
 export const NO_PRUNE: PlanOptions = { prune: false, allowEmpty: false, maxDeletes: 5 };
 export const READ_ONLY_OPERATIONS = new Set(['DescribeConnectorProfiles', 'BatchGetSecretValue', 'GetSecretValue']);
 
-export function datadog(name: string, secret = 'dd', instanceUrl = 'https://api.datadoghq.com'): Record<string, unknown> {
-  return {
-    connectorProfileName: name,
-    connectorType: 'Datadog',
-    connectionMode: 'Public',
-    connectorProfileConfig: {
-      connectorProfileProperties: { Datadog: { instanceUrl } },
-      connectorProfileCredentials: {
-        Datadog: {
-          apiKey: `{{resolve:secretsmanager:${secret}:SecretString:apiKey}}`,
-          applicationKey: `{{resolve:secretsmanager:${secret}:SecretString:applicationKey}}`,
-        },
-      },
-    },
-  };
+export function datadog(name: string, secret = 'dd', instanceUrl?: string): Record<string, unknown> {
+  return datadogDocument(name, { secret, instanceUrl });
 }
 
 export function ddSecret(name: string, tag: string) {

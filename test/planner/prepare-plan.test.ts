@@ -7,6 +7,7 @@ import { parseSecretReference } from '../../src/desired/secret-reference.js';
 import { collectCredentialReferences } from '../../src/desired/credential-refs.js';
 import { computeFingerprint } from '../../src/planner/fingerprint.js';
 import { preparePlan } from '../../src/reconcile/prepare-plan.js';
+import { datadogDocument } from '../support/profile-documents.js';
 import { HMAC_KEY, OPTIONS } from './fixtures.js';
 
 function desired(document: Record<string, unknown>): DesiredProfile {
@@ -33,21 +34,7 @@ const hubspot = desired({
   },
 });
 
-const datadog = (name: string, secret = 'dd') =>
-  desired({
-    connectorProfileName: name,
-    connectorType: 'Datadog',
-    connectionMode: 'Public',
-    connectorProfileConfig: {
-      connectorProfileProperties: { Datadog: { instanceUrl: 'https://api.datadoghq.com' } },
-      connectorProfileCredentials: {
-        Datadog: {
-          apiKey: `{{resolve:secretsmanager:${secret}:SecretString:apiKey}}`,
-          applicationKey: `{{resolve:secretsmanager:${secret}:SecretString:applicationKey}}`,
-        },
-      },
-    },
-  });
+const datadog = (name: string, secret = 'dd') => desired(datadogDocument(name, { secret }));
 
 const SECRETS: Record<string, string> = {
   'hub:clientId': 'SENTINEL-SECRET-client-id',

@@ -14,6 +14,7 @@ import { WRITE_SDK_MAX_ATTEMPTS } from '../../src/reconcile/retry-policy.js';
 import type { ProfileOutcome, ReconcileOptions } from '../../src/reconcile/types.js';
 import { createFileStateStore, type FileStateStore } from '../../src/state/file-state-store.js';
 import { startEmulatorHarness } from '../support/emulator-harness.js';
+import { datadogCreateRequest, datadogDocument } from '../support/profile-documents.js';
 
 export const FAST_RETRY = { minTimeout: 5, maxTimeout: 20 } as const;
 
@@ -92,21 +93,11 @@ export interface DatadogSpec {
 export function datadogChange(name: string, action: PlanAction, spec: DatadogSpec = {}, extra: Partial<PlannedChange> = {}): PlannedChange {
   const apiKey = spec.apiKey ?? `SENTINEL-SECRET-api-${name}`;
   const applicationKey = spec.applicationKey ?? `SENTINEL-SECRET-app-${name}`;
-  const document = {
-    connectorProfileName: name,
-    connectorType: 'Datadog',
-    connectionMode: 'Public',
-    ...(spec.connectorLabel ? { connectorLabel: spec.connectorLabel } : {}),
-    connectorProfileConfig: {
-      connectorProfileProperties: { Datadog: { instanceUrl: spec.instanceUrl ?? 'https://api.datadoghq.com' } },
-      connectorProfileCredentials: {
-        Datadog: {
-          apiKey: '{{resolve:secretsmanager:dd:SecretString:apiKey}}',
-          applicationKey: '{{resolve:secretsmanager:dd:SecretString:applicationKey}}',
-        },
-      },
-    },
-  };
+  const document = datadogDocument(name, {
+    secret: 'dd',
+    instanceUrl: spec.instanceUrl,
+    extra: spec.connectorLabel ? { connectorLabel: spec.connectorLabel } : {},
+  });
   return {
     target: 'us-east-1/default',
     name,
@@ -123,20 +114,8 @@ export function datadogChange(name: string, action: PlanAction, spec: DatadogSpe
 }
 
 /** Seeds a Datadog profile directly in the emulator (an out-of-band create). */
-export function seedDatadog(emulator: RunningEmulator, name: string, instanceUrl = 'https://api.datadoghq.com'): void {
-  emulator.seed({
-    profiles: [
-      {
-        connectorProfileName: name,
-        connectorType: 'Datadog',
-        connectionMode: 'Public',
-        connectorProfileConfig: {
-          connectorProfileProperties: { Datadog: { instanceUrl } },
-          connectorProfileCredentials: { Datadog: { apiKey: 'seeded-api', applicationKey: 'seeded-app' } },
-        },
-      },
-    ],
-  });
+export function seedDatadog(emulator: RunningEmulator, name: string, instanceUrl?: string): void {
+  emulator.seed({ profiles: [datadogCreateRequest(name, { apiKey: 'seeded-api', applicationKey: 'seeded-app' }, instanceUrl)] });
 }
 
 /** Changes a profile's instanceUrl out of band (as someone in the console would), through the SDK. */

@@ -12,6 +12,7 @@ import { WRITE_SDK_MAX_ATTEMPTS } from '../../src/reconcile/retry-policy.js';
 import type { ReconcileOptions, ReconcileReport } from '../../src/reconcile/types.js';
 import { createFileStateStore } from '../../src/state/file-state-store.js';
 import { startEmulatorHarness } from '../support/emulator-harness.js';
+import { datadogDocument } from '../support/profile-documents.js';
 
 export interface Pipeline {
   emulator: RunningEmulator;
@@ -32,22 +33,8 @@ export const SECRETS = {
   'dd/other': { apiKey: 'SENTINEL-SECRET-other-api', applicationKey: 'SENTINEL-SECRET-other-app' },
 };
 
-export function datadogDoc(name: string, secret: keyof typeof SECRETS = 'dd/shared', instanceUrl = 'https://api.datadoghq.com', extra: object = {}): object {
-  return {
-    connectorProfileName: name,
-    connectorType: 'Datadog',
-    connectionMode: 'Public',
-    ...extra,
-    connectorProfileConfig: {
-      connectorProfileProperties: { Datadog: { instanceUrl } },
-      connectorProfileCredentials: {
-        Datadog: {
-          apiKey: `{{resolve:secretsmanager:${secret}:SecretString:apiKey}}`,
-          applicationKey: `{{resolve:secretsmanager:${secret}:SecretString:applicationKey}}`,
-        },
-      },
-    },
-  };
+export function datadogDoc(name: string, secret: keyof typeof SECRETS = 'dd/shared', instanceUrl?: string, extra: object = {}): object {
+  return datadogDocument(name, { secret, instanceUrl, extra });
 }
 
 export async function startPipeline(): Promise<Pipeline> {

@@ -3,6 +3,7 @@
 import { readFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { datadogCreateRequest } from '../support/profile-documents.js';
 import { datadogDoc, SECRETS, startPipeline, type Pipeline } from './pipeline.js';
 
 let p: Pipeline;
@@ -102,17 +103,7 @@ describe('convergence', () => {
 
   it('adopts an existing profile the inventory does not list', async () => {
     await p.writeProfile('a.json', datadogDoc('dd-a'));
-    p.emulator.seed({
-      profiles: [{
-        connectorProfileName: 'dd-a',
-        connectorType: 'Datadog',
-        connectionMode: 'Public',
-        connectorProfileConfig: {
-          connectorProfileProperties: { Datadog: { instanceUrl: 'https://api.datadoghq.com' } },
-          connectorProfileCredentials: { Datadog: { apiKey: 'x', applicationKey: 'y' } },
-        },
-      }],
-    });
+    p.emulator.seed({ profiles: [datadogCreateRequest('dd-a', { apiKey: 'x', applicationKey: 'y' })] });
     const report = await p.apply();
     expect(report.ok).toBe(true);
     expect(report.plan.changes[0]).toMatchObject({ action: 'update', adopt: true });

@@ -10,25 +10,13 @@ import { startEmulator, type RunningEmulator } from '../../src/emulator/index.js
 import { createLogger } from '../../src/logging/logger.js';
 import { startDaemon, type RunningDaemon } from '../../src/runtime/run-daemon.js';
 import { emulatorAwsSettings } from '../support/emulator-harness.js';
+import { datadogDocument } from '../support/profile-documents.js';
 
 const API_KEY = 'SENTINEL-SECRET-api-key-d41e';
 const APP_KEY = 'SENTINEL-SECRET-app-key-88a0';
 
 function profile(instanceUrl: string): string {
-  return JSON.stringify({
-    connectorProfileName: 'leaky',
-    connectorType: 'Datadog',
-    connectionMode: 'Public',
-    connectorProfileConfig: {
-      connectorProfileProperties: { Datadog: { instanceUrl } },
-      connectorProfileCredentials: {
-        Datadog: {
-          apiKey: '{{resolve:secretsmanager:redaction/datadog:SecretString:apiKey}}',
-          applicationKey: '{{resolve:secretsmanager:redaction/datadog:SecretString:applicationKey}}',
-        },
-      },
-    },
-  });
+  return JSON.stringify(datadogDocument('leaky', { secret: 'redaction/datadog', instanceUrl }));
 }
 
 let emu: RunningEmulator | undefined;
