@@ -7,10 +7,10 @@ import { hostname, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startEmulator, type RunningEmulator } from '../../src/emulator/index.js';
+import { BIN } from '../support/cli.js';
 import { emulatorEnv } from '../support/emulator-harness.js';
 import { datadogDocument } from '../support/profile-documents.js';
 
-const BIN = resolve(import.meta.dirname, '../../bin/appflow-gitops.js');
 const SECRET = { apiKey: 'SENTINEL-SECRET-e2e-api', applicationKey: 'SENTINEL-SECRET-e2e-app' };
 
 let emulator: RunningEmulator;

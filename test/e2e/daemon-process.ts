@@ -1,11 +1,11 @@
 // Spawns the built CLI's `run` command and follows its JSON log lines (test helper).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { resolve } from 'node:path';
 import { createInterface } from 'node:readline';
+import { BIN } from '../support/cli.js';
 import { emulatorEnv as baseEmulatorEnv } from '../support/emulator-harness.js';
 
-export const BIN = resolve(import.meta.dirname, '../../bin/appflow-gitops.js');
+export { BIN };
 
 export type LogLine = Record<string, unknown> & { msg?: string; event?: string; receivedAt: number };
 

@@ -1,55 +1,22 @@
 // End to end: the built CLI (`node bin/appflow-gitops.js plan ...`) against an emulator started
 // in this process, configured only through the standard AWS environment variables.
-import { execFile, execFileSync } from 'node:child_process';
-import { existsSync, readFileSync, statSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resolveTarget } from '../../src/aws/target.js';
 import { startEmulator, type RunningEmulator } from '../../src/emulator/index.js';
 import { loadProfiles } from '../../src/desired/load-profiles.js';
 import { preparePlan } from '../../src/reconcile/prepare-plan.js';
 import { createFileStateStore, emptySnapshot } from '../../src/state/file-state-store.js';
+import { ensureBuilt, runBuiltCli, type CliResult } from '../support/cli.js';
 import { emulatorEnv } from '../support/emulator-harness.js';
 import { adaptersFor, applyCreates, datadog, ddSecret, emptyState, mutatingCalls, removeDir, tempDir, writeProfiles } from '../integration/plan-helpers.js';
 
-const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const BIN = join(ROOT, 'bin', 'appflow-gitops.js');
-
-/** Builds once when dist/ is missing or older than the sources this test exercises. */
-function ensureBuilt(): void {
-  const sources = ['cli/commands/plan.ts', 'reconcile/prepare-plan.ts', 'planner/plan-changes.ts', 'render/plan-text.ts', 'render/plan-json.ts', 'render/plan-markdown.ts'];
-  const stale = sources.some((rel) => {
-    const built = join(ROOT, 'dist', 'src', rel.replace(/\.ts$/, '.js'));
-    return !existsSync(built) || statSync(built).mtimeMs < statSync(join(ROOT, 'src', rel)).mtimeMs;
-  });
-  if (!stale) return;
-  try {
-    execFileSync('npx', ['tsc', '-p', 'tsconfig.build.json'], { cwd: ROOT, stdio: 'ignore' });
-  } catch {
-    // tsc exits non-zero on type errors elsewhere in the tree but still emits.
-  }
-}
-
-interface CliResult {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
+/** The sources this test exercises: rebuilt once when dist/ is missing or older. */
+const SOURCES = ['cli/commands/plan.ts', 'reconcile/prepare-plan.ts', 'planner/plan-changes.ts', 'render/plan-text.ts', 'render/plan-json.ts', 'render/plan-markdown.ts'];
 
 function plan(args: string[], cwd: string, env: Record<string, string> = {}): Promise<CliResult> {
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      [BIN, 'plan', ...args],
-      {
-        cwd,
-        env: { ...emulatorEnv(emu.endpoint), HOME: cwd, AWS_MAX_ATTEMPTS: '1', ...env },
-        timeout: 60_000,
-      },
-      (error, stdout, stderr) => resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr }),
-    );
-  });
+  return runBuiltCli(['plan', ...args], { cwd, env: { ...emulatorEnv(emu.endpoint), HOME: cwd, AWS_MAX_ATTEMPTS: '1', ...env } });
 }
 
 function expectClean(result: CliResult): void {
@@ -61,7 +28,7 @@ let emu: RunningEmulator;
 let work: string;
 
 beforeAll(async () => {
-  ensureBuilt();
+  ensureBuilt(SOURCES);
   emu = await startEmulator({ seed: { secrets: [ddSecret('dd', 'one')] } });
   work = await tempDir('plan-e2e-');
 }, 180_000);

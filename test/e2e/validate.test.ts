@@ -3,12 +3,10 @@
 import { execFile } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { BIN, ROOT } from '../support/cli.js';
 
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const BIN = join(ROOT, 'bin', 'appflow-gitops.js');
 const BAD = join('test', 'fixtures', 'bad');
 const expected = JSON.parse(readFileSync(join(ROOT, BAD, 'expected.json'), 'utf8')) as Record<string, string[]>;
 // Spawning a CLI costs ~0.5 s of CPU; a busy CI machine can stretch that a lot.

@@ -4,13 +4,12 @@ import { GetSecretValueCommand } from '@aws-sdk/client-secrets-manager';
 import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmulator, type RunningEmulator } from '../../src/emulator/index.js';
+import { BIN, ROOT } from '../support/cli.js';
 import { clientsFor, salesforceProfile } from './helpers.js';
 
-const ROOT = resolve(import.meta.dirname, '..', '..');
-const BIN = join(ROOT, 'bin', 'appflow-gitops.js');
 
 interface Spawned {
   child: ChildProcess;

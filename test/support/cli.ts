@@ -1,0 +1,41 @@
+// The built CLI as end-to-end tests run it: `node bin/appflow-gitops.js ...` from dist/.
+import { execFile, execFileSync } from 'node:child_process';
+import { existsSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+
+export const ROOT = resolve(import.meta.dirname, '..', '..');
+export const BIN = join(ROOT, 'bin', 'appflow-gitops.js');
+
+/**
+ * `npm test` builds first (pretest). When a test file runs on its own and the build of any of
+ * `sources` (paths under src/) is missing or older than the source, build once so the test
+ * exercises the current code.
+ */
+export function ensureBuilt(sources: string[]): void {
+  const stale = sources.some((rel) => {
+    const built = join(ROOT, 'dist', 'src', rel.replace(/\.ts$/, '.js'));
+    return !existsSync(built) || statSync(built).mtimeMs < statSync(join(ROOT, 'src', rel)).mtimeMs;
+  });
+  if (!stale) return;
+  try {
+    execFileSync('npx', ['tsc', '-p', 'tsconfig.build.json'], { cwd: ROOT, stdio: 'ignore' });
+  } catch {
+    // tsc exits non-zero on type errors elsewhere in the tree but still emits; the spawned CLI tells.
+  }
+}
+
+export interface CliResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs the built CLI to completion with exactly `env` (nothing inherited) and collects its output. */
+export function runBuiltCli(args: string[], options: { cwd: string; env: NodeJS.ProcessEnv; timeoutMs?: number }): Promise<CliResult> {
+  return new Promise((resolvePromise) => {
+    execFile(process.execPath, [BIN, ...args], { cwd: options.cwd, env: options.env, timeout: options.timeoutMs ?? 60_000 }, (error, stdout, stderr) => {
+      const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
+      resolvePromise({ code, stdout, stderr });
+    });
+  });
+}
