@@ -10,18 +10,6 @@ export const schema = JSON.parse(
   readFileSync(fileURLToPath(new URL('../../schema/connector-profile.schema.json', import.meta.url)), 'utf8'),
 ) as Schema;
 
-/** mulberry32: tiny, seedable, good enough for test data. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 export class Gen {
   constructor(readonly random: () => number) {}
   int(min: number, max: number): number {

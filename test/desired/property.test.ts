@@ -6,7 +6,8 @@ import type { Diagnostic } from '../../src/model/types.js';
 import { parseProfileText } from '../../src/desired/parse-documents.js';
 import { validateDocument } from '../../src/desired/validate-document.js';
 import { SECRET_REFERENCE_PATTERN } from '../../src/desired/secret-reference.js';
-import { Gen, connectorTypes, generateDocument, prng, schema } from './doc-generator.js';
+import { prng } from '../support/prng.js';
+import { Gen, connectorTypes, generateDocument, schema } from './doc-generator.js';
 
 const SEEDS_PER_TYPE = 8;
 

@@ -7,20 +7,10 @@ import { getShape, loadSmithyModel, memberConstraints, type SmithyModel } from '
 import { planChanges } from '../../src/planner/plan-changes.js';
 import { PROPERTIES_SHAPE_ID } from '../../src/planner/normalize.js';
 import type { ConnectorProfileDocument, ObservedProfile } from '../../src/model/types.js';
+import { prng } from '../support/prng.js';
 import { OPTIONS, credentialsOf, desiredOf, inputOf, recordOf, stateOf } from './fixtures.js';
 
 const model: SmithyModel = loadSmithyModel('appflow-connector-profiles.json');
-
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 type Random = () => number;
 const pick = <T>(random: Random, items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
