@@ -15,6 +15,7 @@ import { renderPlanText } from '../../render/plan-text.js';
 import { createFileStateStore } from '../../state/file-state-store.js';
 import { allowPlaintextOption, jsonOption, profilesOption, stateOption } from '../common-options.js';
 import { ExitCode } from '../exit-codes.js';
+import { checkProfilesDirectory, checkStateDirectory } from '../preflight.js';
 import { UserError } from '../user-error.js';
 
 type Format = 'text' | 'json' | 'markdown';
@@ -65,6 +66,9 @@ export function registerApplyCommand(program: Command): void {
 
 async function runApply(flags: ApplyFlags): Promise<number> {
   const format: Format = flags.json ? 'json' : (flags.format ?? 'text');
+  // Wrong paths fail here, in one line, before any AWS call or state write.
+  await checkProfilesDirectory(flags.profiles, { allowEmpty: flags.allowEmpty === true, command: 'apply' });
+  await checkStateDirectory(flags.state);
   // Writes get one SDK attempt each: the executor's p-retry is the only write retry layer, which
   // keeps every attempt on the same clientToken and the budget as documented (retry-policy.ts).
   const adapters = createAwsAdapters({ writeMaxAttempts: WRITE_SDK_MAX_ATTEMPTS });

@@ -10,6 +10,7 @@ import { startDaemon, type RunningDaemon } from '../../runtime/run-daemon.js';
 import { parseListenAddress, type ListenAddress } from '../../server/listen-address.js';
 import { StateLockedError } from '../../state/file-state-store.js';
 import { allowPlaintextOption, profilesOption, stateOption } from '../common-options.js';
+import { checkStateDirectory } from '../preflight.js';
 import { UserError } from '../user-error.js';
 
 export const DEFAULT_LISTEN = ':8080';
@@ -101,6 +102,9 @@ async function runDaemonCommand(flags: RunFlags): Promise<void> {
     logger.warn({ event: 'daemon.aws' }, `${USE_AWS_ENV}=1: ignoring --embedded-emulator, using the real AWS configuration`);
   }
 
+  // A state directory that is a file, read-only or not writable fails here in one line (the
+  // profiles directory may legitimately be missing: git-sync creates it later).
+  await checkStateDirectory(flags.state);
   let running: RunningDaemon;
   try {
     running = await startDaemon({
@@ -120,7 +124,10 @@ async function runDaemonCommand(flags: RunFlags): Promise<void> {
   } catch (err) {
     if (err instanceof StateLockedError) throw new UserError(err.message);
     const { message, code } = errorSummary(err);
-    if (code === 'EADDRINUSE' || code === 'EACCES') throw new UserError(`cannot listen on ${describeListen(flags.listen)}: ${message}`);
+    // EACCES is a listen failure only when the listen call raised it (a privileged port), not
+    // when a file (the state lock, the seed) could not be opened.
+    const syscall = (err as NodeJS.ErrnoException | undefined)?.syscall;
+    if (code === 'EADDRINUSE' || (code === 'EACCES' && (syscall === 'listen' || syscall === 'bind'))) throw new UserError(`cannot listen on ${describeListen(flags.listen)}: ${message}`);
     throw new UserError(message);
   }
   await waitForShutdown(running, logger, flags.shutdownTimeout);
