@@ -8,7 +8,7 @@ import { join, resolve } from 'node:path';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startEmulator, type RunningEmulator } from '../../src/emulator/index.js';
 import { BIN } from '../support/cli.js';
-import { emulatorEnv } from '../support/emulator-harness.js';
+import { emulatorEnv, profileWrites } from '../support/emulator-harness.js';
 import { datadogDocument } from '../support/profile-documents.js';
 
 const SECRET = { apiKey: 'SENTINEL-SECRET-e2e-api', applicationKey: 'SENTINEL-SECRET-e2e-app' };
@@ -76,7 +76,7 @@ function datadog(name: string, instanceUrl?: string, extra: object = {}): string
   return JSON.stringify(datadogDocument(name, { secret: 'e2e/dd', instanceUrl, extra }));
 }
 
-const writes = () => emulator.requestLog().filter((e) => /^(Create|Update|Delete)ConnectorProfile$/.test(e.operation));
+const writes = () => profileWrites(emulator);
 
 async function readState(): Promise<{ profiles: Record<string, { origin: string }>; intents: Record<string, { operation: string; clientToken: string }> }> {
   const snapshot = JSON.parse(await readFile(join(stateDir, 'state.json'), 'utf8'));

@@ -13,7 +13,7 @@ import { summarize } from '../../src/planner/plan-changes.js';
 import { WRITE_SDK_MAX_ATTEMPTS } from '../../src/reconcile/retry-policy.js';
 import type { ProfileOutcome, ReconcileOptions } from '../../src/reconcile/types.js';
 import { createFileStateStore, type FileStateStore } from '../../src/state/file-state-store.js';
-import { startEmulatorHarness } from '../support/emulator-harness.js';
+import { profileWrites, startEmulatorHarness, type ProfileWrite } from '../support/emulator-harness.js';
 import { datadogCreateRequest, datadogDocument } from '../support/profile-documents.js';
 
 export const FAST_RETRY = { minTimeout: 5, maxTimeout: 20 } as const;
@@ -28,7 +28,7 @@ export interface Harness {
   hmacKey: Buffer;
   execute(changes: PlannedChange[], options?: Partial<ReconcileOptions>): Promise<ProfileOutcome[]>;
   /** AppFlow writes (Create/Update/Delete) in the request log. */
-  writes(): { operation: string; clientToken?: string; profileName?: string; status: number; errorCode?: string }[];
+  writes(): ProfileWrite[];
   close(): Promise<void>;
 }
 
@@ -66,11 +66,7 @@ export async function startHarness(): Promise<Harness> {
         retry: FAST_RETRY,
         ...options,
       }),
-    writes: () =>
-      emulator
-        .requestLog()
-        .filter((e) => /^(Create|Update|Delete)ConnectorProfile$/.test(e.operation))
-        .map(({ operation, clientToken, profileName, status, errorCode }) => ({ operation, clientToken, profileName, status, errorCode })),
+    writes: () => profileWrites(emulator),
     async close() {
       await aws.close();
       await rm(stateDir, { recursive: true, force: true });

@@ -11,7 +11,7 @@ import { reconcileOnce } from '../../src/reconcile/reconcile-once.js';
 import { WRITE_SDK_MAX_ATTEMPTS } from '../../src/reconcile/retry-policy.js';
 import type { ReconcileOptions, ReconcileReport } from '../../src/reconcile/types.js';
 import { createFileStateStore } from '../../src/state/file-state-store.js';
-import { startEmulatorHarness } from '../support/emulator-harness.js';
+import { profileWrites, startEmulatorHarness, type ProfileWrite } from '../support/emulator-harness.js';
 import { datadogDocument } from '../support/profile-documents.js';
 
 export interface Pipeline {
@@ -24,7 +24,7 @@ export interface Pipeline {
   removeProfile(relative: string): Promise<void>;
   rotateSecret(name: string, value: object): Promise<void>;
   apply(options?: Partial<ReconcileOptions>, profilesDir?: string, now?: () => number): Promise<ReconcileReport>;
-  writes(): { operation: string; profileName?: string; clientToken?: string; status: number; errorCode?: string }[];
+  writes(): ProfileWrite[];
   close(): Promise<void>;
 }
 
@@ -79,11 +79,7 @@ export async function startPipeline(): Promise<Pipeline> {
         },
         { prune: false, allowEmpty: false, maxDeletes: 5, allowReplace: false, retry: { minTimeout: 5, maxTimeout: 20 }, ...options },
       ),
-    writes: () =>
-      emulator
-        .requestLog()
-        .filter((e) => /^(Create|Update|Delete)ConnectorProfile$/.test(e.operation))
-        .map(({ operation, profileName, clientToken, status, errorCode }) => ({ operation, profileName, clientToken, status, errorCode })),
+    writes: () => profileWrites(emulator),
     async close() {
       await aws.close();
       await rm(root, { recursive: true, force: true });

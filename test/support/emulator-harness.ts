@@ -98,3 +98,19 @@ export function resetEmulator(emulator: Pick<RunningEmulator, 'clearRequestLog' 
   emulator.clearRequestLog();
   emulator.faults.reset();
 }
+
+export interface ProfileWrite {
+  operation: string;
+  profileName?: string;
+  clientToken?: string;
+  status: number;
+  errorCode?: string;
+}
+
+/** The AppFlow profile writes (Create/Update/Delete) in the emulator's request log, oldest first. */
+export function profileWrites(emulator: Pick<RunningEmulator, 'requestLog'>): ProfileWrite[] {
+  return emulator
+    .requestLog()
+    .filter((e) => /^(Create|Update|Delete)ConnectorProfile$/.test(e.operation))
+    .map(({ operation, profileName, clientToken, status, errorCode }) => ({ operation, profileName, clientToken, status, errorCode }));
+}
