@@ -11,6 +11,7 @@ import { renderPlanMarkdown } from '../../src/render/plan-markdown.js';
 import { renderPlanText } from '../../src/render/plan-text.js';
 import type { Plan } from '../../src/model/types.js';
 import { sdkConfigFor } from '../support/emulator-harness.js';
+import { salesforceJwtDocument } from '../support/profile-documents.js';
 import {
   actions,
   applyCreates,
@@ -159,15 +160,7 @@ describe('plan against the emulator', () => {
     emu.seed({ secrets: [{ name: 'sf', secretString: JSON.stringify({ jwt: 'SENTINEL-SECRET-not-a-jwt' }) }] });
     await writeProfiles(dir, {
       'good.json': datadog('good'),
-      'sf.json': {
-        connectorProfileName: 'sf',
-        connectorType: 'Salesforce',
-        connectionMode: 'Public',
-        connectorProfileConfig: {
-          connectorProfileProperties: { Salesforce: { instanceUrl: 'https://acme.my.salesforce.com' } },
-          connectorProfileCredentials: { Salesforce: { oAuth2GrantType: 'JWT_BEARER', jwtToken: '{{resolve:secretsmanager:sf:SecretString:jwt}}' } },
-        },
-      },
+      'sf.json': salesforceJwtDocument('sf'),
     });
     const plan = await planDir(emu, dir, emptyState());
     expect(actions(plan)).toEqual({ good: 'create', sf: 'error' });

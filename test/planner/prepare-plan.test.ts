@@ -7,7 +7,7 @@ import { parseSecretReference } from '../../src/desired/secret-reference.js';
 import { collectCredentialReferences } from '../../src/desired/credential-refs.js';
 import { computeFingerprint } from '../../src/planner/fingerprint.js';
 import { preparePlan } from '../../src/reconcile/prepare-plan.js';
-import { datadogDocument } from '../support/profile-documents.js';
+import { datadogDocument, salesforceJwtDocument } from '../support/profile-documents.js';
 import { HMAC_KEY, OPTIONS } from './fixtures.js';
 
 function desired(document: Record<string, unknown>): DesiredProfile {
@@ -133,15 +133,7 @@ describe('preparePlan', () => {
   it('checks resolved values against the model (pattern) without printing them', async () => {
     SECRETS['sf:jwt'] = 'SENTINEL-SECRET-not-a-jwt';
     const p = ports();
-    const salesforce = desired({
-      connectorProfileName: 'sf',
-      connectorType: 'Salesforce',
-      connectionMode: 'Public',
-      connectorProfileConfig: {
-        connectorProfileProperties: { Salesforce: { instanceUrl: 'https://acme.my.salesforce.com' } },
-        connectorProfileCredentials: { Salesforce: { oAuth2GrantType: 'JWT_BEARER', jwtToken: '{{resolve:secretsmanager:sf:SecretString:jwt}}' } },
-      },
-    });
+    const salesforce = desired(salesforceJwtDocument('sf'));
     const plan = await preparePlan({ target, appflow: p.appflow, secrets: p.secrets, state: { profiles: {}, intents: {} }, hmacKey: HMAC_KEY }, load([salesforce]), OPTIONS);
     expect(plan.changes[0]!.action).toBe('error');
     expect(plan.changes[0]!.reason).toMatch(/jwtToken.*pattern/);

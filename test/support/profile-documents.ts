@@ -48,3 +48,16 @@ export function datadogCreateRequest(
     },
   };
 }
+
+/** A Salesforce profile document using the JWT bearer grant, the token read from `secret` key `jwt`. */
+export function salesforceJwtDocument(name: string, { secret = 'sf', instanceUrl = 'https://acme.my.salesforce.com' } = {}): Record<string, unknown> {
+  return {
+    connectorProfileName: name,
+    connectorType: 'Salesforce',
+    connectionMode: 'Public',
+    connectorProfileConfig: {
+      connectorProfileProperties: { Salesforce: { instanceUrl } },
+      connectorProfileCredentials: { Salesforce: { oAuth2GrantType: 'JWT_BEARER', jwtToken: `{{resolve:secretsmanager:${secret}:SecretString:jwt}}` } },
+    },
+  };
+}
