@@ -1,6 +1,7 @@
 // Helpers for the plan integration tests: profile files on disk, the emulator, and a tiny
 // "apply" that makes the account and the inventory match a plan's creates (seeding the emulator
 // with exactly what the executor would send), so "in sync" is reached without the apply module.
+import { AppflowClient, UpdateConnectorProfileCommand } from '@aws-sdk/client-appflow';
 import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -8,7 +9,7 @@ import { loadProfiles } from '../../src/desired/load-profiles.js';
 import type { RunningEmulator } from '../../src/emulator/index.js';
 import type { Plan, PlanOptions, TargetState } from '../../src/model/types.js';
 import { preparePlan } from '../../src/reconcile/prepare-plan.js';
-import { adaptersFor } from '../support/emulator-harness.js';
+import { adaptersFor, sdkConfigFor } from '../support/emulator-harness.js';
 import { datadogDocument } from '../support/profile-documents.js';
 
 export { adaptersFor };
@@ -78,6 +79,22 @@ export function applyCreates(emu: RunningEmulator, plan: Plan, state: TargetStat
       sourceFile: change.source?.file,
       lastAppliedAt: new Date(0).toISOString(),
     };
+  }
+}
+
+/** Changes a Datadog profile's instanceUrl out of band (as someone in the console would), with a raw SDK client. */
+export async function driftInstanceUrl(emu: RunningEmulator, name: string, instanceUrl: string): Promise<void> {
+  const appflow = new AppflowClient(sdkConfigFor(emu));
+  try {
+    await appflow.send(
+      new UpdateConnectorProfileCommand({
+        connectorProfileName: name,
+        connectionMode: 'Public',
+        connectorProfileConfig: { connectorProfileProperties: { Datadog: { instanceUrl } } },
+      }),
+    );
+  } finally {
+    appflow.destroy();
   }
 }
 

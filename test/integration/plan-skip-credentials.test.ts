@@ -1,13 +1,12 @@
 // `plan --skip-credentials` (PlanContext.skipCredentials): a pull-request check that must not
 // read secrets and has no state directory still sees property drift, and no credential noise.
-import { AppflowClient, UpdateConnectorProfileCommand } from '@aws-sdk/client-appflow';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadProfiles } from '../../src/desired/load-profiles.js';
 import { startEmulator, type RunningEmulator } from '../../src/emulator/index.js';
 import type { TargetState } from '../../src/model/types.js';
 import { preparePlan } from '../../src/reconcile/prepare-plan.js';
-import { adaptersFor, sdkConfigFor } from '../support/emulator-harness.js';
-import { actions, applyCreates, datadog, ddSecret, emptyState, KEY, NO_PRUNE, planDir, removeDir, tempDir, writeProfiles } from './plan-helpers.js';
+import { adaptersFor } from '../support/emulator-harness.js';
+import { actions, applyCreates, datadog, ddSecret, driftInstanceUrl, emptyState, KEY, NO_PRUNE, planDir, removeDir, tempDir, writeProfiles } from './plan-helpers.js';
 
 let emu: RunningEmulator;
 let dir: string;
@@ -59,15 +58,7 @@ describe('plan with skipCredentials', () => {
     await writeProfiles(dir, { 'a.json': datadog('a') });
     const state = emptyState();
     applyCreates(emu, await planDir(emu, dir, state), state);
-    const appflow = new AppflowClient(sdkConfigFor(emu));
-    await appflow.send(
-      new UpdateConnectorProfileCommand({
-        connectorProfileName: 'a',
-        connectionMode: 'Public',
-        connectorProfileConfig: { connectorProfileProperties: { Datadog: { instanceUrl: 'https://api.datadoghq.eu' } } },
-      }),
-    );
-    appflow.destroy();
+    await driftInstanceUrl(emu, 'a', 'https://api.datadoghq.eu');
     const plan = await planSkippingCredentials(emptyState());
     expect(actions(plan)).toEqual({ a: 'update' });
     expect(plan.changes[0]!.fields.map((f) => f.path)).toEqual(['connectorProfileProperties.Datadog.instanceUrl']);

@@ -1,6 +1,5 @@
 // preparePlan over HTTP against the emulator, with the real SDK clients and the real loader.
 import { PutSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { AppflowClient, UpdateConnectorProfileCommand } from '@aws-sdk/client-appflow';
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -17,6 +16,7 @@ import {
   applyCreates,
   datadog,
   ddSecret,
+  driftInstanceUrl,
   emptyState,
   mutatingCalls,
   planDir,
@@ -74,15 +74,7 @@ describe('plan against the emulator', () => {
     await writeProfiles(dir, { 'a.json': datadog('a') });
     const state = emptyState();
     applyCreates(emu, await planDir(emu, dir, state), state);
-    const appflow = new AppflowClient(sdkConfigFor(emu));
-    await appflow.send(
-      new UpdateConnectorProfileCommand({
-        connectorProfileName: 'a',
-        connectionMode: 'Public',
-        connectorProfileConfig: { connectorProfileProperties: { Datadog: { instanceUrl: 'https://api.datadoghq.eu' } } },
-      }),
-    );
-    appflow.destroy();
+    await driftInstanceUrl(emu, 'a', 'https://api.datadoghq.eu');
     const plan = await planDir(emu, dir, state);
     expect(plan.changes[0]).toMatchObject({ action: 'update', adopt: false });
     expect(plan.changes[0]!.fields).toEqual([
