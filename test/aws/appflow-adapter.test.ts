@@ -1,22 +1,22 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { awsErrorCode } from '../../src/aws/error-codes.js';
 import type { AwsAdapters } from '../../src/aws/ports.js';
-import { startEmulator, type RunningEmulator } from '../../src/emulator/index.js';
-import { resetEmulator } from '../support/emulator-harness.js';
-import { adaptersFor, countCalls, datadogProfile } from './helpers.js';
+import type { RunningEmulator } from '../../src/emulator/index.js';
+import { resetEmulator, startEmulatorHarness, type EmulatorHarness } from '../support/emulator-harness.js';
+import { countCalls, datadogProfile } from './helpers.js';
 
 const names = Array.from({ length: 250 }, (_, i) => `profile-${String(i).padStart(3, '0')}`);
 
+let harness: EmulatorHarness | undefined;
 let emu: RunningEmulator;
 let aws: AwsAdapters;
 
 beforeAll(async () => {
-  emu = await startEmulator({ profileQuota: 400, seed: { profiles: names.map((name) => datadogProfile(name)) } });
-  aws = adaptersFor(emu);
+  harness = await startEmulatorHarness({ profileQuota: 400, seed: { profiles: names.map((name) => datadogProfile(name)) } });
+  ({ emulator: emu, adapters: aws } = harness);
 });
 afterAll(async () => {
-  aws?.destroy();
-  await emu?.close();
+  await harness?.close();
 });
 beforeEach(() => resetEmulator(emu));
 

@@ -1,10 +1,10 @@
 import { DescribeSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { AwsAdapters } from '../../src/aws/ports.js';
-import { startEmulator, type RunningEmulator } from '../../src/emulator/index.js';
+import type { RunningEmulator } from '../../src/emulator/index.js';
 import type { SecretReference } from '../../src/model/types.js';
-import { resetEmulator, sdkConfigFor } from '../support/emulator-harness.js';
-import { adaptersFor, countCalls } from './helpers.js';
+import { resetEmulator, sdkConfigFor, startEmulatorHarness, type EmulatorHarness } from '../support/emulator-harness.js';
+import { countCalls } from './helpers.js';
 
 const SECRET_COUNT = 45;
 const sentinel = (i: number, key: string) => `SENTINEL-SECRET-${key}-${i}`;
@@ -14,11 +14,12 @@ function ref(secretId: string, jsonKey: string, extra: Partial<SecretReference> 
   return { raw: `{{resolve:secretsmanager:${secretId}:SecretString:${jsonKey}${version}}}`, secretId, jsonKey, ...extra };
 }
 
+let harness: EmulatorHarness | undefined;
 let emu: RunningEmulator;
 let aws: AwsAdapters;
 
 beforeAll(async () => {
-  emu = await startEmulator({
+  harness = await startEmulatorHarness({
     seed: {
       secrets: [
         ...Array.from({ length: SECRET_COUNT }, (_, i) => ({
@@ -30,13 +31,12 @@ beforeAll(async () => {
       ],
     },
   });
+  ({ emulator: emu, adapters: aws } = harness);
   // A rotation: the old value becomes AWSPREVIOUS.
   emu.seed({ secrets: [{ name: 'rotated', secretString: JSON.stringify({ password: 'SENTINEL-SECRET-new' }) }] });
-  aws = adaptersFor(emu);
 });
 afterAll(async () => {
-  aws?.destroy();
-  await emu?.close();
+  await harness?.close();
 });
 beforeEach(() => resetEmulator(emu));
 
