@@ -87,7 +87,8 @@ async function readObserved(deps: RunImportDeps, options: RunImportOptions): Pro
       ? await deps.appflow.describeByNames(options.names)
       : await deps.appflow.describeAll(options.connectorType ? { connectorType: options.connectorType } : undefined);
   } catch (err) {
-    throw new ImportError(`reading connector profiles from ${where} failed: ${awsErrorText(err)}`);
+    // The cause lets the CLI add a "what to check" hint (src/cli/aws-failure-hint.ts).
+    throw new ImportError(`reading connector profiles from ${where} failed: ${awsErrorText(err)}`, { cause: err });
   }
   if (options.names) {
     const found = new Set(observed.map((p) => p.name));

@@ -13,6 +13,7 @@ import { renderPlanJson } from '../../render/plan-json.js';
 import { renderPlanMarkdown } from '../../render/plan-markdown.js';
 import { renderPlanText } from '../../render/plan-text.js';
 import { createFileStateStore } from '../../state/file-state-store.js';
+import { awsFailureHint } from '../aws-failure-hint.js';
 import { allowPlaintextOption, jsonOption, profilesOption, stateOption } from '../common-options.js';
 import { ExitCode } from '../exit-codes.js';
 import { checkProfilesDirectory, checkStateDirectory } from '../preflight.js';
@@ -119,7 +120,10 @@ async function runApply(flags: ApplyFlags): Promise<number> {
   }
   // A pass that failed before planning has nothing to show; one that failed at the final state
   // save still shows what it did before saying so.
-  if (report.error && report.plan.changes.length === 0) throw new UserError(report.error.message);
+  if (report.error && report.plan.changes.length === 0) {
+    const hint = awsFailureHint(report.error.code);
+    throw new UserError(hint ? `${report.error.message}; ${hint}` : report.error.message);
+  }
   process.stdout.write(render(report, format, flags.color));
   if (report.error) process.stderr.write(`error: ${report.error.message}\n`);
   return report.ok ? ExitCode.Ok : ExitCode.Error;

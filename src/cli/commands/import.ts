@@ -9,6 +9,7 @@ import { renderImportSummaryText } from '../../importer/summary.js';
 import { createFileStateStore, StateLockedError } from '../../state/file-state-store.js';
 import { DEFAULT_PROFILES_DIR, jsonOption, stateOption } from '../common-options.js';
 import { ExitCode } from '../exit-codes.js';
+import { withAwsFailureHint } from '../aws-failure-hint.js';
 import { UserError } from '../user-error.js';
 
 /** Same default as --profiles elsewhere: import writes where plan and apply read. */
@@ -53,7 +54,7 @@ export function registerImportCommand(program: Command): void {
           process.exitCode = ExitCode.Error;
         }
       } catch (err) {
-        if (err instanceof ImportError) throw new UserError(err.message);
+        if (err instanceof ImportError) throw new UserError(err.cause === undefined ? err.message : withAwsFailureHint(err.message, err.cause));
         if (err instanceof StateLockedError) throw new UserError(err.message);
         throw err;
       } finally {

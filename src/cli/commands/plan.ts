@@ -17,6 +17,7 @@ import { renderPlanMarkdown } from '../../render/plan-markdown.js';
 import { renderPlanText } from '../../render/plan-text.js';
 import { emptySnapshot, emptyTargetState, KEY_FILE, STATE_FILE } from '../../state/file-state-store.js';
 import { parseStateText } from '../../state/state-shape.js';
+import { withAwsFailureHint } from '../aws-failure-hint.js';
 import { allowPlaintextOption, jsonOption, profilesOption, stateOption } from '../common-options.js';
 import { ExitCode } from '../exit-codes.js';
 import { UserError } from '../user-error.js';
@@ -97,7 +98,7 @@ export async function runPlan(flags: PlanFlags): Promise<number> {
         options,
       );
     } catch (err) {
-      throw new UserError(`could not read the current state from AWS (${adapters.target.region}): ${messageOf(err)}`);
+      throw new UserError(withAwsFailureHint(`could not read the current state from AWS (${adapters.target.region}): ${messageOf(err)}`, err));
     }
     plan.warnings.unshift(...warnings, ...(warning ? [warning] : []));
   } finally {
