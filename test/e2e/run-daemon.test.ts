@@ -8,6 +8,7 @@ import { loadProfiles } from '../../src/desired/load-profiles.js';
 import { startEmulator, type RunningEmulator } from '../../src/emulator/index.js';
 import { sdkConfigFor } from '../support/emulator-harness.js';
 import { datadogDocument } from '../support/profile-documents.js';
+import { waitFor } from '../support/wait-for.js';
 import { DaemonProcess, emulatorEnv } from './daemon-process.js';
 
 const SENTINEL_API_KEY = 'SENTINEL-SECRET-datadog-api-key-7f3a';
@@ -74,16 +75,6 @@ function appflowClient(): AppflowClient {
 async function instanceUrlInAws(client: AppflowClient): Promise<string | undefined> {
   const out = await client.send(new DescribeConnectorProfilesCommand({ connectorProfileNames: ['e2e-datadog'] }));
   return out.connectorProfileDetails?.[0]?.connectorProfileProperties?.Datadog?.instanceUrl;
-}
-
-async function waitFor<T>(probe: () => Promise<T | undefined> | T | undefined, timeoutMs: number): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
 }
 
 async function readAllFiles(dir: string): Promise<string> {

@@ -11,6 +11,7 @@ import { createLogger } from '../../src/logging/logger.js';
 import { startDaemon, type RunningDaemon } from '../../src/runtime/run-daemon.js';
 import { emulatorAwsSettings } from '../support/emulator-harness.js';
 import { datadogDocument } from '../support/profile-documents.js';
+import { waitFor } from '../support/wait-for.js';
 
 const API_KEY = 'SENTINEL-SECRET-api-key-d41e';
 const APP_KEY = 'SENTINEL-SECRET-app-key-88a0';
@@ -29,16 +30,6 @@ afterEach(async () => {
   if (work) await rm(work, { recursive: true, force: true });
   daemon = emu = work = undefined;
 });
-
-async function waitFor<T>(probe: () => T | undefined | Promise<T | undefined>, ms: number): Promise<T> {
-  const until = Date.now() + ms;
-  for (;;) {
-    const v = await probe();
-    if (v !== undefined) return v;
-    if (Date.now() > until) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 describe('daemon redaction and terminal failures (in-process, emulator over HTTP)', () => {
   it('keeps secrets out of every channel when AWS echoes one in an error, and retries after the file changes', async () => {
