@@ -127,7 +127,10 @@ async function runDaemonCommand(flags: RunFlags): Promise<void> {
     // EACCES is a listen failure only when the listen call raised it (a privileged port), not
     // when a file (the state lock, the seed) could not be opened.
     const syscall = (err as NodeJS.ErrnoException | undefined)?.syscall;
-    if (code === 'EADDRINUSE' || (code === 'EACCES' && (syscall === 'listen' || syscall === 'bind'))) throw new UserError(`cannot listen on ${describeListen(flags.listen)}: ${message}`);
+    if (code === 'EADDRINUSE' || (code === 'EACCES' && (syscall === 'listen' || syscall === 'bind'))) {
+      // npm start has no --listen of its own: say how to pass one through npm.
+      throw new UserError(`cannot listen on ${describeListen(flags.listen)}: ${message}; choose another address with --listen HOST:PORT (port 0 = any free port; with npm start: npm start -- --listen 127.0.0.1:0)`);
+    }
     throw new UserError(message);
   }
   await waitForShutdown(running, logger, flags.shutdownTimeout);
