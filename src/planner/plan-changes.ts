@@ -92,7 +92,9 @@ function planInvalid(target: TargetKey, invalid: InvalidProfile): PlannedChange 
   return {
     ...baseChange(target, invalid.name ?? `(unnamed document in ${invalid.source.file}:${invalid.source.line})`, invalid.source),
     action: 'error',
-    reason: first ? `invalid document: ${first.path ? `${first.path}: ` : ''}${first.message}${more}` : 'invalid document',
+    // The position matters where the diagnostics themselves are not shown: the daemon's log and
+    // /status carry only this reason.
+    reason: first ? `invalid document at line ${first.line}, column ${first.column}: ${first.path ? `${first.path}: ` : ''}${first.message}${more}` : 'invalid document',
     diagnostics: invalid.diagnostics,
   };
 }

@@ -207,7 +207,7 @@ describe('planChanges: one action per situation', () => {
       ['snow', 'error', 'broken.yaml'],
       ['snow', 'error', 'snow.yaml'],
     ]);
-    expect(plan.changes[0]!.reason).toBe('invalid document: connectionMode: must be one of Public, Private');
+    expect(plan.changes[0]!.reason).toBe('invalid document at line 4, column 5: connectionMode: must be one of Public, Private');
     expect(plan.changes[0]!.diagnostics).toHaveLength(1);
     expect(plan.changes[1]!.reason).toMatch(/broken\.yaml:3/);
     expect(plan.summary.error).toBe(2);

@@ -305,7 +305,7 @@ describe('renderPlanJson', () => {
             "line": 2,
             "fields": [],
             "unchanged": 0,
-            "reason": "invalid document: connectorProfileConfig.connectorProfileCredentials.Snowflake.password: plaintext credential; write a {{resolve:secretsmanager:SECRET_ID:SecretString:JSON_KEY}} reference",
+            "reason": "invalid document at line 5, column 7: connectorProfileConfig.connectorProfileCredentials.Snowflake.password: plaintext credential; write a {{resolve:secretsmanager:SECRET_ID:SecretString:JSON_KEY}} reference",
             "diagnostics": [
               {
                 "file": "h-invalid.yaml",
