@@ -6,11 +6,13 @@ import { collectCredentialReferences } from './credential-refs.js';
 import { compareDiagnostics, makeDiagnostic } from './diagnostics.js';
 import { discoverProfileFiles } from './discover-files.js';
 import { valueLocation } from './node-positions.js';
-import { parseProfileText, type ParsedDocument } from './parse-documents.js';
+import { parseProfileText, type ParsedDocument, type ParsedFile } from './parse-documents.js';
 import { readProfileFile } from './read-profile-file.js';
 import { validateDocument, type DocumentVerdict } from './validate-document.js';
 
 export type { LoadOptions, LoadResult };
+
+type ReadFailure = { diagnostic: Diagnostic };
 
 interface Checked {
   parsed: ParsedDocument;
@@ -26,16 +28,34 @@ export async function loadProfiles(dir: string, opts: LoadOptions = {}): Promise
   const result: LoadResult = { directory: discovery.directory, profiles: [], invalid: [], diagnostics: [...discovery.diagnostics], failedFiles: [...discovery.unreadable], filesRead: 0 };
   if (discovery.directory !== 'ok') return result;
 
-  const checked: Checked[] = [];
-  for (const file of discovery.files) {
+  const perFile: (ReadFailure | { parsed: ParsedFile })[] = [];
+  for (const [index, file] of discovery.files.entries()) {
+    // Reading and parsing are synchronous work (see read-profile-file.ts): give timers and HTTP
+    // requests (the daemon's probes) a turn every few dozen files.
+    if (index > 0 && index % YIELD_EVERY_FILES === 0) await yieldToEventLoop();
     const read = await readProfileFile(file.absolutePath, file.relativePath);
     if ('diagnostic' in read) {
-      result.diagnostics.push(read.diagnostic);
-      result.invalid.push({ source: locationOf(read.diagnostic), diagnostics: [read.diagnostic] });
+      perFile.push(read);
+      continue;
+    }
+    const key = `${file.absolutePath}\u0000${file.relativePath}`;
+    let parsed = opts.parseCache?.get(key, read.text, file.format);
+    if (!parsed) {
+      parsed = parseProfileText(file.relativePath, read.text, file.format);
+      opts.parseCache?.set(key, read.text, file.format, parsed);
+    }
+    perFile.push({ parsed });
+  }
+  opts.parseCache?.sweep();
+  const checked: Checked[] = [];
+  for (const outcome of perFile) {
+    if ('diagnostic' in outcome) {
+      result.diagnostics.push(outcome.diagnostic);
+      result.invalid.push({ source: locationOf(outcome.diagnostic), diagnostics: [outcome.diagnostic] });
       continue;
     }
     result.filesRead++;
-    const parsed = parseProfileText(file.relativePath, read.text, file.format);
+    const { parsed } = outcome;
     if (parsed.diagnostics.length > 0) {
       result.diagnostics.push(...parsed.diagnostics);
       result.invalid.push({ source: locationOf(parsed.diagnostics[0]!), diagnostics: parsed.diagnostics });
@@ -65,6 +85,13 @@ export async function loadProfiles(dir: string, opts: LoadOptions = {}): Promise
   result.diagnostics.sort(compareDiagnostics);
   if (checked.length === 0 && result.failedFiles.length === 0) result.directory = 'empty';
   return result;
+}
+
+/** Files read and parsed between two turns of the event loop (a few ms of work). */
+const YIELD_EVERY_FILES = 50;
+
+function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
 }
 
 function locationOf(d: Diagnostic): SourceLocation {

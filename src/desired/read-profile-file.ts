@@ -1,6 +1,11 @@
 // Reads one profile file as text, refusing what cannot be a profile: oversized files (checked
 // before reading, so a stray multi-gigabyte file costs nothing) and binary content.
-import { open } from 'node:fs/promises';
+//
+// The reads are synchronous on purpose: a profile file is a few hundred bytes, and the async API
+// costs four thread-pool round trips per file (open, fstat, read, close). Measured on 1,000 files,
+// that made the loader several times slower than reading them in place; loadProfiles yields to
+// the event loop between files every so often, so a large directory does not starve the daemon.
+import { closeSync, fstatSync, openSync, readFileSync } from 'node:fs';
 import type { Diagnostic } from '../model/types.js';
 import { makeDiagnostic } from './diagnostics.js';
 
@@ -13,15 +18,15 @@ export async function readProfileFile(absolutePath: string, relativePath: string
   const at = { file: relativePath, line: 1, column: 1 };
   let buffer: Buffer;
   try {
-    const handle = await open(absolutePath, 'r');
+    const fd = openSync(absolutePath, 'r');
     try {
-      const { size } = await handle.stat();
+      const { size } = fstatSync(fd);
       if (size > maxBytes) {
         return { diagnostic: makeDiagnostic(at, 'file.too-large', `file is ${size} bytes, larger than the ${maxBytes}-byte limit for a profile file; split it or move it out of the profiles directory`) };
       }
-      buffer = await handle.readFile();
+      buffer = readFileSync(fd);
     } finally {
-      await handle.close();
+      closeSync(fd);
     }
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code ?? 'error';

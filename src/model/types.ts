@@ -7,6 +7,7 @@
 //                        reconcile/ executePlan(plan) → ProfileOutcome[]  (writes, tokens, retries)
 //                                   |
 //                        state/ (inventory, fingerprints, intents)  render/ (text, json, markdown)
+import type { ProfileParseCache } from '../desired/parse-cache.js';
 import type {
   ConnectorProfileDocument,
 } from './generated/connector-profile.js';
@@ -90,6 +91,11 @@ export interface LoadResult {
 export interface LoadOptions {
   /** Accept plaintext credential strings (local experiments only; a warning diagnostic is emitted). */
   allowPlaintextCredentials?: boolean;
+  /**
+   * Parsed files kept between passes of a long-running process (the daemon): unchanged files are
+   * not parsed again. Optional; one-shot commands do without.
+   */
+  parseCache?: ProfileParseCache;
 }
 
 // ---------------------------------------------------------------------------------------------

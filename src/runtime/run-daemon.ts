@@ -5,6 +5,7 @@ import { mkdir } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
 import { createAwsAdapters } from '../aws/clients.js';
+import { ProfileParseCache } from '../desired/parse-cache.js';
 import type { AwsAdapters, AwsSettings } from '../aws/ports.js';
 import type { Logger } from '../logging/logger.js';
 import { reconcileOnce } from '../reconcile/reconcile-once.js';
@@ -105,6 +106,8 @@ export async function startDaemon(config: RunDaemonConfig): Promise<RunningDaemo
       maxDeletes: config.maxDeletes,
       allowReplace: config.allowReplace,
     };
+    // One parse cache for the daemon's lifetime: a pass re-parses only the files that changed.
+    const loadOptions = { allowPlaintextCredentials: config.allowPlaintextCredentials, parseCache: new ProfileParseCache() };
     daemon = new Daemon({
       logger: log,
       metrics,
@@ -114,7 +117,7 @@ export async function startDaemon(config: RunDaemonConfig): Promise<RunningDaemo
         reconcileOnce(
           {
             profilesDir,
-            loadOptions: { allowPlaintextCredentials: config.allowPlaintextCredentials },
+            loadOptions,
             store,
             appflow: adapters.appflow,
             secrets: adapters.secrets,

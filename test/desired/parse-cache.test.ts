@@ -1,0 +1,114 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { loadProfiles } from '../../src/desired/load-profiles.js';
+import { ProfileParseCache } from '../../src/desired/parse-cache.js';
+import { parseProfileText } from '../../src/desired/parse-documents.js';
+
+function profile(name: string, url: string): string {
+  return [
+    `connectorProfileName: ${name}`,
+    'connectorType: Datadog',
+    'connectionMode: Public',
+    'connectorProfileConfig:',
+    '  connectorProfileProperties:',
+    '    Datadog:',
+    `      instanceUrl: ${url}`,
+    '  connectorProfileCredentials:',
+    '    Datadog:',
+    `      apiKey: "{{resolve:secretsmanager:s/${name}:SecretString:apiKey}}"`,
+    `      applicationKey: "{{resolve:secretsmanager:s/${name}:SecretString:applicationKey}}"`,
+    '',
+  ].join('\n');
+}
+
+describe('ProfileParseCache', () => {
+  it('returns a parse only for the identical text, path and format', () => {
+    const cache = new ProfileParseCache();
+    const text = profile('a', 'https://one.example.com');
+    cache.set('k', text, 'yaml', parseProfileText('a.yaml', text, 'yaml'));
+    expect(cache.get('k', text, 'yaml')?.documents[0]?.value).toMatchObject({ connectorProfileName: 'a' });
+    expect(cache.get('k', `${text}# edited\n`, 'yaml')).toBeUndefined();
+    expect(cache.get('k', text, 'json')).toBeUndefined();
+    expect(cache.get('other', text, 'yaml')).toBeUndefined();
+  });
+
+  it('hands out fresh values each time, so a caller changing one cannot change the next pass', () => {
+    const cache = new ProfileParseCache();
+    const text = profile('a', 'https://one.example.com');
+    cache.set('k', text, 'yaml', parseProfileText('a.yaml', text, 'yaml'));
+    const first = cache.get('k', text, 'yaml')!.documents[0]!.value as { connectorProfileName: string };
+    first.connectorProfileName = 'mutated';
+    const second = cache.get('k', text, 'yaml')!.documents[0]!.value as { connectorProfileName: string };
+    expect(second.connectorProfileName).toBe('a');
+    expect(second).not.toBe(first);
+  });
+
+  it('sweep forgets the files not looked up since the previous sweep', () => {
+    const cache = new ProfileParseCache();
+    const text = profile('a', 'https://one.example.com');
+    cache.set('kept', text, 'yaml', parseProfileText('a.yaml', text, 'yaml'));
+    cache.set('gone', text, 'yaml', parseProfileText('b.yaml', text, 'yaml'));
+    cache.sweep();
+    expect(cache.size).toBe(2);
+    cache.get('kept', text, 'yaml');
+    cache.sweep();
+    expect(cache.size).toBe(1);
+    expect(cache.get('gone', text, 'yaml')).toBeUndefined();
+  });
+});
+
+describe('loadProfiles with a parse cache', () => {
+  let dir: string;
+  beforeEach(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'parse-cache-'));
+  });
+  afterEach(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('gives the same result as without a cache, and sees every edit', async () => {
+    const cache = new ProfileParseCache();
+    await writeFile(join(dir, 'a.yaml'), profile('a', 'https://one.example.com'));
+    await writeFile(join(dir, 'b.yaml'), profile('b', 'https://two.example.com'));
+    const uncached = await loadProfiles(dir);
+    const first = await loadProfiles(dir, { parseCache: cache });
+    const second = await loadProfiles(dir, { parseCache: cache });
+    expect(first).toEqual(uncached);
+    expect(second).toEqual(uncached);
+    expect(cache.size).toBe(2);
+
+    // An edit (same length, so only the content differs) is parsed again.
+    await writeFile(join(dir, 'a.yaml'), profile('a', 'https://six.example.com'));
+    const edited = await loadProfiles(dir, { parseCache: cache });
+    const a = edited.profiles.find((p) => p.name === 'a')!;
+    expect(a.document.connectorProfileConfig.connectorProfileProperties).toEqual({ Datadog: { instanceUrl: 'https://six.example.com' } });
+
+    // A broken edit is reported with its position, as without a cache.
+    await writeFile(join(dir, 'b.yaml'), 'connectorProfileName: [unclosed\n');
+    const broken = await loadProfiles(dir, { parseCache: cache });
+    expect(broken.failedFiles).toEqual(['b.yaml']);
+    expect(broken).toEqual(await loadProfiles(dir));
+  });
+
+  it('a document changed by one pass comes back unchanged in the next', async () => {
+    const cache = new ProfileParseCache();
+    await writeFile(join(dir, 'a.yaml'), profile('a', 'https://one.example.com'));
+    const first = await loadProfiles(dir, { parseCache: cache });
+    (first.profiles[0]!.document as { connectionMode: string }).connectionMode = 'Private';
+    const second = await loadProfiles(dir, { parseCache: cache });
+    expect(second.profiles[0]!.document.connectionMode).toBe('Public');
+  });
+
+  it('drops deleted files from the cache', async () => {
+    const cache = new ProfileParseCache();
+    await writeFile(join(dir, 'a.yaml'), profile('a', 'https://one.example.com'));
+    await writeFile(join(dir, 'b.yaml'), profile('b', 'https://two.example.com'));
+    await loadProfiles(dir, { parseCache: cache });
+    await rm(join(dir, 'b.yaml'));
+    const after = await loadProfiles(dir, { parseCache: cache });
+    expect(after.profiles.map((p) => p.name)).toEqual(['a']);
+    expect(cache.size).toBe(1);
+  });
+});
