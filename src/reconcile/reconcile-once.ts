@@ -31,17 +31,41 @@ export class StateSaveError extends Error {
   }
 }
 
-/** Serialises saves of the one in-memory snapshot: each save writes its latest content. */
-function serialisedSaver(save: () => Promise<void>): () => Promise<void> {
-  let chain: Promise<void> = Promise.resolve();
+/**
+ * Saves of the one in-memory snapshot, group-committed. A save in progress wrote the snapshot as it
+ * was when that save STARTED, so a caller that mutated the state afterwards needs a later save:
+ * every caller that arrives while a save runs shares the ONE save that starts right after it, which
+ * serialises the state as it is at that moment (their mutations included). Each caller's promise
+ * therefore still resolves only once its own change is on disk (an intent before its write goes
+ * out; an inventory update before the pass reports it), but four concurrent writes cost one
+ * fsynced save per round instead of one each, and the state file is never written concurrently.
+ */
+export function groupCommitSaver(save: () => Promise<void>): () => Promise<void> {
+  let running: Promise<void> | undefined;
+  let queued: Promise<void> | undefined;
+  const run = (): Promise<void> => {
+    const current = save()
+      .catch((err: unknown) => {
+        // No write may go out without its intent on disk: a failed save fails the write, clearly.
+        const locked = err instanceof Error && err.name === 'StateLockedError';
+        throw new StateSaveError(locked ? 'state.locked' : 'state.save-failed', `state not saved: ${messageOf(err)}`);
+      })
+      .finally(() => {
+        if (running === current) running = undefined;
+      });
+    running = current;
+    return current;
+  };
   return () => {
-    const next = chain.then(save).catch((err: unknown) => {
-      // No write may go out without its intent on disk: a failed save fails the write, clearly.
-      const locked = err instanceof Error && err.name === 'StateLockedError';
-      throw new StateSaveError(locked ? 'state.locked' : 'state.save-failed', `state not saved: ${messageOf(err)}`);
-    });
-    chain = next.catch(() => undefined);
-    return next;
+    if (!running) return run();
+    // A save is on its way to disk without this caller's change: join (or schedule) the next one.
+    queued ??= running
+      .catch(() => undefined)
+      .then(() => {
+        queued = undefined;
+        return run();
+      });
+    return queued;
   };
 }
 
@@ -109,7 +133,7 @@ export async function reconcileOnce(deps: ReconcileDeps, options: ReconcileOptio
     });
   }
 
-  const persist = serialisedSaver(() => deps.store.save(snapshot));
+  const persist = groupCommitSaver(() => deps.store.save(snapshot));
   let outcomes: ProfileOutcome[];
   try {
     outcomes = await executePlan(plan, { writer: deps.appflow, state, persist, hmacKey, now, logger }, options);
