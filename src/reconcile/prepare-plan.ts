@@ -1,4 +1,4 @@
-// preparePlan: the read side of a reconcile. Observe (one batched Describe), resolve secrets
+// preparePlan: the read side of a reconcile. Observe (one batched Describe) while resolving secrets
 // (one resolve call: each secret fetched once whatever the number of references), assemble and
 // check each profile's credentials, fingerprint them, then hand everything to the pure planner.
 // Nothing here writes: `plan`, `apply` and the daemon all start with exactly this.
@@ -14,9 +14,11 @@ export async function preparePlan(ctx: PlanContext, load: LoadResult, options: P
   // Desired names ∪ inventory names: the inventory side is what prune and "deleted out of band"
   // need. Profiles outside both are none of our business and are not even read.
   const names = [...new Set([...load.profiles.map((p) => p.name), ...Object.keys(ctx.state.profiles)])].sort();
-  const observed = names.length > 0 ? await ctx.appflow.describeByNames(names) : [];
-
-  const credentials = ctx.skipCredentials ? new Map<string, CredentialResolution>() : await resolveCredentials(ctx, load.profiles);
+  // The two reads are independent and hit different services (and quotas): run them side by side.
+  const [observed, credentials] = await Promise.all([
+    names.length > 0 ? ctx.appflow.describeByNames(names) : Promise.resolve([]),
+    ctx.skipCredentials ? Promise.resolve(new Map<string, CredentialResolution>()) : resolveCredentials(ctx, load.profiles),
+  ]);
 
   const plan = planChanges(
     {
