@@ -54,9 +54,10 @@ export async function startDaemon(opts: { profilesDir: string; stateDir: string;
   return { child, port, stop };
 }
 
-export async function waitForReady(port: number, timeoutMs: number): Promise<void> {
+export async function waitForReady(port: number, timeoutMs: number, child?: ChildProcess): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
+    if (child && child.exitCode !== null) throw new Error(`daemon exited with code ${child.exitCode} before it was ready`);
     try {
       const res = await fetch(`http://127.0.0.1:${port}/readyz`);
       if (res.status === 200) return;
@@ -88,4 +89,16 @@ export async function processRssMb(pid: number): Promise<number> {
   const status = await readFile(`/proc/${pid}/status`, 'utf8');
   const match = /VmRSS:\s+(\d+) kB/.exec(status);
   return match ? Number(match[1]) / 1024 : Number.NaN;
+}
+
+/** Waits until the daemon reports no pass in progress (GET /status), bounded by `timeoutMs`. */
+export async function waitForIdle(port: number, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const res = await fetch(`http://127.0.0.1:${port}/status`);
+    const status = (await res.json()) as { reconciling?: boolean };
+    if (status.reconciling === false) return;
+    await sleep(100);
+  }
+  throw new Error(`daemon still reconciling after ${timeoutMs} ms`);
 }

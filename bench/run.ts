@@ -8,16 +8,20 @@
 //   BENCH_IDLE_SECONDS=60        idle measurement window
 //   BENCH_THROTTLE_RPS=50        emulator limit on CreateConnectorProfile
 //   BENCH_THROTTLE_CREATES=500   creates in the throttled scenario
+//   BENCH_CPU_PROF=DIR           write a V8 CPU profile of every measured worker into DIR
+//   BENCH_ONLY=noop,daemon,throttled  run only these scenarios (results.json/BENCHMARKS.md are
+//                                then NOT written: published numbers always come from a full run)
 import { execFile } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { cpus, freemem, platform, release, tmpdir, totalmem } from 'node:os';
+import { cpus, freemem, loadavg, platform, release, tmpdir, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { startEmulator, type RunningEmulator } from '../src/emulator/index.js';
 import { profileName, profileYaml, writeFleet } from './fixtures.js';
-import { processCpuSeconds, processRssMb, sleep, startDaemon, waitForReady } from './daemon-probe.js';
+import { processCpuSeconds, processRssMb, sleep, startDaemon, waitForIdle, waitForReady } from './daemon-probe.js';
 import type { WorkerResult } from './reconcile-worker.js';
+import { renderMarkdown, renderTables, renderTargets, type BenchResults, type IdleResult, type LatencyResult, type NoopResult, type ThrottledResult } from './report.js';
 
 const run = promisify(execFile);
 const here = dirname(fileURLToPath(import.meta.url));
@@ -29,18 +33,39 @@ const edits = Number(process.env.BENCH_EDITS ?? 30);
 const idleSeconds = Number(process.env.BENCH_IDLE_SECONDS ?? 60);
 const throttleRps = Number(process.env.BENCH_THROTTLE_RPS ?? 50);
 const throttleCreates = Number(process.env.BENCH_THROTTLE_CREATES ?? 500);
+const cpuProfDir = process.env.BENCH_CPU_PROF;
+const only = process.env.BENCH_ONLY ? new Set(process.env.BENCH_ONLY.split(',')) : undefined;
 const noopRepeats = 3;
+/** Upper bound of any single worker run (the 10,000-profile converge is the longest). */
+const WORKER_TIMEOUT_MS = 20 * 60_000;
 
-async function runWorker(mode: string, profilesDir: string, stateDir: string, endpoint: string): Promise<WorkerResult> {
-  const { stdout } = await run(process.execPath, [workerPath, JSON.stringify({ mode, profilesDir, stateDir, endpoint })], {
-    maxBuffer: 16 * 1024 * 1024,
-  });
-  return JSON.parse(stdout.trim().split('\n').pop() ?? '{}') as WorkerResult;
+interface Measured extends WorkerResult {
+  /** HTTP requests that reached the emulator during the run, by service (the authoritative count). */
+  emulatorAppflow: number;
+  emulatorSecrets: number;
+  emulator429s: number;
 }
 
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)] ?? Number.NaN;
+/**
+ * Runs one measurement in a fresh process. The emulator's request log is cleared first, so the
+ * call counts are the requests that actually reached the emulator during this run.
+ */
+async function runWorker(mode: string, profilesDir: string, stateDir: string, emulator: RunningEmulator): Promise<Measured> {
+  emulator.clearRequestLog();
+  const profiling = cpuProfDir && mode !== 'converge' ? ['--cpu-prof', `--cpu-prof-dir=${cpuProfDir}`, `--cpu-prof-name=${mode}-${Date.now()}.cpuprofile`] : [];
+  const { stdout } = await run(
+    process.execPath,
+    [...profiling, workerPath, JSON.stringify({ mode, profilesDir, stateDir, endpoint: emulator.endpoint })],
+    { maxBuffer: 16 * 1024 * 1024, timeout: WORKER_TIMEOUT_MS },
+  );
+  const result = JSON.parse(stdout.trim().split('\n').pop() ?? '{}') as WorkerResult;
+  const log = emulator.requestLog();
+  return {
+    ...result,
+    emulatorAppflow: log.filter((e) => e.service === 'appflow').length,
+    emulatorSecrets: log.filter((e) => e.service === 'secretsmanager').length,
+    emulator429s: log.filter((e) => e.status === 429).length,
+  };
 }
 
 function percentile(values: number[], p: number): number {
@@ -51,17 +76,6 @@ function percentile(values: number[], p: number): number {
 
 const round = (n: number, digits = 1) => Math.round(n * 10 ** digits) / 10 ** digits;
 
-interface NoopResult {
-  wallMs: number;
-  cpuMs: number;
-  peakRssMb: number;
-  appflowCalls: number;
-  secretsCalls: number;
-  writes: number;
-  baselineWallMs: number;
-  baselineAppflowCalls: number;
-  baselineSecretsCalls: number;
-}
 
 async function benchNoop(size: number, work: string): Promise<NoopResult> {
   const emulator = await startEmulator({ profileQuota: size + 100 });
@@ -69,41 +83,42 @@ async function benchNoop(size: number, work: string): Promise<NoopResult> {
     const fleet = await writeFleet(join(work, `noop-${size}`), size);
     emulator.seed({ secrets: fleet.secrets });
     const stateDir = join(work, `noop-${size}-state`);
-    const converge = await runWorker('converge', fleet.dir, stateDir, emulator.endpoint);
-    if (converge.failures > 0) throw new Error(`converge of ${size} profiles had ${converge.failures} failures`);
-    const measured: WorkerResult[] = [];
-    for (let i = 0; i < noopRepeats; i++) measured.push(await runWorker('noop', fleet.dir, stateDir, emulator.endpoint));
+    const converge = await runWorker('converge', fleet.dir, stateDir, emulator);
+    if (converge.failures > 0 || converge.writes !== size) {
+      throw new Error(`converge of ${size} profiles: ${converge.writes} writes, ${converge.failures} failures`);
+    }
+    const measured: Measured[] = [];
+    for (let i = 0; i < noopRepeats; i++) measured.push(await runWorker('noop', fleet.dir, stateDir, emulator));
+    for (const m of measured) {
+      if (m.writes !== 0 || m.failures !== 0) throw new Error(`no-op pass of ${size} profiles made ${m.writes} writes, ${m.failures} failures`);
+      if (m.emulatorAppflow !== m.appflowRequests || m.emulatorSecrets !== m.secretsRequests) {
+        throw new Error(`call counts disagree: emulator saw ${m.emulatorAppflow}/${m.emulatorSecrets}, the SDK observer ${m.appflowRequests}/${m.secretsRequests}`);
+      }
+    }
     const byWall = [...measured].sort((a, b) => a.wallMs - b.wallMs);
     const mid = byWall[Math.floor(byWall.length / 2)]!;
-    const baseline = await runWorker('baseline', fleet.dir, stateDir, emulator.endpoint);
+    const warm = await runWorker('noop-warm', fleet.dir, stateDir, emulator);
+    const baseline = await runWorker('baseline', fleet.dir, stateDir, emulator);
+    if (baseline.profiles !== size) throw new Error(`baseline read ${baseline.profiles} profiles, expected ${size}`);
     return {
       wallMs: round(mid.wallMs),
       cpuMs: round(mid.cpuMs),
       peakRssMb: round(Math.max(...measured.map((m) => m.peakRssMb))),
-      appflowCalls: mid.appflowCalls,
-      secretsCalls: mid.secretsCalls,
+      appflowCalls: mid.emulatorAppflow,
+      secretsCalls: mid.emulatorSecrets,
       writes: Math.max(...measured.map((m) => m.writes)),
+      warmWallMs: round(warm.wallMs),
+      warmCpuMs: round(warm.cpuMs),
       baselineWallMs: round(baseline.wallMs),
-      baselineAppflowCalls: baseline.appflowCalls,
-      baselineSecretsCalls: baseline.secretsCalls,
+      baselineAppflowCalls: baseline.emulatorAppflow,
+      baselineSecretsCalls: baseline.emulatorSecrets,
     };
   } finally {
     await emulator.close();
   }
 }
 
-interface LatencyResult {
-  p50Ms: number;
-  p95Ms: number;
-  maxMs: number;
-  samples: number;
-}
 
-interface IdleResult {
-  cpuPercent: number;
-  rssMb: number;
-  seconds: number;
-}
 
 /** Scenarios 2 and 4 share one daemon watching 1,000 files: edits first, then the idle window. */
 async function benchDaemon(work: string): Promise<{ latency: LatencyResult; idle: IdleResult }> {
@@ -112,13 +127,17 @@ async function benchDaemon(work: string): Promise<{ latency: LatencyResult; idle
   const fleet = await writeFleet(join(work, 'daemon'), size);
   emulator.seed({ secrets: fleet.secrets });
   const stateDir = join(work, 'daemon-state');
-  await runWorker('converge', fleet.dir, stateDir, emulator.endpoint);
+  const converge = await runWorker('converge', fleet.dir, stateDir, emulator);
+  if (converge.failures > 0) throw new Error(`daemon fleet converge had ${converge.failures} failures`);
   const daemon = await startDaemon({ profilesDir: fleet.dir, stateDir, endpoint: emulator.endpoint });
   try {
-    await waitForReady(daemon.port, 120_000);
-    const latencies = await measureEdits(emulator, fleet.dir);
+    await waitForReady(daemon.port, 120_000, daemon.child);
+    await waitForIdle(daemon.port, 30_000);
+    const latencies = await measureEdits(emulator, fleet.dir, daemon.port);
     // Let the last edit's reconcile settle, then measure a quiet minute.
+    await waitForIdle(daemon.port, 30_000);
     await sleep(2000);
+    emulator.clearRequestLog();
     const pid = daemon.child.pid!;
     const cpuStart = await processCpuSeconds(pid);
     const t0 = performance.now();
@@ -126,6 +145,8 @@ async function benchDaemon(work: string): Promise<{ latency: LatencyResult; idle
     const elapsed = (performance.now() - t0) / 1000;
     const cpuUsed = (await processCpuSeconds(pid)) - cpuStart;
     const rssMb = await processRssMb(pid);
+    const idleRequests = emulator.requestLog().length;
+    if (idleRequests > 0) process.stderr.write(`note: the daemon made ${idleRequests} AWS requests during the idle window\n`);
     return {
       latency: {
         p50Ms: round(percentile(latencies, 50)),
@@ -141,42 +162,36 @@ async function benchDaemon(work: string): Promise<{ latency: LatencyResult; idle
   }
 }
 
-/** Edits one file at a time and times the write → UpdateConnectorProfile arrival at the emulator. */
-async function measureEdits(emulator: RunningEmulator, dir: string): Promise<number[]> {
+/**
+ * Edits one file at a time and times the write → UpdateConnectorProfile ARRIVAL at the emulator
+ * (the request log's `at` is taken when the request has been read, before it is handled). Each
+ * edit starts with the daemon idle, as a push to a quiet repository would.
+ */
+async function measureEdits(emulator: RunningEmulator, dir: string, port: number): Promise<number[]> {
   const latencies: number[] = [];
   for (let i = 0; i < edits; i++) {
     const name = profileName((i * 37) % 1000);
-    const logStart = emulator.requestLog().length;
+    emulator.clearRequestLog();
     const writtenAt = Date.now();
     await writeFile(join(dir, `${name}.yaml`), profileYaml(name, `https://edit-${i}.datadoghq.com`));
-    const arrivedAt = await waitForUpdate(emulator, name, logStart, 10_000);
+    const arrivedAt = await waitForUpdate(emulator, name, 15_000);
     latencies.push(arrivedAt - writtenAt);
-    await sleep(500);
+    await waitForIdle(port, 30_000);
   }
   return latencies;
 }
 
-async function waitForUpdate(emulator: RunningEmulator, name: string, fromIndex: number, timeoutMs: number): Promise<number> {
+async function waitForUpdate(emulator: RunningEmulator, name: string, timeoutMs: number): Promise<number> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    const log = emulator.requestLog();
-    for (let i = fromIndex; i < log.length; i++) {
-      const entry = log[i]!;
-      if (entry.operation === 'UpdateConnectorProfile' && entry.profileName === name) return entry.at;
-    }
-    await sleep(2);
+    // The log is cleared before every edit, so this copy stays a few dozen entries long.
+    const hit = emulator.requestLog().find((e) => e.operation === 'UpdateConnectorProfile' && e.profileName === name);
+    if (hit) return hit.at;
+    await sleep(5);
   }
   throw new Error(`no UpdateConnectorProfile for ${name} within ${timeoutMs} ms`);
 }
 
-interface ThrottledResult {
-  limitPerSecond: number;
-  achievedPerSecond: number;
-  fractionOfLimit: number;
-  throttledResponses: number;
-  failures: number;
-  creates: number;
-}
 
 async function benchThrottled(work: string): Promise<ThrottledResult> {
   const emulator = await startEmulator({ profileQuota: throttleCreates + 100 });
@@ -184,11 +199,9 @@ async function benchThrottled(work: string): Promise<ThrottledResult> {
     const fleet = await writeFleet(join(work, 'throttled'), throttleCreates);
     emulator.seed({ secrets: fleet.secrets });
     emulator.faults.throttle('CreateConnectorProfile', throttleRps);
-    const result = await runWorker('throttled', fleet.dir, join(work, 'throttled-state'), emulator.endpoint);
-    const creates = emulator
-      .requestLog()
-      .filter((e) => e.operation === 'CreateConnectorProfile' && e.status === 200)
-      .map((e) => e.at);
+    const result = await runWorker('throttled', fleet.dir, join(work, 'throttled-state'), emulator);
+    const log = emulator.requestLog();
+    const creates = log.filter((e) => e.operation === 'CreateConnectorProfile' && e.status === 200).map((e) => e.at);
     const windowSeconds = (Math.max(...creates) - Math.min(...creates)) / 1000;
     // n successes spread over a window hold n-1 intervals.
     const achieved = creates.length > 1 ? (creates.length - 1) / windowSeconds : 0;
@@ -196,9 +209,10 @@ async function benchThrottled(work: string): Promise<ThrottledResult> {
       limitPerSecond: throttleRps,
       achievedPerSecond: round(achieved, 2),
       fractionOfLimit: round(achieved / throttleRps, 3),
-      throttledResponses: result.throttledResponses,
+      throttledResponses: log.filter((e) => e.status === 429).length,
       failures: result.failures + (throttleCreates - creates.length),
       creates: creates.length,
+      wallMs: round(result.wallMs),
     };
   } finally {
     await emulator.close();
@@ -210,83 +224,68 @@ function machineDescription(): string {
   return `${cpu[0]?.model ?? 'unknown CPU'}, ${cpu.length} cores, ${round(totalmem() / 2 ** 30)} GiB RAM (${round(freemem() / 2 ** 30)} GiB free), ${platform()} ${release()}, Node ${process.version}`;
 }
 
-function renderTable(results: Record<string, unknown>): string {
-  const noop = results.noop as Record<string, NoopResult>;
-  const latency = results.latency as LatencyResult;
-  const throttled = results.throttled as ThrottledResult;
-  const idle = results.idle as IdleResult;
-  const lines = [
-    '| No-op reconcile | profiles | wall ms | CPU ms | peak RSS MB | AppFlow calls | Secrets calls | baseline wall ms | baseline AppFlow calls | baseline Secrets calls | wall ratio | AppFlow call ratio | Secrets call ratio |',
-    '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
-  ];
-  for (const [size, r] of Object.entries(noop)) {
-    lines.push(
-      `| | ${size} | ${r.wallMs} | ${r.cpuMs} | ${r.peakRssMb} | ${r.appflowCalls} | ${r.secretsCalls} | ${r.baselineWallMs} | ${r.baselineAppflowCalls} | ${r.baselineSecretsCalls} | ${round(r.baselineWallMs / r.wallMs)}x | ${round(r.baselineAppflowCalls / r.appflowCalls)}x | ${round(r.baselineSecretsCalls / r.secretsCalls)}x |`,
-    );
-  }
-  lines.push('');
-  lines.push('| Change to applied (daemon, 1,000 files) | samples | p50 ms | p95 ms | max ms |', '|---|---:|---:|---:|---:|');
-  lines.push(`| | ${latency.samples} | ${latency.p50Ms} | ${latency.p95Ms} | ${latency.maxMs} |`);
-  lines.push('');
-  lines.push('| Apply under throttling | creates | limit/s | achieved/s | fraction of limit | 429s seen | failures |', '|---|---:|---:|---:|---:|---:|---:|');
-  lines.push(`| | ${throttled.creates} | ${throttled.limitPerSecond} | ${throttled.achievedPerSecond} | ${throttled.fractionOfLimit} | ${throttled.throttledResponses} | ${throttled.failures} |`);
-  lines.push('');
-  lines.push('| Idle daemon (1,000 files) | seconds | CPU % | RSS MB |', '|---|---:|---:|---:|');
-  lines.push(`| | ${idle.seconds} | ${idle.cpuPercent} | ${idle.rssMb} |`);
-  return lines.join('\n');
+/** 1-minute load average, sampled around each scenario: the machine is shared, so say how busy it was. */
+function load1(): number {
+  return round(loadavg()[0] ?? 0, 2);
+}
+
+function wanted(scenario: 'noop' | 'daemon' | 'throttled'): boolean {
+  return !only || only.has(scenario);
 }
 
 async function main(): Promise<void> {
   const work = await mkdtemp(join(tmpdir(), 'appflow-gitops-bench-'));
   const started = new Date();
+  const loadAverage: Record<string, number> = { start: load1() };
   try {
     const noop: Record<string, NoopResult> = {};
-    for (const size of sizes) {
-      process.stderr.write(`no-op reconcile, ${size} profiles...\n`);
-      noop[String(size)] = await benchNoop(size, work);
+    if (wanted('noop')) {
+      for (const size of sizes) {
+        process.stderr.write(`no-op reconcile, ${size} profiles...\n`);
+        noop[String(size)] = await benchNoop(size, work);
+        loadAverage[`noop${size}`] = load1();
+      }
     }
-    process.stderr.write(`daemon: ${edits} edits over 1,000 watched files, then ${idleSeconds} s idle...\n`);
-    const { latency, idle } = await benchDaemon(work);
-    process.stderr.write(`apply of ${throttleCreates} creates throttled at ${throttleRps}/s...\n`);
-    const throttled = await benchThrottled(work);
-    const results = {
+    let daemonResults: Awaited<ReturnType<typeof benchDaemon>> | undefined;
+    if (wanted('daemon')) {
+      process.stderr.write(`daemon: ${edits} edits over 1,000 watched files, then ${idleSeconds} s idle...\n`);
+      daemonResults = await benchDaemon(work);
+      loadAverage.daemon = load1();
+    }
+    let throttled: ThrottledResult | undefined;
+    if (wanted('throttled')) {
+      process.stderr.write(`apply of ${throttleCreates} creates throttled at ${throttleRps}/s...\n`);
+      throttled = await benchThrottled(work);
+      loadAverage.throttled = load1();
+    }
+    const results: BenchResults = {
       generatedAt: started.toISOString(),
       machine: machineDescription(),
-      command: 'npm run bench',
+      loadAverage,
+      command: commandLine(),
       noop,
-      latency,
+      latency: daemonResults?.latency,
       throttled,
-      idle,
+      idle: daemonResults?.idle,
     };
-    const table = renderTable(results);
-    process.stdout.write(`${table}\n`);
+    process.stdout.write(`${renderTables(results)}\n\n${renderTargets(results)}\n`);
+    if (only) {
+      process.stderr.write('BENCH_ONLY set: bench/results.json and BENCHMARKS.md left unchanged\n');
+      return;
+    }
     await writeFile(join(repoRoot, 'bench', 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
-    await writeFile(
-      join(repoRoot, 'BENCHMARKS.md'),
-      [
-        '# Benchmarks',
-        '',
-        'Generated by `npm run bench` (bench/run.ts); do not edit by hand. Raw numbers: bench/results.json.',
-        '',
-        `- Run: ${results.generatedAt}`,
-        `- Machine: ${results.machine}`,
-        `- Command: \`${results.command}\``,
-        '- Everything runs against the embedded emulator on loopback. Each measurement runs in a fresh',
-        '  process (bench/reconcile-worker.ts), so CPU time and peak RSS are the reconcile\'s own; the',
-        '  emulator runs in the parent process.',
-        '- Baseline: the naive reader measured in the same run on the same fleet: one',
-        '  DescribeConnectorProfiles per profile and one GetSecretValue per credential reference,',
-        '  sequential (how Terraform\'s provider refreshes each resource). Ratios are baseline / ours.',
-        '- Fleet: Datadog profiles, each with its own secret holding two keys (two references per',
-        '  profile; no secret is shared, the worst case for batching).',
-        '',
-        table,
-        '',
-      ].join('\n'),
-    );
+    await writeFile(join(repoRoot, 'BENCHMARKS.md'), renderMarkdown(results));
   } finally {
     await rm(work, { recursive: true, force: true });
   }
+}
+
+/** The command that reproduces these numbers, with any non-default knob spelled out. */
+function commandLine(): string {
+  const knobs = ['BENCH_SIZES', 'BENCH_EDITS', 'BENCH_IDLE_SECONDS', 'BENCH_THROTTLE_RPS', 'BENCH_THROTTLE_CREATES']
+    .filter((name) => process.env[name] !== undefined)
+    .map((name) => `${name}=${process.env[name]}`);
+  return [...knobs, 'npm run bench'].join(' ');
 }
 
 main().catch((err: unknown) => {
