@@ -212,13 +212,13 @@ function planRemovedDocuments(
       changes.push({
         ...baseChange(input.target, name, undefined),
         forget: true,
-        reason: `${removedDocument(record)}; the profile no longer exists in the account: apply drops it from the inventory`,
+        reason: `${removedDocument(record, input.failedFiles)}; the profile no longer exists in the account: apply drops it from the inventory`,
       });
     } else if (!options.prune) {
       changes.push({
         ...baseChange(input.target, name, undefined),
         observed,
-        reason: `${removedDocument(record)}; the profile is kept because --prune is off`,
+        reason: `${removedDocument(record, input.failedFiles)}; the profile is kept because --prune is off`,
       });
     } else {
       candidates.push({ record, observed });
@@ -236,14 +236,19 @@ function planRemovedDocuments(
     const base = { ...baseChange(input.target, record.name, undefined), observed };
     changes.push(
       verdict.blocked
-        ? { ...base, pruneBlocked: true, reason: `${removedDocument(record)}; not deleted: ${verdict.reason}` }
-        : { ...base, action: 'delete', fields: deletionFields(observed), reason: `${removedDocument(record)} (--prune)` },
+        ? { ...base, pruneBlocked: true, reason: `${removedDocument(record, input.failedFiles)}; not deleted: ${verdict.reason}` }
+        : { ...base, action: 'delete', fields: deletionFields(observed), reason: `${removedDocument(record, input.failedFiles)} (--prune)` },
     );
   }
   return changes;
 }
 
-function removedDocument(record: ManagedProfileRecord): string {
+function removedDocument(record: ManagedProfileRecord, failedFiles: readonly string[]): string {
+  // A YAML error can make a file's later documents unreadable, name included: the profile is then
+  // not found, but calling its document "removed" would send the reader looking in the wrong place.
+  if (record.sourceFile && failedFiles.includes(record.sourceFile)) {
+    return `document not found: its file ${record.sourceFile} failed to load, so it may still be there`;
+  }
   return record.sourceFile ? `document removed (was in ${record.sourceFile})` : 'document removed';
 }
 

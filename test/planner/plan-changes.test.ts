@@ -276,6 +276,15 @@ describe('planChanges: removed documents and prune guards', () => {
     expect(deletes[0]!.reason).toBe('document removed (was in gone-0.yaml) (--prune)');
   });
 
+  it('a profile whose file failed to load is "not found", not "removed" (a YAML error can hide later documents)', () => {
+    const input = { ...world(gone(1)), failedFiles: ['gone-0.yaml'] };
+    for (const prune of [false, true]) {
+      const change = planChanges(input, { ...OPTIONS, prune }).changes.find((c) => c.name === 'gone-0');
+      expect(change?.action).toBe('noop');
+      expect(change?.reason).toMatch(/^document not found: its file gone-0\.yaml failed to load, so it may still be there; /);
+    }
+  });
+
   it('a removed document whose profile is already gone is dropped from the inventory (forget), with or without --prune', () => {
     for (const prune of [false, true]) {
       const input = world(gone(1));
