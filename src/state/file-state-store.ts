@@ -100,7 +100,7 @@ export function createFileStateStore(dir: string, options: FileStateStoreOptions
     return { state: parsed.snapshot, warnings: [...warnings, ...parsed.warnings] };
   }
 
-  async function doSave(state: StateSnapshot): Promise<void> {
+  async function doSave(text: string): Promise<void> {
     await ensureDir();
     if (lock) await lock.acquire();
     if (!cleanedTemps) {
@@ -108,13 +108,14 @@ export function createFileStateStore(dir: string, options: FileStateStoreOptions
       // Temp files of a crash are invisible to readers; clear old ones so they do not pile up.
       await removeStaleTempFiles(statePath, 10 * 60_000);
     }
-    await writeFileAtomic(statePath, serializeSnapshot(state), 0o600);
+    await writeFileAtomic(statePath, text, 0o600);
   }
 
   function save(state: StateSnapshot): Promise<void> {
-    // Serialise now, so later mutation of `state` by the caller cannot change what gets written.
-    const snapshot = JSON.parse(serializeSnapshot(state)) as StateSnapshot;
-    const result = saveChain.then(() => doSave(snapshot));
+    // Serialise now, so later mutation of `state` by the caller cannot change what gets written
+    // (once: the text is what gets written; a large inventory made a second round trip costly).
+    const text = serializeSnapshot(state);
+    const result = saveChain.then(() => doSave(text));
     saveChain = result.catch(() => undefined);
     return result;
   }
