@@ -27,11 +27,11 @@ export interface DaemonHandle {
   stop(): Promise<number | null>;
 }
 
-export async function startDaemon(opts: { profilesDir: string; stateDir: string; endpoint: string }): Promise<DaemonHandle> {
+export async function startDaemon(opts: { profilesDir: string; stateDir: string; endpoint: string; nodeArgs?: string[] }): Promise<DaemonHandle> {
   const port = await freePort();
   const child = spawn(
     process.execPath,
-    [cliPath, 'run', '--profiles', opts.profilesDir, '--state', opts.stateDir, '--listen', `127.0.0.1:${port}`],
+    [...(opts.nodeArgs ?? []), cliPath, 'run', '--profiles', opts.profilesDir, '--state', opts.stateDir, '--listen', `127.0.0.1:${port}`],
     {
       env: {
         ...process.env,

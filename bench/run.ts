@@ -129,7 +129,8 @@ async function benchDaemon(work: string): Promise<{ latency: LatencyResult; idle
   const stateDir = join(work, 'daemon-state');
   const converge = await runWorker('converge', fleet.dir, stateDir, emulator);
   if (converge.failures > 0) throw new Error(`daemon fleet converge had ${converge.failures} failures`);
-  const daemon = await startDaemon({ profilesDir: fleet.dir, stateDir, endpoint: emulator.endpoint });
+  const nodeArgs = cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${cpuProfDir}`, '--cpu-prof-name=daemon.cpuprofile'] : [];
+  const daemon = await startDaemon({ profilesDir: fleet.dir, stateDir, endpoint: emulator.endpoint, nodeArgs });
   try {
     await waitForReady(daemon.port, 120_000, daemon.child);
     await waitForIdle(daemon.port, 30_000);
