@@ -114,8 +114,10 @@ async function runApply(flags: ApplyFlags): Promise<number> {
     await store.release().catch(() => undefined);
   }
 
-  // State warnings (not the plan's own, which the renderers print) go to stderr.
-  for (const warning of report.warnings.filter((w) => !report.plan.warnings.includes(w))) {
+  // State warnings (not the plan's own, which the renderers print) go to stderr; one that only
+  // repeats the error printed below (a locked state directory) is left out.
+  const errorText = report.error?.message;
+  for (const warning of report.warnings.filter((w) => !report.plan.warnings.includes(w) && !(errorText && w.includes(errorText)))) {
     process.stderr.write(`warning: ${warning}\n`);
   }
   // A pass that failed before planning has nothing to show; one that failed at the final state

@@ -1,0 +1,59 @@
+// apply on a state directory another live process holds: the write is not sent, exit 1, and the
+// lock message is printed once as the error (not again as a "state could not be saved" warning).
+import { execFile } from 'node:child_process';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { hostname, tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { startEmulator, type RunningEmulator } from '../../src/emulator/index.js';
+
+const BIN = join(resolve(import.meta.dirname, '..', '..'), 'bin', 'appflow-gitops.js');
+
+let emu: RunningEmulator;
+let work: string;
+
+beforeAll(async () => {
+  emu = await startEmulator({ seed: { secrets: [{ name: 'dd', secretString: JSON.stringify({ apiKey: 'SENTINEL-LOCK-API', applicationKey: 'SENTINEL-LOCK-APP' }) }] } });
+  work = await mkdtemp(join(tmpdir(), 'apply-locked-'));
+  await mkdir(join(work, 'profiles'));
+  await mkdir(join(work, 'state'));
+  const ref = (key: string) => `{{resolve:secretsmanager:dd:SecretString:${key}}}`;
+  await writeFile(
+    join(work, 'profiles', 'dd.json'),
+    JSON.stringify({
+      connectorProfileName: 'dd',
+      connectorType: 'Datadog',
+      connectionMode: 'Public',
+      connectorProfileConfig: {
+        connectorProfileProperties: { Datadog: { instanceUrl: 'https://api.datadoghq.com' } },
+        connectorProfileCredentials: { Datadog: { apiKey: ref('apiKey'), applicationKey: ref('applicationKey') } },
+      },
+    }),
+  );
+  // Held by this (live) test process, as a running daemon would hold it.
+  await writeFile(
+    join(work, 'state', 'lock'),
+    JSON.stringify({ pid: process.pid, hostname: hostname(), instance: 'test-holder', acquiredAt: new Date().toISOString() }),
+  );
+});
+
+afterAll(async () => {
+  await emu?.close();
+  await rm(work, { recursive: true, force: true });
+});
+
+it('prints the lock error once, sends no write and exits 1', async () => {
+  const env = { PATH: process.env.PATH ?? '', HOME: work, AWS_ENDPOINT_URL: emu.endpoint, AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test', AWS_REGION: 'us-east-1' };
+  const result = await new Promise<{ code: number; stdout: string; stderr: string }>((done) => {
+    execFile(process.execPath, [BIN, 'apply', '--profiles', 'profiles', '--state', 'state'], { cwd: work, env, timeout: 30_000 }, (error, stdout, stderr) => {
+      done({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr });
+    });
+  });
+  expect(result.code).toBe(1);
+  const lines = result.stderr.trim().split('\n');
+  expect(lines).toHaveLength(1);
+  expect(lines[0]).toMatch(/^error: state not saved: state directory is locked by process \d+ on /);
+  expect(result.stdout).toContain('state.locked');
+  expect(result.stdout + result.stderr).not.toContain('SENTINEL');
+  expect(emu.requestLog().filter((r) => r.operation === 'CreateConnectorProfile')).toEqual([]);
+});
