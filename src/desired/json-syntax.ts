@@ -17,6 +17,11 @@ class Failure extends Error {
 export function findJsonSyntaxError(text: string): JsonSyntaxError | undefined {
   let i = 0;
   const fail = (message: string, at = i): never => {
+    // A comment is the usual reason a hand-edited .json file breaks: say so rather than what the
+    // grammar expected at that point.
+    if (text.startsWith('//', at) || text.startsWith('/*', at)) {
+      throw new Failure(at, 'comments are not allowed in JSON; write the profile as a .yaml file to keep comments');
+    }
     throw new Failure(at, message);
   };
   const skipSpace = () => {

@@ -22,6 +22,9 @@ describe('findJsonSyntaxError', () => {
     ['{"a": 1} x', 9, 'unexpected content after the end of the JSON value'],
     ['{"a": ', 6, 'unexpected end of file, expected a value'],
     ['', 0, 'unexpected end of file, expected a value'],
+    ['{\n  // note\n  "a": 1}', 4, 'comments are not allowed in JSON; write the profile as a .yaml file to keep comments'],
+    ['{"a": 1, /* note */ "b": 2}', 9, 'comments are not allowed in JSON; write the profile as a .yaml file to keep comments'],
+    ['{"a": /* note */ 1}', 6, 'comments are not allowed in JSON; write the profile as a .yaml file to keep comments'],
   ])('%s → offset %i: %s', (text, offset, message) => {
     expect(() => JSON.parse(text)).toThrow();
     expect(findJsonSyntaxError(text)).toEqual({ offset, message });
