@@ -209,21 +209,24 @@ const STATIC_EXPLANATION = `## How each number is measured
 
 ## What limits each number
 
-- **No-op wall time** is CPU-bound in the client: reading and YAML-parsing every file (with
-  positions kept for diagnostics), JSON-Schema validation, one HMAC fingerprint per profile and
-  the plan. A fresh process also compiles the JSON Schema once (a few hundred ms on this machine),
-  which a warm daemon pass does not pay. The AWS side is a few batched calls: DescribeConnectorProfiles
-  takes 100 names per call and BatchGetSecretValue 20 secrets per call, run alongside each other.
-- **AppFlow calls** are ceil(N / 100) Describe calls; **Secrets calls** ceil(secrets / 20).
+- **No-op, fresh process**: CPU in the client. Compiling the JSON Schema (ajv; a few hundred ms
+  on this machine, paid once per process) and YAML-parsing every file (positions are kept for
+  diagnostics) dominate; then validation, one HMAC fingerprint per profile, the plan, and the AWS
+  SDK's per-call cost (signing, (de)serialisation). Module loading is not counted.
+- **No-op, warm pass** (the daemon): the schema is compiled and unchanged files are not parsed
+  again (the daemon's parse cache, keyed by file text), so what is left is reading the files, the
+  batched reads and the plan. The AWS side is ceil(N / 100) DescribeConnectorProfiles calls and
+  ceil(secrets / 20) BatchGetSecretValue calls, both running side by side.
 - **Peak RSS** is the Node runtime and the two AWS SDK clients (about 100 MB before any profile)
-  plus the parsed documents, which are held for the whole pass.
-- **Change to applied** is the watcher's debounce (200 ms quiet period) and write-settle check
-  (100 ms of unchanged size), plus one full pass over the 1,000 files before the write is sent.
-- **Throttled throughput** is bounded by the limit itself; below it, by how soon a throttled write
-  is retried (p-retry's exponential backoff with jitter) and by the write concurrency (4). Each
-  write's intent is saved (fsync) before its first attempt; saves are group-committed so
-  concurrent writes share one fsync.
-- **Idle CPU** is the watcher (inotify, no polling of unchanged files), the once-a-second check
-  of the profiles directory's real path (git-sync symlink swaps) and the metrics' default
-  collectors; there is no pass until the resync interval (5 min) or a change.
+  plus every parsed document (with its YAML tree, for positions) held for the whole pass.
+- **Change to applied** is 300 ms of deliberate waiting (100 ms for the file's size to settle, then
+  a 200 ms debounce) plus one warm pass over the 1,000 files, including the fsynced save of the
+  write's intent before the update is sent.
+- **Throttled throughput** is bounded by the limit itself; below it, by how long a throttled write
+  waits before its retry (p-retry's exponential backoff with jitter, 0.5 to 1 s at first) while the
+  other writes (4 at a time) go on, and by the fsynced intent save before each write. Concurrent
+  writes share one save (group commit).
+- **Idle CPU** is the once-a-second check of the profiles directory's real path (git-sync symlink
+  swaps) and the event-loop lag histogram's 100 ms sampling timer; the watcher uses inotify and
+  there is no pass until the resync interval (5 min) or a change.
 `;
