@@ -89,7 +89,7 @@ export function parseStateText(text: string): ParsedState {
   try {
     raw = JSON.parse(text);
   } catch (err) {
-    return { ok: false, reason: `not valid JSON (${(err as Error).message})` };
+    return { ok: false, reason: `not valid JSON${jsonErrorLocation(text, err)}` };
   }
   if (!isPlainObject(raw)) return { ok: false, reason: 'not a JSON object' };
   if (raw.formatVersion !== STATE_FORMAT_VERSION) {
@@ -107,6 +107,23 @@ export function parseStateText(text: string): ParsedState {
     snapshot.targets[key] = target;
   }
   return { ok: true, snapshot, warnings };
+}
+
+/**
+ * Where the parser stopped, as " at line L, column C" (or " (ends early)"). Never the parser's
+ * own message: V8 quotes an excerpt of the input there, which may span lines and could contain
+ * anything that ended up in the file; the warning must stay one line and quote nothing.
+ */
+function jsonErrorLocation(text: string, err: unknown): string {
+  const message = err instanceof Error ? err.message : '';
+  if (/end of JSON input/i.test(message)) return ' (ends early)';
+  const position = /position (\d+)/.exec(message);
+  if (!position) return '';
+  const offset = Math.min(Number(position[1]), text.length);
+  const before = text.slice(0, offset);
+  const line = before.split('\n').length;
+  const column = offset - before.lastIndexOf('\n');
+  return ` at line ${line}, column ${column}`;
 }
 
 /** The canonical text of a snapshot on disk (stable key order as given, 2-space indent, final newline). */

@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, readdir, rm, stat, writeFile, chmod } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, readdir, rm, stat, writeFile, chmod } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -69,6 +69,20 @@ describe('load', () => {
     expect(aside).toBeDefined();
     expect(await readFile(join(dir, aside!), 'utf8')).toBe(full.slice(0, Math.floor(full.length / 2)));
     expect(files).not.toContain('state.json');
+  });
+
+  it.each([
+    ['garbage text', 'garbage SENTINEL-STATE-CONTENT\nsecond line\n'],
+    ['a syntax error mid-file', '{"formatVersion": 1,\n  "SENTINEL-STATE-CONTENT": ,\n}'],
+  ])('reports %s in one line without quoting the file', async (_label, text) => {
+    await mkdir(dir, { recursive: true });
+    await writeFile(join(dir, 'state.json'), text);
+    const { warnings } = await createFileStateStore(dir).load();
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatch(/unreadable \(not valid JSON/);
+    expect(warnings[0]).not.toContain('\n');
+    expect(warnings[0]).not.toContain('SENTINEL');
+    expect(warnings[0]).not.toContain('garbage');
   });
 
   it.each([
