@@ -3,26 +3,37 @@
 // No credentialsFingerprint: the values in the user's new secrets were never sent by this tool,
 // so the first plan must show the credentials as unknown and send them once. No kmsArn: Describe
 // does not return it, and recording a guess would make the planner see a replacement.
-// Exception: re-importing a profile whose file comes out byte-identical (`keepExisting`) keeps its
-// record, so a harmless re-run does not throw away a fingerprint and re-send credentials.
+//
+// A profile that already has a record of the same connector is left exactly as it is, whatever
+// happened to its file (unchanged, overwritten, written to another --out): the record is the only
+// place that remembers the credentials fingerprint and the kmsArn last applied, and `import` learns
+// neither. Replacing it would make the next plan re-send credentials and stop detecting kmsArn
+// changes; origin `created`/`adopted` would also turn into `imported`. Only unmanaged profiles
+// (no record, or a record of another connector type, i.e. a different profile of the same name)
+// get a new `imported` record.
 import type { ManagedProfileRecord, TargetState } from '../model/types.js';
 import type { ImportedProfile } from './import-profiles.js';
 
 export interface ImportedRecordInput {
   profile: ImportedProfile;
   sourceFile: string;
-  /** The file was already identical: keep an existing record of the same connector as it is. */
+  /** Kept for callers; an existing record of the same connector is now always kept. */
   keepExisting?: boolean;
 }
 
-export function recordImportedProfiles(state: TargetState, imported: ImportedRecordInput[], now: Date): TargetState {
+export interface RecordImportedResult {
+  state: TargetState;
+  /** Names that got a new `imported` record (existing records are kept and not counted). */
+  added: string[];
+}
+
+export function recordImportedProfiles(state: TargetState, imported: ImportedRecordInput[], now: Date): RecordImportedResult {
   const profiles = { ...state.profiles };
-  for (const { profile, sourceFile, keepExisting } of imported) {
+  const added: string[] = [];
+  for (const { profile, sourceFile } of imported) {
     const existing = profiles[profile.name];
+    if (existing && existing.connectorType === profile.connectorType) continue;
     const label = profile.document['connectorLabel'];
-    if (keepExisting && existing && existing.connectorType === profile.connectorType && existing.connectorLabel === (typeof label === 'string' ? label : undefined)) {
-      continue;
-    }
     const record: ManagedProfileRecord = {
       name: profile.name,
       origin: 'imported',
@@ -32,6 +43,7 @@ export function recordImportedProfiles(state: TargetState, imported: ImportedRec
     };
     if (typeof label === 'string') record.connectorLabel = label;
     profiles[profile.name] = record;
+    added.push(profile.name);
   }
-  return { ...state, profiles };
+  return { state: { ...state, profiles }, added };
 }

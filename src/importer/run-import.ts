@@ -146,9 +146,11 @@ async function recordInInventory(
   const { state, warnings } = await deps.store.load();
   const key = deps.target.key;
   const current = state.targets[key] ?? { profiles: {}, intents: {} };
-  state.targets[key] = recordImportedProfiles(current, imported, (deps.now ?? (() => new Date()))());
+  const result = recordImportedProfiles(current, imported, (deps.now ?? (() => new Date()))());
+  if (result.added.length === 0) return { recorded: 0, warnings };
+  state.targets[key] = result.state;
   await deps.store.save(state);
-  return { recorded: imported.length, warnings };
+  return { recorded: result.added.length, warnings };
 }
 
 async function isDirectory(path: string): Promise<boolean> {

@@ -150,20 +150,30 @@ describe('runImport against the emulator', () => {
     await expect(run({ names: ['warehouse', 'metrics'], connectorType: 'Snowflake' })).rejects.toThrow(new ImportError('metrics is a Datadog profile, not Snowflake'));
   });
 
-  it('a re-import that leaves a file unchanged keeps its inventory record; an overwrite resets it', async () => {
+  it('a re-import keeps an existing inventory record, whether the file is unchanged or overwritten', async () => {
     await run({ names: ['warehouse'] });
     const statePath = join(dir, 'state', 'state.json');
     const state = JSON.parse(await readFile(statePath, 'utf8'));
-    state.targets[adapters.target.key].profiles['warehouse'].credentialsFingerprint = 'f'.repeat(64);
+    const managed = {
+      ...state.targets[adapters.target.key].profiles['warehouse'],
+      origin: 'created',
+      credentialsFingerprint: 'f'.repeat(64),
+      kmsArn: 'arn:aws:kms:us-east-1:123456789012:key/11111111-2222-3333-4444-555555555555',
+    };
+    state.targets[adapters.target.key].profiles['warehouse'] = managed;
     await writeFile(statePath, JSON.stringify(state));
     const record = async () => JSON.parse(await readFile(statePath, 'utf8')).targets[adapters.target.key].profiles['warehouse'];
 
-    expect((await run({ names: ['warehouse'] })).summary.profiles[0]!.status).toBe('unchanged');
-    expect((await record()).credentialsFingerprint).toBe('f'.repeat(64));
+    const again = await run({ names: ['warehouse'] });
+    expect(again.summary.profiles[0]!.status).toBe('unchanged');
+    expect(again.summary.recorded).toBe(0);
+    expect(await record()).toEqual(managed);
 
     await writeFile(join(dir, 'profiles', 'warehouse.yaml'), 'stale\n');
-    expect((await run({ names: ['warehouse'], force: true })).summary.profiles[0]!.status).toBe('overwritten');
-    expect(await record()).not.toHaveProperty('credentialsFingerprint');
+    const overwritten = await run({ names: ['warehouse'], force: true });
+    expect(overwritten.summary.profiles[0]!.status).toBe('overwritten');
+    expect(overwritten.summary.recorded).toBe(0);
+    expect(await record()).toEqual(managed);
   });
 
   it('a written file that does not validate is reported, not recorded, and makes the import fail', async () => {
