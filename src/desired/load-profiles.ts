@@ -6,16 +6,20 @@ import { collectCredentialReferences } from './credential-refs.js';
 import { compareDiagnostics, makeDiagnostic } from './diagnostics.js';
 import { discoverProfileFiles } from './discover-files.js';
 import { valueLocation } from './node-positions.js';
-import { parseProfileText, type ParsedDocument, type ParsedFile } from './parse-documents.js';
+import { parseProfileText } from './parse-documents.js';
 import { readProfileFile } from './read-profile-file.js';
 import { validateDocument, type DocumentVerdict } from './validate-document.js';
 
 export type { LoadOptions, LoadResult };
 
-type ReadFailure = { diagnostic: Diagnostic };
-
+/**
+ * A validated document, without its YAML tree: only the positions needed later are kept, so the
+ * trees of a large directory become garbage file by file instead of all living until the end.
+ */
 interface Checked {
-  parsed: ParsedDocument;
+  start: SourceLocation;
+  /** Where connectorProfileName's value is (duplicate-name diagnostics point there). */
+  nameAt: SourceLocation;
   verdict: DocumentVerdict;
 }
 
@@ -28,52 +32,45 @@ export async function loadProfiles(dir: string, opts: LoadOptions = {}): Promise
   const result: LoadResult = { directory: discovery.directory, profiles: [], invalid: [], diagnostics: [...discovery.diagnostics], failedFiles: [...discovery.unreadable], filesRead: 0 };
   if (discovery.directory !== 'ok') return result;
 
-  const perFile: (ReadFailure | { parsed: ParsedFile })[] = [];
+  const checked: Checked[] = [];
   for (const [index, file] of discovery.files.entries()) {
     // Reading and parsing are synchronous work (see read-profile-file.ts): give timers and HTTP
     // requests (the daemon's probes) a turn every few dozen files.
     if (index > 0 && index % YIELD_EVERY_FILES === 0) await yieldToEventLoop();
     const read = await readProfileFile(file.absolutePath, file.relativePath);
     if ('diagnostic' in read) {
-      perFile.push(read);
+      result.diagnostics.push(read.diagnostic);
+      result.invalid.push({ source: locationOf(read.diagnostic), diagnostics: [read.diagnostic] });
       continue;
     }
+    result.filesRead++;
     const key = `${file.absolutePath}\u0000${file.relativePath}`;
     let parsed = opts.parseCache?.get(key, read.text, file.format);
     if (!parsed) {
       parsed = parseProfileText(file.relativePath, read.text, file.format);
       opts.parseCache?.set(key, read.text, file.format, parsed);
     }
-    perFile.push({ parsed });
-  }
-  opts.parseCache?.sweep();
-  const checked: Checked[] = [];
-  for (const outcome of perFile) {
-    if ('diagnostic' in outcome) {
-      result.diagnostics.push(outcome.diagnostic);
-      result.invalid.push({ source: locationOf(outcome.diagnostic), diagnostics: [outcome.diagnostic] });
-      continue;
-    }
-    result.filesRead++;
-    const { parsed } = outcome;
     if (parsed.diagnostics.length > 0) {
       result.diagnostics.push(...parsed.diagnostics);
       result.invalid.push({ source: locationOf(parsed.diagnostics[0]!), diagnostics: parsed.diagnostics });
     }
     for (const doc of parsed.documents) {
       if (doc.value === null || doc.value === undefined) continue; // empty document (comments only, trailing ---)
-      checked.push({ parsed: doc, verdict: validateDocument(doc, opts.allowPlaintextCredentials === true) });
+      const verdict = validateDocument(doc, opts.allowPlaintextCredentials === true);
+      const nameAt = verdict.name === undefined ? doc.start : valueLocation(doc, ['connectorProfileName']);
+      checked.push({ start: doc.start, nameAt, verdict });
     }
   }
+  opts.parseCache?.sweep();
 
   markDuplicateNames(checked);
 
-  for (const { parsed, verdict } of checked) {
+  for (const { start, verdict } of checked) {
     result.diagnostics.push(...verdict.diagnostics);
     if (verdict.document && verdict.name !== undefined) {
-      result.profiles.push({ name: verdict.name, document: verdict.document, source: parsed.start, credentialRefs: collectCredentialReferences(verdict.document) });
+      result.profiles.push({ name: verdict.name, document: verdict.document, source: start, credentialRefs: collectCredentialReferences(verdict.document) });
     } else {
-      const invalid: InvalidProfile = { source: parsed.start, diagnostics: verdict.diagnostics };
+      const invalid: InvalidProfile = { source: start, diagnostics: verdict.diagnostics };
       if (verdict.name !== undefined) invalid.name = verdict.name;
       result.invalid.push(invalid);
     }
@@ -109,7 +106,7 @@ function markDuplicateNames(checked: Checked[]): void {
   }
   for (const [name, group] of byName) {
     if (group.length < 2) continue;
-    const locations = group.map((entry) => valueLocation(entry.parsed, ['connectorProfileName']));
+    const locations = group.map((entry) => entry.nameAt);
     group.forEach((entry, i) => {
       const others = locations.filter((_, j) => j !== i).map(formatLocation).join(', ');
       entry.verdict.diagnostics.push(
