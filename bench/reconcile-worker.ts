@@ -79,13 +79,14 @@ async function main(): Promise<void> {
       },
     });
     const store = createFileStateStore(input.stateDir);
-    // As the daemon does: unchanged files are not parsed again by a later pass in this process.
-    const parseCache = new ProfileParseCache();
+    // The daemon keeps a parse cache (unchanged files are not parsed again by its next pass);
+    // one-shot `apply` does not, so only the warm mode uses one.
+    const parseCache = input.mode === 'noop-warm' ? new ProfileParseCache() : undefined;
     const pass = () =>
       reconcileOnce(
         {
           profilesDir: input.profilesDir,
-          loadOptions: { parseCache },
+          loadOptions: parseCache ? { parseCache } : {},
           store,
           appflow: adapters.appflow,
           secrets: adapters.secrets,
