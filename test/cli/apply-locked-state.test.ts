@@ -1,5 +1,5 @@
-// apply on a state directory another live process holds: the write is not sent, exit 1, and the
-// lock message is printed once as the error (not again as a "state could not be saved" warning).
+// apply on a state directory another live process holds: it fails before planning (the lock is
+// taken first), in one line naming the holder, exit 1, and sends nothing to AWS at all.
 import { execFile } from 'node:child_process';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { hostname, tmpdir } from 'node:os';
@@ -42,7 +42,7 @@ afterAll(async () => {
   await rm(work, { recursive: true, force: true });
 });
 
-it('prints the lock error once, sends no write and exits 1', async () => {
+it('fails fast before planning: one line naming the holder, no AWS call, exit 1', async () => {
   const env = { PATH: process.env.PATH ?? '', HOME: work, AWS_ENDPOINT_URL: emu.endpoint, AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test', AWS_REGION: 'us-east-1' };
   const result = await new Promise<{ code: number; stdout: string; stderr: string }>((done) => {
     execFile(process.execPath, [BIN, 'apply', '--profiles', 'profiles', '--state', 'state'], { cwd: work, env, timeout: 30_000 }, (error, stdout, stderr) => {
@@ -52,8 +52,9 @@ it('prints the lock error once, sends no write and exits 1', async () => {
   expect(result.code).toBe(1);
   const lines = result.stderr.trim().split('\n');
   expect(lines).toHaveLength(1);
-  expect(lines[0]).toMatch(/^error: state not saved: state directory is locked by process \d+ on /);
-  expect(result.stdout).toContain('state.locked');
+  expect(lines[0]).toMatch(new RegExp(`^error: state directory is locked by process ${process.pid} on `));
+  expect(result.stdout).toBe('');
   expect(result.stdout + result.stderr).not.toContain('SENTINEL');
-  expect(emu.requestLog().filter((r) => r.operation === 'CreateConnectorProfile')).toEqual([]);
+  // Not even the Describe/GetSecretValue of planning: the lock is checked first.
+  expect(emu.requestLog()).toEqual([]);
 });

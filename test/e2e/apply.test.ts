@@ -259,7 +259,9 @@ describe('appflow-gitops apply', () => {
     );
     const run = await apply();
     expect(run.code).toBe(1);
-    expect(run.stdout).toMatch(/dd-a \(a\.json:1\): create failed: state\.locked: state not saved: state directory is locked by process \d+/);
+    // The lock is taken before planning: one line naming the holder, nothing planned or sent.
+    expect(run.stdout).toBe('');
+    expect(run.stderr.trim()).toMatch(new RegExp(`^error: state directory is locked by process ${process.pid} on [^\\n]+$`));
     expect(writes()).toEqual([]);
   });
 

@@ -1,6 +1,8 @@
 // `appflow-gitops apply`: one reconcile pass that writes. It prints the plan it acted on, with the
 // result of each write, in the plan's formats; exit 0 when everything converged, 1 when any
 // profile failed (the others are still applied).
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { createAwsAdapters } from '../../aws/clients.js';
 import { createLogger, createSilentLogger } from '../../logging/logger.js';
@@ -12,7 +14,8 @@ import type { ReconcileReport } from '../../reconcile/types.js';
 import { renderPlanJson } from '../../render/plan-json.js';
 import { renderPlanMarkdown } from '../../render/plan-markdown.js';
 import { renderPlanText } from '../../render/plan-text.js';
-import { createFileStateStore } from '../../state/file-state-store.js';
+import { createFileStateStore, LOCK_FILE, StateLockedError } from '../../state/file-state-store.js';
+import { StateLock } from '../../state/state-lock.js';
 import { awsFailureHint } from '../aws-failure-hint.js';
 import { allowPlaintextOption, jsonOption, profilesOption, stateOption } from '../common-options.js';
 import { ExitCode } from '../exit-codes.js';
@@ -70,6 +73,25 @@ async function runApply(flags: ApplyFlags): Promise<number> {
   // Wrong paths fail here, in one line, before any AWS call or state write.
   await checkProfilesDirectory(flags.profiles, { allowEmpty: flags.allowEmpty === true, command: 'apply' });
   await checkStateDirectory(flags.state);
+  // The lock is taken before planning, not at the first save: with a daemon (or another apply)
+  // writing this state, planning and then failing every write wastes AWS calls and prints a plan
+  // that was never acted on. Fail fast, in one line naming the holder, before any AWS call.
+  await mkdir(flags.state, { recursive: true, mode: 0o700 });
+  const lock = new StateLock(join(flags.state, LOCK_FILE));
+  try {
+    await lock.acquire();
+  } catch (err) {
+    if (err instanceof StateLockedError) throw new UserError(err.message);
+    throw err;
+  }
+  try {
+    return await applyLocked(flags, format);
+  } finally {
+    await lock.release().catch(() => undefined);
+  }
+}
+
+async function applyLocked(flags: ApplyFlags, format: Format): Promise<number> {
   // Writes get one SDK attempt each: the executor's p-retry is the only write retry layer, which
   // keeps every attempt on the same clientToken and the budget as documented (retry-policy.ts).
   const adapters = createAwsAdapters({ writeMaxAttempts: WRITE_SDK_MAX_ATTEMPTS });
