@@ -25,6 +25,20 @@ export type DaemonReconcileFn = (options: {
 export const DEFAULT_RESYNC_INTERVAL_MS = 5 * 60_000;
 export const RESYNC_JITTER = 0.1;
 
+/**
+ * Retry of a pass that failed as a whole (AWS unreachable, state unreadable). Waiting the full
+ * resync interval would keep /readyz at 503 for minutes after AWS came back, so a failed pass is
+ * retried sooner: 5 s, doubling per consecutive failure, capped at 2 min and never later than half
+ * the interval, ±10% jitter. One successful pass resets it. The retry is only a request to the
+ * single-flight scheduler, so it coalesces with every other trigger.
+ */
+export interface PassRetryPolicy {
+  initialMs: number;
+  maxMs: number;
+}
+export const DEFAULT_PASS_RETRY: PassRetryPolicy = { initialMs: 5_000, maxMs: 2 * 60_000 };
+const PASS_RETRY_JITTER = 0.1;
+
 export interface DaemonOptions {
   reconcile: DaemonReconcileFn;
   logger: Logger;
@@ -36,6 +50,8 @@ export interface DaemonOptions {
   clock?: Clock;
   random?: () => number;
   backoff?: Partial<BackoffPolicy>;
+  /** Retry delays after a pass that failed as a whole (see DEFAULT_PASS_RETRY). */
+  passRetry?: Partial<PassRetryPolicy>;
   watchDebounceMs?: number;
   /** Inventory from the state file, read after each pass for lastAppliedAt/sourceFile. */
   readInventory?: (target: string) => Promise<Record<string, ManagedProfileRecord> | undefined>;
@@ -56,6 +72,8 @@ export interface DaemonStatus {
   };
   lastSuccessfulReconcileAt?: string;
   nextResyncAt?: string;
+  /** Set after a pass failed as a whole: when it is retried, and how many passes failed in a row. */
+  passRetry?: { consecutiveFailures: number; nextRetryAt: string };
   lastAwsError?: { service: string; operation: string; code: string; at: string };
   warnings: string[];
   profiles: ProfileStatus[];
@@ -79,6 +97,9 @@ export class Daemon {
   #resyncTimer: TimerHandle | undefined;
   #resyncAt: number | undefined;
   #backoffTimer: TimerHandle | undefined;
+  #passRetryTimer: TimerHandle | undefined;
+  #passRetryAt: number | undefined;
+  #consecutivePassErrors = 0;
   #knownNames = new Set<string>();
   #sourceFiles = new Map<string, string>();
   #firstReconcileDone = false;
@@ -140,6 +161,8 @@ export class Daemon {
   async stop(): Promise<void> {
     this.#resyncTimer?.cancel();
     this.#backoffTimer?.cancel();
+    this.#passRetryTimer?.cancel();
+    this.#passRetryAt = undefined;
     const closing = this.#watcher?.close();
     await this.#scheduler.stop();
     await closing;
@@ -168,6 +191,10 @@ export class Daemon {
       lastReconcile: this.#lastReconcile,
       lastSuccessfulReconcileAt: this.#lastSuccessAt === undefined ? undefined : new Date(this.#lastSuccessAt).toISOString(),
       nextResyncAt: this.#resyncAt === undefined ? undefined : new Date(this.#resyncAt).toISOString(),
+      passRetry:
+        this.#passRetryAt === undefined
+          ? undefined
+          : { consecutiveFailures: this.#consecutivePassErrors, nextRetryAt: new Date(this.#passRetryAt).toISOString() },
       lastAwsError: awsError && { ...awsError, at: new Date(awsError.at).toISOString() },
       warnings: this.#warnings,
       profiles: this.#book.list(),
@@ -197,6 +224,22 @@ export class Daemon {
     if (next !== undefined) this.#backoffTimer = this.#clock.setTimer(() => this.requestReconcile('backoff'), next - now);
   }
 
+  /** After a failed pass: a retry sooner than the resync (see DEFAULT_PASS_RETRY). Cleared by a good pass. */
+  #armPassRetry(): number | undefined {
+    this.#passRetryTimer?.cancel();
+    this.#passRetryTimer = undefined;
+    this.#passRetryAt = undefined;
+    if (this.#consecutivePassErrors === 0) return undefined;
+    const policy = { ...DEFAULT_PASS_RETRY, ...this.#opts.passRetry };
+    const interval = this.#opts.resyncIntervalMs ?? DEFAULT_RESYNC_INTERVAL_MS;
+    const cap = Math.min(policy.maxMs, interval / 2);
+    const base = policy.initialMs * 2 ** Math.min(this.#consecutivePassErrors - 1, 30);
+    const delay = Math.max(1, Math.round(Math.min(cap, withJitter(Math.min(base, cap), PASS_RETRY_JITTER, this.#random))));
+    this.#passRetryAt = this.#clock.now() + delay;
+    this.#passRetryTimer = this.#clock.setTimer(() => this.requestReconcile('backoff'), delay);
+    return delay;
+  }
+
   async #runPass({ reasons, signal }: ReconcileRequest): Promise<void> {
     const reconcileId = randomUUID().slice(0, 8);
     const startedAt = this.#clock.now();
@@ -221,6 +264,8 @@ export class Daemon {
       this.#opts.metrics?.setBackoffProfiles(this.#backoff.size);
       const result = report.ok ? 'success' : 'failure';
       this.#firstReconcileDone = true;
+      // The pass as a whole worked (profile failures have their own backoff): normal interval again.
+      this.#consecutivePassErrors = 0;
       if (report.ok) this.#lastSuccessAt = finishedAt;
       this.#lastReconcile = {
         id: reconcileId,
@@ -246,6 +291,8 @@ export class Daemon {
     } catch (err) {
       const finishedAt = this.#clock.now();
       const summary = errorSummary(err);
+      // A pass stopped by shutdown is not a failure worth retrying.
+      if (!signal.aborted) this.#consecutivePassErrors += 1;
       this.#lastReconcile = {
         id: reconcileId,
         result: 'error',
@@ -255,13 +302,18 @@ export class Daemon {
         error: summary.message,
       };
       this.#opts.metrics?.recordReconcile('error', (finishedAt - startedAt) / 1000, finishedAt);
-      log.error({ event: 'daemon.pass', result: 'error', err: summary, durationMs: finishedAt - startedAt }, `reconcile pass failed: ${summary.message}`);
+      const retryInMs = this.#scheduler.stopped ? undefined : this.#armPassRetry();
+      log.error(
+        { event: 'daemon.pass', result: 'error', err: summary, durationMs: finishedAt - startedAt, consecutiveFailures: this.#consecutivePassErrors, retryInMs: retryInMs ?? null },
+        `reconcile pass failed: ${summary.message}${retryInMs === undefined ? '' : ` (retry in ${Math.round(retryInMs / 1000)} s)`}`,
+      );
     } finally {
       this.#reconciling = false;
       this.#opts.metrics?.setReconcileInProgress(false);
       if (!this.#scheduler.stopped) {
         this.#armResync();
         this.#armBackoffWakeup();
+        if (this.#consecutivePassErrors === 0) this.#armPassRetry(); // cancels a pending retry
       }
     }
   }

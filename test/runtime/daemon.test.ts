@@ -206,6 +206,92 @@ describe('Daemon with a pass that fails as a whole (report.error)', () => {
   });
 });
 
+describe('Daemon retry after a pass that fails as a whole', () => {
+  function failingWorld() {
+    const world = { fail: true, calls: 0 };
+    const reconcile: DaemonReconcileFn = async ({ reconcileId }) => {
+      world.calls += 1;
+      const report = fakeReport(reconcileId, world.fail ? [] : [{ name: 'a' }]);
+      return world.fail ? { ...report, ok: false, error: { code: 'observe.failed', message: 'connect ECONNREFUSED 127.0.0.1:1' } } : report;
+    };
+    return { world, reconcile };
+  }
+
+  it('retries after 5 s, doubling, long before the interval; a good pass returns to the interval', async () => {
+    const clock = new ManualClock(0);
+    const { world, reconcile } = failingWorld();
+    const { logger, lines } = captureLogger();
+    const daemon = new Daemon({ reconcile, logger, clock, resyncIntervalMs: 300_000, random: () => 0.5 });
+    await daemon.start();
+    await daemon.whenIdle();
+    expect(world.calls).toBe(1);
+    expect(daemon.status().passRetry).toEqual({ consecutiveFailures: 1, nextRetryAt: new Date(5_000).toISOString() });
+    expect(lines.find((l) => l.event === 'daemon.pass' && l.result === 'error')).toMatchObject({ retryInMs: 5_000, consecutiveFailures: 1 });
+    clock.advance(4_999);
+    await settle();
+    expect(world.calls).toBe(1);
+    clock.advance(1);
+    await settle();
+    await daemon.whenIdle();
+    expect(world.calls).toBe(2);
+    // Second failure in a row: 10 s.
+    clock.advance(9_999);
+    await settle();
+    expect(world.calls).toBe(2);
+    world.fail = false; // AWS is back
+    clock.advance(1);
+    await settle();
+    await daemon.whenIdle();
+    expect(world.calls).toBe(3);
+    expect(daemon.readiness().ready).toBe(true);
+    expect(daemon.status().passRetry).toBeUndefined();
+    // Back on the normal interval: nothing until the resync.
+    clock.advance(200_000);
+    await settle();
+    expect(world.calls).toBe(3);
+    await daemon.stop();
+  });
+
+  it('caps the retry below the interval, and a success resets the doubling', async () => {
+    const clock = new ManualClock(0);
+    const { world, reconcile } = failingWorld();
+    const daemon = new Daemon({ reconcile, logger: captureLogger().logger, clock, resyncIntervalMs: 60_000, random: () => 0.5 });
+    await daemon.start();
+    await daemon.whenIdle();
+    for (let i = 0; i < 5; i++) {
+      daemon.requestReconcile('http');
+      await daemon.whenIdle();
+    }
+    // 6 failures: 5 s * 2^5 = 160 s, capped at half the 60 s interval.
+    expect(daemon.status().passRetry).toEqual({ consecutiveFailures: 6, nextRetryAt: new Date(30_000).toISOString() });
+    world.fail = false;
+    daemon.requestReconcile('http');
+    await daemon.whenIdle();
+    world.fail = true;
+    daemon.requestReconcile('http');
+    await daemon.whenIdle();
+    expect(daemon.status().passRetry).toEqual({ consecutiveFailures: 1, nextRetryAt: new Date(5_000).toISOString() });
+    await daemon.stop();
+  });
+
+  it('a retry coalesces with other triggers: an earlier good pass cancels it', async () => {
+    const clock = new ManualClock(0);
+    const { world, reconcile } = failingWorld();
+    const daemon = new Daemon({ reconcile, logger: captureLogger().logger, clock, resyncIntervalMs: 300_000, random: () => 0.5 });
+    await daemon.start();
+    await daemon.whenIdle();
+    world.fail = false;
+    daemon.requestReconcile('http');
+    daemon.requestReconcile('watch');
+    await daemon.whenIdle();
+    expect(world.calls).toBe(2);
+    clock.advance(60_000);
+    await settle();
+    expect(world.calls).toBe(2);
+    await daemon.stop();
+  });
+});
+
 describe('Daemon backoff with other kinds of changes', () => {
   it('keeps writing planned deletes while another profile backs off, without looping on follow-ups', async () => {
     const clock = new ManualClock(0);
