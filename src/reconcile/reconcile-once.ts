@@ -4,7 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { loadProfiles } from '../desired/load-profiles.js';
-import type { Plan, StateSnapshot, TargetState } from '../model/types.js';
+import type { DirectoryStatus, Plan, StateSnapshot, TargetState } from '../model/types.js';
 import { executePlan } from './executor.js';
 import { preparePlan } from './prepare-plan.js';
 import type { ProfileOutcome, ReconcileDeps, ReconcileOptions, ReconcileReport } from './types.js';
@@ -76,6 +76,7 @@ export async function reconcileOnce(deps: ReconcileDeps, options: ReconcileOptio
   const started = performance.now();
   const logger = deps.logger.child({ reconcileId: id });
   const warnings: string[] = [];
+  let profilesDirectory: DirectoryStatus | undefined;
   const finish = (plan: Plan, outcomes: ProfileOutcome[], error?: ReconcileReport['error']): ReconcileReport => {
     // Not converged: a failure, or a write that a stop request kept from starting.
     const ok =
@@ -91,6 +92,7 @@ export async function reconcileOnce(deps: ReconcileDeps, options: ReconcileOptio
       durationMs: Math.round(performance.now() - started),
       warnings: [...warnings, ...plan.warnings],
       ...(error ? { error } : {}),
+      ...(profilesDirectory ? { profilesDirectory } : {}),
     };
     logger.info(
       { event: 'reconcile.finished', ok, durationMs: report.durationMs, summary: plan.summary, ...(error ? { errorCode: error.code } : {}) },
@@ -119,6 +121,7 @@ export async function reconcileOnce(deps: ReconcileDeps, options: ReconcileOptio
   let plan: Plan;
   try {
     const load = await loadProfiles(deps.profilesDir, deps.loadOptions);
+    profilesDirectory = load.directory;
     plan = await preparePlan(
       { target: deps.target, appflow: deps.appflow, secrets: deps.secrets, state, hmacKey },
       load,

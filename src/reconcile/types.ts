@@ -1,7 +1,7 @@
 // Contracts of the reconcile pipeline shared by `plan`, `apply` and the daemon.
 import type { AppFlowPort, AwsTarget, SecretsPort } from '../aws/ports.js';
 import type { Logger } from '../logging/logger.js';
-import type { LoadOptions, Plan, PlanAction, PlanOptions, SourceLocation, StateStore, TargetState } from '../model/types.js';
+import type { DirectoryStatus, LoadOptions, Plan, PlanAction, PlanOptions, SourceLocation, StateStore, TargetState } from '../model/types.js';
 
 /** Everything `preparePlan` needs: read-only ports plus the target's state. */
 export interface PlanContext {
@@ -90,4 +90,6 @@ export interface ReconcileReport {
   warnings: string[];
   /** Set when the pass failed as a whole (state unreadable, AWS unreachable while observing). */
   error?: { code: string; message: string };
+  /** State of the profiles directory as the loader found it (absent when the pass never read it). */
+  profilesDirectory?: DirectoryStatus;
 }

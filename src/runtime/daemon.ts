@@ -275,7 +275,13 @@ export class Daemon {
         durationMs: finishedAt - startedAt,
         summary: report.plan.summary,
       };
-      this.#warnings = [...new Set([...report.plan.warnings, ...report.warnings])];
+      const directoryWarning = this.#profilesDirectoryWarning(report);
+      if (directoryWarning) {
+        // Every pass, not once: the condition is as current as the pass, and a log reader who
+        // arrives late still sees why nothing is being created or updated.
+        log.warn({ event: 'daemon.profiles-directory', dir: this.#opts.watchDir, status: report.profilesDirectory }, directoryWarning);
+      }
+      this.#warnings = [...new Set([...(directoryWarning ? [directoryWarning] : []), ...report.plan.warnings, ...report.warnings])];
       this.#opts.metrics?.recordReconcile(result, (finishedAt - startedAt) / 1000, finishedAt);
       log.info(
         { event: 'daemon.pass', result, durationMs: finishedAt - startedAt, summary: report.plan.summary, conditions: this.#book.counts(), backingOff: this.#backoff.size },
@@ -370,6 +376,20 @@ export class Daemon {
       }
     }
     return followUp;
+  }
+
+  /**
+   * A missing, unreadable or empty profiles directory is a warning, not a readiness failure: the
+   * daemon itself works (it reads, observes and reports), the prune guards keep every managed
+   * profile, and a directory that is filled later (git-sync's first clone) is picked up by the
+   * watcher or the next resync. Failing /readyz would instead restart or unroute a pod that is behaving correctly.
+   */
+  #profilesDirectoryWarning(report: ReconcileReport): string | undefined {
+    const status = report.profilesDirectory;
+    if (status === undefined || status === 'ok') return undefined;
+    const dir = this.#opts.watchDir === undefined ? 'the profiles directory' : `profiles directory ${this.#opts.watchDir}`;
+    const what = status === 'empty' ? 'is empty (no profile files)' : `is ${status}`;
+    return `${dir} ${what}: no profile document was read, so nothing is created or updated; managed profiles are not deleted unless --prune --allow-empty`;
   }
 
   async #readInventory(target: string): Promise<Record<string, ManagedProfileRecord> | undefined> {

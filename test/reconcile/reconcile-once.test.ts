@@ -183,8 +183,10 @@ describe('prune', () => {
     const missing = await p.apply({ prune: true, maxDeletes: 10 }, join(p.root, 'no-such-dir'));
     expect(deletes()).toEqual([]);
     expect(missing.warnings.join('\n')).toMatch(/missing/);
+    expect([empty.profilesDirectory, missing.profilesDirectory]).toEqual(['empty', 'missing']);
     const allowed = await p.apply({ prune: true, allowEmpty: true });
     expect(allowed.ok).toBe(true);
+    expect(allowed.profilesDirectory).toBe('empty');
     expect(deletes().sort()).toEqual(['dd-a', 'dd-b', 'dd-c']);
   });
 

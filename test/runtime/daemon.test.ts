@@ -206,6 +206,37 @@ describe('Daemon with a pass that fails as a whole (report.error)', () => {
   });
 });
 
+describe('Daemon with a missing or empty profiles directory', () => {
+  it('warns in the log on every pass and in /status warnings, and stays ready', async () => {
+    const clock = new ManualClock(0);
+    let directory: 'missing' | 'empty' | 'ok' = 'missing';
+    const reconcile: DaemonReconcileFn = async ({ reconcileId }) => ({ ...fakeReport(reconcileId, []), profilesDirectory: directory });
+    const { logger, lines } = captureLogger();
+    const daemon = new Daemon({ reconcile, logger, clock, resyncIntervalMs: 60_000, random: () => 0.5 });
+    await daemon.start();
+    await daemon.whenIdle();
+    daemon.requestReconcile('http');
+    await daemon.whenIdle();
+    const warned = lines.filter((l) => l.event === 'daemon.profiles-directory');
+    expect(warned).toHaveLength(2);
+    expect(warned[0]).toMatchObject({ level: 40, status: 'missing' });
+    expect(daemon.status().warnings).toEqual([expect.stringMatching(/^the profiles directory is missing: no profile document was read/)]);
+    expect(daemon.readiness().ready).toBe(true);
+
+    directory = 'empty';
+    daemon.requestReconcile('http');
+    await daemon.whenIdle();
+    expect(daemon.status().warnings[0]).toMatch(/is empty \(no profile files\)/);
+
+    directory = 'ok';
+    daemon.requestReconcile('http');
+    await daemon.whenIdle();
+    expect(daemon.status().warnings).toEqual([]);
+    expect(lines.filter((l) => l.event === 'daemon.profiles-directory')).toHaveLength(3);
+    await daemon.stop();
+  });
+});
+
 describe('Daemon retry after a pass that fails as a whole', () => {
   function failingWorld() {
     const world = { fail: true, calls: 0 };
