@@ -93,4 +93,14 @@ describe('appflow-gitops validate (built CLI)', () => {
     expect(run.code).toBe(1);
     expect(run.stderr).toBe("error: profiles directory 'no/such/dir' does not exist\n");
   }, SLOW);
+
+  it('with --json, a missing directory is an error diagnostic that agrees with exit 1', async () => {
+    const run = await cli('validate', '--profiles', 'no/such/dir', '--json');
+    expect(run.code).toBe(1);
+    const report = JSON.parse(run.stdout);
+    expect(report).toMatchObject({ valid: false, directory: 'missing', errorCount: 1 });
+    expect(report.diagnostics).toEqual([
+      expect.objectContaining({ file: 'no/such/dir', code: 'directory.missing', severity: 'error', message: "profiles directory 'no/such/dir' does not exist" }),
+    ]);
+  }, SLOW);
 });

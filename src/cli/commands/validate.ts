@@ -1,6 +1,7 @@
 // `appflow-gitops validate`: offline check of the profiles directory. Exit 0 when every document
 // is valid, 1 otherwise. Nothing here talks to AWS.
 import type { Command } from 'commander';
+import type { LoadResult } from '../../model/types.js';
 import { loadProfiles } from '../../desired/load-profiles.js';
 import { renderValidationJson, renderValidationText } from '../../desired/validation-report.js';
 import { ExitCode } from '../exit-codes.js';
@@ -35,7 +36,18 @@ export async function runValidate(options: ValidateOptions): Promise<number> {
   const valid = directoryProblem === undefined && !result.diagnostics.some((d) => d.severity === 'error');
 
   if (options.json) {
-    process.stdout.write(renderValidationJson(dir, result, valid));
+    // The JSON report carries the directory problem as an error diagnostic, so errorCount and the
+    // diagnostics agree with the exit code (a consumer reading only the JSON sees why it failed).
+    const reported: LoadResult = directoryProblem
+      ? {
+          ...result,
+          diagnostics: [
+            { file: '', line: 1, column: 1, path: '', message: directoryProblem, code: `directory.${result.directory}`, severity: 'error' },
+            ...result.diagnostics,
+          ],
+        }
+      : result;
+    process.stdout.write(renderValidationJson(dir, reported, valid));
     return valid ? ExitCode.Ok : ExitCode.Error;
   }
   if (directoryProblem) throw new UserError(directoryProblem);
