@@ -6,6 +6,7 @@ import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readSeedFile } from '../../src/cli/commands/emulator.js';
 import { startEmulator, type RunningEmulator } from '../../src/emulator/index.js';
 import { BIN, ROOT } from '../support/cli.js';
 import { clientsFor, salesforceProfile } from './helpers.js';
@@ -90,6 +91,19 @@ describe('appflow-gitops emulator (spawned)', () => {
     expect(missingSeed.status).toBe(1);
     expect(missingSeed.stderr).toContain('cannot read seed file /nonexistent/seed.json');
     expect(missingSeed.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('rejects a seed file with unknown top-level keys (a typo would otherwise seed nothing) and non-list values', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'emu-seed-'));
+    const typo = join(dir, 'typo.yaml');
+    writeFileSync(typo, 'secret:\n  - name: a\n    secretString: x\nProfiles: []\n');
+    expect(() => readSeedFile(typo)).toThrow(`seed file ${typo} has unknown top-level keys "secret", "Profiles"; expected only "secrets" and "profiles"`);
+    const notList = join(dir, 'not-list.json');
+    writeFileSync(notList, '{"secrets": {"name": "a"}}');
+    expect(() => readSeedFile(notList)).toThrow(`seed file ${notList}: "secrets" must be a list`);
+    const good = join(dir, 'good.yaml');
+    writeFileSync(good, 'secrets:\n  - name: a\n    secretString: x\n');
+    expect(readSeedFile(good)).toEqual({ secrets: [{ name: 'a', secretString: 'x' }] });
   });
 });
 

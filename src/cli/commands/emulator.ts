@@ -28,6 +28,8 @@ function integerOption(value: string, flag: string, min: number, max: number): n
   return n;
 }
 
+const SEED_KEYS = ['secrets', 'profiles'];
+
 /** Reads a seed file (JSON or YAML). Errors name the file. */
 export function readSeedFile(file: string): EmulatorSeed {
   let text: string;
@@ -44,6 +46,18 @@ export function readSeedFile(file: string): EmulatorSeed {
   }
   if (seed === null || typeof seed !== 'object' || Array.isArray(seed)) {
     throw new UserError(`seed file ${file} must hold an object with optional "secrets" and "profiles" lists`);
+  }
+  // A misspelt key ("secret:", "Profiles:") would otherwise seed nothing and say nothing.
+  const unknown = Object.keys(seed).filter((key) => !SEED_KEYS.includes(key));
+  if (unknown.length > 0) {
+    throw new UserError(
+      `seed file ${file} has unknown top-level key${unknown.length === 1 ? '' : 's'} ${unknown.map((k) => JSON.stringify(k)).join(', ')}; ` +
+        'expected only "secrets" and "profiles"',
+    );
+  }
+  for (const key of SEED_KEYS) {
+    const value = (seed as Record<string, unknown>)[key];
+    if (value !== undefined && value !== null && !Array.isArray(value)) throw new UserError(`seed file ${file}: "${key}" must be a list`);
   }
   return seed as EmulatorSeed;
 }
