@@ -48,7 +48,12 @@ export async function startDaemon(opts: { profilesDir: string; stateDir: string;
   const stop = () =>
     new Promise<number | null>((resolve) => {
       if (child.exitCode !== null) return resolve(child.exitCode);
-      child.once('exit', (code) => resolve(code));
+      // The daemon bounds its own graceful stop (--shutdown-timeout, 10 s); this bounds ours.
+      const kill = setTimeout(() => child.kill('SIGKILL'), 30_000);
+      child.once('exit', (code) => {
+        clearTimeout(kill);
+        resolve(code);
+      });
       child.kill('SIGTERM');
     });
   return { child, port, stop };
