@@ -4,15 +4,14 @@
 // ends as exactly one ProfileOutcome, in plan order.
 import { performance } from 'node:perf_hooks';
 import pLimit from 'p-limit';
-import type { AppFlowPort } from '../aws/ports.js';
 import type { Logger } from '../logging/logger.js';
-import type { ObservedProfile, Plan, PlannedChange, TargetState } from '../model/types.js';
+import type { ObservedProfile, Plan, PlannedChange } from '../model/types.js';
 import { diffConfiguration } from '../planner/diff.js';
 import { forgetProfile, recordApplied, recordCreated, refreshSourceFile } from './inventory.js';
 import { buildCreateRequest, buildDeleteRequest, buildUpdateRequest } from './request-builder.js';
 import { resolveWriteRetry } from './retry-policy.js';
 import type { ProfileOutcome, ReconcileOptions } from './types.js';
-import { runCreate, runDelete, runUpdate, WriteFailure, type WriteContext, type WriteResult } from './write-runner.js';
+import { runCreate, runDelete, runUpdate, WriteFailure, type WriteContext, type WriteDeps, type WriteResult } from './write-runner.js';
 
 /** Concurrent writes when the caller does not say. */
 export const DEFAULT_WRITE_CONCURRENCY = 4;
@@ -22,17 +21,8 @@ function isBlockedDelete(change: PlannedChange): boolean {
   return change.action === 'noop' && change.pruneBlocked === true;
 }
 
-export interface ExecutorContext {
-  /** Port for writes and for the Describe that settles an uncertain create. */
-  writer: AppFlowPort;
-  /** The target's state, mutated in place. */
-  state: TargetState;
-  /** Saves the whole snapshot; must be safe to call concurrently (the caller serialises). */
-  persist: () => Promise<void>;
-  hmacKey: Buffer;
-  now: () => number;
-  logger: Logger;
-}
+/** The executor needs exactly what a single write needs; it adds retry settings and the signal per pass. */
+export type ExecutorContext = WriteDeps;
 
 type OutcomeBody = Omit<ProfileOutcome, 'name' | 'action' | 'durationMs' | 'source'>;
 

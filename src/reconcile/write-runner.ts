@@ -12,14 +12,20 @@ import type { WriteRetrySettings } from './types.js';
 import { awsErrorCode, isRetryable, isTerminal, isUncertain, safeErrorMessage } from './write-errors.js';
 import { chooseIntent, requestDigest } from './write-intents.js';
 
-export interface WriteContext {
+/** What every write needs from its caller (the executor passes its own context through). */
+export interface WriteDeps {
+  /** Port for writes and for the Describe that settles an uncertain create. */
   writer: AppFlowPort;
+  /** The target's state, mutated in place. */
   state: TargetState;
-  /** Saves the whole state snapshot; serialised by the caller. */
+  /** Saves the whole state snapshot; must be safe to call concurrently (the caller serialises). */
   persist: () => Promise<void>;
   hmacKey: Buffer;
   now: () => number;
   logger: Logger;
+}
+
+export interface WriteContext extends WriteDeps {
   retry: WriteRetrySettings;
   signal?: AbortSignal;
 }
