@@ -12,7 +12,7 @@ import {
   ValidationException,
   type ConnectorProfile,
 } from '@aws-sdk/client-appflow';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmulator, type RunningEmulator } from '../../src/emulator/index.js';
 import { clientsFor, rejection, salesforceProfile } from './helpers.js';
 

@@ -6,7 +6,7 @@ const noJitter = () => 0.5; // withJitter(x, spread, () => 0.5) === x
 describe('ProfileBackoff', () => {
   it('doubles the delay per consecutive failure up to the cap, and resets on success', () => {
     const backoff = new ProfileBackoff({ initialMs: 1000, maxMs: 5000, factor: 2, jitter: 0.1 }, noJitter);
-    const delays = [1, 2, 3, 4, 5].map((i) => backoff.recordFailure('a', { terminal: false }, 0).retryAt);
+    const delays = [1, 2, 3, 4, 5].map(() => backoff.recordFailure('a', { terminal: false }, 0).retryAt);
     expect(delays).toEqual([1000, 2000, 4000, 5000, 5000]);
     expect(backoff.blockedNames(4999)).toEqual(new Set(['a']));
     expect(backoff.blockedNames(5000)).toEqual(new Set());
