@@ -224,10 +224,14 @@ const STATIC_EXPLANATION = `## How each number is measured
 - **Change to applied** is 300 ms of deliberate waiting (100 ms for the file's size to settle, then
   a 200 ms debounce) plus one warm pass over the 1,000 files, including the fsynced save of the
   write's intent before the update is sent.
-- **Throttled throughput** is bounded by the limit itself; below it, by how long a throttled write
-  waits before its retry (p-retry's exponential backoff with jitter, 0.5 to 1 s at first) while the
-  other writes (4 at a time) go on, and by the fsynced intent save before each write. Concurrent
-  writes share one save (group commit).
+- **Throttled throughput** is bounded by the limit itself; below it, by the retry timing. The
+  4 writers burst past the limit, the emulator's sliding one-second window rejects the rest, and
+  every throttled write sleeps p-retry's backoff (0.5 to 1 s, then 1 to 2 s, with jitter); writers
+  that wake while the window is still full are throttled again and sleep longer, so the window
+  sits partly unused. The result varies from run to run for that reason (rerun it to see the
+  spread). The SDK's adaptive retry mode (a client-side CUBIC rate limiter) was tried on the write
+  client: it cut the 429s about fivefold but paced the writes below 80% of the limit, so it is not
+  used. Each write's intent is saved (fsync) before it is sent; concurrent writes share one save.
 - **Idle CPU** is the once-a-second check of the profiles directory's real path (git-sync symlink
   swaps) and the event-loop lag histogram's 100 ms sampling timer; the watcher uses inotify and
   there is no pass until the resync interval (5 min) or a change.
