@@ -8,9 +8,9 @@ import {
 } from '../../src/reconcile/retry-policy.js';
 
 describe('write retry policy', () => {
-  it('documents a budget of 6 attempts and at most 23 s of backoff per write', () => {
+  it('documents a budget of 6 attempts and at most 12.4 s of backoff per write', () => {
     expect(WRITE_SDK_MAX_ATTEMPTS).toBe(1);
-    expect(writeRetryBudget()).toEqual({ attempts: 6, maxBackoffMs: 1000 + 2000 + 4000 + 8000 + 8000 });
+    expect(writeRetryBudget()).toEqual({ attempts: 6, maxBackoffMs: 400 + 800 + 1600 + 3200 + 6400 });
     expect(DEFAULT_WRITE_RETRY.maxRetryTime).toBe(60_000);
   });
 
