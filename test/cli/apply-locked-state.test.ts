@@ -3,11 +3,11 @@
 import { execFile } from 'node:child_process';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { hostname, tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startEmulator, type RunningEmulator } from '../../src/emulator/index.js';
-
-const BIN = join(resolve(import.meta.dirname, '..', '..'), 'bin', 'appflow-gitops.js');
+import { BIN } from '../support/cli.js';
+import { datadogDocument } from '../support/profile-documents.js';
 
 let emu: RunningEmulator;
 let work: string;
@@ -17,19 +17,7 @@ beforeAll(async () => {
   work = await mkdtemp(join(tmpdir(), 'apply-locked-'));
   await mkdir(join(work, 'profiles'));
   await mkdir(join(work, 'state'));
-  const ref = (key: string) => `{{resolve:secretsmanager:dd:SecretString:${key}}}`;
-  await writeFile(
-    join(work, 'profiles', 'dd.json'),
-    JSON.stringify({
-      connectorProfileName: 'dd',
-      connectorType: 'Datadog',
-      connectionMode: 'Public',
-      connectorProfileConfig: {
-        connectorProfileProperties: { Datadog: { instanceUrl: 'https://api.datadoghq.com' } },
-        connectorProfileCredentials: { Datadog: { apiKey: ref('apiKey'), applicationKey: ref('applicationKey') } },
-      },
-    }),
-  );
+  await writeFile(join(work, 'profiles', 'dd.json'), JSON.stringify(datadogDocument('dd')));
   // Held by this (live) test process, as a running daemon would hold it.
   await writeFile(
     join(work, 'state', 'lock'),
