@@ -5,23 +5,10 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadProfiles } from '../../src/desired/load-profiles.js';
 import { ProfileParseCache } from '../../src/desired/parse-cache.js';
 import { parseProfileText } from '../../src/desired/parse-documents.js';
+import { profileYaml } from '../../bench/fixtures.js';
 
-function profile(name: string, url: string): string {
-  return [
-    `connectorProfileName: ${name}`,
-    'connectorType: Datadog',
-    'connectionMode: Public',
-    'connectorProfileConfig:',
-    '  connectorProfileProperties:',
-    '    Datadog:',
-    `      instanceUrl: ${url}`,
-    '  connectorProfileCredentials:',
-    '    Datadog:',
-    `      apiKey: "{{resolve:secretsmanager:s/${name}:SecretString:apiKey}}"`,
-    `      applicationKey: "{{resolve:secretsmanager:s/${name}:SecretString:applicationKey}}"`,
-    '',
-  ].join('\n');
-}
+// The benchmark fleet's Datadog profile text: the cache is what the daemon's passes over that fleet use.
+const profile = (name: string, url: string): string => profileYaml(name, url);
 
 describe('ProfileParseCache', () => {
   it('returns a parse only for the identical text, path and format', () => {
