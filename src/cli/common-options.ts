@@ -1,5 +1,6 @@
 // Options shared by several commands, declared once so names, defaults and help text agree.
-import { Option } from 'commander';
+import { InvalidArgumentError, Option } from 'commander';
+import { DEFAULT_MAX_DELETES } from '../planner/defaults.js';
 
 export const DEFAULT_PROFILES_DIR = './profiles';
 export const DEFAULT_STATE_DIR = './.appflow-gitops';
@@ -14,3 +15,17 @@ export const allowPlaintextOption = () =>
   new Option('--allow-plaintext-credentials', 'accept plaintext credential values (local experiments only; prints a warning)');
 
 export const jsonOption = () => new Option('--json', 'machine-readable JSON output');
+
+/** A whole number >= 0 (a safe integer), for --max-deletes. */
+export function parseMaxDeletes(value: string): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(n)) {
+    throw new InvalidArgumentError(`--max-deletes must be a whole number >= 0, got "${value}"`);
+  }
+  return n;
+}
+
+export const maxDeletesOption = () =>
+  new Option('--max-deletes <n>', 'with --prune: more deletes than this in one pass blocks every delete')
+    .argParser(parseMaxDeletes)
+    .default(DEFAULT_MAX_DELETES);

@@ -3,10 +3,9 @@
 // profile failed (the others are still applied).
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { InvalidArgumentError, Option, type Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { createAwsAdapters } from '../../aws/clients.js';
 import { createLogger, createSilentLogger } from '../../logging/logger.js';
-import { DEFAULT_MAX_DELETES } from '../../planner/defaults.js';
 import { reconcileOnce } from '../../reconcile/reconcile-once.js';
 import { renderApplyText } from '../../reconcile/render-apply-text.js';
 import { WRITE_SDK_MAX_ATTEMPTS } from '../../reconcile/retry-policy.js';
@@ -17,7 +16,7 @@ import { renderPlanText } from '../../render/plan-text.js';
 import { createFileStateStore, LOCK_FILE, StateLockedError } from '../../state/file-state-store.js';
 import { StateLock } from '../../state/state-lock.js';
 import { awsFailureHint } from '../aws-failure-hint.js';
-import { allowPlaintextOption, jsonOption, profilesOption, stateOption } from '../common-options.js';
+import { allowPlaintextOption, jsonOption, maxDeletesOption, profilesOption, stateOption } from '../common-options.js';
 import { ExitCode } from '../exit-codes.js';
 import { checkProfilesDirectory, checkStateDirectory } from '../preflight.js';
 import { UserError } from '../user-error.js';
@@ -37,14 +36,6 @@ interface ApplyFlags {
   allowPlaintextCredentials?: boolean;
 }
 
-function parseMaxDeletes(value: string): number {
-  const n = Number(value);
-  if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(n)) {
-    throw new InvalidArgumentError(`--max-deletes must be a whole number >= 0, got "${value}"`);
-  }
-  return n;
-}
-
 export function registerApplyCommand(program: Command): void {
   program
     .command('apply')
@@ -53,11 +44,7 @@ export function registerApplyCommand(program: Command): void {
     .addOption(stateOption())
     .option('--prune', 'delete profiles this tool created or adopted whose document is gone (guarded)')
     .option('--allow-replace', 'allow delete-then-create when connectorType, connectorLabel or kmsArn changes')
-    .addOption(
-      new Option('--max-deletes <n>', 'with --prune: more deletes than this in one pass blocks every delete')
-        .argParser(parseMaxDeletes)
-        .default(DEFAULT_MAX_DELETES),
-    )
+    .addOption(maxDeletesOption())
     .option('--allow-empty', 'with --prune: allow deletes when the profiles directory is missing or empty')
     .addOption(jsonOption().conflicts('format'))
     .addOption(new Option('--format <format>', 'output format').choices(['text', 'json', 'markdown']))

@@ -4,12 +4,11 @@
 import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { InvalidArgumentError, Option, type Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { createAwsAdapters } from '../../aws/clients.js';
 import { formatDiagnostic } from '../../desired/diagnostics.js';
 import { loadProfiles } from '../../desired/load-profiles.js';
 import type { LoadResult, Plan, PlanOptions, StateSnapshot, TargetState } from '../../model/types.js';
-import { DEFAULT_MAX_DELETES } from '../../planner/defaults.js';
 import { hasPendingChanges } from '../../planner/plan-changes.js';
 import { preparePlan } from '../../reconcile/prepare-plan.js';
 import { renderPlanJson } from '../../render/plan-json.js';
@@ -18,7 +17,7 @@ import { renderPlanText } from '../../render/plan-text.js';
 import { emptySnapshot, emptyTargetState, KEY_FILE, STATE_FILE } from '../../state/file-state-store.js';
 import { parseStateText } from '../../state/state-shape.js';
 import { withAwsFailureHint } from '../aws-failure-hint.js';
-import { allowPlaintextOption, jsonOption, profilesOption, stateOption } from '../common-options.js';
+import { allowPlaintextOption, jsonOption, maxDeletesOption, profilesOption, stateOption } from '../common-options.js';
 import { ExitCode } from '../exit-codes.js';
 import { UserError } from '../user-error.js';
 
@@ -38,13 +37,6 @@ interface PlanFlags {
   skipCredentials?: boolean;
 }
 
-function parseMaxDeletes(value: string): number {
-  if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(Number(value))) {
-    throw new InvalidArgumentError(`--max-deletes must be a whole number >= 0, got "${value}"`);
-  }
-  return Number(value);
-}
-
 export function registerPlanCommand(program: Command): void {
   program
     .command('plan')
@@ -53,11 +45,7 @@ export function registerPlanCommand(program: Command): void {
     .addOption(stateOption())
     .option('--prune', 'plan deletes of profiles this tool created or adopted whose document is gone (guarded)')
     .option('--allow-empty', 'with --prune: allow deletes when the profiles directory is missing or empty')
-    .addOption(
-      new Option('--max-deletes <n>', 'with --prune: more deletes than this in one pass blocks every delete')
-        .argParser(parseMaxDeletes)
-        .default(DEFAULT_MAX_DELETES),
-    )
+    .addOption(maxDeletesOption())
     .addOption(jsonOption().conflicts('format'))
     .addOption(new Option('--format <format>', 'output format').choices(['text', 'json', 'markdown']))
     .option('--detailed-exitcode', 'exit 0 when there are no changes, 2 when changes are pending, 1 on error')

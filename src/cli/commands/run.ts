@@ -2,14 +2,13 @@
 // turns flags into settings and owns the process-level concerns: signals and the shutdown deadline.
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { createLogger, type Logger } from '../../logging/logger.js';
-import { DEFAULT_MAX_DELETES } from '../../planner/defaults.js';
 import { DEFAULT_RESYNC_INTERVAL_MS, errorSummary } from '../../runtime/daemon.js';
 import { formatDuration, parseDuration } from '../../runtime/duration.js';
 import { realAwsRequested, USE_AWS_ENV } from '../../runtime/embedded-emulator.js';
 import { startDaemon, type RunningDaemon } from '../../runtime/run-daemon.js';
 import { parseListenAddress, type ListenAddress } from '../../server/listen-address.js';
 import { StateLockedError } from '../../state/file-state-store.js';
-import { allowPlaintextOption, profilesOption, stateOption } from '../common-options.js';
+import { allowPlaintextOption, maxDeletesOption, profilesOption, stateOption } from '../common-options.js';
 import { checkStateDirectory } from '../preflight.js';
 import { UserError } from '../user-error.js';
 
@@ -50,11 +49,6 @@ function parseInterval(value: string): number {
   return ms;
 }
 
-function parseMaxDeletes(value: string): number {
-  if (!/^\d+$/.test(value.trim())) throw new Error(`--max-deletes must be a whole number >= 0, got "${value}"`);
-  return Number(value);
-}
-
 export function registerRunCommand(program: Command): void {
   program
     .command('run')
@@ -73,11 +67,7 @@ export function registerRunCommand(program: Command): void {
     )
     .option('--prune', 'delete profiles this tool created or adopted whose document is gone (guarded)')
     .option('--allow-replace', 'allow delete-then-create when connectorType, connectorLabel or kmsArn changes')
-    .addOption(
-      new Option('--max-deletes <n>', 'with --prune: more deletes than this in one pass blocks every delete')
-        .argParser(argParser(parseMaxDeletes))
-        .default(DEFAULT_MAX_DELETES),
-    )
+    .addOption(maxDeletesOption())
     .option('--allow-empty', 'with --prune: allow deletes when the profiles directory is missing or empty')
     .addOption(allowPlaintextOption())
     .option('--embedded-emulator', `run against an in-process AppFlow emulator (state in STATE/emulator.json), not AWS; ignored when ${USE_AWS_ENV}=1`)
