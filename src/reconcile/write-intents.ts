@@ -11,28 +11,11 @@
 // reused token is always one AppFlow still remembers.
 import { createHmac, randomUUID } from 'node:crypto';
 import type { TargetState, WriteIntent, WriteOperation } from '../model/types.js';
+// The planner's canonical form (sorted keys, undefined members dropped): equal requests, equal digests.
+import { canonicalJson } from '../planner/normalize.js';
 
 /** Intents older than this are never reused (AppFlow remembers a token for 8 hours). */
 export const INTENT_RETIREMENT_MS = 2 * 60 * 60 * 1000;
-
-/** JSON with object keys sorted at every level, so equal requests give equal digests whatever the key order. */
-export function canonicalJson(value: unknown): string {
-  return JSON.stringify(sortKeys(value));
-}
-
-function sortKeys(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(sortKeys);
-  if (value instanceof Date) return value.toISOString();
-  if (value !== null && typeof value === 'object') {
-    const out: Record<string, unknown> = {};
-    for (const key of Object.keys(value).sort()) {
-      const member = (value as Record<string, unknown>)[key];
-      if (member !== undefined) out[key] = sortKeys(member);
-    }
-    return out;
-  }
-  return value;
-}
 
 /**
  * Keyed digest (HMAC-SHA256, hex) of a full write request, credentials included, clientToken

@@ -3,11 +3,11 @@ import { describe, expect, it } from 'vitest';
 import type { TargetState, WriteIntent } from '../../src/model/types.js';
 import {
   INTENT_RETIREMENT_MS,
-  canonicalJson,
   chooseIntent,
   requestDigest,
   retireExpiredIntents,
 } from '../../src/reconcile/write-intents.js';
+import { canonicalJson } from '../../src/planner/normalize.js';
 
 const key = randomBytes(32);
 const T0 = Date.parse('2026-01-01T00:00:00Z');
