@@ -1,0 +1,86 @@
+// Bookkeeping of passes for /status and /readyz: the last pass and its outcome, the last good
+// pass, consecutive whole-pass failures (drive the pass retry), and the warnings to show.
+import type { PlanAction } from '../model/types.js';
+import type { ReconcileReport } from '../reconcile/types.js';
+import type { ProfileStatus } from './profile-status.js';
+import type { TriggerReason } from './scheduler.js';
+
+export interface DaemonStatus {
+  ready: boolean;
+  checks: { firstReconcileDone: boolean; awsReachable: boolean };
+  reconciling: boolean;
+  lastReconcile?: {
+    id: string;
+    result: 'success' | 'failure' | 'error';
+    triggers: TriggerReason[];
+    startedAt: string;
+    durationMs: number;
+    summary?: Record<PlanAction, number>;
+    error?: string;
+  };
+  lastSuccessfulReconcileAt?: string;
+  nextResyncAt?: string;
+  /** Set after a pass failed as a whole: when it is retried, and how many passes failed in a row. */
+  passRetry?: { consecutiveFailures: number; nextRetryAt: string };
+  lastAwsError?: { service: string; operation: string; code: string; at: string };
+  warnings: string[];
+  profiles: ProfileStatus[];
+}
+
+export interface PassTiming {
+  id: string;
+  reasons: TriggerReason[];
+  startedAt: number;
+  finishedAt: number;
+}
+
+export class PassHistory {
+  firstReconcileDone = false;
+  lastReconcile: DaemonStatus['lastReconcile'];
+  lastSuccessAt: number | undefined;
+  warnings: string[] = [];
+  /** Passes that failed as a whole in a row; 0 after any pass that ran to the end. */
+  consecutiveFailures = 0;
+
+  /** A pass that ran to the end (profile failures have their own backoff). */
+  recordCompleted(pass: PassTiming, report: ReconcileReport, directoryWarning: string | undefined): 'success' | 'failure' {
+    const result = report.ok ? 'success' : 'failure';
+    this.firstReconcileDone = true;
+    // The pass as a whole worked: normal interval again.
+    this.consecutiveFailures = 0;
+    if (report.ok) this.lastSuccessAt = pass.finishedAt;
+    this.lastReconcile = { ...this.#timing(pass, result), summary: report.plan.summary };
+    this.warnings = [...new Set([...(directoryWarning ? [directoryWarning] : []), ...report.plan.warnings, ...report.warnings])];
+    return result;
+  }
+
+  /** A pass that failed as a whole; one stopped by shutdown is not a failure worth retrying. */
+  recordError(pass: PassTiming, message: string, aborted: boolean): void {
+    if (!aborted) this.consecutiveFailures += 1;
+    this.lastReconcile = { ...this.#timing(pass, 'error'), error: message };
+  }
+
+  #timing(pass: PassTiming, result: 'success' | 'failure' | 'error'): NonNullable<DaemonStatus['lastReconcile']> {
+    return {
+      id: pass.id,
+      result,
+      triggers: pass.reasons,
+      startedAt: new Date(pass.startedAt).toISOString(),
+      durationMs: pass.finishedAt - pass.startedAt,
+    };
+  }
+}
+
+/**
+ * A missing, unreadable or empty profiles directory is a warning, not a readiness failure: the
+ * daemon itself works (it reads, observes and reports), the prune guards keep every managed
+ * profile, and a directory that is filled later (git-sync's first clone) is picked up by the
+ * watcher or the next resync. Failing /readyz would instead restart or unroute a pod that is behaving correctly.
+ */
+export function profilesDirectoryWarning(report: ReconcileReport, watchDir: string | undefined): string | undefined {
+  const status = report.profilesDirectory;
+  if (status === undefined || status === 'ok') return undefined;
+  const dir = watchDir === undefined ? 'the profiles directory' : `profiles directory ${watchDir}`;
+  const what = status === 'empty' ? 'is empty (no profile files)' : `is ${status}`;
+  return `${dir} ${what}: no profile document was read, so nothing is created or updated; managed profiles are not deleted unless --prune --allow-empty`;
+}

@@ -1,0 +1,91 @@
+// Folds one pass's report into per-profile backoff and the write/drift metrics, and says whether
+// another pass is needed right away (a released backoff, or a profile that is new since the last
+// pass and was left out by the pass's name filter).
+import { createHash } from 'node:crypto';
+import type { Logger } from '../logging/logger.js';
+import type { PlanAction } from '../model/types.js';
+import type { ReconcileReport } from '../reconcile/types.js';
+import type { DaemonMetrics } from '../server/metrics.js';
+import type { ProfileBackoff } from './backoff.js';
+
+/** The executor's code for a write abandoned because the pass was stopped (not a failure of the profile). */
+const ABORTED_CODE = 'aborted';
+const DRIFT_ACTIONS: PlanAction[] = ['create', 'update', 'replace', 'delete'];
+
+export interface FoldContext {
+  backoff: ProfileBackoff;
+  metrics: DaemonMetrics | undefined;
+  /** The name filter the pass ran with (undefined: every profile). */
+  onlyNames: ReadonlySet<string> | undefined;
+  aborted: boolean;
+  now: number;
+  log: Logger;
+}
+
+export interface FoldResult {
+  /** True when another pass is needed now. */
+  followUp: boolean;
+  /** Every profile name in the plan: the next pass's name filter is built from these. */
+  knownNames: Set<string>;
+  /** Profile name → its source file, so a file edit can release that profile's backoff. */
+  sourceFiles: Map<string, string>;
+}
+
+export function foldReport(report: ReconcileReport, ctx: FoldContext): FoldResult {
+  const { backoff, metrics, now } = ctx;
+  let followUp = false;
+  const inputKeys = new Map<string, string>();
+  const knownNames = new Set<string>();
+  const sourceFiles = new Map<string, string>();
+  for (const change of report.plan.changes) {
+    const key = inputKey(change.desired?.document, change.credentialsFingerprint);
+    inputKeys.set(change.name, key);
+    knownNames.add(change.name);
+    if (change.source?.file) sourceFiles.set(change.name, change.source.file);
+    // A terminal failure waits for its input to change (file edit or rotated secret).
+    if (backoff.releaseIfInputChanged(change.name, key)) {
+      ctx.log.info({ profile: change.name }, 'profile input changed: backoff released');
+      followUp = true;
+    }
+  }
+  // Profiles that left the plan (file deleted) leave backoff too.
+  for (const name of backoff.names()) if (!inputKeys.has(name)) backoff.clear(name);
+
+  for (const action of DRIFT_ACTIONS) metrics?.recordDrift(action, report.plan.changes.filter((c) => c.action === action).length);
+
+  // The executor logs one event per profile decision; the daemon adds its own decisions (backoff).
+  for (const outcome of report.outcomes) {
+    if (outcome.result === 'applied' || outcome.result === 'unchanged') {
+      backoff.clear(outcome.name);
+    } else if (outcome.result === 'failed' && outcome.action !== 'error' && outcome.error?.code !== ABORTED_CODE) {
+      const entry = backoff.recordFailure(outcome.name, { terminal: outcome.error?.terminal ?? false, inputKey: inputKeys.get(outcome.name) }, now);
+      ctx.log.warn(
+        {
+          event: 'daemon.backoff',
+          profile: outcome.name,
+          action: outcome.action,
+          errorCode: outcome.error?.code,
+          failures: entry.failures,
+          retryInMs: Number.isFinite(entry.retryAt) ? entry.retryAt - now : null,
+          waitingForInputChange: entry.terminal,
+        },
+        entry.terminal ? `${outcome.name}: rejected by AWS, waiting for a change to its file or secret` : `${outcome.name}: backing off`,
+      );
+    } else if (outcome.result === 'skipped' && ctx.onlyNames && !ctx.onlyNames.has(outcome.name) && !backoff.get(outcome.name) && !ctx.aborted) {
+      followUp = true; // new since the last pass, left out by onlyNames
+    }
+    if (outcome.result === 'applied' || outcome.result === 'failed' || outcome.result === 'blocked') {
+      if (outcome.action !== 'error') metrics?.recordWrite(outcome.action, outcome.result);
+    }
+  }
+  return { followUp, knownNames, sourceFiles };
+}
+
+/** Digest of what a profile's write is made of: a terminal failure waits for this to change. */
+function inputKey(document: unknown, credentialsFingerprint: string | undefined): string {
+  return createHash('sha256')
+    .update(JSON.stringify(document ?? null))
+    .update('\0')
+    .update(credentialsFingerprint ?? '')
+    .digest('hex');
+}
