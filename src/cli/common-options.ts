@@ -29,3 +29,7 @@ export const maxDeletesOption = () =>
   new Option('--max-deletes <n>', 'with --prune: more deletes than this in one pass blocks every delete')
     .argParser(parseMaxDeletes)
     .default(DEFAULT_MAX_DELETES);
+
+/** `--log-format`, on every command that logs. Undefined means "pretty on a terminal, JSON otherwise". */
+export const logFormatOption = () =>
+  new Option('--log-format <format>', 'log lines as json, or pretty for people (default: pretty when the log goes to a terminal, json otherwise)').choices(['pretty', 'json']);

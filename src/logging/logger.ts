@@ -1,8 +1,10 @@
-// pino logger factory. JSON on stdout, one event per decision. Redaction is configured here so
+// pino logger factory. JSON on stdout, one event per decision; on a terminal, the same events as
+// pino-pretty lines (see `LogFormat`). Redaction is configured here so
 // that a credential which reaches a log call by mistake is censored rather than written; the
 // first line of defence is still that secret values travel only inside `Sensitive` boxes (which
 // serialise as "[REDACTED]") and never get logged at all.
 import { pino, type Logger } from 'pino';
+import { build as prettyStream } from 'pino-pretty';
 
 export type { Logger };
 
@@ -37,10 +39,21 @@ export const REDACT_PATHS = SECRET_KEYS.flatMap((key) => [key, `*.${key}`, `*.*.
 
 export const REDACTED = '[REDACTED]';
 
+/** `json`: one JSON object per line (log shippers). `pretty`: one coloured human line per event. */
+export type LogFormat = 'json' | 'pretty';
+export const LOG_FORMATS: readonly LogFormat[] = ['json', 'pretty'];
+
 export interface LoggerOptions {
   level?: string;
   /** Destination stream; defaults to stdout. Tests pass a stream to capture lines. */
   destination?: NodeJS.WritableStream;
+  /** Defaults to `pretty` when the destination is a terminal, `json` otherwise (what pino users get from piping into pino-pretty). */
+  format?: LogFormat;
+}
+
+/** The format used when none is asked for: pretty only for a human at a terminal. */
+export function defaultLogFormat(destination: { isTTY?: boolean }): LogFormat {
+  return destination.isTTY === true ? 'pretty' : 'json';
 }
 
 /**
@@ -59,6 +72,8 @@ function serializeError(err: unknown): unknown {
 }
 
 export function createLogger(options: LoggerOptions = {}): Logger {
+  const destination = options.destination ?? process.stdout;
+  const format = options.format ?? defaultLogFormat(destination as { isTTY?: boolean });
   return pino(
     {
       level: options.level ?? process.env.LOG_LEVEL ?? 'info',
@@ -67,8 +82,25 @@ export function createLogger(options: LoggerOptions = {}): Logger {
       serializers: { err: serializeError, error: serializeError },
       timestamp: pino.stdTimeFunctions.isoTime,
     },
-    (options.destination ?? process.stdout) as pino.DestinationStream,
+    (format === 'pretty' ? prettyDestination(destination) : destination) as pino.DestinationStream,
   );
+}
+
+/**
+ * pino-pretty as an in-process stream, not a transport worker: pino serialises (and redacts) each
+ * event first, so the pretty stream only ever sees the censored JSON, and a synchronous write
+ * keeps the last lines before an exit. One line per event: the fields follow the message.
+ */
+function prettyDestination(destination: NodeJS.WritableStream): NodeJS.WritableStream {
+  const tty = (destination as { isTTY?: boolean }).isTTY === true;
+  return prettyStream({
+    destination,
+    sync: true,
+    colorize: tty && !(process.env.NO_COLOR !== undefined && process.env.NO_COLOR !== ''),
+    singleLine: true,
+    translateTime: 'SYS:HH:MM:ss.l',
+    ignore: 'pid,hostname,service',
+  });
 }
 
 /** A logger that drops everything (CLI one-shot commands that print their own output). */

@@ -5,7 +5,7 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Option, type Command } from 'commander';
 import { createAwsAdapters } from '../../aws/clients.js';
-import { createLogger, createSilentLogger } from '../../logging/logger.js';
+import { createLogger, createSilentLogger, type LogFormat } from '../../logging/logger.js';
 import { reconcileOnce } from '../../reconcile/reconcile-once.js';
 import { renderApplyText } from '../../reconcile/render-apply-text.js';
 import { WRITE_SDK_MAX_ATTEMPTS } from '../../reconcile/retry-policy.js';
@@ -16,7 +16,7 @@ import { renderPlanText } from '../../render/plan-text.js';
 import { createFileStateStore, LOCK_FILE, StateLockedError } from '../../state/file-state-store.js';
 import { StateLock } from '../../state/state-lock.js';
 import { awsFailureHint } from '../aws-failure-hint.js';
-import { allowPlaintextOption, jsonOption, maxDeletesOption, profilesOption, stateOption } from '../common-options.js';
+import { allowPlaintextOption, jsonOption, logFormatOption, maxDeletesOption, profilesOption, stateOption } from '../common-options.js';
 import { ExitCode } from '../exit-codes.js';
 import { checkProfilesDirectory, checkStateDirectory } from '../preflight.js';
 import { UserError } from '../user-error.js';
@@ -34,6 +34,7 @@ interface ApplyFlags {
   format?: Format;
   color: boolean;
   allowPlaintextCredentials?: boolean;
+  logFormat?: LogFormat;
 }
 
 export function registerApplyCommand(program: Command): void {
@@ -50,6 +51,7 @@ export function registerApplyCommand(program: Command): void {
     .addOption(new Option('--format <format>', 'output format').choices(['text', 'json', 'markdown']))
     .option('--no-color', 'no ANSI colours in text output (also: NO_COLOR, or when stdout is not a TTY)')
     .addOption(allowPlaintextOption())
+    .addOption(logFormatOption())
     .action(async (flags: ApplyFlags) => {
       process.exitCode = await runApply(flags);
     });
@@ -84,7 +86,7 @@ async function applyLocked(flags: ApplyFlags, format: Format): Promise<number> {
   const adapters = createAwsAdapters({ writeMaxAttempts: WRITE_SDK_MAX_ATTEMPTS });
   const store = createFileStateStore(flags.state, { lock: true });
   // Logs go to stderr, and only when asked for (LOG_LEVEL): stdout carries the report.
-  const logger = process.env.LOG_LEVEL ? createLogger({ destination: process.stderr }) : createSilentLogger();
+  const logger = process.env.LOG_LEVEL ? createLogger({ destination: process.stderr, format: flags.logFormat }) : createSilentLogger();
 
   // SIGINT/SIGTERM: start no new write; writes in flight finish (or keep their intent in state).
   const controller = new AbortController();

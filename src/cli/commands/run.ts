@@ -1,14 +1,14 @@
 // `appflow-gitops run`: the long-running daemon (see src/runtime/run-daemon.ts). This module only
 // turns flags into settings and owns the process-level concerns: signals and the shutdown deadline.
 import { InvalidArgumentError, Option, type Command } from 'commander';
-import { createLogger, type Logger } from '../../logging/logger.js';
+import { createLogger, type LogFormat, type Logger } from '../../logging/logger.js';
 import { DEFAULT_RESYNC_INTERVAL_MS, errorSummary } from '../../runtime/daemon.js';
 import { formatDuration, parseDuration } from '../../runtime/duration.js';
 import { realAwsRequested, USE_AWS_ENV } from '../../runtime/embedded-emulator.js';
 import { startDaemon, type RunningDaemon } from '../../runtime/run-daemon.js';
 import { parseListenAddress, type ListenAddress } from '../../server/listen-address.js';
 import { StateLockedError } from '../../state/file-state-store.js';
-import { allowPlaintextOption, maxDeletesOption, profilesOption, stateOption } from '../common-options.js';
+import { allowPlaintextOption, logFormatOption, maxDeletesOption, profilesOption, stateOption } from '../common-options.js';
 import { checkStateDirectory } from '../preflight.js';
 import { UserError } from '../user-error.js';
 
@@ -31,6 +31,7 @@ interface RunFlags {
   emulatorSeed?: string;
   shutdownTimeout: number;
   logLevel: string;
+  logFormat?: LogFormat;
 }
 
 function argParser<T>(parse: (value: string) => T): (value: string) => T {
@@ -80,13 +81,14 @@ export function registerRunCommand(program: Command): void {
     .addOption(
       new Option('--log-level <level>', 'log level').choices(['trace', 'debug', 'info', 'warn', 'error', 'fatal']).default(process.env.LOG_LEVEL ?? 'info'),
     )
+    .addOption(logFormatOption())
     .action(async (flags: RunFlags) => {
       await runDaemonCommand(flags);
     });
 }
 
 async function runDaemonCommand(flags: RunFlags): Promise<void> {
-  const logger = createLogger({ level: flags.logLevel });
+  const logger = createLogger({ level: flags.logLevel, format: flags.logFormat });
   const useEmulator = flags.embeddedEmulator === true && !realAwsRequested();
   if (flags.embeddedEmulator && !useEmulator) {
     logger.warn({ event: 'daemon.aws' }, `${USE_AWS_ENV}=1: ignoring --embedded-emulator, using the real AWS configuration`);
