@@ -1,5 +1,5 @@
-// The importer's naming conventions, in one place because the README documents them and users
-// rely on them when they create secrets by hand.
+// The importer's naming conventions, in one place because docs/import.md (Naming conventions)
+// documents them and users rely on them when they create secrets by hand.
 //
 // Secret:   `appflow-gitops/<profileName>`. Secrets Manager names allow letters, digits and
 //           `/_+=.@-`; profile names may also hold `!` and `#`, which become `_`.

@@ -2,7 +2,7 @@
 // differently never show up as perpetual diffs. Both sides (the document and what Describe
 // returns) go through the same function; the diff then compares canonical values only.
 //
-// Rules (each is documented in the README (Planning changes) and tested in test/planner/normalize.test.ts):
+// Rules (each is documented in docs/plan.md (Normalization) and tested in test/planner/normalize.test.ts):
 //  1. Key order is irrelevant: objects come out with sorted keys.
 //  2. Members equal to the model's `smithy.api#default` are dropped (read from the vendored model,
 //     not hard-coded): today every AppFlow boolean (`isSandboxEnvironment`,

@@ -1,4 +1,4 @@
-// The machine plan: a stable, versioned JSON document (schema in the README (Planning changes)).
+// The machine plan: a stable, versioned JSON document (schema in docs/plan.md, JSON format).
 // Unlike Terraform's `show -json`, sensitive fields never carry values: they are built field by
 // field here, never by serialising a PlannedChange (which holds the Sensitive box and the desired
 // document), so nothing can slip through by accident. Every key is always present, in a fixed order.

@@ -1,5 +1,5 @@
 // `appflow-gitops import`: bring existing AppFlow connector profiles into git as profile files,
-// with credentials as references to secrets the user creates. See the README (Importing existing profiles).
+// with credentials as references to secrets the user creates. See docs/import.md.
 import { Option, type Command } from 'commander';
 import { createAwsAdapters } from '../../aws/clients.js';
 import { loadProfiles } from '../../desired/load-profiles.js';

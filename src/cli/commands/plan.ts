@@ -1,6 +1,6 @@
 // `appflow-gitops plan`: what apply would do, read-only. Loads the profiles, reads AWS (one
 // batched Describe, each secret once), plans, prints. It makes no mutating AWS call and never
-// writes the state directory (see the README (Planning changes) for the fingerprint-key rule).
+// writes the state directory (see docs/plan.md for the fingerprint-key rule).
 import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
