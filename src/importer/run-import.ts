@@ -41,6 +41,11 @@ export interface RunImportResult {
   warnings: string[];
 }
 
+/**
+ * The caller holds the state directory's lock before calling (the CLI takes it first thing): the
+ * inventory is loaded, extended and saved below, and a state loaded without the lock could
+ * overwrite what a daemon or an apply saved meanwhile.
+ */
 export async function runImport(deps: RunImportDeps, options: RunImportOptions): Promise<RunImportResult> {
   const observed = await readObserved(deps, options);
   const conversion = importProfiles(observed);

@@ -1,8 +1,6 @@
 // `appflow-gitops apply`: one reconcile pass that writes. It prints the plan it acted on, with the
 // result of each write, in the plan's formats; exit 0 when everything converged, 1 when any
 // profile failed (the others are still applied).
-import { mkdir } from 'node:fs/promises';
-import { join } from 'node:path';
 import { Option, type Command } from 'commander';
 import { createAwsAdapters } from '../../aws/clients.js';
 import { createLogger, createSilentLogger, type LogFormat } from '../../logging/logger.js';
@@ -13,12 +11,12 @@ import type { ReconcileReport } from '../../reconcile/types.js';
 import { renderPlanJson } from '../../render/plan-json.js';
 import { renderPlanMarkdown } from '../../render/plan-markdown.js';
 import { renderPlanText } from '../../render/plan-text.js';
-import { createFileStateStore, LOCK_FILE, StateLockedError } from '../../state/file-state-store.js';
-import { StateLock } from '../../state/state-lock.js';
+import { createFileStateStore } from '../../state/file-state-store.js';
 import { awsFailureHint } from '../aws-failure-hint.js';
 import { allowPlaintextOption, jsonOption, logFormatOption, maxDeletesOption, profilesOption, stateOption } from '../common-options.js';
 import { ExitCode } from '../exit-codes.js';
 import { checkProfilesDirectory, checkStateDirectory } from '../preflight.js';
+import { lockStateDirectory } from '../state-lock.js';
 import { UserError } from '../user-error.js';
 
 type Format = 'text' | 'json' | 'markdown';
@@ -65,14 +63,7 @@ async function runApply(flags: ApplyFlags): Promise<number> {
   // The lock is taken before planning, not at the first save: with a daemon (or another apply)
   // writing this state, planning and then failing every write wastes AWS calls and prints a plan
   // that was never acted on. Fail fast, in one line naming the holder, before any AWS call.
-  await mkdir(flags.state, { recursive: true, mode: 0o700 });
-  const lock = new StateLock(join(flags.state, LOCK_FILE));
-  try {
-    await lock.acquire();
-  } catch (err) {
-    if (err instanceof StateLockedError) throw new UserError(err.message);
-    throw err;
-  }
+  const lock = await lockStateDirectory(flags.state);
   try {
     return await applyLocked(flags, format);
   } finally {

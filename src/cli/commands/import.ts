@@ -10,6 +10,8 @@ import { createFileStateStore, StateLockedError } from '../../state/file-state-s
 import { DEFAULT_PROFILES_DIR, jsonOption, stateOption } from '../common-options.js';
 import { ExitCode } from '../exit-codes.js';
 import { withAwsFailureHint } from '../aws-failure-hint.js';
+import { checkStateDirectory } from '../preflight.js';
+import { lockStateDirectory } from '../state-lock.js';
 import { UserError } from '../user-error.js';
 
 /** Same default as --profiles elsewhere: import writes where plan and apply read. */
@@ -39,6 +41,11 @@ export function registerImportCommand(program: Command): void {
     .action(async (flags: ImportFlags) => {
       const names = flags.names === undefined ? undefined : parseNames(flags.names);
       const connectorType = flags.connectorType === undefined ? undefined : canonicalConnectorType(flags.connectorType);
+      // The lock comes first: before any AWS call, and before the state is loaded for the
+      // inventory, so a daemon or an apply writing this state can neither be overwritten by a
+      // state read before its save nor find its profiles re-imported behind its back.
+      await checkStateDirectory(flags.state);
+      const lock = await lockStateDirectory(flags.state);
       const adapters = createAwsAdapters({});
       const store = createFileStateStore(flags.state, { lock: true });
       try {
@@ -60,6 +67,7 @@ export function registerImportCommand(program: Command): void {
       } finally {
         await store.release();
         adapters.destroy();
+        await lock.release();
       }
     });
 }
