@@ -1,0 +1,50 @@
+// Policies: CEL expressions over each planned write that must hold for the write to go ahead
+// (docs/policies.md). Pure data here; compile-policies.ts turns specs into evaluators once per
+// configuration, evaluate-policies.ts runs them over a plan.
+import type { PlanAction } from '../model/types.js';
+
+export type PolicySeverity = 'deny' | 'warn';
+
+/** The actions a policy can see: the planned writes. An unchanged profile is not written, so not checked. */
+export type PolicyAction = Extract<PlanAction, 'create' | 'update' | 'replace' | 'delete'>;
+
+export const POLICY_ACTIONS: readonly PolicyAction[] = ['create', 'update', 'replace', 'delete'];
+
+/** One entry of the configuration file's `policies:` list, as written. */
+export interface PolicySpec {
+  name: string;
+  /** CEL; must evaluate to true for the write to be allowed. */
+  expression: string;
+  /** Shown with every violation (plan, apply, logs, notifications). */
+  message: string;
+  /** deny (default): the write is not made. warn: reported, the write goes ahead. */
+  severity: PolicySeverity;
+  /** Only these targets (by name); absent: every target. */
+  targets?: string[];
+  /** Only these planned actions; absent: every write (create, update, replace, delete). */
+  actions?: PolicyAction[];
+  /** Line of the entry in the configuration file (1-based), for located errors. */
+  line?: number;
+  /** Line of the `expression:` value, where a CEL error points. */
+  expressionLine?: number;
+}
+
+/** What a policy sees of the target a write goes to. */
+export interface PolicyTarget {
+  name: string;
+  /** Empty when the account is not known (no STS call is made just for policies). */
+  accountId: string;
+  region: string;
+}
+
+/** One policy that did not hold for one planned write. Never holds a credential value. */
+export interface PolicyViolation {
+  policy: string;
+  severity: PolicySeverity;
+  message: string;
+  /**
+   * Set when the expression could not be evaluated (a missing field, a non-bool result): the
+   * write is treated as violating the policy, as Kubernetes admission does with failurePolicy Fail.
+   */
+  evaluationError?: string;
+}
