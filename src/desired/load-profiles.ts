@@ -1,16 +1,28 @@
 // loadProfiles: the profiles directory → valid DesiredProfiles, invalid documents, and every
 // diagnostic with its position. Never throws for anything found in the directory: a broken file
 // becomes diagnostics, and `failedFiles` tells the planner that the desired state is incomplete.
-import type { Diagnostic, DesiredProfile, InvalidProfile, LoadOptions, LoadResult, SourceLocation } from '../model/types.js';
+import type { Diagnostic, DesiredProfile, InvalidProfile, LoadResult, SourceLocation } from '../model/types.js';
 import { collectCredentialReferences } from './credential-refs.js';
 import { compareDiagnostics, makeDiagnostic } from './diagnostics.js';
 import { discoverProfileFiles } from './discover-files.js';
 import { valueLocation } from './node-positions.js';
 import { parseProfileText } from './parse-documents.js';
+import type { ProfileParseCache } from './parse-cache.js';
 import { readProfileFile } from './read-profile-file.js';
 import { validateDocument, type DocumentVerdict } from './validate-document.js';
 
-export type { LoadOptions, LoadResult };
+export type { LoadResult };
+
+/** Options of the loader (desired/ owns them: the model layer knows nothing of parsing). */
+export interface LoadOptions {
+  /** Accept plaintext credential strings (local experiments only; a warning diagnostic is emitted). */
+  allowPlaintextCredentials?: boolean;
+  /**
+   * Parsed files kept between passes of a long-running process (the daemon): unchanged files are
+   * not parsed again. Optional; one-shot commands do without.
+   */
+  parseCache?: ProfileParseCache;
+}
 
 /**
  * A validated document, without its YAML tree: only the positions needed later are kept, so the

@@ -7,7 +7,6 @@
 //                        reconcile/ executePlan(plan) → ProfileOutcome[]  (writes, tokens, retries)
 //                                   |
 //                        state/ (inventory, fingerprints, intents)  render/ (text, json, markdown)
-import type { ProfileParseCache } from '../desired/parse-cache.js';
 import type {
   ConnectorProfileDocument,
 } from './generated/connector-profile.js';
@@ -86,16 +85,6 @@ export interface LoadResult {
   /** Files (relative) that failed to parse or hold an invalid document. Non-empty blocks prune. */
   failedFiles: string[];
   filesRead: number;
-}
-
-export interface LoadOptions {
-  /** Accept plaintext credential strings (local experiments only; a warning diagnostic is emitted). */
-  allowPlaintextCredentials?: boolean;
-  /**
-   * Parsed files kept between passes of a long-running process (the daemon): unchanged files are
-   * not parsed again. Optional; one-shot commands do without.
-   */
-  parseCache?: ProfileParseCache;
 }
 
 // ---------------------------------------------------------------------------------------------

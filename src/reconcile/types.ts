@@ -1,7 +1,8 @@
 // Contracts of the reconcile pipeline shared by `plan`, `apply` and the daemon.
 import type { AppFlowPort, AwsTarget, SecretsPort } from '../aws/ports.js';
 import type { Logger } from '../logging/logger.js';
-import type { DirectoryStatus, LoadOptions, Plan, PlanAction, PlanOptions, SourceLocation, StateStore, TargetState } from '../model/types.js';
+import type { LoadOptions } from '../desired/load-profiles.js';
+import type { DirectoryStatus, Plan, PlanAction, PlanOptions, SourceLocation, StateStore, TargetState } from '../model/types.js';
 
 /** Everything `preparePlan` needs: read-only ports plus the target's state. */
 export interface PlanContext {
