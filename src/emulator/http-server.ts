@@ -99,6 +99,7 @@ function logFields(service: Service, body: Record<string, unknown>): Partial<Req
     const fields: Partial<RequestLogEntry> = {};
     if (typeof body.clientToken === 'string') fields.clientToken = body.clientToken;
     if (typeof body.connectorProfileName === 'string') fields.profileName = body.connectorProfileName;
+    if (typeof body.forceDelete === 'boolean') fields.forceDelete = body.forceDelete;
     return fields;
   }
   const ids = typeof body.SecretId === 'string' ? [body.SecretId] : Array.isArray(body.SecretIdList) ? body.SecretIdList.filter((x) => typeof x === 'string') : undefined;

@@ -80,6 +80,8 @@ export interface RequestLogEntry {
   dropped?: boolean;
   /** Addition: true when the response was replayed from an earlier call with the same clientToken. */
   replayed?: boolean;
+  /** Addition: DeleteConnectorProfile's forceDelete as sent (the emulator has no flows, so it changes nothing there). */
+  forceDelete?: boolean;
   /** Addition: the secret id(s) asked for (Secrets Manager), never values. */
   secretIds?: string[];
 }

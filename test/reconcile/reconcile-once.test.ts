@@ -156,6 +156,17 @@ describe('prune', () => {
     expect(Object.keys(JSON.parse(await stateText()).targets[p.adapters.target.key].profiles).sort()).toEqual(['dd-a', 'dd-b']);
   });
 
+  it('never forces a delete: the request on the wire says forceDelete false', async () => {
+    // A forced delete would tear the profile out from under the flows that use it; the emulator
+    // has no flows to refuse it, so the request itself is the evidence.
+    await threeApplied();
+    await p.removeProfile('c.json');
+    expect((await p.apply({ prune: true })).ok).toBe(true);
+    expect(p.writes().filter((w) => w.operation === 'DeleteConnectorProfile')).toEqual([
+      expect.objectContaining({ profileName: 'dd-c', status: 200, forceDelete: false }),
+    ]);
+  });
+
   it('never deletes an unmanaged profile', async () => {
     await threeApplied();
     p.emulator.seed({ profiles: [{ connectorProfileName: 'stranger', connectorType: 'Datadog', connectionMode: 'Public', connectorProfileConfig: { connectorProfileProperties: { Datadog: { instanceUrl: 'https://x' } } } }] });

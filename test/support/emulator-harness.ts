@@ -105,6 +105,8 @@ export interface ProfileWrite {
   clientToken?: string;
   status: number;
   errorCode?: string;
+  /** DeleteConnectorProfile only: forceDelete as sent. */
+  forceDelete?: boolean;
 }
 
 /** The AppFlow profile writes (Create/Update/Delete) in the emulator's request log, oldest first. */
@@ -112,5 +114,12 @@ export function profileWrites(emulator: Pick<RunningEmulator, 'requestLog'>): Pr
   return emulator
     .requestLog()
     .filter((e) => /^(Create|Update|Delete)ConnectorProfile$/.test(e.operation))
-    .map(({ operation, profileName, clientToken, status, errorCode }) => ({ operation, profileName, clientToken, status, errorCode }));
+    .map(({ operation, profileName, clientToken, status, errorCode, forceDelete }) => ({
+      operation,
+      profileName,
+      clientToken,
+      status,
+      errorCode,
+      ...(forceDelete === undefined ? {} : { forceDelete }),
+    }));
 }
