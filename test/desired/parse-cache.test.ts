@@ -79,6 +79,33 @@ describe('loadProfiles with a parse cache', () => {
     expect(broken).toEqual(await loadProfiles(dir));
   });
 
+  it('is actually used: an unchanged file is served from the cache, an edited one parsed again', async () => {
+    // Counts what loadProfiles asks of the cache: a hit is a parse saved.
+    class CountingCache extends ProfileParseCache {
+      hits = 0;
+      stores = 0;
+      override get(...args: Parameters<ProfileParseCache['get']>) {
+        const found = super.get(...args);
+        if (found) this.hits += 1;
+        return found;
+      }
+      override set(...args: Parameters<ProfileParseCache['set']>) {
+        this.stores += 1;
+        super.set(...args);
+      }
+    }
+    const cache = new CountingCache();
+    await writeFile(join(dir, 'a.yaml'), profile('a', 'https://one.example.com'));
+    await writeFile(join(dir, 'b.yaml'), profile('b', 'https://two.example.com'));
+    await loadProfiles(dir, { parseCache: cache });
+    expect([cache.hits, cache.stores]).toEqual([0, 2]);
+    await loadProfiles(dir, { parseCache: cache });
+    expect([cache.hits, cache.stores]).toEqual([2, 2]);
+    await writeFile(join(dir, 'a.yaml'), profile('a', 'https://six.example.com'));
+    await loadProfiles(dir, { parseCache: cache });
+    expect([cache.hits, cache.stores]).toEqual([3, 3]);
+  });
+
   it('a document changed by one pass comes back unchanged in the next', async () => {
     const cache = new ProfileParseCache();
     await writeFile(join(dir, 'a.yaml'), profile('a', 'https://one.example.com'));

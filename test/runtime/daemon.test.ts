@@ -27,7 +27,6 @@ function fakeWorld(initial: FakeProfile[]) {
   return { world, reconcile };
 }
 
-const settle = () => new Promise((r) => setTimeout(r, 0));
 
 describe('Daemon (fake reconcile, manual clock)', () => {
   it('is not ready before the first pass and ready after it; status lists profiles with conditions', async () => {
@@ -58,10 +57,9 @@ describe('Daemon (fake reconcile, manual clock)', () => {
     await daemon.whenIdle();
     expect(world.calls).toHaveLength(1);
     clock.advance(53_999); // 60s - 10% jitter = 54s
-    await settle();
+    await daemon.whenIdle();
     expect(world.calls).toHaveLength(1);
     clock.advance(1);
-    await settle();
     await daemon.whenIdle();
     expect(world.calls).toHaveLength(2);
     expect(daemon.status().lastReconcile?.triggers).toEqual(['resync']);
@@ -90,7 +88,6 @@ describe('Daemon (fake reconcile, manual clock)', () => {
 
     // The backoff expiry triggers a pass by itself; the failure doubles the delay.
     clock.advance(10_000);
-    await settle();
     await daemon.whenIdle();
     expect(world.calls).toHaveLength(3);
     expect(world.calls[2]!.onlyNames).toBeUndefined();
@@ -100,7 +97,6 @@ describe('Daemon (fake reconcile, manual clock)', () => {
     // It recovers: backoff cleared, Ready again.
     world.profiles[0] = { name: 'bad', action: 'update' };
     clock.advance(20_000);
-    await settle();
     await daemon.whenIdle();
     expect(world.calls).toHaveLength(4);
     expect(daemon.status().profiles.find((p) => p.name === 'bad')).toMatchObject({ condition: 'Ready', reason: 'Applied' });
@@ -119,7 +115,6 @@ describe('Daemon (fake reconcile, manual clock)', () => {
 
     // Resyncs come and go: x stays excluded (onlyNames without it).
     clock.advance(70_000);
-    await settle();
     await daemon.whenIdle();
     expect(world.calls).toHaveLength(2);
     expect([...world.calls[1]!.onlyNames!]).toEqual([]);
@@ -177,7 +172,7 @@ describe('Daemon (fake reconcile, manual clock)', () => {
     await daemon.stop();
     expect(daemon.requestReconcile('http')).toBe(false);
     clock.advance(10_000);
-    await settle();
+    await daemon.whenIdle();
     expect(world.calls).toHaveLength(1);
   });
 });
@@ -259,26 +254,24 @@ describe('Daemon retry after a pass that fails as a whole', () => {
     expect(daemon.status().passRetry).toEqual({ consecutiveFailures: 1, nextRetryAt: new Date(5_000).toISOString() });
     expect(lines.find((l) => l.event === 'daemon.pass' && l.result === 'error')).toMatchObject({ retryInMs: 5_000, consecutiveFailures: 1 });
     clock.advance(4_999);
-    await settle();
+    await daemon.whenIdle();
     expect(world.calls).toBe(1);
     clock.advance(1);
-    await settle();
     await daemon.whenIdle();
     expect(world.calls).toBe(2);
     // Second failure in a row: 10 s.
     clock.advance(9_999);
-    await settle();
+    await daemon.whenIdle();
     expect(world.calls).toBe(2);
     world.fail = false; // AWS is back
     clock.advance(1);
-    await settle();
     await daemon.whenIdle();
     expect(world.calls).toBe(3);
     expect(daemon.readiness().ready).toBe(true);
     expect(daemon.status().passRetry).toBeUndefined();
     // Back on the normal interval: nothing until the resync.
     clock.advance(200_000);
-    await settle();
+    await daemon.whenIdle();
     expect(world.calls).toBe(3);
     await daemon.stop();
   });
@@ -317,7 +310,7 @@ describe('Daemon retry after a pass that fails as a whole', () => {
     await daemon.whenIdle();
     expect(world.calls).toBe(2);
     clock.advance(60_000);
-    await settle();
+    await daemon.whenIdle();
     expect(world.calls).toBe(2);
     await daemon.stop();
   });
@@ -336,7 +329,6 @@ describe('Daemon backoff with other kinds of changes', () => {
     // 'gone' now deletes fine, 'bad' still backs off: the delete is written on the next trigger.
     world.profiles[1] = { name: 'gone', action: 'delete', result: 'failed', error: { code: 'InternalServerException', message: 'x', terminal: false } };
     clock.advance(10_000);
-    await settle();
     await daemon.whenIdle();
     world.profiles = [world.profiles[0]!, { name: 'new', action: 'delete' }];
     daemon.requestReconcile('watch');
@@ -344,7 +336,6 @@ describe('Daemon backoff with other kinds of changes', () => {
     const passes = world.calls.length;
     // The new delete was left out (unknown name) once, then written by exactly one follow-up.
     expect(world.calls.at(-1)!.onlyNames?.has('new')).toBe(true);
-    await settle();
     await daemon.whenIdle();
     expect(world.calls.length).toBe(passes);
     await daemon.stop();

@@ -1,9 +1,19 @@
-import { mkdtemp, mkdir, rm, writeFile, unlink } from 'node:fs/promises';
+// The watcher with real chokidar events and a manual clock: file events arrive when the file
+// system delivers them, but the debounce and the 1 s cap only move when the test advances time,
+// so no assertion depends on how fast this machine is.
+import { mkdtemp, mkdir, rename, rm, symlink, unlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { systemClock } from '../../src/runtime/clock.js';
-import { watchProfiles, type ProfileWatcher } from '../../src/runtime/profile-watcher.js';
+import { ManualClock, type TimerHandle } from '../../src/runtime/clock.js';
+import {
+  DEFAULT_WATCH_DEBOUNCE_MS,
+  DEFAULT_WATCH_MAX_WAIT_MS,
+  watchProfiles,
+  type ProfileWatcher,
+  type ProfileWatcherOptions,
+} from '../../src/runtime/profile-watcher.js';
+import { waitFor } from '../support/wait-for.js';
 
 let dir: string;
 let watcher: ProfileWatcher | undefined;
@@ -20,87 +30,141 @@ afterEach(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-function start(): { batches: { at: number; paths: string[] }[] } {
-  const record = { batches: [] as { at: number; paths: string[] }[] };
-  watcher = watchProfiles({ dir, clock: systemClock, onChange: (paths) => record.batches.push({ at: Date.now(), paths }) });
-  return record;
-}
-
-async function waitFor(check: () => boolean, ms: number): Promise<boolean> {
-  const until = Date.now() + ms;
-  while (Date.now() < until) {
-    if (check()) return true;
-    await new Promise((r) => setTimeout(r, 10));
+/**
+ * A manual clock that counts the timers armed: with the realpath poll off, the watcher arms one
+ * debounce timer per file event it records, so the count says "the watcher has seen N events".
+ */
+class CountingClock extends ManualClock {
+  armed = 0;
+  override setTimer(fn: () => void, ms: number): TimerHandle {
+    this.armed += 1;
+    return super.setTimer(fn, ms);
   }
-  return check();
 }
 
-describe('watchProfiles (real chokidar)', () => {
-  it('reports an edit within a second of the write', async () => {
-    const record = start();
-    await watcher!.ready;
-    const writtenAt = Date.now();
+function start(options: Partial<ProfileWatcherOptions> = {}) {
+  const clock = new CountingClock(0);
+  const batches: { at: number; paths: string[] }[] = [];
+  watcher = watchProfiles({
+    dir,
+    clock,
+    realpathPollMs: 0,
+    writeStableMs: 20,
+    onChange: (paths) => batches.push({ at: clock.now(), paths }),
+    ...options,
+  });
+  /** Resolves once the watcher has recorded at least `n` events in all. */
+  const events = (n: number) => waitFor(() => clock.armed >= n, 10_000);
+  return { clock, batches, events, ready: watcher.ready };
+}
+
+describe('watchProfiles (real chokidar, manual clock)', () => {
+  it('the documented defaults: 200 ms quiet period, at most 1 s per burst', () => {
+    expect(DEFAULT_WATCH_DEBOUNCE_MS).toBe(200);
+    expect(DEFAULT_WATCH_MAX_WAIT_MS).toBe(1000);
+  });
+
+  it('reports an edit once the quiet period after its event has passed', async () => {
+    const w = start({ writeStableMs: undefined });
+    await w.ready;
     await writeFile(join(dir, 'a.yaml'), 'name: a\nchanged: true\n');
-    expect(await waitFor(() => record.batches.length > 0, 2000)).toBe(true);
-    const latency = record.batches[0]!.at - writtenAt;
-    expect(latency).toBeLessThan(1000);
-    expect(record.batches[0]!.paths).toEqual(['a.yaml']);
+    await w.events(1);
+    w.clock.advance(DEFAULT_WATCH_DEBOUNCE_MS - 1);
+    expect(w.batches).toEqual([]);
+    w.clock.advance(1);
+    expect(w.batches).toEqual([{ at: DEFAULT_WATCH_DEBOUNCE_MS, paths: ['a.yaml'] }]);
   });
 
   it('reports new files in subdirectories and deletions', async () => {
-    const record = start();
-    await watcher!.ready;
+    const w = start();
+    await w.ready;
     await writeFile(join(dir, 'team', 'b.yaml'), 'name: b\n');
-    expect(await waitFor(() => record.batches.length > 0, 2000)).toBe(true);
+    await w.events(1);
+    w.clock.advance(DEFAULT_WATCH_DEBOUNCE_MS);
     await unlink(join(dir, 'a.yaml'));
-    expect(await waitFor(() => record.batches.length > 1, 2000)).toBe(true);
-    expect(record.batches.map((b) => b.paths)).toEqual([['team/b.yaml'], ['a.yaml']]);
+    await w.events(2);
+    w.clock.advance(DEFAULT_WATCH_DEBOUNCE_MS);
+    expect(w.batches.map((b) => b.paths)).toEqual([['team/b.yaml'], ['a.yaml']]);
   });
 
   it('coalesces a burst of writes into one batch', async () => {
-    const record = start();
-    await watcher!.ready;
+    const w = start();
+    await w.ready;
     await Promise.all(Array.from({ length: 20 }, (_, i) => writeFile(join(dir, `p${i}.yaml`), `name: p${i}\n`)));
-    expect(await waitFor(() => record.batches.length > 0, 2000)).toBe(true);
-    await new Promise((r) => setTimeout(r, 400));
-    expect(record.batches).toHaveLength(1);
-    expect(record.batches[0]!.paths).toHaveLength(20);
+    await w.events(20);
+    w.clock.advance(DEFAULT_WATCH_DEBOUNCE_MS);
+    expect(w.batches).toHaveLength(1);
+    expect(w.batches[0]!.paths).toHaveLength(20);
+  });
+
+  it('never holds a burst longer than the 1 s cap, however the events keep coming', async () => {
+    // A quiet period longer than half the cap: the second event would push the flush to 1.15 s
+    // without the cap; with it, the batch goes out exactly 1 s after the burst's first event.
+    const debounceMs = 600;
+    const w = start({ debounceMs });
+    await w.ready;
+    await writeFile(join(dir, 'a.yaml'), 'name: a\nrev: 1\n');
+    await w.events(1);
+    expect(w.clock.pendingTimers()).toEqual([debounceMs]);
+    w.clock.advance(550);
+    expect(w.batches).toEqual([]);
+    await writeFile(join(dir, 'b.yaml'), 'name: b\n');
+    await w.events(2);
+    expect(w.clock.pendingTimers()).toEqual([DEFAULT_WATCH_MAX_WAIT_MS - 550]);
+    w.clock.advance(DEFAULT_WATCH_MAX_WAIT_MS - 550 - 1);
+    expect(w.batches).toEqual([]);
+    w.clock.advance(1);
+    expect(w.batches).toHaveLength(1);
+    expect(w.batches[0]!.at).toBe(DEFAULT_WATCH_MAX_WAIT_MS);
+    expect(w.batches[0]!.paths).toContain('a.yaml');
   });
 
   it('ignores editor temp files, backups and dotfiles', async () => {
-    const record = start();
-    await watcher!.ready;
+    const w = start();
+    await w.ready;
     await writeFile(join(dir, '.a.yaml.swp'), 'x');
     await writeFile(join(dir, 'a.yaml~'), 'x');
     await writeFile(join(dir, '4913'), 'x');
     await writeFile(join(dir, '.hidden.yaml'), 'x');
     await writeFile(join(dir, 'a.yaml.tmp'), 'x');
-    await new Promise((r) => setTimeout(r, 700));
-    expect(record.batches).toEqual([]);
+    // A real profile file last: once its event is in, the ignored ones had their chance.
+    await writeFile(join(dir, 'z.yaml'), 'name: z\n');
+    await w.events(1);
+    w.clock.advance(DEFAULT_WATCH_DEBOUNCE_MS);
+    expect(w.batches.map((b) => b.paths)).toEqual([['z.yaml']]);
+    expect(w.clock.armed).toBe(1);
   });
 });
 
 describe('watchProfiles with a git-sync style symlink swap', () => {
   it('notices the swap and keeps watching the new target', async () => {
-    const { symlink, rename } = await import('node:fs/promises');
     await mkdir(join(dir, 'rev1'));
     await mkdir(join(dir, 'rev2'));
     await writeFile(join(dir, 'rev1', 'a.yaml'), 'name: a\n');
     await writeFile(join(dir, 'rev2', 'a.yaml'), 'name: a\nrev: 2\n');
     await symlink(join(dir, 'rev1'), join(dir, 'current'));
+    const clock = new ManualClock(0);
     const batches: string[][] = [];
-    watcher = watchProfiles({ dir: join(dir, 'current'), clock: systemClock, realpathPollMs: 200, onChange: (paths) => batches.push(paths) });
+    watcher = watchProfiles({ dir: join(dir, 'current'), clock, realpathPollMs: 200, onChange: (paths) => batches.push(paths) });
     await watcher.ready;
     // Atomic swap, as git-sync does it: a new link, renamed over the old one.
     await symlink(join(dir, 'rev2'), join(dir, 'current.tmp'));
     await rename(join(dir, 'current.tmp'), join(dir, 'current'));
-    expect(await waitFor(() => batches.length > 0, 2000)).toBe(true);
+    // The poll fires when the clock says so; its check and re-watch are asynchronous.
+    await waitFor(() => {
+      clock.advance(200);
+      return batches.length > 0;
+    }, 10_000);
     expect(batches[0]).toContain('.');
-    // Later edits in the new revision are seen.
-    await new Promise((r) => setTimeout(r, 300));
-    const before = batches.length;
-    await writeFile(join(dir, 'rev2', 'b.yaml'), 'name: b\n');
-    expect(await waitFor(() => batches.length > before, 2000)).toBe(true);
-    expect(batches.at(-1)).toEqual(['b.yaml']);
+    // Later edits in the new revision are seen. The new watch becomes ready on its own schedule,
+    // so the edit is repeated until it is reported (each repeat is a real change of the file).
+    let probes = 0;
+    const seen = await waitFor(async () => {
+      // Every 25th probe (about every half second): long enough for the write to settle.
+      if (probes++ % 25 === 0) await writeFile(join(dir, 'rev2', 'b.yaml'), `name: b\nrev: ${probes}\n`);
+      clock.advance(1000);
+      return batches.some((b) => b.includes('b.yaml'));
+    }, 10_000);
+    expect(seen).toBe(true);
   });
 });

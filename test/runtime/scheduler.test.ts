@@ -22,21 +22,23 @@ describe('ReconcileScheduler', () => {
     let running = 0;
     let maxRunning = 0;
     const gates = [deferred(), deferred(), deferred()];
+    const started = [deferred(), deferred(), deferred()];
     const reasons: string[][] = [];
     const scheduler = new ReconcileScheduler(async (req) => {
       running += 1;
       maxRunning = Math.max(maxRunning, running);
       reasons.push(req.reasons);
+      started[reasons.length - 1]!.resolve();
       await gates[reasons.length - 1]!.promise;
       running -= 1;
     });
     scheduler.request('startup');
-    await new Promise((r) => setTimeout(r, 5));
+    await started[0]!.promise;
     expect(scheduler.busy).toBe(true);
     // 100 events while the first pass is running.
     for (let i = 0; i < 100; i++) scheduler.request(i % 2 ? 'watch' : 'http');
     gates[0]!.resolve();
-    await new Promise((r) => setTimeout(r, 5));
+    await started[1]!.promise;
     expect(reasons).toHaveLength(2);
     gates[1]!.resolve();
     await scheduler.whenIdle();
@@ -66,13 +68,15 @@ describe('ReconcileScheduler', () => {
   it('stop() aborts the running pass, waits for it, drops queued work and refuses new requests', async () => {
     let sawAbort = false;
     let passes = 0;
+    const started = deferred();
     const scheduler = new ReconcileScheduler(async ({ signal }) => {
       passes += 1;
+      started.resolve();
       await new Promise<void>((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
       sawAbort = signal.aborted;
     });
     scheduler.request('startup');
-    await new Promise((r) => setTimeout(r, 5));
+    await started.promise;
     scheduler.request('watch'); // queued behind the running pass
     await scheduler.stop();
     expect(sawAbort).toBe(true);
