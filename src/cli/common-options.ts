@@ -33,3 +33,11 @@ export const maxDeletesOption = () =>
 /** `--log-format`, on every command that logs. Undefined means "pretty on a terminal, JSON otherwise". */
 export const logFormatOption = () =>
   new Option('--log-format <format>', 'log lines as json, or pretty for people (default: pretty when the log goes to a terminal, json otherwise)').choices(['pretty', 'json']);
+
+export const configOption = () =>
+  new Option('--config <file>', 'config file (targets and other settings); default: PROFILES_DIR/appflow-gitops.yaml when it exists');
+
+/** Repeatable: `--target a --target b`. */
+export const targetOption = () =>
+  new Option('--target <name>', 'work on this target only (repeatable; names from the config file)')
+    .argParser((value: string, previous: string[] | undefined) => [...(previous ?? []), value]);

@@ -2,7 +2,8 @@
 // dotfiles and dot-directories, editor temp/backup files, and symlinks that lead outside the
 // directory (a profiles checkout must not pull in files from elsewhere on the machine).
 import { lstat, readdir, realpath, stat } from 'node:fs/promises';
-import { extname, join, relative, sep } from 'node:path';
+import { extname, join, relative, resolve, sep } from 'node:path';
+import { CONFIG_FILE_NAME } from './config-file-name.js';
 import type { Diagnostic, DirectoryStatus } from '../model/types.js';
 import { makeDiagnostic } from './diagnostics.js';
 
@@ -50,7 +51,12 @@ function toPosix(path: string): string {
   return sep === '/' ? path : path.split(sep).join('/');
 }
 
-export async function discoverProfileFiles(root: string): Promise<Discovery> {
+/**
+ * `exclude`: absolute paths that are not profiles (a --config file kept inside the directory).
+ * The config file at the root, appflow-gitops.yaml, is never a profile either.
+ */
+export async function discoverProfileFiles(root: string, exclude: readonly string[] = []): Promise<Discovery> {
+  const excluded = new Set([resolve(root, CONFIG_FILE_NAME), ...exclude.map((path) => resolve(path))]);
   const result: Discovery = { directory: 'ok', files: [], diagnostics: [], unreadable: [] };
   let rootReal: string;
   try {
@@ -74,6 +80,7 @@ export async function discoverProfileFiles(root: string): Promise<Discovery> {
     for (const entry of entries) {
       if (isIgnoredName(entry.name)) continue;
       const absolute = join(dir, entry.name);
+      if (excluded.has(resolve(absolute))) continue;
       const rel = toPosix(relative(root, absolute));
       let isDirectory = entry.isDirectory();
       let isFile = entry.isFile();

@@ -22,6 +22,13 @@ export interface LoadOptions {
    * not parsed again. Optional; one-shot commands do without.
    */
   parseCache?: ProfileParseCache;
+  /** Absolute paths that are not profiles (a --config file inside the directory); DIR/appflow-gitops.yaml is always skipped. */
+  excludeFiles?: readonly string[];
+  /**
+   * The targets a file belongs to (src/config/placement.ts): two documents with one name clash
+   * only when they share a target. Default: every file in one scope.
+   */
+  scopesOf?: (relativePath: string) => readonly string[];
 }
 
 /**
@@ -40,7 +47,7 @@ function formatLocation(at: SourceLocation): string {
 }
 
 export async function loadProfiles(dir: string, opts: LoadOptions = {}): Promise<LoadResult> {
-  const discovery = await discoverProfileFiles(dir);
+  const discovery = await discoverProfileFiles(dir, opts.excludeFiles);
   const result: LoadResult = { directory: discovery.directory, profiles: [], invalid: [], diagnostics: [...discovery.diagnostics], failedFiles: [...discovery.unreadable], filesRead: 0 };
   if (discovery.directory !== 'ok') return result;
 
@@ -75,7 +82,7 @@ export async function loadProfiles(dir: string, opts: LoadOptions = {}): Promise
   }
   opts.parseCache?.sweep();
 
-  markDuplicateNames(checked);
+  markDuplicateNames(checked, opts.scopesOf);
 
   for (const { start, verdict } of checked) {
     result.diagnostics.push(...verdict.diagnostics);
@@ -107,8 +114,12 @@ function locationOf(d: Diagnostic): SourceLocation {
   return { file: d.file, line: d.line, column: d.column };
 }
 
-/** The same name in two documents: both are errors (neither wins), each naming the other. */
-function markDuplicateNames(checked: Checked[]): void {
+/**
+ * The same name in two documents: both are errors (neither wins), each naming the other. With
+ * targets, only documents that share a target clash (`opts.scopesOf` names a file's targets):
+ * the same name in two accounts is two profiles.
+ */
+function markDuplicateNames(checked: Checked[], scopesOf: (file: string) => readonly string[] = () => ['']): void {
   const byName = new Map<string, Checked[]>();
   for (const entry of checked) {
     if (entry.verdict.name === undefined) continue;
@@ -118,11 +129,13 @@ function markDuplicateNames(checked: Checked[]): void {
   }
   for (const [name, group] of byName) {
     if (group.length < 2) continue;
-    const locations = group.map((entry) => entry.nameAt);
+    const scopes = group.map((entry) => new Set(scopesOf(entry.start.file)));
+    const clashes = group.map((_, i) => group.map((__, j) => j).filter((j) => j !== i && [...scopes[i]!].some((scope) => scopes[j]!.has(scope))));
     group.forEach((entry, i) => {
-      const others = locations.filter((_, j) => j !== i).map(formatLocation).join(', ');
+      if (clashes[i]!.length === 0) return;
+      const others = clashes[i]!.map((j) => formatLocation(group[j]!.nameAt)).join(', ');
       entry.verdict.diagnostics.push(
-        makeDiagnostic(locations[i]!, 'profile.duplicate-name', `connectorProfileName '${name}' is also defined at ${others}; each profile must be defined once`, 'connectorProfileName'),
+        makeDiagnostic(entry.nameAt, 'profile.duplicate-name', `connectorProfileName '${name}' is also defined at ${others}; each profile must be defined once`, 'connectorProfileName'),
       );
       delete entry.verdict.document;
     });

@@ -2,16 +2,22 @@
 // is valid, 1 otherwise. Nothing here talks to AWS.
 import type { Command } from 'commander';
 import type { LoadResult } from '../../model/types.js';
+import { loadConfig } from '../../config/load-config.js';
+import { filesOf, placementDiagnostics, restrictToTargets, targetsOfFile } from '../../config/placement.js';
+import { selectTargets, UnknownTargetError } from '../../config/select-targets.js';
+import { compareDiagnostics } from '../../desired/diagnostics.js';
 import { loadProfiles } from '../../desired/load-profiles.js';
 import { renderValidationJson, renderValidationText } from '../../desired/validation-report.js';
 import { ExitCode } from '../exit-codes.js';
-import { allowPlaintextOption, jsonOption, profilesOption } from '../common-options.js';
+import { allowPlaintextOption, configOption, jsonOption, profilesOption, targetOption } from '../common-options.js';
 import { UserError } from '../user-error.js';
 
 interface ValidateOptions {
   profiles: string;
   json?: boolean;
   allowPlaintextCredentials?: boolean;
+  config?: string;
+  target?: string[];
 }
 
 export function registerValidateCommand(program: Command): void {
@@ -21,6 +27,8 @@ export function registerValidateCommand(program: Command): void {
     .addOption(profilesOption())
     .addOption(jsonOption())
     .addOption(allowPlaintextOption())
+    .addOption(configOption())
+    .addOption(targetOption())
     .action(async (options: ValidateOptions) => {
       process.exitCode = await runValidate(options);
     });
@@ -28,7 +36,7 @@ export function registerValidateCommand(program: Command): void {
 
 export async function runValidate(options: ValidateOptions): Promise<number> {
   const dir = options.profiles;
-  const result = await loadProfiles(dir, { allowPlaintextCredentials: options.allowPlaintextCredentials === true });
+  const result = await loadWithConfig(options);
   const directoryProblem =
     result.directory === 'missing' ? `profiles directory '${dir}' does not exist`
     : result.directory === 'unreadable' ? `profiles directory '${dir}' cannot be read (is it a directory, and readable?)`
@@ -57,4 +65,39 @@ export async function runValidate(options: ValidateOptions): Promise<number> {
   if (result.directory === 'empty') process.stderr.write(`warning: no profile documents found under '${dir}'\n`);
   process.stdout.write(renderValidationText(dir, result));
   return valid ? ExitCode.Ok : ExitCode.Error;
+}
+
+/**
+ * Profiles and the config file in one report: the config file's own problems, files no target
+ * takes, then (with --target) only the selected targets' files. Duplicate names clash only
+ * within a target.
+ */
+async function loadWithConfig(options: ValidateOptions): Promise<LoadResult> {
+  const dir = options.profiles;
+  const loaded = await loadConfig({ profilesDir: dir, ...(options.config !== undefined ? { configFile: options.config } : {}) });
+  const config = loaded.config;
+  const result = await loadProfiles(dir, {
+    allowPlaintextCredentials: options.allowPlaintextCredentials === true,
+    excludeFiles: loaded.path ? [loaded.path] : [],
+    ...(config ? { scopesOf: (file: string) => targetsOfFile(config.targets, file).map((t) => t.name) } : {}),
+  });
+  let scoped = result;
+  let placement = config ? placementDiagnostics(config, filesOf(result)) : [];
+  if (config && options.target !== undefined) {
+    try {
+      const selected = selectTargets(config, options.target);
+      scoped = restrictToTargets(result, selected);
+      placement = placementDiagnostics(config, filesOf(result), selected);
+    } catch (err) {
+      if (err instanceof UnknownTargetError) throw new UserError(err.message);
+      throw err;
+    }
+  }
+  const extra = [...loaded.diagnostics, ...placement];
+  const merged: LoadResult = {
+    ...scoped,
+    diagnostics: [...extra, ...scoped.diagnostics].sort(compareDiagnostics),
+    failedFiles: [...new Set([...scoped.failedFiles, ...extra.filter((d) => d.severity === 'error').map((d) => d.file)])].sort(),
+  };
+  return merged;
 }
