@@ -15,7 +15,7 @@ const CONFIG = `targets:
     paths: [dev/, shared/]
 `;
 
-beforeAll(() => ensureBuilt(['cli/commands/validate.ts', 'config/load-config.ts', 'config/placement.ts', 'desired/load-profiles.ts', 'desired/discover-files.ts']));
+beforeAll(() => ensureBuilt(['cli/commands/validate.ts', 'config/load-config.ts', 'config/placement.ts', 'desired/load-profiles.ts', 'desired/discover-files.ts']), 180_000);
 
 const validate = (dir: string, ...args: string[]) => runBuiltCli(['validate', '--profiles', dir, ...args], { cwd: dir, env: { PATH: process.env.PATH, NO_COLOR: '1' } });
 
