@@ -21,7 +21,10 @@ export interface SecretResolutionError {
   message: string;
 }
 
-export type SecretLookup = { ok: true; value: string } | { ok: false; error: SecretResolutionError };
+export type SecretLookup = { ok: true; value: string; versionId?: string } | { ok: false; error: SecretResolutionError };
+
+/** Which version of a secret a reference names now (DescribeSecret: metadata, never a value). */
+export type SecretVersionLookup = { ok: true; versionId: string } | { ok: false; error: SecretResolutionError };
 
 export interface SecretsPort {
   /**
@@ -29,6 +32,12 @@ export interface SecretsPort {
    * BatchGetSecretValue (20 per call) and GetSecretValue as fallback. Keyed by `ref.raw`.
    */
   resolve(refs: SecretReference[]): Promise<Map<string, SecretLookup>>;
+  /**
+   * The version id each reference resolves to now, from DescribeSecret (one call per distinct
+   * secret): no secret value is read, so a CI role needs only secretsmanager:DescribeSecret.
+   * Keyed by `ref.raw`. Optional: ports that cannot answer leave it out.
+   */
+  describeVersions?(refs: SecretReference[]): Promise<Map<string, SecretVersionLookup>>;
 }
 
 /** Called once per AWS SDK call (for metrics and the call budget). */

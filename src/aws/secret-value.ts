@@ -5,7 +5,7 @@ import type { SecretReference } from '../model/types.js';
 import type { SecretLookup } from './ports.js';
 
 /** What came back for one secret version: its string, or a marker that it only has binary data. */
-export type FetchedSecret = { kind: 'string'; secretString: string } | { kind: 'binary' };
+export type FetchedSecret = { kind: 'string'; secretString: string; versionId?: string } | { kind: 'binary' };
 
 export function describeReference(ref: SecretReference): string {
   const version = ref.versionId ? ` version ${ref.versionId}` : ref.versionStage ? ` stage ${ref.versionStage}` : '';
@@ -22,7 +22,8 @@ export function extractSecretValue(ref: SecretReference, fetched: FetchedSecret)
   if (fetched.kind === 'binary') {
     return { ok: false, error: { code: 'secret.binary', message: `${what} holds binary data (SecretBinary), not a SecretString` } };
   }
-  if (ref.jsonKey === '') return { ok: true, value: fetched.secretString };
+  const version = fetched.versionId ? { versionId: fetched.versionId } : {};
+  if (ref.jsonKey === '') return { ok: true, value: fetched.secretString, ...version };
   let parsed: unknown;
   try {
     parsed = JSON.parse(fetched.secretString);
@@ -42,8 +43,8 @@ export function extractSecretValue(ref: SecretReference, fetched: FetchedSecret)
     return { ok: false, error: { code: 'secret.key-missing', message: `${what} has no key ${JSON.stringify(ref.jsonKey)}` } };
   }
   const value = (parsed as Record<string, unknown>)[ref.jsonKey];
-  if (typeof value === 'string') return { ok: true, value };
-  if (typeof value === 'number' || typeof value === 'boolean') return { ok: true, value: String(value) };
+  if (typeof value === 'string') return { ok: true, value, ...version };
+  if (typeof value === 'number' || typeof value === 'boolean') return { ok: true, value: String(value), ...version };
   return {
     ok: false,
     error: { code: 'secret.error', message: `${what} key ${JSON.stringify(ref.jsonKey)} holds ${value === null ? 'null' : 'an object'}, not a string` },

@@ -5,6 +5,7 @@
 // in the returned map; nothing here logs or stores them.
 import {
   BatchGetSecretValueCommand,
+  DescribeSecretCommand,
   GetSecretValueCommand,
   type SecretValueEntry,
   type SecretsManagerClient,
@@ -12,7 +13,7 @@ import {
 import pLimit from 'p-limit';
 import type { SecretReference } from '../model/types.js';
 import { awsErrorCode, describeAwsError } from './error-codes.js';
-import type { SecretLookup, SecretResolutionError, SecretsPort } from './ports.js';
+import type { SecretLookup, SecretResolutionError, SecretsPort, SecretVersionLookup } from './ports.js';
 import { describeReference, extractSecretValue, type FetchedSecret } from './secret-value.js';
 
 /** BatchGetSecretValue's limit for SecretIdList. */
@@ -44,6 +45,10 @@ function isFailure(result: FetchResult): result is FetchFailure {
   return 'detail' in result;
 }
 
+function isFailureLike(value: object): value is FetchFailure {
+  return 'detail' in value && 'code' in value && typeof (value as FetchFailure).detail === 'string';
+}
+
 /** Unpinned and `AWSCURRENT` without a version id are the same secret version. */
 function groupReferences(refs: SecretReference[]): Map<string, SecretGroup> {
   const groups = new Map<string, SecretGroup>();
@@ -63,8 +68,10 @@ function groupReferences(refs: SecretReference[]): Map<string, SecretGroup> {
   return groups;
 }
 
-function fromEntry(entry: { SecretString?: string | undefined; SecretBinary?: Uint8Array | undefined }): FetchResult {
-  if (typeof entry.SecretString === 'string') return { kind: 'string', secretString: entry.SecretString };
+function fromEntry(entry: { SecretString?: string | undefined; SecretBinary?: Uint8Array | undefined; VersionId?: string | undefined }): FetchResult {
+  if (typeof entry.SecretString === 'string') {
+    return { kind: 'string', secretString: entry.SecretString, ...(entry.VersionId ? { versionId: entry.VersionId } : {}) };
+  }
   if (entry.SecretBinary !== undefined) return { kind: 'binary' };
   return { code: 'secret.error', detail: 'the service returned neither SecretString nor SecretBinary' };
 }
@@ -142,7 +149,50 @@ export function createSecretsAdapter(client: SecretsManagerClient, options: Secr
     return { unavailable: false, results, fallback };
   }
 
+  /** VersionIdsToStages of each distinct secret id (DescribeSecret), or why it could not be read. */
+  async function describeSecrets(ids: string[]): Promise<Map<string, Record<string, string[]> | FetchFailure>> {
+    const limit = pLimit(options.concurrency ?? 4);
+    const out = new Map<string, Record<string, string[]> | FetchFailure>();
+    await Promise.all(
+      ids.map((id) =>
+        limit(async () => {
+          try {
+            const output = await client.send(new DescribeSecretCommand({ SecretId: id }));
+            out.set(id, output.VersionIdsToStages ?? {});
+          } catch (err) {
+            out.set(id, failureFromError(err));
+          }
+        }),
+      ),
+    );
+    return out;
+  }
+
   return {
+    async describeVersions(refs) {
+      const described = await describeSecrets([...new Set(refs.map((ref) => ref.secretId))]);
+      const result = new Map<string, SecretVersionLookup>();
+      for (const ref of refs) {
+        const stages = described.get(ref.secretId);
+        if (stages === undefined || isFailureLike(stages)) {
+          const failure = stages ?? { code: 'secret.error' as const, detail: 'was not described' };
+          result.set(ref.raw, { ok: false, error: { code: failure.code, message: `${describeReference(ref)} ${failure.detail}` } });
+          continue;
+        }
+        const stage = ref.versionStage || 'AWSCURRENT';
+        const versionId = ref.versionId
+          ? Object.hasOwn(stages, ref.versionId) ? ref.versionId : undefined
+          : Object.entries(stages).find(([, labels]) => labels.includes(stage))?.[0];
+        result.set(
+          ref.raw,
+          versionId
+            ? { ok: true, versionId }
+            : { ok: false, error: { code: 'secret.not-found', message: `${describeReference(ref)} not found (no such version)` } },
+        );
+      }
+      return result;
+    },
+
     async resolve(refs) {
       const groups = groupReferences(refs);
       const fetched = new Map<string, FetchResult>();

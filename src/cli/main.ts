@@ -20,6 +20,7 @@ const commandLoaders: Record<string, () => Promise<Register>> = {
   run: async () => (await import('./commands/run.js')).registerRunCommand,
   import: async () => (await import('./commands/import.js')).registerImportCommand,
   emulator: async () => (await import('./commands/emulator.js')).registerEmulatorCommand,
+  state: async () => (await import('./commands/state.js')).registerStateCommand,
 };
 
 /**

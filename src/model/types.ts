@@ -170,7 +170,16 @@ export interface StateStore {
   save(state: StateSnapshot): Promise<void>;
   /** The fingerprint HMAC key, created (32 random bytes, mode 0600) on first use. */
   hmacKey(): Promise<Buffer>;
+  /**
+   * What a credential fingerprint covers (default 'value'): 'value' is an HMAC of the resolved
+   * credentials under the key above, kept beside the state; 'secret-version' (the shared
+   * DynamoDB state) covers the references and the secret version ids they resolved to, so the
+   * state holds nothing derived from a secret value and a CI plan can compare without reading one.
+   */
+  readonly fingerprintScheme?: FingerprintScheme;
 }
+
+export type FingerprintScheme = 'value' | 'secret-version';
 
 // ---------------------------------------------------------------------------------------------
 // Plan

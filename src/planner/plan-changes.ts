@@ -22,9 +22,13 @@ import { evaluatePruneGuards } from './prune-guards.js';
 
 export const CREDENTIALS_PATH = 'connectorProfileCredentials';
 
-/** Resolved credentials of one profile, or why they could not be resolved (never a value). */
+/**
+ * Resolved credentials of one profile, or why they could not be resolved (never a value). A
+ * fingerprint without a value comes from a CI plan that compared secret versions only
+ * (`plan --skip-credentials` on shared state): it shows a change, and is never applied.
+ */
 export type CredentialResolution =
-  | { fingerprint: string; value: Sensitive<ResolvedCredentials> }
+  | { fingerprint: string; value?: Sensitive<ResolvedCredentials> }
   | { error: string };
 
 export interface PlanInput {
@@ -117,7 +121,7 @@ function planDesired(
   const credentials = input.credentials.get(desired.name);
   if (credentials && 'error' in credentials) return { ...base, action: 'error', reason: credentials.error };
   const sendable = credentials
-    ? { credentials: credentials.value, credentialsFingerprint: credentials.fingerprint }
+    ? { ...(credentials.value ? { credentials: credentials.value } : {}), credentialsFingerprint: credentials.fingerprint }
     : {};
   const document = desired.document;
 

@@ -213,7 +213,13 @@ async function createProfile(change: PlannedChange, ctx: WriteContext, tally: Wr
   const built = buildCreateRequest(change);
   const result = track(
     tally,
-    await runCreate(ctx, { operation: 'create', name: change.name, request: built.request, secretValues: built.secretValues }),
+    await runCreate(ctx, {
+      operation: 'create',
+      name: change.name,
+      request: built.request,
+      secretValues: built.secretValues,
+      credentialsFingerprint: change.credentialsFingerprint,
+    }),
   );
   const { settled } = result;
   if (settled.kind === 'done' || (settled.kind === 'exists' && settled.ours)) {
@@ -252,7 +258,13 @@ async function updateProfile(change: PlannedChange, ctx: WriteContext, tally: Wr
   const origin = ctx.state.intents[change.name]?.operation === 'create' ? 'created' : 'adopted';
   const result = track(
     tally,
-    await runUpdate(ctx, { operation: 'update', name: change.name, request: built.request, secretValues: built.secretValues }),
+    await runUpdate(ctx, {
+      operation: 'update',
+      name: change.name,
+      request: built.request,
+      secretValues: built.secretValues,
+      credentialsFingerprint: change.credentialsFingerprint,
+    }),
   );
   if (result.settled.kind === 'missing') {
     await confirm(ctx, result, change.name);

@@ -2,11 +2,11 @@
 // (one resolve call: each secret fetched once whatever the number of references), assemble and
 // check each profile's credentials, fingerprint them, then hand everything to the pure planner.
 // Nothing here writes: `plan`, `apply` and the daemon all start with exactly this.
-import type { SecretLookup } from '../aws/ports.js';
+import type { SecretLookup, SecretVersionLookup } from '../aws/ports.js';
 import { checkResolvedCredentials } from '../desired/resolved-credentials.js';
 import { Sensitive } from '../model/sensitive.js';
-import type { DesiredProfile, LoadResult, Plan, PlanOptions, ResolvedCredentials, SecretReference } from '../model/types.js';
-import { computeFingerprint } from '../planner/fingerprint.js';
+import type { DesiredProfile, FingerprintScheme, LoadResult, Plan, PlanOptions, ResolvedCredentials, SecretReference } from '../model/types.js';
+import { computeFingerprint, computeVersionFingerprint } from '../planner/fingerprint.js';
 import { planChanges, type CredentialResolution } from '../planner/plan-changes.js';
 import type { PlanContext } from './types.js';
 
@@ -15,9 +15,14 @@ export async function preparePlan(ctx: PlanContext, load: LoadResult, options: P
   // need. Profiles outside both are none of our business and are not even read.
   const names = [...new Set([...load.profiles.map((p) => p.name), ...Object.keys(ctx.state.profiles)])].sort();
   // The two reads are independent and hit different services (and quotas): run them side by side.
+  const byVersion = ctx.skipCredentials && ctx.fingerprintScheme === 'secret-version' && ctx.secrets.describeVersions !== undefined;
   const [observed, credentials] = await Promise.all([
     names.length > 0 ? ctx.appflow.describeByNames(names) : Promise.resolve([]),
-    ctx.skipCredentials ? Promise.resolve(new Map<string, CredentialResolution>()) : resolveCredentials(ctx, load.profiles),
+    byVersion
+      ? compareSecretVersions(ctx, load.profiles)
+      : ctx.skipCredentials
+        ? Promise.resolve(new Map<string, CredentialResolution>())
+        : resolveCredentials(ctx, load.profiles),
   ]);
 
   const plan = planChanges(
@@ -33,7 +38,12 @@ export async function preparePlan(ctx: PlanContext, load: LoadResult, options: P
     },
     options,
   );
-  if (ctx.skipCredentials) {
+  if (byVersion) {
+    plan.warnings.push(
+      'credentials were compared by secret version, not read (--skip-credentials with shared state): rotations and missing secrets are shown; ' +
+        'a missing JSON key inside a secret is caught only where values are read (apply, the daemon)',
+    );
+  } else if (ctx.skipCredentials) {
     plan.warnings.push('credentials were not read (--skip-credentials): credential changes and unresolvable secrets are not shown');
   }
   return plan;
@@ -44,10 +54,43 @@ async function resolveCredentials(ctx: PlanContext, profiles: readonly DesiredPr
   const lookups = refs.length > 0 ? await ctx.secrets.resolve(refs) : new Map<string, SecretLookup>();
   const credentials = new Map<string, CredentialResolution>();
   for (const profile of profiles) {
-    const resolution = assembleCredentials(profile, lookups, ctx.hmacKey);
+    const resolution = assembleCredentials(profile, lookups, ctx.hmacKey, ctx.fingerprintScheme);
     if (resolution) credentials.set(profile.name, resolution);
   }
   return credentials;
+}
+
+/**
+ * The CI plan on shared state: each profile's secret-version fingerprint from DescribeSecret
+ * alone (no GetSecretValue, no BatchGetSecretValue), compared by the planner with the one the
+ * daemon recorded. No value, so nothing of this can be applied.
+ */
+async function compareSecretVersions(ctx: PlanContext, profiles: readonly DesiredProfile[]): Promise<Map<string, CredentialResolution>> {
+  const refs = uniqueReferences(profiles);
+  const versions = refs.length > 0 ? await ctx.secrets.describeVersions!(refs) : new Map<string, SecretVersionLookup>();
+  const credentials = new Map<string, CredentialResolution>();
+  for (const profile of profiles) {
+    const written = profile.document.connectorProfileConfig?.connectorProfileCredentials;
+    if (written === undefined || written === null) continue;
+    const problems: string[] = [];
+    for (const { path, ref } of profile.credentialRefs) {
+      const lookup = versions.get(ref.raw);
+      if (!lookup?.ok) problems.push(`${['connectorProfileCredentials', ...path].join('.')}: ${lookup ? lookup.error.message : `${ref.raw} was not resolved`}`);
+    }
+    if (problems.length > 0) {
+      credentials.set(profile.name, { error: joinProblems(problems) });
+      continue;
+    }
+    const versionOf = (raw: string) => (versions.get(raw) as { versionId: string }).versionId;
+    credentials.set(profile.name, {
+      fingerprint: computeVersionFingerprint(ctx.hmacKey, written as Record<string, unknown>, profile.credentialRefs, versionOf),
+    });
+  }
+  return credentials;
+}
+
+function joinProblems(problems: string[]): string {
+  return problems.length === 1 ? problems[0]! : `${problems[0]} (and ${problems.length - 1} more: ${problems.slice(1).join('; ')})`;
 }
 
 function uniqueReferences(profiles: readonly DesiredProfile[]): SecretReference[] {
@@ -65,6 +108,7 @@ export function assembleCredentials(
   profile: DesiredProfile,
   lookups: ReadonlyMap<string, SecretLookup>,
   hmacKey: Buffer,
+  scheme: FingerprintScheme = 'value',
 ): CredentialResolution | undefined {
   const written = profile.document.connectorProfileConfig?.connectorProfileCredentials;
   if (written === undefined || written === null) return undefined;
@@ -82,10 +126,20 @@ export function assembleCredentials(
     }
   }
   if (problems.length === 0) problems.push(...checkResolvedCredentials(profile.document, resolved));
-  if (problems.length > 0) {
-    return { error: problems.length === 1 ? problems[0]! : `${problems[0]} (and ${problems.length - 1} more: ${problems.slice(1).join('; ')})` };
+  if (problems.length === 0 && scheme === 'secret-version') {
+    for (const { path, ref } of profile.credentialRefs) {
+      const lookup = lookups.get(ref.raw);
+      if (lookup?.ok && !lookup.versionId) {
+        problems.push(`${['connectorProfileCredentials', ...path].join('.')}: ${ref.raw}: Secrets Manager returned no VersionId`);
+      }
+    }
   }
-  return { fingerprint: computeFingerprint(hmacKey, resolved), value: new Sensitive(resolved) };
+  if (problems.length > 0) return { error: joinProblems(problems) };
+  const fingerprint =
+    scheme === 'secret-version'
+      ? computeVersionFingerprint(hmacKey, written as Record<string, unknown>, profile.credentialRefs, (raw) => (lookups.get(raw) as { versionId: string }).versionId)
+      : computeFingerprint(hmacKey, resolved);
+  return { fingerprint, value: new Sensitive(resolved) };
 }
 
 function setPath(target: Record<string, unknown>, path: readonly string[], value: unknown): void {

@@ -123,7 +123,7 @@ export async function reconcileOnce(deps: ReconcileDeps, options: ReconcileOptio
     const load = await loadProfiles(deps.profilesDir, deps.loadOptions);
     profilesDirectory = load.directory;
     plan = await preparePlan(
-      { target: deps.target, appflow: deps.appflow, secrets: deps.secrets, state, hmacKey },
+      { target: deps.target, appflow: deps.appflow, secrets: deps.secrets, state, hmacKey, fingerprintScheme: deps.store.fingerprintScheme },
       load,
       options,
     );
@@ -139,7 +139,11 @@ export async function reconcileOnce(deps: ReconcileDeps, options: ReconcileOptio
   const persist = groupCommitSaver(() => deps.store.save(snapshot));
   let outcomes: ProfileOutcome[];
   try {
-    outcomes = await executePlan(plan, { writer: deps.appflow, state, persist, hmacKey, now, logger }, options);
+    outcomes = await executePlan(
+      plan,
+      { writer: deps.appflow, state, persist, hmacKey, fingerprintScheme: deps.store.fingerprintScheme, now, logger },
+      options,
+    );
   } catch (err) {
     // Only invalid options get here (executePlan turns every profile's failure into an outcome).
     return finish(plan, [], { code: 'internal', message: messageOf(err) });

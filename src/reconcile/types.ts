@@ -2,7 +2,7 @@
 import type { AppFlowPort, AwsTarget, SecretsPort } from '../aws/ports.js';
 import type { Logger } from '../logging/logger.js';
 import type { LoadOptions } from '../desired/load-profiles.js';
-import type { DirectoryStatus, Plan, PlanAction, PlanOptions, SourceLocation, StateStore, TargetState } from '../model/types.js';
+import type { DirectoryStatus, FingerprintScheme, Plan, PlanAction, PlanOptions, SourceLocation, StateStore, TargetState } from '../model/types.js';
 
 /** Everything `preparePlan` needs: read-only ports plus the target's state. */
 export interface PlanContext {
@@ -12,6 +12,8 @@ export interface PlanContext {
   state: TargetState;
   /** Key for credential fingerprints (from the state store). */
   hmacKey: Buffer;
+  /** What fingerprints cover (the store's scheme; default 'value'). */
+  fingerprintScheme?: FingerprintScheme;
   /**
    * Read no secret and leave credentials out of the plan (`plan --skip-credentials`): for a
    * pull-request check whose role must not read production secrets and which has no state

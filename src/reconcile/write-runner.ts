@@ -6,7 +6,7 @@
 import pRetry, { AbortError } from 'p-retry';
 import type { AppFlowPort } from '../aws/ports.js';
 import type { Logger } from '../logging/logger.js';
-import type { ObservedProfile, TargetState, WriteIntent, WriteOperation } from '../model/types.js';
+import type { FingerprintScheme, ObservedProfile, TargetState, WriteIntent, WriteOperation } from '../model/types.js';
 import { pRetryOptions } from './retry-policy.js';
 import type { WriteRetrySettings } from './types.js';
 import { awsErrorCode, isRetryable, isTerminal, isUncertain, safeErrorMessage } from './write-errors.js';
@@ -21,6 +21,12 @@ export interface WriteDeps {
   /** Saves the whole state snapshot; must be safe to call concurrently (the caller serialises). */
   persist: () => Promise<void>;
   hmacKey: Buffer;
+  /**
+   * The state's fingerprint scheme (default 'value'). With 'secret-version' (shared state) the
+   * request digest of an intent covers the credentials' fingerprint instead of their values, so
+   * the stored digest is derived from no secret value (docs/state.md).
+   */
+  fingerprintScheme?: FingerprintScheme;
   now: () => number;
   logger: Logger;
 }
@@ -37,6 +43,8 @@ export interface WriteSpec<Req extends object> {
   request: Req;
   /** Credential strings in the request, scrubbed from any error message. */
   secretValues: string[];
+  /** Fingerprint of the credentials in the request (the plan's), for the 'secret-version' digest. */
+  credentialsFingerprint?: string;
 }
 
 export type WriteSettled =
@@ -81,7 +89,8 @@ async function runWithIntent<Req extends object>(
   spec: WriteSpec<Req>,
   attempt: (token: string, tracker: AttemptTracker) => Promise<WriteSettled>,
 ): Promise<WriteResult> {
-  const digest = requestDigest(ctx.hmacKey, spec.operation, spec.request);
+  const digested = ctx.fingerprintScheme === 'secret-version' ? credentialsAsFingerprint(spec.request, spec.credentialsFingerprint) : spec.request;
+  const digest = requestDigest(ctx.hmacKey, spec.operation, digested);
   const { intent, reused } = chooseIntent(
     ctx.state.intents[spec.name],
     { operation: spec.operation, name: spec.name, requestDigest: digest },
@@ -120,6 +129,20 @@ async function runWithIntent<Req extends object>(
   } finally {
     stop.dispose();
   }
+}
+
+/**
+ * The request with its credential values replaced by their fingerprint. A secret-version
+ * fingerprint names exactly one value per reference (a secret version is immutable), so equal
+ * digests still mean equal requests.
+ */
+function credentialsAsFingerprint(request: object, fingerprint: string | undefined): object {
+  const config = (request as { connectorProfileConfig?: Record<string, unknown> }).connectorProfileConfig;
+  if (!config || config.connectorProfileCredentials === undefined) return request;
+  return {
+    ...request,
+    connectorProfileConfig: { ...config, connectorProfileCredentials: { fingerprint: fingerprint ?? 'none' } },
+  };
 }
 
 /**

@@ -89,7 +89,7 @@ describe('configuration from the environment', () => {
       expect(aws.target).toEqual({ key: 'eu-west-3/default', region: 'eu-west-3', identity: 'default' });
       expect((await aws.appflow.describeByNames(['existing'])).map((p) => p.name)).toEqual(['existing']);
       const resolved = await aws.secrets.resolve([{ raw: 'r', secretId: 'db', jsonKey: 'password' }]);
-      expect(resolved.get('r')).toEqual({ ok: true, value: 'SENTINEL-SECRET-db' });
+      expect(resolved.get('r')).toEqual({ ok: true, value: 'SENTINEL-SECRET-db', versionId: expect.any(String) });
     } finally {
       aws.destroy();
     }

@@ -55,8 +55,8 @@ describe('resolve', () => {
     const resolved = await aws.secrets.resolve(refs);
     expect(resolved.size).toBe(SECRET_COUNT * 2);
     for (let i = 0; i < SECRET_COUNT; i += 1) {
-      expect(resolved.get(ref(`app/secret-${i}`, 'user').raw)).toEqual({ ok: true, value: sentinel(i, 'user') });
-      expect(resolved.get(ref(`app/secret-${i}`, 'password').raw)).toEqual({ ok: true, value: sentinel(i, 'password') });
+      expect(resolved.get(ref(`app/secret-${i}`, 'user').raw)).toEqual({ ok: true, value: sentinel(i, 'user'), versionId: expect.any(String) });
+      expect(resolved.get(ref(`app/secret-${i}`, 'password').raw)).toEqual({ ok: true, value: sentinel(i, 'password'), versionId: expect.any(String) });
     }
     const batches = emu.requestLog().filter((e) => e.operation === 'BatchGetSecretValue');
     expect(batches.map((e) => e.secretIds?.length)).toEqual([20, 20, 5]);
@@ -69,7 +69,7 @@ describe('resolve', () => {
     emu.faults.failNext('BatchGetSecretValue', 1, { status: 400, code: 'AccessDeniedException', message: 'not allowed' });
     const resolved = await aws.secrets.resolve(manyRefs());
     expect([...resolved.values()].every((r) => r.ok)).toBe(true);
-    expect(resolved.get(ref('app/secret-44', 'password').raw)).toEqual({ ok: true, value: sentinel(44, 'password') });
+    expect(resolved.get(ref('app/secret-44', 'password').raw)).toEqual({ ok: true, value: sentinel(44, 'password'), versionId: expect.any(String) });
     // One failed batch call, then no further batch attempts in this resolve.
     expect(countCalls(emu, 'BatchGetSecretValue')).toBe(1);
     const singles = emu.requestLog().filter((e) => e.operation === 'GetSecretValue');
@@ -79,7 +79,7 @@ describe('resolve', () => {
   it.each(['UnknownOperationException', 'ValidationException'])('falls back on %s from the batch call', async (code) => {
     emu.faults.failNext('BatchGetSecretValue', 1, { status: 400, code });
     const resolved = await aws.secrets.resolve([ref('app/secret-1', 'user'), ref('app/secret-2', 'user')]);
-    expect(resolved.get(ref('app/secret-2', 'user').raw)).toEqual({ ok: true, value: sentinel(2, 'user') });
+    expect(resolved.get(ref('app/secret-2', 'user').raw)).toEqual({ ok: true, value: sentinel(2, 'user'), versionId: expect.any(String) });
     expect(countCalls(emu, 'GetSecretValue')).toBe(2);
   });
 
@@ -89,7 +89,7 @@ describe('resolve', () => {
     const missingKey = ref('app/secret-4', 'token');
     const notJson = ref('plain-text', 'password');
     const resolved = await aws.secrets.resolve([good, missingSecret, missingKey, notJson]);
-    expect(resolved.get(good.raw)).toEqual({ ok: true, value: sentinel(3, 'password') });
+    expect(resolved.get(good.raw)).toEqual({ ok: true, value: sentinel(3, 'password'), versionId: expect.any(String) });
     expect(resolved.get(missingSecret.raw)).toMatchObject({ ok: false, error: { code: 'secret.not-found' } });
     expect(resolved.get(missingKey.raw)).toMatchObject({ ok: false, error: { code: 'secret.key-missing' } });
     expect(resolved.get(notJson.raw)).toMatchObject({ ok: false, error: { code: 'secret.not-json' } });
@@ -108,7 +108,7 @@ describe('resolve', () => {
 
   it('resolves an empty JSON key to the whole secret string', async () => {
     const whole = ref('plain-text', '');
-    expect((await aws.secrets.resolve([whole])).get(whole.raw)).toEqual({ ok: true, value: 'SENTINEL-SECRET-plain' });
+    expect((await aws.secrets.resolve([whole])).get(whole.raw)).toEqual({ ok: true, value: 'SENTINEL-SECRET-plain', versionId: expect.any(String) });
   });
 
   it('fetches pinned versions with GetSecretValue, separately from the current version', async () => {
@@ -116,9 +116,9 @@ describe('resolve', () => {
     const explicitCurrent = ref('rotated', 'password', { versionStage: 'AWSCURRENT' });
     const previous = ref('rotated', 'password', { versionStage: 'AWSPREVIOUS' });
     const resolved = await aws.secrets.resolve([current, explicitCurrent, previous]);
-    expect(resolved.get(current.raw)).toEqual({ ok: true, value: 'SENTINEL-SECRET-new' });
-    expect(resolved.get(explicitCurrent.raw)).toEqual({ ok: true, value: 'SENTINEL-SECRET-new' });
-    expect(resolved.get(previous.raw)).toEqual({ ok: true, value: 'SENTINEL-SECRET-old' });
+    expect(resolved.get(current.raw)).toEqual({ ok: true, value: 'SENTINEL-SECRET-new', versionId: expect.any(String) });
+    expect(resolved.get(explicitCurrent.raw)).toEqual({ ok: true, value: 'SENTINEL-SECRET-new', versionId: expect.any(String) });
+    expect(resolved.get(previous.raw)).toEqual({ ok: true, value: 'SENTINEL-SECRET-old', versionId: expect.any(String) });
     expect(countCalls(emu, 'BatchGetSecretValue')).toBe(1);
     const singles = emu.requestLog().filter((e) => e.operation === 'GetSecretValue');
     expect(singles).toHaveLength(1);
@@ -129,7 +129,7 @@ describe('resolve', () => {
     const current = ref('rotated', 'password');
     const resolved = await aws.secrets.resolve([pinned, current]);
     expect(resolved.get(pinned.raw)).toMatchObject({ ok: false, error: { code: 'secret.not-found' } });
-    expect(resolved.get(current.raw)).toEqual({ ok: true, value: 'SENTINEL-SECRET-new' });
+    expect(resolved.get(current.raw)).toEqual({ ok: true, value: 'SENTINEL-SECRET-new', versionId: expect.any(String) });
   });
 
   it('turns a batch call that keeps failing into errors for that chunk only, after the SDK retries', async () => {
@@ -140,7 +140,7 @@ describe('resolve', () => {
     const failed = refs.filter((r) => !resolved.get(r.raw)!.ok);
     expect(failed).toHaveLength(20);
     expect(resolved.get(refs[0]!.raw)).toMatchObject({ ok: false, error: { code: 'secret.error' } });
-    expect(resolved.get(refs[24]!.raw)).toEqual({ ok: true, value: sentinel(24, 'user') });
+    expect(resolved.get(refs[24]!.raw)).toEqual({ ok: true, value: sentinel(24, 'user'), versionId: expect.any(String) });
     expect(countCalls(emu, 'BatchGetSecretValue')).toBe(4);
   });
 
@@ -154,9 +154,9 @@ describe('resolve', () => {
     const byName = ref('app/secret-5', 'password');
     const byPartialArn = ref(ARN!.slice(0, -7), 'password');
     const resolved = await aws.secrets.resolve([byArn, byName, byPartialArn]);
-    expect(resolved.get(byPartialArn.raw)).toEqual({ ok: true, value: sentinel(5, 'password') });
-    expect(resolved.get(byArn.raw)).toEqual({ ok: true, value: sentinel(5, 'user') });
-    expect(resolved.get(byName.raw)).toEqual({ ok: true, value: sentinel(5, 'password') });
+    expect(resolved.get(byPartialArn.raw)).toEqual({ ok: true, value: sentinel(5, 'password'), versionId: expect.any(String) });
+    expect(resolved.get(byArn.raw)).toEqual({ ok: true, value: sentinel(5, 'user'), versionId: expect.any(String) });
+    expect(resolved.get(byName.raw)).toEqual({ ok: true, value: sentinel(5, 'password'), versionId: expect.any(String) });
     expect(countCalls(emu, 'BatchGetSecretValue')).toBe(1);
     expect(countCalls(emu, 'GetSecretValue')).toBe(0);
   });

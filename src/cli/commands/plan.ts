@@ -15,7 +15,12 @@ import { renderPlanJson } from '../../render/plan-json.js';
 import { renderPlanMarkdown } from '../../render/plan-markdown.js';
 import { renderPlanText } from '../../render/plan-text.js';
 import { emptySnapshot, emptyTargetState, KEY_FILE, STATE_FILE } from '../../state/file-state-store.js';
+import { createStateTableClient } from '../../state/dynamodb/client.js';
+import { createDynamoDbStateStore, SHARED_STATE_DIGEST_KEY } from '../../state/dynamodb/dynamodb-state-store.js';
+import { StateTableMissingError } from '../../state/dynamodb/table.js';
 import { parseStateText } from '../../state/state-shape.js';
+import type { FingerprintScheme } from '../../model/types.js';
+import { refusePlaintextOnSharedState, stateLocation } from '../state-backend.js';
 import { withAwsFailureHint } from '../aws-failure-hint.js';
 import { allowPlaintextOption, jsonOption, maxDeletesOption, profilesOption, stateOption } from '../common-options.js';
 import { ExitCode } from '../exit-codes.js';
@@ -63,6 +68,8 @@ export function registerPlanCommand(program: Command): void {
 export async function runPlan(flags: PlanFlags): Promise<number> {
   const format: PlanFormat = flags.json ? 'json' : (flags.format ?? 'text');
   const options: PlanOptions = { prune: flags.prune === true, allowEmpty: flags.allowEmpty === true, maxDeletes: flags.maxDeletes };
+  const location = stateLocation(flags.state);
+  refusePlaintextOnSharedState(location, flags.allowPlaintextCredentials);
 
   const load = await loadProfiles(flags.profiles, { allowPlaintextCredentials: flags.allowPlaintextCredentials === true });
   checkDirectory(flags.profiles, load, options);
@@ -76,19 +83,26 @@ export async function runPlan(flags: PlanFlags): Promise<number> {
   const adapters = createAwsAdapters();
   let plan: Plan;
   try {
-    const { snapshot, warnings } = await readStateReadOnly(flags.state);
-    const stored = snapshot.targets[adapters.target.key] ?? emptyTargetState();
-    const { state, hmacKey, warning } = await fingerprintKey(flags.state, stored);
+    const { state, hmacKey, warnings, fingerprintScheme } =
+      location.kind === 'dynamodb' ? await readSharedState(location.table, adapters.target.key) : await readFileState(location.dir, adapters.target.key);
     try {
       plan = await preparePlan(
-        { target: adapters.target, appflow: adapters.appflow, secrets: adapters.secrets, state, hmacKey, skipCredentials: flags.skipCredentials === true },
+        {
+          target: adapters.target,
+          appflow: adapters.appflow,
+          secrets: adapters.secrets,
+          state,
+          hmacKey,
+          fingerprintScheme,
+          skipCredentials: flags.skipCredentials === true,
+        },
         load,
         options,
       );
     } catch (err) {
       throw new UserError(withAwsFailureHint(`could not read the current state from AWS (${adapters.target.region}): ${messageOf(err)}`, err));
     }
-    plan.warnings.unshift(...warnings, ...(warning ? [warning] : []));
+    plan.warnings.unshift(...warnings);
   } finally {
     adapters.destroy();
   }
@@ -98,6 +112,34 @@ export async function runPlan(flags: PlanFlags): Promise<number> {
   if (failed) return ExitCode.Error;
   if (flags.detailedExitcode && hasPendingChanges(plan)) return ExitCode.ChangesPending;
   return ExitCode.Ok;
+}
+
+interface PlanState {
+  state: TargetState;
+  hmacKey: Buffer;
+  warnings: string[];
+  fingerprintScheme: FingerprintScheme;
+}
+
+async function readFileState(dir: string, target: string): Promise<PlanState> {
+  const { snapshot, warnings } = await readStateReadOnly(dir);
+  const stored = snapshot.targets[target] ?? emptyTargetState();
+  const { state, hmacKey, warning } = await fingerprintKey(dir, stored);
+  return { state, hmacKey, warnings: [...warnings, ...(warning ? [warning] : [])], fingerprintScheme: 'value' };
+}
+
+/** The shared state, read with a strongly consistent Query and no lease (plan never writes). */
+async function readSharedState(table: string, target: string): Promise<PlanState> {
+  const client = createStateTableClient();
+  try {
+    const { state, warnings } = await createDynamoDbStateStore({ table, client, targets: [target] }).load();
+    return { state: state.targets[target] ?? emptyTargetState(), hmacKey: SHARED_STATE_DIGEST_KEY, warnings, fingerprintScheme: 'secret-version' };
+  } catch (err) {
+    if (err instanceof StateTableMissingError) throw new UserError(err.message);
+    throw new UserError(withAwsFailureHint(`could not read the state table ${table}: ${messageOf(err)}`, err));
+  } finally {
+    client.destroy();
+  }
 }
 
 /**
