@@ -84,7 +84,9 @@ export async function runPlan(flags: PlanFlags): Promise<number> {
   let plan: Plan;
   try {
     const { state, hmacKey, warnings, fingerprintScheme } =
-      location.kind === 'dynamodb' ? await readSharedState(location.table, adapters.target.key) : await readFileState(location.dir, adapters.target.key);
+      location.kind === 'dynamodb'
+        ? await readSharedState(location.table, adapters.target.key, adapters.target.region)
+        : await readFileState(location.dir, adapters.target.key);
     try {
       plan = await preparePlan(
         {
@@ -129,8 +131,8 @@ async function readFileState(dir: string, target: string): Promise<PlanState> {
 }
 
 /** The shared state, read with a strongly consistent Query and no lease (plan never writes). */
-async function readSharedState(table: string, target: string): Promise<PlanState> {
-  const client = createStateTableClient();
+async function readSharedState(table: string, target: string, region: string): Promise<PlanState> {
+  const client = createStateTableClient({ region });
   try {
     const { state, warnings } = await createDynamoDbStateStore({ table, client, targets: [target] }).load();
     return { state: state.targets[target] ?? emptyTargetState(), hmacKey: SHARED_STATE_DIGEST_KEY, warnings, fingerprintScheme: 'secret-version' };

@@ -1,5 +1,6 @@
 // `appflow-gitops state init|migrate`: set up the shared DynamoDB state (docs/state.md).
 import type { Command } from 'commander';
+import { resolveRegion } from '../../aws/target.js';
 import { createStateTableClient } from '../../state/dynamodb/client.js';
 import { createDynamoDbStateStore } from '../../state/dynamodb/dynamodb-state-store.js';
 import { MigrationRefused, migrateFileState } from '../../state/dynamodb/migrate.js';
@@ -16,7 +17,7 @@ export function registerStateCommand(program: Command): void {
     .requiredOption('--state <location>', 'dynamodb://TABLE')
     .action(async (flags: { state: string }) => {
       const table = dynamoTable(flags.state, '--state');
-      const client = createStateTableClient();
+      const client = createStateTableClient({ region: resolveRegion().region });
       try {
         const result = await initStateTable(client.raw, table);
         process.stdout.write(
@@ -39,7 +40,7 @@ export function registerStateCommand(program: Command): void {
       const from = location(flags.from, '--from');
       if (from.kind !== 'file') throw new UserError('--from must be a state directory (a path or file://DIR)');
       const table = dynamoTable(flags.to, '--to');
-      const client = createStateTableClient();
+      const client = createStateTableClient({ region: resolveRegion().region });
       try {
         const summary = await migrateFileState(from.dir, createDynamoDbStateStore({ table, client }));
         for (const warning of summary.warnings) process.stderr.write(`warning: ${warning}\n`);

@@ -1,6 +1,7 @@
-// The DynamoDB client of the state backend. Region and endpoint come from the same chain as the
-// AppFlow and Secrets Manager clients (settings, AWS_REGION, AWS_DEFAULT_REGION, the shared config,
-// else us-east-1), and the SDK honours AWS_ENDPOINT_URL_DYNAMODB / AWS_ENDPOINT_URL on its own.
+// The DynamoDB client of the state backend. The caller passes the region it settled for the
+// AppFlow and Secrets Manager clients (src/aws/target.ts: settings, AWS_REGION, AWS_DEFAULT_REGION,
+// the shared config, else us-east-1); the SDK honours AWS_ENDPOINT_URL_DYNAMODB / AWS_ENDPOINT_URL
+// and its default credential chain on its own.
 //
 // Throttling (ProvisionedThroughputExceededException, ThrottlingException, RequestLimitExceeded)
 // is retried by the SDK's standard retry mode with jittered exponential backoff; the state
@@ -8,12 +9,11 @@
 // fails the AppFlow write it belongs to.
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { resolveRegion } from '../../aws/target.js';
 
 export const STATE_TABLE_MAX_ATTEMPTS = 8;
 
 export interface StateTableClientSettings {
-  region?: string;
+  region: string;
   /** Explicit endpoint (tests); otherwise AWS_ENDPOINT_URL_DYNAMODB / AWS_ENDPOINT_URL via the SDK. */
   endpoint?: string;
   credentials?: { accessKeyId: string; secretAccessKey: string };
@@ -28,9 +28,9 @@ export interface StateTableClient {
   destroy(): void;
 }
 
-export function createStateTableClient(settings: StateTableClientSettings = {}): StateTableClient {
+export function createStateTableClient(settings: StateTableClientSettings): StateTableClient {
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-  const { region } = resolveRegion({ region: settings.region });
+  const { region } = settings;
   const raw = new DynamoDBClient({
     region,
     maxAttempts: settings.maxAttempts ?? STATE_TABLE_MAX_ATTEMPTS,

@@ -14,7 +14,11 @@ import {
   type DynamoDBClient,
   type TableDescription,
 } from '@aws-sdk/client-dynamodb';
-import { awsErrorCode } from '../../aws/error-codes.js';
+
+/** The SDK names a service exception after its error code. */
+function errorName(err: unknown): string | undefined {
+  return err instanceof Error ? err.name : undefined;
+}
 
 export const PARTITION_KEY = 'pk';
 export const SORT_KEY = 'sk';
@@ -39,7 +43,7 @@ export class StateTableMissingError extends Error {
 
 /** Rethrows ResourceNotFoundException as StateTableMissingError; anything else unchanged. */
 export function tableError(err: unknown, table: string, region: string): unknown {
-  return awsErrorCode(err) === 'ResourceNotFoundException' ? new StateTableMissingError(table, region) : err;
+  return errorName(err) === 'ResourceNotFoundException' ? new StateTableMissingError(table, region) : err;
 }
 
 export type InitResult = { created: boolean; ttlEnabled: boolean };
@@ -71,7 +75,7 @@ export async function initStateTable(client: DynamoDBClient, table: string, opti
       );
       created = true;
     } catch (err) {
-      if (awsErrorCode(err) !== 'ResourceInUseException') throw err;
+      if (errorName(err) !== 'ResourceInUseException') throw err;
     }
   } else {
     checkKeySchema(table, existing);
@@ -95,7 +99,7 @@ async function describe(client: DynamoDBClient, table: string): Promise<TableDes
   try {
     return (await client.send(new DescribeTableCommand({ TableName: table }))).Table;
   } catch (err) {
-    if (awsErrorCode(err) === 'ResourceNotFoundException') return undefined;
+    if (errorName(err) === 'ResourceNotFoundException') return undefined;
     throw err;
   }
 }
