@@ -9,6 +9,8 @@ export interface DaemonStatus {
   ready: boolean;
   checks: { firstReconcileDone: boolean; awsReachable: boolean };
   reconciling: boolean;
+  /** A pass is asked for and waits (for the running pass, or for the manual-trigger spacing). */
+  reconcileQueued: boolean;
   lastReconcile?: {
     id: string;
     result: 'success' | 'failure' | 'error';

@@ -3,6 +3,7 @@
 // report into per-profile backoff, status and metrics. The reconcile function is a parameter so
 // the loop can be tested without AWS. The parts live next door, one job each:
 //   scheduler.ts       single-flight pass queue (trigger coalescing)
+//   manual-trigger-gate.ts  rate limit for POST /reconcile and SIGHUP
 //   pass-timers.ts     resync, backoff wake-up and failed-pass retry timers
 //   report-folding.ts  a report into per-profile backoff and write metrics
 //   daemon-status.ts   pass history behind /status and /readyz
@@ -22,6 +23,7 @@ import { DEFAULT_PASS_RETRY, DEFAULT_RESYNC_INTERVAL_MS, PassTimers, type PassRe
 import { ProfileStatusBook } from './profile-status.js';
 import { watchProfiles, type ProfileWatcher } from './profile-watcher.js';
 import { foldReport } from './report-folding.js';
+import { ManualTriggerGate } from './manual-trigger-gate.js';
 import { ReconcileScheduler, type ReconcileRequest, type TriggerReason } from './scheduler.js';
 
 // Names other modules import from here; they keep working after the split.
@@ -49,6 +51,8 @@ export interface DaemonOptions {
   /** Retry delays after a pass that failed as a whole (see DEFAULT_PASS_RETRY). */
   passRetry?: Partial<PassRetryPolicy>;
   watchDebounceMs?: number;
+  /** Least time between the starts of passes that manual triggers asked for (default 1 s). */
+  manualMinIntervalMs?: number;
   /** Inventory from the state file, read after each pass for lastAppliedAt/sourceFile. */
   readInventory?: (target: string) => Promise<Record<string, ManagedProfileRecord> | undefined>;
 }
@@ -65,6 +69,7 @@ export class Daemon {
   readonly #history = new PassHistory();
   readonly #book = new ProfileStatusBook();
   readonly #aws: AwsReachability;
+  readonly #manual: ManualTriggerGate;
   #watcher: ProfileWatcher | undefined;
   #knownNames = new Set<string>();
   #sourceFiles = new Map<string, string>();
@@ -87,6 +92,13 @@ export class Daemon {
     });
     this.#scheduler = new ReconcileScheduler((request) => this.#runPass(request), {
       onError: (err) => this.#log.error({ err: errorSummary(err) }, 'reconcile pass crashed'),
+    });
+    this.#manual = new ManualTriggerGate({
+      clock: this.#clock,
+      minIntervalMs: options.manualMinIntervalMs,
+      release: (reasons) => {
+        for (const reason of reasons) this.#scheduler.request(reason);
+      },
     });
   }
 
@@ -113,22 +125,34 @@ export class Daemon {
     this.requestReconcile('startup');
   }
 
-  /** Asks for a pass. Manual triggers (signal, http) also end timed backoff: the operator asked for a retry now. */
+  /**
+   * Asks for a pass now (coalescing with any queued one). No trigger ends a profile's backoff:
+   * only its expiry, a change to the profile's input or a restart does, so retries of a failing
+   * profile stay paced however often passes are asked for.
+   */
   requestReconcile(reason: TriggerReason): boolean {
     if (this.#scheduler.stopped) return false;
-    if (reason === 'signal' || reason === 'http') {
-      for (const name of this.#backoff.blockedNames(this.#clock.now())) {
-        if (!this.#backoff.get(name)?.terminal) this.#backoff.clear(name);
-      }
-    }
     this.#opts.metrics?.recordTrigger(reason);
     this.#log.debug({ trigger: reason }, 'reconcile requested');
     return this.#scheduler.request(reason);
   }
 
+  /**
+   * A trigger from outside (POST /reconcile, SIGHUP): rate limited by the manual-trigger gate, so a
+   * flood costs at most one pass plus one follow-up per burst. Returns false once stopped.
+   */
+  requestManualReconcile(reason: 'http' | 'signal'): boolean {
+    if (this.#scheduler.stopped) return false;
+    this.#opts.metrics?.recordTrigger(reason);
+    const outcome = this.#manual.request(reason);
+    this.#log.debug({ trigger: reason, outcome }, 'reconcile requested');
+    return true;
+  }
+
   /** Stops taking work and waits for the running pass (the caller bounds the wait). */
   async stop(): Promise<void> {
     this.#timers.cancelAll();
+    this.#manual.cancel();
     const closing = this.#watcher?.close();
     await this.#scheduler.stop();
     await closing;
@@ -156,6 +180,7 @@ export class Daemon {
       ready,
       checks,
       reconciling: this.#reconciling,
+      reconcileQueued: this.#scheduler.queued || this.#manual.waiting,
       lastReconcile: history.lastReconcile,
       lastSuccessfulReconcileAt: history.lastSuccessAt === undefined ? undefined : new Date(history.lastSuccessAt).toISOString(),
       nextResyncAt: resyncAt === undefined ? undefined : new Date(resyncAt).toISOString(),
@@ -180,6 +205,7 @@ export class Daemon {
   async #runPass({ reasons, signal }: ReconcileRequest): Promise<void> {
     const reconcileId = randomUUID().slice(0, 8);
     const startedAt = this.#clock.now();
+    this.#manual.passStarted(reasons, startedAt);
     const blocked = this.#backoff.blockedNames(startedAt);
     // Backed-off profiles are left out by naming everyone else. A profile added since the last
     // pass is not known yet and gets skipped too; the follow-up pass below picks it up.

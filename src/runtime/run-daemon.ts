@@ -135,7 +135,7 @@ export async function startDaemon(config: RunDaemonConfig): Promise<RunningDaemo
       logger: log,
       readiness: () => running.readiness(),
       status: () => running.status(),
-      requestReconcile: () => running.requestReconcile('http'),
+      requestReconcile: () => running.requestManualReconcile('http'),
     });
     const address = await http.listen(config.listen);
     cleanups.push(() => http.close());

@@ -52,6 +52,11 @@ export class ReconcileScheduler {
     return this.#draining !== undefined;
   }
 
+  /** True while a request waits for the running pass to finish (or for its microtask to start). */
+  get queued(): boolean {
+    return this.#pending !== undefined;
+  }
+
   /** Number of passes started so far. */
   get passes(): number {
     return this.#passes;

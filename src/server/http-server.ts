@@ -3,7 +3,11 @@
 //   GET  /readyz     200 once the first full pass is done and AWS answered the last read, else 503
 //   GET  /metrics    Prometheus text
 //   GET  /status     JSON: daemon state and one entry per profile (no secrets)
-//   POST /reconcile  202: asks for a pass now (coalesces with any pending one)
+//   POST /reconcile  202: asks for a pass (rate limited and coalesced by the daemon)
+//
+// Every listener is an attack surface, so each connection's cost is bounded (see HTTP_LIMITS):
+// a connection cap, short header/request/keep-alive timeouts, a small body limit for the one
+// route that takes a body, and no body read at all elsewhere.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from '../logging/logger.js';
@@ -24,6 +28,28 @@ export interface DaemonHttpHandlers {
   logger?: Logger;
 }
 
+/** The server's bounds; the daemon's docs (docs/security.md) quote them. */
+export const HTTP_LIMITS = {
+  /** Concurrent connections; more are closed on accept. Probes, scrapes and webhooks need a handful. */
+  maxConnections: 64,
+  /** The request headers must arrive within this. */
+  headersTimeoutMs: 5_000,
+  /** The whole request (headers and body) must arrive within this. */
+  requestTimeoutMs: 10_000,
+  /** An idle keep-alive connection is closed after this. */
+  keepAliveTimeoutMs: 5_000,
+  /** How often the two timeouts above are checked (Node's default is 30 s). */
+  connectionsCheckingIntervalMs: 1_000,
+  /** Requests served on one connection before it is closed. */
+  maxRequestsPerSocket: 100,
+  /** Header lines per request. */
+  maxHeadersCount: 50,
+  /** Total header bytes per request. */
+  maxHeaderSize: 8 * 1024,
+  /** Body bytes POST /reconcile reads (and discards); more is 413. Other routes read no body. */
+  maxBodyBytes: 1024,
+} as const;
+
 export interface DaemonHttpServer {
   server: Server;
   listen(address: ListenAddress): Promise<AddressInfo>;
@@ -31,15 +57,29 @@ export interface DaemonHttpServer {
 }
 
 export function createDaemonHttpServer(handlers: DaemonHttpHandlers): DaemonHttpServer {
-  const server = createServer((req, res) => {
-    route(req, res, handlers).catch((err: unknown) => {
-      handlers.logger?.error({ err: { message: err instanceof Error ? err.message : String(err) }, path: req.url }, 'http handler failed');
-      if (!res.headersSent) sendJson(res, 500, { error: 'internal error' });
-      else res.end();
-    });
-  });
+  const server = createServer(
+    {
+      headersTimeout: HTTP_LIMITS.headersTimeoutMs,
+      requestTimeout: HTTP_LIMITS.requestTimeoutMs,
+      connectionsCheckingInterval: HTTP_LIMITS.connectionsCheckingIntervalMs,
+      maxHeaderSize: HTTP_LIMITS.maxHeaderSize,
+    },
+    (req, res) => {
+      // A body nobody reads would otherwise be drained to the end after the response (Node's
+      // keep-alive behaviour); closing the connection instead bounds what an unread body costs.
+      if (carriesBody(req) && !isReconcile(req)) res.shouldKeepAlive = false;
+      route(req, res, handlers).catch((err: unknown) => {
+        handlers.logger?.error({ err: { message: err instanceof Error ? err.message : String(err) }, path: req.url }, 'http handler failed');
+        if (!res.headersSent) sendJson(res, 500, { error: 'internal error' });
+        else res.end();
+      });
+    },
+  );
+  server.maxConnections = HTTP_LIMITS.maxConnections;
+  server.maxRequestsPerSocket = HTTP_LIMITS.maxRequestsPerSocket;
+  server.maxHeadersCount = HTTP_LIMITS.maxHeadersCount;
   // Probes and scrapes are short; do not let idle keep-alive sockets hold shutdown up.
-  server.keepAliveTimeout = 5_000;
+  server.keepAliveTimeout = HTTP_LIMITS.keepAliveTimeoutMs;
   return {
     server,
     listen(address) {
@@ -83,13 +123,44 @@ async function route(req: IncomingMessage, res: ServerResponse, handlers: Daemon
       return sendJson(res, 200, handlers.status());
     case '/reconcile': {
       if (method !== 'POST') return methodNotAllowed(res, 'POST');
-      req.resume();
+      if (!(await discardBody(req, HTTP_LIMITS.maxBodyBytes))) {
+        res.shouldKeepAlive = false;
+        return sendJson(res, 413, { error: `request body over ${HTTP_LIMITS.maxBodyBytes} bytes; POST /reconcile needs no body` });
+      }
       const accepted = handlers.requestReconcile();
       return sendJson(res, accepted ? 202 : 503, accepted ? { accepted: true } : { accepted: false, error: 'shutting down' });
     }
     default:
       return sendJson(res, 404, { error: 'not found', paths: ['/healthz', '/readyz', '/metrics', '/status', 'POST /reconcile'] });
   }
+}
+
+function isReconcile(req: IncomingMessage): boolean {
+  return req.method === 'POST' && (req.url ?? '/').split('?')[0] === '/reconcile';
+}
+
+function carriesBody(req: IncomingMessage): boolean {
+  const length = req.headers['content-length'];
+  return req.headers['transfer-encoding'] !== undefined || (length !== undefined && length !== '0');
+}
+
+/** Reads and drops the body; false (and stops reading) once it is over `limit` bytes. */
+function discardBody(req: IncomingMessage, limit: number): Promise<boolean> {
+  if (Number(req.headers['content-length'] ?? 0) > limit) return Promise.resolve(false);
+  return new Promise((resolve) => {
+    let received = 0;
+    const onData = (chunk: Buffer) => {
+      received += chunk.length;
+      if (received <= limit) return;
+      // Stop reading; the 413 goes out and the connection closes (shouldKeepAlive = false).
+      req.off('data', onData);
+      req.pause();
+      resolve(false);
+    };
+    req.on('data', onData);
+    req.once('end', () => resolve(true));
+    req.once('error', () => resolve(false));
+  });
 }
 
 function methodNotAllowed(res: ServerResponse, allow: string): void {

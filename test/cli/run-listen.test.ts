@@ -38,3 +38,10 @@ it('a port in use: exit 1, one error line naming the address and the --listen fl
   ]);
   expect(result.stderr).not.toMatch(/\n\s+at .+:\d+:\d+/);
 });
+
+it('listens on loopback unless told otherwise (a container passes --listen :8080)', async () => {
+  const help = await new Promise<string>((done) => {
+    execFile(process.execPath, [BIN, 'run', '--help'], { cwd: work, timeout: 30_000 }, (_error, stdout) => done(stdout));
+  });
+  expect(help.replace(/\s+/g, ' ')).toMatch(/--listen <addr> .*\(default: 127\.0\.0\.1:8080\)/);
+});

@@ -121,6 +121,23 @@ describe('Kubernetes manifests', () => {
     expect(deployment.spec.template.metadata.annotations).toMatchObject({ 'prometheus.io/scrape': 'true', 'prometheus.io/path': '/metrics' });
     expect(first(byKind('ServiceMonitor'), 'ServiceMonitor').spec.endpoints[0]).toMatchObject({ port: 'http', path: '/metrics' });
   });
+
+  it('admits ingress to the HTTP port only from named Prometheus pods, and the daemon listens on that port explicitly', () => {
+    const policy = first(byKind('NetworkPolicy'), 'NetworkPolicy');
+    expect(policy.spec.podSelector.matchLabels).toEqual(deployment.spec.selector.matchLabels);
+    expect(policy.spec.policyTypes).toEqual(['Ingress']);
+    expect(policy.spec.ingress).toHaveLength(1);
+    const [rule] = policy.spec.ingress;
+    expect(rule.ports).toEqual([{ port: 8080, protocol: 'TCP' }]);
+    // Every peer names both a namespace and pods: no open `from`, no whole namespace, no ipBlock.
+    expect(rule.from.length).toBeGreaterThan(0);
+    for (const peer of rule.from) {
+      expect(Object.keys(peer).sort()).toEqual(['namespaceSelector', 'podSelector']);
+      expect(Object.keys(peer.podSelector.matchLabels ?? {}).length).toBeGreaterThan(0);
+    }
+    // `run` listens on loopback by default; the pod must ask for every interface (probes use the pod IP).
+    expect(daemon.args).toContain('--listen=:8080');
+  });
 });
 
 describe('docker-compose example', () => {

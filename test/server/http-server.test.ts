@@ -1,9 +1,10 @@
+import { connect } from 'node:net';
 import { Writable } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createLogger } from '../../src/logging/logger.js';
 import { ManualClock } from '../../src/runtime/clock.js';
 import { Daemon, type DaemonReconcileFn } from '../../src/runtime/daemon.js';
-import { createDaemonHttpServer, type DaemonHttpServer } from '../../src/server/http-server.js';
+import { createDaemonHttpServer, HTTP_LIMITS, type DaemonHttpServer } from '../../src/server/http-server.js';
 import { createDaemonMetrics } from '../../src/server/metrics.js';
 import { fakeReport, type FakeProfile } from '../runtime/fake-report.js';
 
@@ -146,4 +147,51 @@ describe('daemon HTTP server', () => {
     await daemon!.stop();
     expect((await fetch(`${base}/reconcile`, { method: 'POST' })).status).toBe(503);
   });
+
+  it('POST /reconcile reads at most a small body: a larger one is 413 and the connection closes', async () => {
+    const { base, calls } = await startStack([{ name: 'a' }]);
+    await daemon!.start();
+    await daemon!.whenIdle();
+    const small = await fetch(`${base}/reconcile`, { method: 'POST', body: '{}' });
+    expect(small.status).toBe(202);
+    const declared = await fetch(`${base}/reconcile`, { method: 'POST', body: 'x'.repeat(HTTP_LIMITS.maxBodyBytes + 1) });
+    expect(declared.status).toBe(413);
+    expect(declared.headers.get('connection')).toBe('close');
+    // Chunked, no length declared: counted while read, cut off past the limit.
+    const chunked = await rawExchange(base, `POST /reconcile HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n${'400\r\n' + 'y'.repeat(0x400) + '\r\n'}${'400\r\n' + 'y'.repeat(0x400) + '\r\n'}`);
+    expect(chunked.split('\r\n')[0]).toBe('HTTP/1.1 413 Payload Too Large');
+    await daemon!.whenIdle();
+    expect(calls).toHaveLength(2); // only the small POST asked for a pass
+  });
+
+  it('GET reads no body: a request that sends one is answered and its connection closed', async () => {
+    const { base } = await startStack([]);
+    // A body announced as 10 MB but never sent: the server answers and closes instead of waiting for it.
+    const reply = await rawExchange(base, 'GET /healthz HTTP/1.1\r\nHost: x\r\nContent-Length: 10000000\r\n\r\nabc');
+    expect(reply.split('\r\n')[0]).toBe('HTTP/1.1 200 OK');
+    expect(reply.toLowerCase()).toContain('connection: close');
+  });
+
+  it('sets the connection and timeout bounds on the server', async () => {
+    await startStack([]);
+    const server = http!.server;
+    expect(server.maxConnections).toBe(64);
+    expect(server.headersTimeout).toBe(5_000);
+    expect(server.requestTimeout).toBe(10_000);
+    expect(server.keepAliveTimeout).toBe(5_000);
+    expect(server.maxRequestsPerSocket).toBe(100);
+  });
 });
+
+/** Writes `text` on a fresh connection and resolves with everything read until the server closes it. */
+function rawExchange(base: string, text: string): Promise<string> {
+  const { hostname, port } = new URL(base);
+  return new Promise((resolve, reject) => {
+    let reply = '';
+    const socket = connect(Number(port), hostname);
+    socket.on('data', (chunk) => (reply += chunk.toString()));
+    socket.on('close', () => resolve(reply));
+    socket.on('error', reject);
+    socket.write(text);
+  });
+}

@@ -12,7 +12,13 @@ import { allowPlaintextOption, logFormatOption, maxDeletesOption, profilesOption
 import { checkStateDirectory } from '../preflight.js';
 import { UserError } from '../user-error.js';
 
-export const DEFAULT_LISTEN = ':8080';
+/**
+ * Loopback by default: the port serves an unauthenticated POST /reconcile and per-profile status,
+ * so a daemon started on a laptop (npm start) is not reachable from the network. A container
+ * needs every interface (kubelet probes use the pod IP): the image and the manifests pass
+ * --listen :8080 explicitly (see docs/security.md).
+ */
+export const DEFAULT_LISTEN = '127.0.0.1:8080';
 export const DEFAULT_SHUTDOWN_TIMEOUT_MS = 10_000;
 /** Below this, a resync loop would hammer AWS (every pass is a Describe plus secret reads). */
 const MIN_INTERVAL_MS = 1_000;
@@ -62,7 +68,7 @@ export function registerRunCommand(program: Command): void {
         .default(DEFAULT_RESYNC_INTERVAL_MS, formatDuration(DEFAULT_RESYNC_INTERVAL_MS)),
     )
     .addOption(
-      new Option('--listen <addr>', 'HTTP address for /healthz /readyz /metrics /status /reconcile: PORT, :PORT or HOST:PORT (port 0 = any free port)')
+      new Option('--listen <addr>', 'HTTP address for /healthz /readyz /metrics /status /reconcile: PORT or :PORT (every interface), HOST:PORT (port 0 = any free port)')
         .argParser(argParser(parseListenAddress))
         .default(parseListenAddress(DEFAULT_LISTEN), DEFAULT_LISTEN),
     )
@@ -143,7 +149,7 @@ function waitForShutdown(running: RunningDaemon, logger: Logger, timeoutMs: numb
     let stopping = false;
     process.on('SIGHUP', () => {
       logger.info({ event: 'daemon.signal', signal: 'SIGHUP' }, 'SIGHUP: reconcile requested');
-      running.daemon.requestReconcile('signal');
+      running.daemon.requestManualReconcile('signal');
     });
     const onStop = (signal: NodeJS.Signals) => {
       if (stopping) {
