@@ -231,6 +231,25 @@ export interface PlannedChange {
    * reports it as 'blocked' without any AWS call.
    */
   pruneBlocked?: boolean;
+  /**
+   * Policies (appflow-gitops.yaml `policies:`) this write does not satisfy. One with severity
+   * 'deny' keeps the write from being made (outcome 'blocked', code PolicyViolation); 'warn' ones
+   * are reported and the write goes ahead. Absent when every policy holds or none applies.
+   */
+  policyViolations?: PolicyViolation[];
+}
+
+/** One policy (src/policy/) that a planned write does not satisfy. Never holds a credential value. */
+export interface PolicyViolation {
+  policy: string;
+  /** deny: the write is not made. warn: reported, the write goes ahead. */
+  severity: 'deny' | 'warn';
+  message: string;
+  /**
+   * Set when the expression could not be evaluated (a missing field, a non-bool result): the
+   * write is treated as violating the policy, as Kubernetes admission does with failurePolicy Fail.
+   */
+  evaluationError?: string;
 }
 
 export interface Plan {

@@ -1,9 +1,9 @@
 // Policies: CEL expressions over each planned write that must hold for the write to go ahead
 // (docs/policies.md). Pure data here; compile-policies.ts turns specs into evaluators once per
 // configuration, evaluate-policies.ts runs them over a plan.
-import type { PlanAction } from '../model/types.js';
+import type { PlanAction, PolicyViolation } from '../model/types.js';
 
-export type PolicySeverity = 'deny' | 'warn';
+export type PolicySeverity = PolicyViolation['severity'];
 
 /** The actions a policy can see: the planned writes. An unchanged profile is not written, so not checked. */
 export type PolicyAction = Extract<PlanAction, 'create' | 'update' | 'replace' | 'delete'>;
@@ -37,14 +37,4 @@ export interface PolicyTarget {
   region: string;
 }
 
-/** One policy that did not hold for one planned write. Never holds a credential value. */
-export interface PolicyViolation {
-  policy: string;
-  severity: PolicySeverity;
-  message: string;
-  /**
-   * Set when the expression could not be evaluated (a missing field, a non-bool result): the
-   * write is treated as violating the policy, as Kubernetes admission does with failurePolicy Fail.
-   */
-  evaluationError?: string;
-}
+export type { PolicyViolation };
