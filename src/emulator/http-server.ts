@@ -161,6 +161,7 @@ async function handle(deps: WireDeps, req: IncomingMessage, res: ServerResponse)
   try {
     const body = parseJsonObject(text);
     Object.assign(entry, logFields(service, body));
+    deps.log.arrived(entry);
     const delay = deps.faults.latencyFor(operation);
     if (delay > 0) await sleep(delay);
     if (!deps.faults.admit(operation)) throw new ApiError(429, 'ThrottlingException', 'Rate exceeded');

@@ -124,6 +124,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Running
     storedCredentials: (name) => store.credentials.get(name),
     profileCount: () => store.profiles.size,
     onRequest: (listener) => log.subscribe(listener),
+    onRequestArrived: (listener) => log.subscribeArrivals(listener),
     flushState: () => writer?.flush(),
     close: async () => {
       if (closed) return;

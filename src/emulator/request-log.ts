@@ -7,6 +7,7 @@ export type RequestListener = (entry: RequestLogEntry) => void;
 export class RequestLog {
   private entries: RequestLogEntry[] = [];
   private readonly listeners = new Set<RequestListener>();
+  private readonly arrivalListeners = new Set<RequestListener>();
 
   add(entry: RequestLogEntry): void {
     this.entries.push(entry);
@@ -23,6 +24,23 @@ export class RequestLog {
   subscribe(listener: RequestListener): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
+  }
+
+  /** Tells the arrival listeners that a request came in (before faults and handling; status 0). */
+  arrived(entry: RequestLogEntry): void {
+    for (const listener of this.arrivalListeners) {
+      try {
+        listener({ ...entry });
+      } catch {
+        // As for subscribe: a listener never breaks the emulator.
+      }
+    }
+  }
+
+  /** Calls `listener` when a request arrives, before any latency or fault; returns the unsubscribe function. */
+  subscribeArrivals(listener: RequestListener): () => void {
+    this.arrivalListeners.add(listener);
+    return () => this.arrivalListeners.delete(listener);
   }
 
   /** A copy, so callers can keep it while the emulator goes on logging. */

@@ -43,6 +43,11 @@ export interface RunningEmulator {
   profileCount?(): number;
   /** Addition: calls `listener` for each request once it is answered (entry.at is its arrival time); returns unsubscribe. */
   onRequest?(listener: (entry: RequestLogEntry) => void): () => void;
+  /**
+   * Addition: calls `listener` as each request arrives, before latency, throttling or injected
+   * failures (status 0: not answered yet), so tests can act while a request is in flight; returns unsubscribe.
+   */
+  onRequestArrived?(listener: (entry: RequestLogEntry) => void): () => void;
   /** Addition: writes a pending state-file change now (no-op without a state file). */
   flushState?(): void;
 }

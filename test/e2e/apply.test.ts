@@ -8,8 +8,9 @@ import { join, resolve } from 'node:path';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startEmulator, type RunningEmulator } from '../../src/emulator/index.js';
 import { BIN } from '../support/cli.js';
-import { emulatorEnv, profileWrites } from '../support/emulator-harness.js';
+import { emulatorEnv, nextAnswer, nextArrival, profileWrites, request } from '../support/emulator-harness.js';
 import { datadogDocument } from '../support/profile-documents.js';
+import { waitFor } from '../support/wait-for.js';
 
 const SECRET = { apiKey: 'SENTINEL-SECRET-e2e-api', applicationKey: 'SENTINEL-SECRET-e2e-app' };
 
@@ -67,7 +68,7 @@ function spawnApply(args: string[] = [], extraEnv: NodeJS.ProcessEnv = {}) {
   const done = new Promise<Run>((resolveRun) =>
     child.on('exit', (code, signal) => resolveRun({ code, signal, stdout, stderr })),
   );
-  return { child, done };
+  return { child, done, stderr: () => stderr };
 }
 
 const apply = (args: string[] = [], extraEnv: NodeJS.ProcessEnv = {}) => spawnApply(args, extraEnv).done;
@@ -219,18 +220,15 @@ describe('appflow-gitops apply', () => {
     await writeFile(join(profilesDir, 'a.json'), datadog('dd-kill'));
     // The emulator reads the request, waits, then applies it whatever happened to the client.
     emulator.faults.latency('CreateConnectorProfile', 1_500);
+    const answered = nextAnswer(emulator, request('CreateConnectorProfile', 'dd-kill'));
     const { child, done } = spawnApply();
-    let intent: { operation: string; clientToken: string } | undefined;
-    for (let i = 0; i < 500 && !intent; i++) {
-      await new Promise((r) => setTimeout(r, 20));
-      intent = await readState().then((s) => s.intents['dd-kill'], () => undefined);
-    }
-    expect(intent).toMatchObject({ operation: 'create' });
-    await new Promise((r) => setTimeout(r, 300)); // the request is on the wire
-    child.kill('SIGKILL');
+    // Killed while the create is on the wire (the emulator holds it 1.5 s).
+    await nextArrival(emulator, request('CreateConnectorProfile', 'dd-kill'), () => child.kill('SIGKILL'));
     expect((await done).signal).toBe('SIGKILL');
+    const intent = (await readState()).intents['dd-kill'];
+    expect(intent).toMatchObject({ operation: 'create' });
     // The write lands after the client is gone: applied, answer lost.
-    for (let i = 0; i < 200 && writes().length === 0; i++) await new Promise((r) => setTimeout(r, 20));
+    await answered;
     expect(writes().map((w) => [w.operation, w.status, w.clientToken])).toEqual([['CreateConnectorProfile', 200, intent!.clientToken]]);
     expect((await readState()).intents['dd-kill']).toEqual(intent);
 
@@ -269,10 +267,7 @@ describe('appflow-gitops apply', () => {
     await writeFile(join(profilesDir, 'a.json'), datadog('dd-a'));
     emulator.faults.latency('CreateConnectorProfile', 1_500);
     const { child, done } = spawnApply();
-    for (let i = 0; i < 500 && !(await readState().then((s) => s.intents['dd-a'], () => undefined)); i++) {
-      await new Promise((r) => setTimeout(r, 20));
-    }
-    child.kill('SIGTERM');
+    await nextArrival(emulator, request('CreateConnectorProfile', 'dd-a'), () => child.kill('SIGTERM'));
     const run = await done;
     expect(run.stderr).toContain('SIGTERM: stopping after the writes in flight');
     expect(run.code).toBe(0);
@@ -281,5 +276,23 @@ describe('appflow-gitops apply', () => {
     const state = await readState();
     expect(state.profiles['dd-a']?.origin).toBe('created');
     expect(state.intents).toEqual({});
+  });
+
+  it('a second SIGTERM exits at once, with the write still in flight and its intent kept in state', async () => {
+    await writeFile(join(profilesDir, 'a.json'), datadog('dd-a'));
+    // Held far longer than the test runs: the exit must not wait for it.
+    emulator.faults.latency('CreateConnectorProfile', 5_000);
+    const arrived = nextArrival(emulator, request('CreateConnectorProfile', 'dd-a'));
+    const applying = spawnApply();
+    const inFlight = await arrived;
+    applying.child.kill('SIGTERM');
+    await waitFor(() => applying.stderr().includes('SIGTERM: stopping after the writes in flight'), 10_000);
+    applying.child.kill('SIGTERM');
+    const run = await applying.done;
+    // 128 + SIGTERM: the process ended itself on the second signal.
+    expect(run.code).toBe(143);
+    // "At once": before the write it was waiting for was answered.
+    expect(writes()).toEqual([]);
+    expect((await readState()).intents['dd-a']).toMatchObject({ operation: 'create', clientToken: inFlight.clientToken });
   });
 });

@@ -1,8 +1,10 @@
 // executePlan against the emulator over HTTP with the real SDK adapters: tokens, retries,
 // uncertain creates, conflicts, terminal errors, replace, delete and abort.
+import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { nextAnswer, nextArrival, request } from '../support/emulator-harness.js';
 import { datadogChange, driftDatadog, seedDatadog, startHarness, type Harness } from './fixtures.js';
 
 let h: Harness;
@@ -47,18 +49,17 @@ describe('create', () => {
   });
 
   it('persists the intent with its token before the first attempt is sent', async () => {
-    h.emulator.faults.latency('CreateConnectorProfile', 400);
-    const running = h.execute([datadogChange('dd-slow', 'create')]);
-    let intentToken: string | undefined;
-    for (let i = 0; i < 100 && !intentToken; i++) {
-      await new Promise((r) => setTimeout(r, 10));
-      const text = await stateFileText().catch(() => '');
-      if (text) intentToken = JSON.parse(text).targets[h.adapters.target.key]?.intents['dd-slow']?.clientToken;
-    }
-    expect(intentToken).toMatch(UUID);
-    expect(h.writes()).toHaveLength(0); // still in flight: the log records a call when it is answered
-    await running;
-    expect(h.writes().map((w) => w.clientToken)).toEqual([intentToken]);
+    // The moment the create reaches AWS, its intent must already be on disk with the same token.
+    let onDisk: { arrivingToken?: string; intentToken?: string } = {};
+    const arrival = nextArrival(h.emulator, request('CreateConnectorProfile', 'dd-slow'), (entry) => {
+      const text = readFileSync(join(h.stateDir, 'state.json'), 'utf8');
+      onDisk = { arrivingToken: entry.clientToken, intentToken: JSON.parse(text).targets[h.adapters.target.key]?.intents['dd-slow']?.clientToken };
+    });
+    await h.execute([datadogChange('dd-slow', 'create')]);
+    await arrival;
+    expect(onDisk.intentToken).toMatch(UUID);
+    expect(onDisk.arrivingToken).toBe(onDisk.intentToken);
+    expect(h.writes().map((w) => w.clientToken)).toEqual([onDisk.intentToken]);
   });
 
   it('retries 500s and 429s with backoff and sends the same token on every attempt', async () => {
@@ -88,9 +89,14 @@ describe('create', () => {
   it('after an uncertain create, compares what landed with the document and corrects it now', async () => {
     h.emulator.faults.applyThenDrop('CreateConnectorProfile', 1);
     // Someone edits the profile between our lost answer and the Describe that settles it.
+    // The settling Describe is held 300 ms; the edit is sent as it arrives (a local round trip).
     h.emulator.faults.latency('DescribeConnectorProfiles', 300);
-    setTimeout(() => void driftDatadog(h.adapters, 'dd-edited', 'https://edited.example.com'), 100);
+    let drifted: Promise<void> | undefined;
+    void nextArrival(h.emulator, request('DescribeConnectorProfiles'), () => {
+      drifted = driftDatadog(h.adapters, 'dd-edited', 'https://edited.example.com');
+    });
     const [outcome] = await h.execute([datadogChange('dd-edited', 'create')]);
+    await drifted;
     expect(outcome).toMatchObject({ result: 'applied' });
     const writes = h.writes();
     expect(writes.map((w) => [w.operation, w.status])).toEqual([
@@ -160,8 +166,8 @@ describe('create', () => {
   it('reuses a pending token for an unchanged request whose first attempt never landed', async () => {
     h.emulator.faults.failNext('CreateConnectorProfile', 1, { status: 500, code: 'InternalServerException' });
     const controller = new AbortController();
-    // Abort during the first backoff: the write is abandoned and its intent stays.
-    setTimeout(() => controller.abort(new Error('stop')), 100);
+    // Stop as the first attempt fails (before the 2 s backoff): the write is abandoned and its intent stays.
+    void nextAnswer(h.emulator, request('CreateConnectorProfile', 'dd-resume'), () => controller.abort(new Error('stop')));
     const [first] = await h.execute([datadogChange('dd-resume', 'create')], {
       signal: controller.signal,
       retry: { minTimeout: 2_000, maxTimeout: 2_000 },
@@ -180,7 +186,7 @@ describe('create', () => {
   it('mints a new token when the request changed since the pending intent (e.g. a rotated secret)', async () => {
     h.emulator.faults.failNext('CreateConnectorProfile', 1, { status: 500, code: 'InternalServerException' });
     const controller = new AbortController();
-    setTimeout(() => controller.abort(new Error('stop')), 100);
+    void nextAnswer(h.emulator, request('CreateConnectorProfile', 'dd-rot'), () => controller.abort(new Error('stop')));
     await h.execute([datadogChange('dd-rot', 'create')], { signal: controller.signal, retry: { minTimeout: 2_000, maxTimeout: 2_000 } });
     const old = h.state.intents['dd-rot']?.clientToken;
     await h.execute([datadogChange('dd-rot', 'create', { apiKey: 'SENTINEL-SECRET-rotated' })]);
@@ -271,7 +277,8 @@ describe('replace and delete', () => {
     await h.execute([datadogChange('dd-half', 'create')]);
     h.emulator.faults.latency('DeleteConnectorProfile', 300);
     const controller = new AbortController();
-    setTimeout(() => controller.abort(new Error('SIGTERM')), 100);
+    // The stop comes while the delete is in flight.
+    void nextArrival(h.emulator, request('DeleteConnectorProfile', 'dd-half'), () => controller.abort(new Error('SIGTERM')));
     const [outcome] = await h.execute([datadogChange('dd-half', 'replace')], { allowReplace: true, signal: controller.signal });
     expect(outcome).toMatchObject({ result: 'applied', attempts: 2 });
     expect(h.writes().slice(-2).map((w) => w.operation)).toEqual(['DeleteConnectorProfile', 'CreateConnectorProfile']);
@@ -301,13 +308,22 @@ describe('replace and delete', () => {
 
 describe('bounds', () => {
   it('never runs more writes at once than writeConcurrency', async () => {
-    h.emulator.faults.latency('CreateConnectorProfile', 150);
+    // Counted at the emulator: requests that arrived and are not answered yet.
+    h.emulator.faults.latency('CreateConnectorProfile', 400);
+    let inFlight = 0;
+    let maxInFlight = 0;
+    const stopArrivals = h.emulator.onRequestArrived!((e) => {
+      if (e.operation === 'CreateConnectorProfile') maxInFlight = Math.max(maxInFlight, ++inFlight);
+    });
+    const stopAnswers = h.emulator.onRequest!((e) => {
+      if (e.operation === 'CreateConnectorProfile') inFlight -= 1;
+    });
     const names = ['c1', 'c2', 'c3', 'c4', 'c5', 'c6'];
-    const started = Date.now();
     const outcomes = await h.execute(names.map((n) => datadogChange(n, 'create')), { writeConcurrency: 2 });
+    stopArrivals();
+    stopAnswers();
     expect(outcomes.every((o) => o.result === 'applied')).toBe(true);
-    // 6 writes of >= 150 ms, 2 at a time: at least 3 rounds.
-    expect(Date.now() - started).toBeGreaterThanOrEqual(3 * 150 - 20);
+    expect(maxInFlight).toBe(2);
   });
 
   it('starts no write once the signal is aborted', async () => {
@@ -321,7 +337,7 @@ describe('bounds', () => {
   it('a stop during a write in flight keeps its successful answer and starts nothing else', async () => {
     h.emulator.faults.latency('CreateConnectorProfile', 300);
     const controller = new AbortController();
-    setTimeout(() => controller.abort(new Error('SIGTERM')), 100);
+    void nextArrival(h.emulator, request('CreateConnectorProfile', 's1'), () => controller.abort(new Error('SIGTERM')));
     const outcomes = await h.execute([datadogChange('s1', 'create'), datadogChange('s2', 'create')], {
       signal: controller.signal,
       writeConcurrency: 1,

@@ -5,7 +5,7 @@ import { AppflowClient } from '@aws-sdk/client-appflow';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { createAwsAdapters } from '../../src/aws/clients.js';
 import type { AwsAdapters, AwsSettings } from '../../src/aws/ports.js';
-import { startEmulator, type EmulatorOptions, type RunningEmulator } from '../../src/emulator/index.js';
+import { startEmulator, type EmulatorOptions, type RequestLogEntry, type RunningEmulator } from '../../src/emulator/index.js';
 
 export const TEST_REGION = 'us-east-1';
 
@@ -122,4 +122,37 @@ export function profileWrites(emulator: Pick<RunningEmulator, 'requestLog'>): Pr
       errorCode,
       ...(forceDelete === undefined ? {} : { forceDelete }),
     }));
+}
+
+type RequestMatch = (entry: RequestLogEntry) => boolean;
+type Observable = Pick<RunningEmulator, 'onRequest' | 'onRequestArrived'>;
+
+function first(subscribe: ((listener: (entry: RequestLogEntry) => void) => () => void) | undefined, match: RequestMatch, act?: (entry: RequestLogEntry) => void): Promise<RequestLogEntry> {
+  if (!subscribe) throw new Error('this emulator does not report requests');
+  return new Promise((resolve) => {
+    const unsubscribe = subscribe((entry) => {
+      if (!match(entry)) return;
+      unsubscribe();
+      act?.(entry);
+      resolve(entry);
+    });
+  });
+}
+
+/**
+ * Resolves with the first request matching `match` as it ARRIVES (before any latency or injected
+ * fault: it is in flight). `act` runs synchronously at that moment, e.g. to abort the writer.
+ */
+export function nextArrival(emulator: Observable, match: RequestMatch, act?: (entry: RequestLogEntry) => void): Promise<RequestLogEntry> {
+  return first(emulator.onRequestArrived, match, act);
+}
+
+/** Resolves with the first request matching `match` once it is ANSWERED (as the request log records it). */
+export function nextAnswer(emulator: Observable, match: RequestMatch, act?: (entry: RequestLogEntry) => void): Promise<RequestLogEntry> {
+  return first(emulator.onRequest, match, act);
+}
+
+/** Matches requests by operation and, optionally, profile name. */
+export function request(operation: string, profileName?: string): RequestMatch {
+  return (entry) => entry.operation === operation && (profileName === undefined || entry.profileName === profileName);
 }
