@@ -19,6 +19,13 @@ export interface AppFlowPort {
 export interface SecretResolutionError {
   code: 'secret.not-found' | 'secret.key-missing' | 'secret.not-json' | 'secret.binary' | 'secret.access-denied' | 'secret.error';
   message: string;
+  /**
+   * The message without the secret's name: what is wrong with the secret (`not found (...)`) or
+   * with the key (`has no key "apiKy" (did you mean "apiKey"?)`). Lets callers say it once per secret.
+   */
+  detail?: string;
+  /** True when the whole secret failed (not found, denied, not JSON, binary), whatever the key. */
+  secretWide?: boolean;
 }
 
 export type SecretLookup = { ok: true; value: string; versionId?: string } | { ok: false; error: SecretResolutionError };

@@ -1,8 +1,9 @@
 // Pure: turn one fetched secret into the value a reference asks for. Messages name the secret
 // and the key, never any part of the value (not even the JSON parser's message, which can quote
 // the text it choked on).
+import { suggest } from '../desired/did-you-mean.js';
 import type { SecretReference } from '../model/types.js';
-import type { SecretLookup } from './ports.js';
+import type { SecretLookup, SecretResolutionError } from './ports.js';
 
 /** What came back for one secret version: its string, or a marker that it only has binary data. */
 export type FetchedSecret = { kind: 'string'; secretString: string; versionId?: string } | { kind: 'binary' };
@@ -20,7 +21,7 @@ export function describeReference(ref: SecretReference): string {
 export function extractSecretValue(ref: SecretReference, fetched: FetchedSecret): SecretLookup {
   const what = describeReference(ref);
   if (fetched.kind === 'binary') {
-    return { ok: false, error: { code: 'secret.binary', message: `${what} holds binary data (SecretBinary), not a SecretString` } };
+    return fail(what, 'secret.binary', 'holds binary data (SecretBinary), not a SecretString', true);
   }
   const version = fetched.versionId ? { versionId: fetched.versionId } : {};
   if (ref.jsonKey === '') return { ok: true, value: fetched.secretString, ...version };
@@ -28,25 +29,27 @@ export function extractSecretValue(ref: SecretReference, fetched: FetchedSecret)
   try {
     parsed = JSON.parse(fetched.secretString);
   } catch {
-    return {
-      ok: false,
-      error: { code: 'secret.not-json', message: `${what} is not a JSON object, so key ${JSON.stringify(ref.jsonKey)} cannot be read from it` },
-    };
+    return notJson(what, ref);
   }
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-    return {
-      ok: false,
-      error: { code: 'secret.not-json', message: `${what} is not a JSON object, so key ${JSON.stringify(ref.jsonKey)} cannot be read from it` },
-    };
+    return notJson(what, ref);
   }
   if (!Object.prototype.hasOwnProperty.call(parsed, ref.jsonKey)) {
-    return { ok: false, error: { code: 'secret.key-missing', message: `${what} has no key ${JSON.stringify(ref.jsonKey)}` } };
+    // Key names are not secret (only the values are): offer the closest one as a likely typo.
+    const hint = suggest(ref.jsonKey, Object.keys(parsed));
+    return fail(what, 'secret.key-missing', `has no key ${JSON.stringify(ref.jsonKey)}${hint === undefined ? '' : ` (did you mean ${JSON.stringify(hint)}?)`}`, false);
   }
   const value = (parsed as Record<string, unknown>)[ref.jsonKey];
   if (typeof value === 'string') return { ok: true, value, ...version };
   if (typeof value === 'number' || typeof value === 'boolean') return { ok: true, value: String(value), ...version };
-  return {
-    ok: false,
-    error: { code: 'secret.error', message: `${what} key ${JSON.stringify(ref.jsonKey)} holds ${value === null ? 'null' : 'an object'}, not a string` },
-  };
+  return fail(what, 'secret.error', `key ${JSON.stringify(ref.jsonKey)} holds ${value === null ? 'null' : 'an object'}, not a string`, false);
+}
+
+function fail(what: string, code: SecretResolutionError['code'], detail: string, secretWide: boolean, message = `${what} ${detail}`): SecretLookup {
+  return { ok: false, error: { code, message, detail, secretWide } };
+}
+
+function notJson(what: string, ref: SecretReference): SecretLookup {
+  const message = `${what} is not a JSON object, so key ${JSON.stringify(ref.jsonKey)} cannot be read from it`;
+  return fail(what, 'secret.not-json', 'is not a JSON object, so no key can be read from it', true, message);
 }

@@ -237,7 +237,10 @@ export function createSecretsAdapter(client: SecretsManagerClient, options: Secr
         for (const ref of group.refs) {
           if (isFailure(result)) {
             const key = ref.jsonKey === '' ? '' : ` (key ${JSON.stringify(ref.jsonKey)})`;
-            resolved.set(ref.raw, { ok: false, error: { code: result.code, message: `${describeReference(ref)}${key} ${result.detail}` } });
+            resolved.set(ref.raw, {
+              ok: false,
+              error: { code: result.code, message: `${describeReference(ref)}${key} ${result.detail}`, detail: result.detail, secretWide: true },
+            });
           } else {
             resolved.set(ref.raw, extractSecretValue(ref, result));
           }

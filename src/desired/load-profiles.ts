@@ -1,7 +1,7 @@
 // loadProfiles: the profiles directory → valid DesiredProfiles, invalid documents, and every
 // diagnostic with its position. Never throws for anything found in the directory: a broken file
 // becomes diagnostics, and `failedFiles` tells the planner that the desired state is incomplete.
-import type { Diagnostic, DesiredProfile, InvalidProfile, LoadResult, SourceLocation } from '../model/types.js';
+import type { CredentialReference, Diagnostic, DesiredProfile, InvalidProfile, LoadResult, SourceLocation } from '../model/types.js';
 import { collectCredentialReferences } from './credential-refs.js';
 import { compareDiagnostics, makeDiagnostic } from './diagnostics.js';
 import { discoverProfileFiles } from './discover-files.js';
@@ -40,6 +40,8 @@ interface Checked {
   /** Where connectorProfileName's value is (duplicate-name diagnostics point there). */
   nameAt: SourceLocation;
   verdict: DocumentVerdict;
+  /** The document's secret references, each with the position of its value (plan errors point there). */
+  credentialRefs: CredentialReference[];
 }
 
 function formatLocation(at: SourceLocation): string {
@@ -77,17 +79,23 @@ export async function loadProfiles(dir: string, opts: LoadOptions = {}): Promise
       if (doc.value === null || doc.value === undefined) continue; // empty document (comments only, trailing ---)
       const verdict = validateDocument(doc, opts.allowPlaintextCredentials === true);
       const nameAt = verdict.name === undefined ? doc.start : valueLocation(doc, ['connectorProfileName']);
-      checked.push({ start: doc.start, nameAt, verdict });
+      const credentialRefs = verdict.document
+        ? collectCredentialReferences(verdict.document).map((ref) => ({
+            ...ref,
+            source: valueLocation(doc, ['connectorProfileConfig', 'connectorProfileCredentials', ...ref.path]),
+          }))
+        : [];
+      checked.push({ start: doc.start, nameAt, verdict, credentialRefs });
     }
   }
   opts.parseCache?.sweep();
 
   markDuplicateNames(checked, opts.scopesOf);
 
-  for (const { start, verdict } of checked) {
+  for (const { start, verdict, credentialRefs } of checked) {
     result.diagnostics.push(...verdict.diagnostics);
     if (verdict.document && verdict.name !== undefined) {
-      result.profiles.push({ name: verdict.name, document: verdict.document, source: start, credentialRefs: collectCredentialReferences(verdict.document) });
+      result.profiles.push({ name: verdict.name, document: verdict.document, source: start, credentialRefs });
     } else {
       const invalid: InvalidProfile = { source: start, diagnostics: verdict.diagnostics };
       if (verdict.name !== undefined) invalid.name = verdict.name;

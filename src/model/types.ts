@@ -55,6 +55,8 @@ export interface CredentialReference {
   /** Path below `connectorProfileCredentials`, e.g. ['Salesforce', 'jwtToken'] or ['CustomConnector', 'oauth2', 'clientSecret']. */
   path: string[];
   ref: SecretReference;
+  /** Where the reference is written (absent when the document did not come from a file). */
+  source?: SourceLocation;
 }
 
 /** One valid profile document from the profiles directory. Credential strings are still references here. */

@@ -3,9 +3,10 @@
 // check each profile's credentials, fingerprint them, then hand everything to the pure planner.
 // Nothing here writes: `plan`, `apply` and the daemon all start with exactly this.
 import type { SecretLookup, SecretVersionLookup } from '../aws/ports.js';
+import { describeReference } from '../aws/secret-value.js';
 import { checkResolvedCredentials } from '../desired/resolved-credentials.js';
 import { Sensitive } from '../model/sensitive.js';
-import type { DesiredProfile, FingerprintScheme, LoadResult, Plan, PlanOptions, ResolvedCredentials, SecretReference } from '../model/types.js';
+import type { DesiredProfile, FingerprintScheme, LoadResult, Plan, PlanOptions, ResolvedCredentials, SecretReference, SourceLocation } from '../model/types.js';
 import { computeFingerprint, computeVersionFingerprint } from '../planner/fingerprint.js';
 import { planChanges, type CredentialResolution } from '../planner/plan-changes.js';
 import type { PlanContext } from './types.js';
@@ -113,19 +114,19 @@ export function assembleCredentials(
   const written = profile.document.connectorProfileConfig?.connectorProfileCredentials;
   if (written === undefined || written === null) return undefined;
   const resolved = structuredClone(written) as ResolvedCredentials;
-  const problems: string[] = [];
-  for (const { path, ref } of profile.credentialRefs) {
+  const failures: UnresolvedReference[] = [];
+  for (const { path, ref, source } of profile.credentialRefs) {
     const lookup = lookups.get(ref.raw);
-    const where = ['connectorProfileCredentials', ...path].join('.');
-    if (!lookup) {
-      problems.push(`${where}: ${ref.raw} was not resolved`);
-    } else if (!lookup.ok) {
-      problems.push(`${where}: ${lookup.error.message}`);
-    } else {
-      setPath(resolved, path, lookup.value);
-    }
+    if (!lookup) failures.push({ ref, path, source, secretWide: true, detail: 'was not resolved' });
+    else if (!lookup.ok) failures.push({ ref, path, source, secretWide: lookup.error.secretWide === true, detail: lookup.error.detail, message: lookup.error.message });
+    else setPath(resolved, path, lookup.value);
   }
-  if (problems.length === 0) problems.push(...checkResolvedCredentials(profile.document, resolved));
+  if (failures.length > 0) {
+    // One line per secret: a missing secret used by three members is one problem, not three.
+    const lines = describeFailuresBySecret(failures);
+    return { error: [`credentials cannot be resolved (${lines.length} secret${lines.length === 1 ? '' : 's'}):`, ...lines].join('\n') };
+  }
+  const problems = checkResolvedCredentials(profile.document, resolved);
   if (problems.length === 0 && scheme === 'secret-version') {
     for (const { path, ref } of profile.credentialRefs) {
       const lookup = lookups.get(ref.raw);
@@ -140,6 +141,47 @@ export function assembleCredentials(
       ? computeVersionFingerprint(hmacKey, written as Record<string, unknown>, profile.credentialRefs, (raw) => (lookups.get(raw) as { versionId: string }).versionId)
       : computeFingerprint(hmacKey, resolved);
   return { fingerprint, value: new Sensitive(resolved) };
+}
+
+interface UnresolvedReference {
+  ref: SecretReference;
+  /** Below connectorProfileCredentials. */
+  path: readonly string[];
+  source?: SourceLocation;
+  secretWide: boolean;
+  /** The problem without the secret's name (adapters that give none fall back to `message`). */
+  detail?: string;
+  message?: string;
+}
+
+/**
+ * One line per secret (and version), shaped as `validate` prints a diagnostic: the position of the
+ * first member that uses the secret, its path, then the problem and every member it affects, e.g.
+ * `dd.json:9:17: connectorProfileCredentials.Datadog.apiKey: secret "x" not found (...) (used by
+ * Datadog.apiKey, Datadog.applicationKey)`. Never a value.
+ */
+function describeFailuresBySecret(failures: readonly UnresolvedReference[]): string[] {
+  const bySecret = new Map<string, UnresolvedReference[]>();
+  for (const failure of failures) {
+    const key = describeReference(failure.ref);
+    bySecret.set(key, [...(bySecret.get(key) ?? []), failure]);
+  }
+  const lines: string[] = [];
+  for (const [secret, group] of bySecret) {
+    const members = (items: readonly UnresolvedReference[]) => items.map((f) => f.path.join('.')).join(', ');
+    const wide = group.filter((f) => f.secretWide && f.detail !== undefined);
+    const parts: string[] = [];
+    for (const detail of new Set(wide.map((f) => f.detail!))) {
+      parts.push(`${detail} (used by ${members(wide.filter((f) => f.detail === detail))})`);
+    }
+    for (const f of group.filter((item) => !wide.includes(item))) {
+      parts.push(`${f.detail ?? f.message ?? 'was not resolved'} (used by ${f.path.join('.')})`);
+    }
+    const first = group[0]!;
+    const where = first.source ? `${first.source.file}:${first.source.line}:${first.source.column}: ` : '';
+    lines.push(`${where}${['connectorProfileCredentials', ...first.path].join('.')}: ${secret} ${parts.join('; ')}`);
+  }
+  return lines;
 }
 
 function setPath(target: Record<string, unknown>, path: readonly string[], value: unknown): void {

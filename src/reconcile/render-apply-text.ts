@@ -2,6 +2,7 @@
 // written, failed or blocked, and Terraform's closing line. Messages are already scrubbed of
 // secrets by the executor; nothing here reads a credential.
 import type { Plan } from '../model/types.js';
+import { indentContinuation } from '../render/plan-common.js';
 import type { ProfileOutcome } from './types.js';
 
 export interface ApplyTextOptions {
@@ -30,7 +31,7 @@ export function renderApplyText(plan: Plan, outcomes: readonly ProfileOutcome[],
     } else if (outcome.result === 'failed') {
       const error = outcome.error;
       const hint = error?.terminal ? ' [not retried until the file or secret changes]' : '';
-      lines.push(`  ${paint('✗', '31')} ${outcome.name}${where}: ${outcome.action} failed${tries}: ${error ? `${error.code}: ${error.message}` : 'unknown error'}${hint}`);
+      lines.push(`  ${paint('✗', '31')} ${outcome.name}${where}: ${outcome.action} failed${tries}: ${error ? `${error.code}: ${indentContinuation(error.message, '      ')}` : 'unknown error'}${hint}`);
     } else if (outcome.result === 'blocked') {
       lines.push(`  ${paint('!', '33')} ${outcome.name}${where}: delete blocked: ${outcome.error?.message ?? 'a prune guard applies'}`);
     } else {

@@ -110,3 +110,8 @@ export function errorHeadline(change: PlannedChange): string {
   }
   return change.reason ?? 'error';
 }
+
+/** Multi-line text (a reason with one line per secret) with its later lines indented to sit under the first. */
+export function indentContinuation(text: string, indent: string): string {
+  return text.split('\n').join(`\n${indent}`);
+}

@@ -10,6 +10,7 @@ import {
   fieldComment,
   fieldSymbol,
   fieldValueText,
+  indentContinuation,
   isShownAsBlock,
   sourceLabel,
 } from './plan-common.js';
@@ -43,7 +44,7 @@ export function renderPlanText(plan: Plan, options: TextRenderOptions): string {
   const notes = plan.changes.filter((c) => c.action === 'noop' && !c.adopt && c.reason);
   if (notes.length > 0) {
     lines.push('Not changed:');
-    for (const change of notes) lines.push(`  ${paint(change.name, 'bold')}: ${change.reason}`);
+    for (const change of notes) lines.push(`  ${paint(change.name, 'bold')}: ${indentContinuation(change.reason!, '    ')}`);
     lines.push('');
   }
 
@@ -109,7 +110,7 @@ function renderField(field: FieldChange, change: PlannedChange, width: number, p
 
 function renderError(change: PlannedChange, paint: Paint): string[] {
   const where = sourceLabel(change);
-  const out = [`  ${paint('x', 'red')} ${change.name}${where ? ` (${where})` : ''}: ${errorHeadline(change)}`];
+  const out = [`  ${paint('x', 'red')} ${change.name}${where ? ` (${where})` : ''}: ${indentContinuation(errorHeadline(change), '      ')}`];
   for (const diagnostic of change.diagnostics ?? []) out.push(`      ${formatDiagnosticLine(diagnostic)}`);
   return out;
 }

@@ -90,8 +90,8 @@ describe('loadProfiles: documents', () => {
     const [profile] = result.profiles;
     expect(profile!.document.connectorProfileConfig.connectorProfileProperties.Datadog?.instanceUrl).toBe('https://api.datadoghq.com');
     expect(profile!.credentialRefs).toEqual([
-      { path: ['Datadog', 'apiKey'], ref: expect.objectContaining({ secretId: 'demo/datadog', jsonKey: 'apiKey' }) },
-      { path: ['Datadog', 'applicationKey'], ref: expect.objectContaining({ secretId: 'demo/datadog', jsonKey: 'applicationKey' }) },
+      { path: ['Datadog', 'apiKey'], ref: expect.objectContaining({ secretId: 'demo/datadog', jsonKey: 'apiKey' }), source: expect.objectContaining({ line: expect.any(Number) }) },
+      { path: ['Datadog', 'applicationKey'], ref: expect.objectContaining({ secretId: 'demo/datadog', jsonKey: 'applicationKey' }), source: expect.objectContaining({ line: expect.any(Number) }) },
     ]);
   });
 

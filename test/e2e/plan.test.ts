@@ -119,11 +119,30 @@ describe('appflow-gitops plan', () => {
       expectClean(result);
       expect(result.code, `stdout:\n${result.stdout}\nstderr:\n${result.stderr}`).toBe(1);
       expect(result.stdout).toContain('# good (good.json:1) will be created');
-      expect(result.stdout).toMatch(/x no-secret \(no-secret\.json:1\): .*missing-secret/);
+      // One line per secret (not one per member), pointing at the first member's line as validate does.
+      expect(result.stdout).toMatch(
+        /x no-secret \(no-secret\.json:1\): credentials cannot be resolved \(1 secret\):\n {6}no-secret\.json:13:19: connectorProfileCredentials\.Datadog\.apiKey: secret "missing-secret" not found \(ResourceNotFoundException\) \(used by Datadog\.apiKey, Datadog\.applicationKey\)\n/,
+      );
+      expect(result.stdout.match(/missing-secret/g)).toHaveLength(1);
       expect(result.stdout).toMatch(/x bad \(bad\.yaml:1\): invalid document \(\d errors?\)/);
       expect(result.stdout).toMatch(/Plan: 1 to add, 0 to change, 0 to destroy\. 2 profiles could not be planned/);
       expect(result.stdout).toContain('bad.yaml:3:1: ');
     }
+  });
+
+  it('a misspelt JSON key gets a did-you-mean from the secret\'s key names, never a value', async () => {
+    const profiles = join(work, 'typo');
+    const document = datadog('typo');
+    const credentials = (document.connectorProfileConfig as { connectorProfileCredentials: { Datadog: Record<string, string> } }).connectorProfileCredentials;
+    credentials.Datadog.apiKey = '{{resolve:secretsmanager:dd:SecretString:apikey}}';
+    credentials.Datadog.applicationKey = '{{resolve:secretsmanager:dd:SecretString:token}}';
+    await writeProfiles(profiles, { 'typo.json': document });
+    const result = await plan(['--profiles', profiles, '--state', join(work, 'typo-state')], work);
+    expectClean(result);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toContain(
+      'typo.json:13:19: connectorProfileCredentials.Datadog.apiKey: secret "dd" has no key "apikey" (did you mean "apiKey"?) (used by Datadog.apiKey); has no key "token" (used by Datadog.applicationKey)\n',
+    );
   });
 
   it('--allow-plaintext-credentials: planned with a warning, and the plaintext value is printed nowhere', async () => {

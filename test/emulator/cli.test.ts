@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readSeedFile } from '../../src/cli/commands/emulator.js';
 import { startEmulator, type RunningEmulator } from '../../src/emulator/index.js';
 import { BIN, ROOT } from '../support/cli.js';
+import { waitFor } from '../support/wait-for.js';
 import { clientsFor, salesforceProfile } from './helpers.js';
 
 
@@ -51,6 +52,23 @@ describe('appflow-gitops emulator (spawned)', () => {
     if (!existsSync(join(ROOT, 'dist', 'src', 'cli', 'main.js'))) {
       throw new Error('dist/ is missing: run `npx tsc -p tsconfig.build.json` (npm test does it in pretest)');
     }
+  });
+
+  it('without --seed, tells how to seed the demo secrets; with one, says nothing about it', async () => {
+    const bare = await spawnEmulator(['--port', '0']);
+    await waitFor(() => bare.stdout().includes('admin:') || undefined, 10_000);
+    bare.child.kill('SIGTERM');
+    expect(await bare.exit).toBe(0);
+    expect(bare.stdout()).toContain('secrets: none seeded; for the demo profiles in profiles/, start with --seed demo/seed.json');
+
+    const dir = tempDir();
+    const seedFile = join(dir, 'seed.yaml');
+    writeFileSync(seedFile, 'secrets: []\n');
+    const seeded = await spawnEmulator(['--port', '0', '--seed', seedFile]);
+    await waitFor(() => seeded.stdout().includes('admin:') || undefined, 10_000);
+    seeded.child.kill('SIGTERM');
+    expect(await seeded.exit).toBe(0);
+    expect(seeded.stdout()).not.toContain('none seeded');
   });
 
   it('serves on a free port with --port 0, seeds, persists, and exits 0 on SIGTERM', async () => {

@@ -68,7 +68,7 @@ function ports(observed: ObservedProfile[] = []) {
       const out = new Map<string, SecretLookup>();
       for (const ref of refs) {
         const value = SECRETS[`${ref.secretId}:${ref.jsonKey}`];
-        out.set(ref.raw, value !== undefined ? { ok: true, value } : { ok: false, error: { code: 'secret.not-found', message: `secret "${ref.secretId}" (key "${ref.jsonKey}") not found` } });
+        out.set(ref.raw, value !== undefined ? { ok: true, value } : { ok: false, error: { code: 'secret.not-found', message: `secret "${ref.secretId}" (key "${ref.jsonKey}") not found`, detail: 'not found', secretWide: true } });
       }
       return out;
     },
@@ -126,8 +126,23 @@ describe('preparePlan', () => {
     const plan = await preparePlan({ target, appflow: p.appflow, secrets: p.secrets, state: { profiles: {}, intents: {} }, hmacKey: HMAC_KEY }, load([datadog('ok'), datadog('bad', 'nope')]), OPTIONS);
     const bad = plan.changes.find((c) => c.name === 'bad')!;
     expect(bad.action).toBe('error');
-    expect(bad.reason).toMatch(/^connectorProfileCredentials\.Datadog\.apiKey: secret "nope" \(key "apiKey"\) not found \(and 1 more/);
+    expect(bad.reason).toBe(
+      'credentials cannot be resolved (1 secret):\nconnectorProfileCredentials.Datadog.apiKey: secret "nope" not found (used by Datadog.apiKey, Datadog.applicationKey)',
+    );
     expect(plan.changes.find((c) => c.name === 'ok')!.action).toBe('create');
+  });
+
+  it('two missing secrets make two lines, each naming its secret once', async () => {
+    const p = ports();
+    const document = datadogDocument('two', { secret: 'first' });
+    const creds = (document.connectorProfileConfig as { connectorProfileCredentials: { Datadog: Record<string, string> } }).connectorProfileCredentials.Datadog;
+    creds.applicationKey = '{{resolve:secretsmanager:second:SecretString:applicationKey}}';
+    const plan = await preparePlan({ target, appflow: p.appflow, secrets: p.secrets, state: { profiles: {}, intents: {} }, hmacKey: HMAC_KEY }, load([desired(document)]), OPTIONS);
+    expect(plan.changes[0]!.reason!.split('\n')).toEqual([
+      'credentials cannot be resolved (2 secrets):',
+      'connectorProfileCredentials.Datadog.apiKey: secret "first" not found (used by Datadog.apiKey)',
+      'connectorProfileCredentials.Datadog.applicationKey: secret "second" not found (used by Datadog.applicationKey)',
+    ]);
   });
 
   it('checks resolved values against the model (pattern) without printing them', async () => {

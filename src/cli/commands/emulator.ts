@@ -1,9 +1,11 @@
 // `appflow-gitops emulator`: runs the local AppFlow + Secrets Manager emulator in the foreground
 // until SIGTERM/SIGINT, then stops cleanly (flushing the state file) and exits 0.
 import { readFileSync } from 'node:fs';
+import { isAbsolute, relative } from 'node:path';
 import { Option, type Command } from 'commander';
 import { parse as parseYaml } from 'yaml';
 import { DEFAULT_ACCOUNT_ID, DEFAULT_PROFILE_QUOTA, DEFAULT_REGION, startEmulator, type EmulatorSeed, type RequestLogEntry } from '../../emulator/index.js';
+import { findSeedFile } from '../../runtime/embedded-emulator.js';
 import { UserError } from '../user-error.js';
 
 export const DEFAULT_EMULATOR_PORT = 4599;
@@ -69,6 +71,21 @@ function formatRequest(entry: RequestLogEntry): string {
   return `${new Date(entry.at).toISOString()} ${entry.service} ${entry.operation} ${subject} -> ${outcome}${flags ? ` (${flags})` : ''}\n`;
 }
 
+/**
+ * Started without --seed, the emulator holds no secret, so every profile in profiles/ fails with
+ * "secret not found": say how to load the demo secrets (the file `npm start` seeds itself with).
+ */
+function seedHint(): string {
+  const demo = findSeedFile(undefined);
+  const file = demo ? relativeOrAbsolute(demo) : 'demo/seed.json';
+  return `  secrets: none seeded; for the demo profiles in profiles/, start with --seed ${file} (the secrets npm start seeds)\n`;
+}
+
+function relativeOrAbsolute(path: string): string {
+  const rel = relative(process.cwd(), path);
+  return rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel : path;
+}
+
 async function runEmulator(options: EmulatorCommandOptions): Promise<void> {
   const port = integerOption(options.port, '--port', 0, 65535);
   const profileQuota = integerOption(options.quota, '--quota', 0, 1_000_000);
@@ -102,6 +119,7 @@ async function runEmulator(options: EmulatorCommandOptions): Promise<void> {
   out.write(`  state: ${options.state ? options.state : 'in memory (lost on exit)'}\n`);
   out.write(`  use: AWS_ENDPOINT_URL_APPFLOW=${emulator.endpoint} AWS_ENDPOINT_URL_SECRETS_MANAGER=${emulator.endpoint} (any credentials)\n`);
   out.write(`  admin: ${emulator.endpoint}/__emulator/health\n`);
+  if (!options.seed) out.write(seedHint());
 
   await new Promise<void>((resolve) => {
     const stop = (signal: NodeJS.Signals) => {
