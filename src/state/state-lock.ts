@@ -4,18 +4,17 @@
 // lock left by a crashed process is recognised as stale:
 //   - same host and the recorded pid is no longer alive  -> stale at once;
 //   - same host, same pid, but another instance id       -> the pid was reused after a restart: stale;
+//   - same host, a live pid, but no heartbeat for staleAfterMs -> stale: a live pid is not proof
+//     of a holder (the pid may be reused by an unrelated process, e.g. pid 1 in a new container);
 //   - another host (container on a shared volume)        -> stale once the heartbeat is older than staleAfterMs.
+// A stale lock is taken over through lock-takeover.ts, so two processes can never both take it.
 import { randomUUID } from 'node:crypto';
-import { constants, unlinkSync } from 'node:fs';
-import { open, readFile, stat, unlink, utimes } from 'node:fs/promises';
+import { unlinkSync } from 'node:fs';
+import { utimes, unlink } from 'node:fs/promises';
 import { hostname } from 'node:os';
+import { createExclusive, readHolder, readIncarnation, takeOverStaleLock, type LockIncarnation, type LockInfo } from './lock-takeover.js';
 
-export interface LockInfo {
-  pid: number;
-  hostname: string;
-  instance: string;
-  acquiredAt: string;
-}
+export type { LockInfo } from './lock-takeover.js';
 
 export class StateLockedError extends Error {
   constructor(
@@ -31,6 +30,10 @@ export class StateLockedError extends Error {
   }
 }
 
+const DEFAULT_STALE_AFTER_MS = 120_000;
+/** Create, find stale, take over, create again; a few rounds absorb locks released meanwhile. */
+const MAX_ATTEMPTS = 4;
+
 /** One id per process: distinguishes this process from an earlier one that had the same pid. */
 const INSTANCE_ID = randomUUID();
 
@@ -45,15 +48,6 @@ function pidAlive(pid: number): boolean {
     return true;
   } catch (err) {
     return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
-async function readHolder(path: string): Promise<LockInfo | undefined> {
-  try {
-    const parsed = JSON.parse(await readFile(path, 'utf8')) as LockInfo;
-    return typeof parsed.pid === 'number' && typeof parsed.hostname === 'string' ? parsed : undefined;
-  } catch {
-    return undefined;
   }
 }
 
@@ -82,58 +76,49 @@ export class StateLock {
     return this.#held;
   }
 
-  async #isStale(holder: LockInfo | undefined): Promise<boolean> {
-    const staleAfter = this.options.staleAfterMs ?? 120_000;
-    let ageMs: number;
-    try {
-      ageMs = Date.now() - (await stat(this.path)).mtimeMs;
-    } catch {
-      return true; // vanished meanwhile
-    }
-    if (!holder) return ageMs > staleAfter; // unreadable (being written, or garbage)
-    if (holder.hostname === hostname()) {
-      if (holder.pid === process.pid) return holder.instance !== INSTANCE_ID;
-      return !pidAlive(holder.pid);
-    }
-    return ageMs > staleAfter;
+  #isStale({ holder, ageMs }: LockIncarnation): boolean {
+    const staleAfter = this.options.staleAfterMs ?? DEFAULT_STALE_AFTER_MS;
+    if (ageMs > staleAfter) return true; // no heartbeat for too long, whoever it names
+    if (!holder) return false; // unreadable (being written, or garbage): wait for the age rule
+    if (holder.hostname !== hostname()) return false;
+    if (holder.pid === process.pid) return holder.instance !== INSTANCE_ID;
+    return !pidAlive(holder.pid);
   }
 
   /** Takes the lock or throws StateLockedError. Re-entrant within this process. */
   async acquire(): Promise<void> {
     if (this.#held) return;
     const info: LockInfo = { pid: process.pid, hostname: hostname(), instance: INSTANCE_ID, acquiredAt: new Date().toISOString() };
-    for (let attempt = 0; attempt < 2; attempt += 1) {
-      try {
-        const handle = await open(this.path, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, 0o600);
-        try {
-          await handle.writeFile(`${JSON.stringify(info)}\n`);
-          await handle.sync();
-        } finally {
-          await handle.close();
-        }
-        this.#held = true;
-        this.#owner = true;
-        process.on('exit', this.#onExit);
-        const heartbeat = this.options.heartbeatMs ?? 30_000;
-        this.#timer = setInterval(() => {
-          const now = new Date();
-          utimes(this.path, now, now).catch(() => undefined);
-        }, heartbeat);
-        this.#timer.unref();
+    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt += 1) {
+      if (await createExclusive(this.path, info)) {
+        this.#startHolding();
         return;
-      } catch (err) {
-        if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
       }
-      const holder = await readHolder(this.path);
+      const current = await readIncarnation(this.path);
+      if (!current) continue; // released meanwhile: try again
+      const holder = current.holder;
       if (holder?.instance === INSTANCE_ID && holder.pid === process.pid) {
         // Another StateLock object of this same process holds it: sharing is fine within a process.
         this.#held = true;
         return;
       }
-      if (!(await this.#isStale(holder))) throw new StateLockedError(this.path, holder);
-      await unlink(this.path).catch(() => undefined);
+      if (!this.#isStale(current)) throw new StateLockedError(this.path, holder);
+      const takeover = await takeOverStaleLock(this.path, current, info, (claim) => this.#isStale(claim));
+      if (takeover.outcome === 'busy') throw new StateLockedError(this.path, takeover.claimHolder);
     }
     throw new StateLockedError(this.path, await readHolder(this.path));
+  }
+
+  #startHolding(): void {
+    this.#held = true;
+    this.#owner = true;
+    process.on('exit', this.#onExit);
+    const heartbeat = this.options.heartbeatMs ?? 30_000;
+    this.#timer = setInterval(() => {
+      const now = new Date();
+      utimes(this.path, now, now).catch(() => undefined);
+    }, heartbeat);
+    this.#timer.unref();
   }
 
   async release(): Promise<void> {

@@ -3,6 +3,7 @@ import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createFileStateStore, StateLockedError } from '../../src/state/file-state-store.js';
+import { readIncarnation } from '../../src/state/lock-takeover.js';
 
 let dir: string;
 beforeEach(async () => {
@@ -75,5 +76,21 @@ describe('state directory lock ({ lock: true })', () => {
     expect((await stat(join(dir, 'lock'))).isFile()).toBe(true); // b did not own it
     await writeLock({ pid: process.ppid, hostname: hostname(), instance: 'other', acquiredAt: 'then' });
     await createFileStateStore(dir).save(empty); // no lock requested: not blocked
+  });
+
+  it('takes over past a takeover claim left by a contender that died mid-takeover, but not past a live one', async () => {
+    await writeLock({ pid: 2 ** 22 + 12345, hostname: hostname(), instance: 'dead', acquiredAt: 'then' });
+    const lock = join(dir, 'lock');
+    const { fingerprint } = (await readIncarnation(lock))!;
+    await writeFile(`${lock}.takeover-${fingerprint}-0`, JSON.stringify({ pid: process.ppid, hostname: hostname(), instance: 'live', acquiredAt: 'now' }));
+    const error = await createFileStateStore(dir, { lock: true }).save(empty).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(StateLockedError);
+    expect((error as Error).message).toMatch(new RegExp(`locked by process ${process.ppid}`));
+
+    await writeFile(`${lock}.takeover-${fingerprint}-0`, JSON.stringify({ pid: 2 ** 22 + 54321, hostname: hostname(), instance: 'died', acquiredAt: 'then' }));
+    const store = createFileStateStore(dir, { lock: true });
+    await store.save(empty);
+    expect(JSON.parse(await readFile(lock, 'utf8')).pid).toBe(process.pid);
+    await store.release();
   });
 });
