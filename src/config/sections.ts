@@ -3,6 +3,8 @@
 // exports `defineSection({ key, schema, build })`, add it here, and read its settings with
 // `configSection(config, yourSection)`.
 import type { ConfigSection } from './config-section.js';
+import { notificationsSection } from '../notify/notifications-section.js';
+import { policiesSection } from '../policy/policies-section.js';
 import { targetsSection } from './targets-section.js';
 
-export const CONFIG_SECTIONS: readonly ConfigSection[] = [targetsSection];
+export const CONFIG_SECTIONS: readonly ConfigSection[] = [targetsSection, notificationsSection, policiesSection];

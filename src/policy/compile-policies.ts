@@ -14,6 +14,8 @@ export interface CompiledPolicy {
 
 /** A policy that cannot be used: printed `FILE:LINE: policies[i].expression: message`. */
 export interface PolicyProblem {
+  /** Position of the policy in the list. */
+  index: number;
   /** 1-based line in the configuration file, when known. */
   line?: number;
   /** Where in the file, e.g. `policies[2].expression`. */
@@ -39,7 +41,8 @@ export function compilePolicies(specs: readonly PolicySpec[]): CompiledPolicies 
   specs.forEach((spec, index) => {
     const compiled = compileOne(spec);
     if ('problem' in compiled) {
-      result.problems.push({ ...(spec.expressionLine ?? spec.line ? { line: spec.expressionLine ?? spec.line } : {}), path: `policies[${index}].expression`, message: compiled.problem });
+      const line = spec.expressionLine ?? spec.line;
+      result.problems.push({ index, ...(line !== undefined ? { line } : {}), path: `policies[${index}].expression`, message: compiled.problem });
     } else {
       result.policies.push({ spec, evaluate: compiled.evaluate });
     }

@@ -122,30 +122,30 @@ describe('loadConfig', () => {
   it('unknown top-level keys are errors naming the known sections; YAML syntax and a second document too', async () => {
     expect(await messages({ 'appflow-gitops.yaml': 'targets: []\nbogus: 1\n' })).toEqual([
       'appflow-gitops.yaml:1:10: targets: must have at least 1 items',
-      "appflow-gitops.yaml:2:1: bogus: unknown field 'bogus' (known fields: targets)",
+      "appflow-gitops.yaml:2:1: bogus: unknown field 'bogus' (known fields: targets, notifications, policies)",
     ]);
     expect(await messages({ 'appflow-gitops.yaml': 'targets: [\n' })).toEqual([expect.stringMatching(/^appflow-gitops\.yaml:\d+:\d+: YAML syntax: /)]);
     expect(await messages({ 'appflow-gitops.yaml': 'targets:\n  - name: a\n    region: us-east-1\n    paths: [a/]\n---\ntargets: []\n' })).toEqual([
       'appflow-gitops.yaml:6:1: the config file must hold one YAML document (found a second after ---)',
     ]);
-    expect(await messages({ 'appflow-gitops.yaml': '- a\n' })).toEqual(['appflow-gitops.yaml:1:1: the config file must be a mapping of sections (targets)']);
+    expect(await messages({ 'appflow-gitops.yaml': '- a\n' })).toEqual(['appflow-gitops.yaml:1:1: the config file must be a mapping of sections (targets, notifications, policies)']);
   });
 
   it('other modules add sections without touching the loader: composed schema, typed look-up', async () => {
-    const notifications = defineSection<{ urls: readonly string[] }>({
-      key: 'notifications',
+    const hooks = defineSection<{ urls: readonly string[] }>({
+      key: 'hooks',
       schema: { type: 'object', additionalProperties: false, properties: { urls: { type: 'array', items: { type: 'string' } } } },
       build: (value) => ({ value: Object.freeze({ urls: Object.freeze([...((value as { urls?: string[] } | undefined)?.urls ?? [])]) }), diagnostics: [] }),
     });
-    const sections = [...CONFIG_SECTIONS, notifications];
-    const profilesDir = profileDir({ 'appflow-gitops.yaml': 'notifications:\n  urls: [https://hooks.example.com/x]\n' });
+    const sections = [...CONFIG_SECTIONS, hooks];
+    const profilesDir = profileDir({ 'appflow-gitops.yaml': 'hooks:\n  urls: [https://hooks.example.com/x]\n' });
     const { config, diagnostics } = await loadConfig({ profilesDir, sections });
     expect(diagnostics).toEqual([]);
-    expect(configSection(config!, notifications)).toEqual({ urls: ['https://hooks.example.com/x'] });
+    expect(configSection(config!, hooks)).toEqual({ urls: ['https://hooks.example.com/x'] });
     expect(config!.targets.map((t) => t.name)).toEqual(['default']);
 
-    const typo = await loadConfig({ profilesDir: profileDir({ 'appflow-gitops.yaml': 'notification: {}\n' }), sections });
-    expect(typo.diagnostics.map(formatDiagnostic)).toEqual(["appflow-gitops.yaml:1:1: notification: unknown field 'notification'; did you mean 'notifications'?"]);
+    const typo = await loadConfig({ profilesDir: profileDir({ 'appflow-gitops.yaml': 'hook: {}\n' }), sections });
+    expect(typo.diagnostics.map(formatDiagnostic)).toEqual(["appflow-gitops.yaml:1:1: hook: unknown field 'hook'; did you mean 'hooks'?"]);
   });
 });
 

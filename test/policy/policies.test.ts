@@ -76,10 +76,10 @@ describe('compiling policies', () => {
     ]);
     expect(result.policies).toHaveLength(1);
     expect(result.problems).toEqual([
-      { line: 8, path: 'policies[1].expression', message: expect.stringMatching(/^Unexpected token: EOF \(at character 26/) },
-      { line: 12, path: 'policies[2].expression', message: expect.stringContaining('No such key: kmsArm') },
-      { line: 15, path: 'policies[3].expression', message: 'the expression must evaluate to a bool (true: allowed), not int' },
-      { path: 'policies[4].expression', message: expect.stringContaining('Unknown variable: nobody') },
+      { index: 1, line: 8, path: 'policies[1].expression', message: expect.stringMatching(/^Unexpected token: EOF \(at character 26/) },
+      { index: 2, line: 12, path: 'policies[2].expression', message: expect.stringContaining('No such key: kmsArm') },
+      { index: 3, line: 15, path: 'policies[3].expression', message: 'the expression must evaluate to a bool (true: allowed), not int' },
+      { index: 4, path: 'policies[4].expression', message: expect.stringContaining('Unknown variable: nobody') },
     ]);
     for (const problem of result.problems) expect(problem.message).not.toContain('\n');
   });
