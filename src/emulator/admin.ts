@@ -27,6 +27,9 @@ interface FaultCommand {
   error?: FaultError;
   requestsPerSecond?: number | null;
   ms?: number;
+  roleArn?: string;
+  denied?: boolean;
+  externalId?: string | null;
 }
 
 function applyFault(faults: Faults, command: FaultCommand): void {
@@ -44,11 +47,17 @@ function applyFault(faults: Faults, command: FaultCommand): void {
     case 'applyThenDrop':
       faults.applyThenDrop(operation, command.count ?? 1);
       return;
+    case 'denyRole':
+      faults.denyRole(command.roleArn as string, command.denied ?? true);
+      return;
+    case 'requireExternalId':
+      faults.requireExternalId(command.roleArn as string, command.externalId ?? undefined);
+      return;
     case 'reset':
       faults.reset();
       return;
     default:
-      throw new RangeError(`unknown fault action ${JSON.stringify(command.action)} (failNext, throttle, latency, applyThenDrop, reset)`);
+      throw new RangeError(`unknown fault action ${JSON.stringify(command.action)} (failNext, throttle, latency, applyThenDrop, denyRole, requireExternalId, reset)`);
   }
 }
 

@@ -26,6 +26,9 @@ export class Faults implements FaultController {
   private readonly throttles = new Map<string, Throttle>();
   private readonly latencies = new Map<string, number>();
   private readonly drops = new Map<string, number>();
+  /** Roles whose AssumeRole is refused (AccessDenied), and roles that require an ExternalId. */
+  private readonly deniedRoles = new Set<string>();
+  private readonly externalIds = new Map<string, string>();
 
   constructor(private readonly clock: () => number = () => performance.now()) {}
 
@@ -65,7 +68,29 @@ export class Faults implements FaultController {
     else this.drops.set(operation, total);
   }
 
+  denyRole(roleArn: string, denied = true): void {
+    if (typeof roleArn !== 'string' || roleArn === '') throw new RangeError('roleArn must be a non-empty string');
+    if (denied) this.deniedRoles.add(roleArn);
+    else this.deniedRoles.delete(roleArn);
+  }
+
+  requireExternalId(roleArn: string, externalId: string | undefined): void {
+    if (typeof roleArn !== 'string' || roleArn === '') throw new RangeError('roleArn must be a non-empty string');
+    if (externalId === undefined || externalId === null) this.externalIds.delete(roleArn);
+    else this.externalIds.set(roleArn, externalId);
+  }
+
+  /** Why AssumeRole of `roleArn` with `externalId` is refused, or undefined when it is allowed. */
+  roleRefusal(roleArn: string, externalId: string | undefined): string | undefined {
+    if (this.deniedRoles.has(roleArn)) return 'denied';
+    const wanted = this.externalIds.get(roleArn);
+    if (wanted !== undefined && wanted !== externalId) return 'external id';
+    return undefined;
+  }
+
   reset(): void {
+    this.deniedRoles.clear();
+    this.externalIds.clear();
     this.failures.clear();
     this.throttles.clear();
     this.latencies.clear();
@@ -124,6 +149,9 @@ export class Faults implements FaultController {
       throttle: Object.fromEntries([...this.throttles].map(([op, t]) => [op, t.requestsPerSecond])),
       latency: Object.fromEntries(this.latencies),
       applyThenDrop: Object.fromEntries(this.drops),
+      deniedRoles: [...this.deniedRoles],
+      // Which roles want an ExternalId, never the value (it is a shared secret of sorts).
+      externalIdRoles: [...this.externalIds.keys()],
     };
   }
 }

@@ -3,15 +3,14 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { handleAdmin } from './admin.js';
-import type { ServiceContext } from './context.js';
 import { Faults } from './faults.js';
 import { createRequestListener } from './http-server.js';
-import { IdempotencyRegistry } from './idempotency.js';
+import { Partitions } from './partitions.js';
 import { readStateFile, restoreState, snapshotState, StateWriter } from './persistence.js';
 import { RequestLog } from './request-log.js';
 import { applySeed } from './seed.js';
-import { EmulatorStore } from './store.js';
-import type { EmulatorOptions, RunningEmulator } from './types.js';
+import { StsSessions } from './sts-sessions.js';
+import type { EmulatorOptions, EmulatorSeed, RunningEmulator } from './types.js';
 
 export type {
   EmulatorOptions,
@@ -43,28 +42,37 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Running
   const now = () => clockSource() + clockOffset;
   const tokenMismatchError = opts.tokenMismatchError ?? 'ConflictException';
 
-  const store = new EmulatorStore();
-  const writer = opts.stateFile ? new StateWriter(opts.stateFile, () => snapshotState(store, region, accountId)) : undefined;
-  if (opts.stateFile) {
-    const saved = readStateFile(opts.stateFile);
-    if (saved) restoreState(store, saved);
-  }
-  const ctx: ServiceContext = {
-    store,
-    idempotency: new IdempotencyRegistry(store.tokens, () => tokenMismatchError),
-    region,
-    accountId,
+  let writer: StateWriter | undefined;
+  const partitions = new Partitions(accountId, region, {
     now,
     profileQuota: () => quota,
     changed: () => writer?.schedule(),
-  };
-  if (opts.seed) applySeed(ctx, opts.seed);
+    tokenMismatchError: () => tokenMismatchError,
+  });
+  const store = partitions.defaultContext.store;
+  writer = opts.stateFile ? new StateWriter(opts.stateFile, () => snapshotState(partitions)) : undefined;
+  if (opts.stateFile) {
+    const saved = readStateFile(opts.stateFile);
+    if (saved) restoreState(partitions, saved);
+  }
+  const seed = (s: EmulatorSeed) => applySeed(partitions, s);
+  if (opts.seed) seed(opts.seed);
 
   const faults = new Faults();
   const log = new RequestLog();
-  const summary = () => ({ region, accountId, profileQuota: quota, profiles: store.profiles.size, secrets: store.secrets.size, now: now() });
+  const sessions = new StsSessions();
+  const summary = () => ({
+    region,
+    accountId,
+    profileQuota: quota,
+    profiles: store.profiles.size,
+    secrets: store.secrets.size,
+    now: now(),
+    partitions: partitions.all().map((p) => ({ accountId: p.accountId, region: p.region, profiles: p.store.profiles.size, secrets: p.store.secrets.size })),
+  });
   const listener = createRequestListener({
-    ctx,
+    partitions,
+    sts: { sessions, now, roleRefusal: (roleArn, externalId) => faults.roleRefusal(roleArn, externalId) },
     faults,
     log,
     admin: (method, path, body) =>
@@ -73,12 +81,13 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Running
           faults,
           requestLog: () => log.list(),
           clearRequestLog: () => log.clear(),
-          seed: (seed) => applySeed(ctx, seed),
+          seed,
           resetState: () => {
-            store.clear();
+            partitions.clear();
+            sessions.clear();
             faults.reset();
             log.clear();
-            ctx.changed();
+            writer?.schedule();
           },
           setProfileQuota: (n) => {
             quota = checkQuota(n);
@@ -114,7 +123,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Running
     faults,
     requestLog: () => log.list(),
     clearRequestLog: () => log.clear(),
-    seed: (seed) => applySeed(ctx, seed),
+    seed,
     setNow: (source) => {
       clockSource = source;
     },
@@ -123,6 +132,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Running
     },
     storedCredentials: (name) => store.credentials.get(name),
     profileCount: () => store.profiles.size,
+    profileNames: (where = {}) => [...(partitions.find(where.accountId ?? accountId, where.region ?? region)?.store.sortedProfileNames ?? [])],
     onRequest: (listener) => log.subscribe(listener),
     onRequestArrived: (listener) => log.subscribeArrivals(listener),
     flushState: () => writer?.flush(),

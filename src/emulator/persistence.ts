@@ -8,27 +8,44 @@
 // live clientToken records (so a retry after a restart still replays).
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
+import type { Partitions } from './partitions.js';
 import type { EmulatorStore, IdempotencyRecord, StoredProfile, StoredSecret } from './store.js';
 
-export interface PersistedState {
-  format: 'appflow-gitops-emulator-state';
-  version: 1;
-  region: string;
-  accountId: string;
+interface PartitionContent {
   profiles: StoredProfile[];
   secrets: StoredSecret[];
   tokens: IdempotencyRecord[];
 }
 
-export function snapshotState(store: EmulatorStore, region: string, accountId: string): PersistedState {
+/**
+ * The top level holds the default account and region (the format before partitions); other
+ * accounts and regions are in `partitions` (an addition: older readers ignore it).
+ */
+export interface PersistedState extends PartitionContent {
+  format: 'appflow-gitops-emulator-state';
+  version: 1;
+  region: string;
+  accountId: string;
+  partitions?: (PartitionContent & { accountId: string; region: string })[];
+}
+
+function contentOf(store: EmulatorStore): PartitionContent {
   return {
-    format: 'appflow-gitops-emulator-state',
-    version: 1,
-    region,
-    accountId,
     profiles: store.sortedProfileNames.map((name) => store.profiles.get(name)!),
     secrets: [...store.secrets.values()],
     tokens: [...store.tokens.values()],
+  };
+}
+
+export function snapshotState(partitions: Partitions): PersistedState {
+  const others = partitions.all().filter((p) => p !== partitions.defaultContext && (p.store.profiles.size > 0 || p.store.secrets.size > 0 || p.store.tokens.size > 0));
+  return {
+    format: 'appflow-gitops-emulator-state',
+    version: 1,
+    region: partitions.defaultRegion,
+    accountId: partitions.defaultAccountId,
+    ...contentOf(partitions.defaultContext.store),
+    ...(others.length > 0 ? { partitions: others.map((p) => ({ accountId: p.accountId, region: p.region, ...contentOf(p.store) })) } : {}),
   };
 }
 
@@ -53,11 +70,21 @@ export function readStateFile(file: string): PersistedState | undefined {
   return { ...parsed, profiles: parsed.profiles ?? [], secrets: parsed.secrets ?? [], tokens: parsed.tokens ?? [] } as PersistedState;
 }
 
-export function restoreState(store: EmulatorStore, state: PersistedState): void {
+function restoreContent(store: EmulatorStore, content: PartitionContent): void {
   store.clear();
-  for (const profile of state.profiles) store.putProfile(profile);
-  for (const secret of state.secrets) store.putSecret(secret);
-  for (const record of state.tokens) store.tokens.set(`${record.operation}\u0000${record.clientToken}`, record);
+  for (const profile of content.profiles ?? []) store.putProfile(profile);
+  for (const secret of content.secrets ?? []) store.putSecret(secret);
+  for (const record of content.tokens ?? []) store.tokens.set(`${record.operation}\u0000${record.clientToken}`, record);
+}
+
+/** The top level goes to the default partition, whatever account and region the file was written with. */
+export function restoreState(partitions: Partitions, state: PersistedState): void {
+  partitions.clear();
+  restoreContent(partitions.defaultContext.store, state);
+  for (const partition of Array.isArray(state.partitions) ? state.partitions : []) {
+    if (typeof partition?.accountId !== 'string' || typeof partition.region !== 'string') continue;
+    restoreContent(partitions.get(partition.accountId, partition.region).store, partition);
+  }
 }
 
 function writeAtomically(file: string, text: string): void {

@@ -5,7 +5,7 @@
 import { loadSmithyModel } from '../smithy/model.js';
 import { ApiError } from './api-error.js';
 import { createProfile } from './appflow-operations.js';
-import type { ServiceContext } from './context.js';
+import type { Partitions } from './partitions.js';
 import { validateRequest } from './request-validator.js';
 import { createSecretRecord, putSecretValue } from './secrets-operations.js';
 import type { EmulatorSeed } from './types.js';
@@ -15,11 +15,15 @@ function describeError(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
 
-export function applySeed(ctx: ServiceContext, seed: EmulatorSeed): void {
+/** Seeds the partition the seed names (`accountId`, `region`), by default the emulator's own. */
+export function applySeed(partitions: Partitions, seed: EmulatorSeed): void {
   if (seed === null || typeof seed !== 'object') throw new Error('seed must be an object with optional "secrets" and "profiles" arrays');
   for (const key of ['secrets', 'profiles'] as const) {
     if (seed[key] !== undefined && !Array.isArray(seed[key])) throw new Error(`seed "${key}" must be an array`);
   }
+  if (seed.accountId !== undefined && (typeof seed.accountId !== 'string' || !/^\d{12}$/.test(seed.accountId))) throw new Error('seed "accountId" must be a 12-digit string');
+  if (seed.region !== undefined && (typeof seed.region !== 'string' || !/^[a-z0-9-]{1,32}$/.test(seed.region))) throw new Error('seed "region" must be a region name such as eu-west-1');
+  const ctx = partitions.get(seed.accountId, seed.region);
   (seed.secrets ?? []).forEach((secret, i) => {
     const where = `seed secret #${i + 1}${typeof secret?.name === 'string' ? ` (${secret.name})` : ''}`;
     if (typeof secret?.name !== 'string' || typeof secret.secretString !== 'string') {

@@ -50,6 +50,8 @@ export interface RunningEmulator {
   onRequestArrived?(listener: (entry: RequestLogEntry) => void): () => void;
   /** Addition: writes a pending state-file change now (no-op without a state file). */
   flushState?(): void;
+  /** Addition: names of the profiles of one partition (default: the emulator's account and region). */
+  profileNames?(where?: { accountId?: string; region?: string }): string[];
 }
 
 export interface FaultError {
@@ -67,11 +69,15 @@ export interface FaultController {
   latency(operation: string | '*', ms: number): void;
   /** The next `count` calls of `operation` are applied, then the socket is destroyed without a response. */
   applyThenDrop(operation: string, count: number): void;
+  /** Addition: STS AssumeRole of `roleArn` answers 403 AccessDenied (denied=false lifts it). */
+  denyRole?(roleArn: string, denied?: boolean): void;
+  /** Addition: AssumeRole of `roleArn` needs this ExternalId, else AccessDenied (undefined lifts it). */
+  requireExternalId?(roleArn: string, externalId: string | undefined): void;
   reset(): void;
 }
 
 export interface RequestLogEntry {
-  service: 'appflow' | 'secretsmanager';
+  service: 'appflow' | 'secretsmanager' | 'sts';
   /** AWS operation name, e.g. CreateConnectorProfile, GetSecretValue. */
   operation: string;
   /** HTTP status sent (for a dropped connection: the status the response would have had). */
@@ -89,6 +95,11 @@ export interface RequestLogEntry {
   forceDelete?: boolean;
   /** Addition: the secret id(s) asked for (Secrets Manager), never values. */
   secretIds?: string[];
+  /** Addition: the account and region partition the call addressed (from the SigV4 scope and access key). */
+  accountId?: string;
+  region?: string;
+  /** Addition: the role AssumeRole was asked for. */
+  roleArn?: string;
 }
 
 export interface SeedSecret {
@@ -98,6 +109,9 @@ export interface SeedSecret {
 }
 
 export interface EmulatorSeed {
+  /** Addition: the partition to seed (default: the emulator's account and region). */
+  accountId?: string;
+  region?: string;
   secrets?: SeedSecret[];
   profiles?: Omit<CreateConnectorProfileRequest, 'clientToken'>[];
 }

@@ -1,13 +1,14 @@
 // End to end: the built CLI's `emulator` command (spawned), and an independent client, the AWS CLI v2.
 import { CreateConnectorProfileCommand, DescribeConnectorProfilesCommand } from '@aws-sdk/client-appflow';
 import { GetSecretValueCommand } from '@aws-sdk/client-secrets-manager';
-import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readSeedFile } from '../../src/cli/commands/emulator.js';
 import { startEmulator, type RunningEmulator } from '../../src/emulator/index.js';
+import { findAwsCliV2 } from '../support/aws-cli.js';
 import { BIN, ROOT } from '../support/cli.js';
 import { waitFor } from '../support/wait-for.js';
 import { clientsFor, salesforceProfile } from './helpers.js';
@@ -125,25 +126,6 @@ describe('appflow-gitops emulator (spawned)', () => {
   });
 });
 
-/** The AWS CLI v2 binary, or undefined with the reason. An older v1 may come first on PATH. */
-function findAwsCliV2(): { path?: string; reason: string } {
-  const candidates = ['/usr/bin/aws', '/usr/local/bin/aws'];
-  try {
-    candidates.push(...execFileSync('which', ['-a', 'aws'], { encoding: 'utf8' }).split('\n').filter(Boolean));
-  } catch {
-    // `which` found nothing.
-  }
-  const seen: string[] = [];
-  for (const candidate of [...new Set(candidates)]) {
-    if (!existsSync(candidate)) continue;
-    const version = spawnSync(candidate, ['--version'], { encoding: 'utf8', timeout: 20_000 });
-    const text = `${version.stdout ?? ''}${version.stderr ?? ''}`.trim();
-    seen.push(`${candidate}: ${text.split(' ')[0] || 'no version output'}`);
-    if (text.startsWith('aws-cli/2')) return { path: candidate, reason: '' };
-  }
-  return { reason: seen.length ? `no AWS CLI v2 found (${seen.join('; ')})` : 'no aws binary installed (Debian package awscli)' };
-}
-
 const awsCli = findAwsCliV2();
 if (!awsCli.path) console.warn(`skipping the AWS CLI smoke test: ${awsCli.reason}`);
 
@@ -175,9 +157,10 @@ describe.skipIf(!awsCli.path)('AWS CLI v2 smoke test', () => {
   });
 
   // Asynchronous on purpose: the emulator runs in this process, so a synchronous spawn would block it.
-  const aws = (...args: string[]) =>
+  const aws = (...args: string[]) => awsWith({}, ...args);
+  const awsWith = (extraEnv: NodeJS.ProcessEnv, ...args: string[]) =>
     new Promise<{ status: number | null; stdout: string; stderr: string }>((done) => {
-      const child = spawn(awsCli.path!, [...args, '--endpoint-url', emulator.endpoint, '--output', 'json'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+      const child = spawn(awsCli.path!, [...args, '--endpoint-url', emulator.endpoint, '--output', 'json'], { env: { ...env, ...extraEnv }, stdio: ['ignore', 'pipe', 'pipe'] });
       let stdout = '';
       let stderr = '';
       child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
@@ -226,4 +209,33 @@ describe.skipIf(!awsCli.path)('AWS CLI v2 smoke test', () => {
     expect(missing.status).not.toBe(0);
     expect(missing.stderr).toContain("An error occurred (ResourceNotFoundException) when calling the GetSecretValue operation: Secrets Manager can't find the specified secret.");
   }, 120_000);
+
+  it('assumes a role with `aws sts assume-role`, then works in that account and region with the returned keys', async () => {
+    const assumed = await aws('sts', 'assume-role', '--role-arn', 'arn:aws:iam::222222222222:role/appflow-gitops', '--role-session-name', 'cli-test');
+    expect(assumed.stderr).toBe('');
+    expect(assumed.status).toBe(0);
+    const answer = JSON.parse(assumed.stdout) as { Credentials: { AccessKeyId: string; SecretAccessKey: string; SessionToken: string }; AssumedRoleUser: { Arn: string } };
+    expect(answer.AssumedRoleUser.Arn).toBe('arn:aws:sts::222222222222:assumed-role/appflow-gitops/cli-test');
+    const roleEnv = {
+      AWS_ACCESS_KEY_ID: answer.Credentials.AccessKeyId,
+      AWS_SECRET_ACCESS_KEY: answer.Credentials.SecretAccessKey,
+      AWS_SESSION_TOKEN: answer.Credentials.SessionToken,
+      AWS_REGION: 'eu-west-1',
+      AWS_DEFAULT_REGION: 'eu-west-1',
+    };
+    const identity = await awsWith(roleEnv, 'sts', 'get-caller-identity');
+    expect(JSON.parse(identity.stdout)).toMatchObject({ Account: '222222222222' });
+    const config = join(dir, 'datadog-config.json');
+    writeFileSync(config, JSON.stringify({ connectorProfileProperties: { Datadog: { instanceUrl: 'https://api.datadoghq.com' } }, connectorProfileCredentials: { Datadog: { apiKey: 'SENTINEL-SECRET-a', applicationKey: 'SENTINEL-SECRET-b' } } }));
+    const created = await awsWith(roleEnv, 'appflow', 'create-connector-profile', '--connector-profile-name', 'in-prod-eu', '--connector-type', 'Datadog', '--connection-mode', 'Public', '--connector-profile-config', `file://${config}`);
+    expect(created.status).toBe(0);
+    expect(JSON.parse(created.stdout)).toEqual({ connectorProfileArn: 'arn:aws:appflow:eu-west-1:222222222222:connectorprofile/in-prod-eu' });
+    const inDefault = await aws('appflow', 'describe-connector-profiles', '--connector-profile-names', 'in-prod-eu');
+    expect(JSON.parse(inDefault.stdout)).toEqual({ connectorProfileDetails: [] });
+
+    emulator.faults.denyRole!('arn:aws:iam::222222222222:role/appflow-gitops');
+    const denied = await aws('sts', 'assume-role', '--role-arn', 'arn:aws:iam::222222222222:role/appflow-gitops', '--role-session-name', 'cli-test');
+    expect(denied.status).not.toBe(0);
+    expect(denied.stderr).toContain('An error occurred (AccessDenied) when calling the AssumeRole operation: User: arn:aws:iam::123456789012:user/emulator is not authorized to perform: sts:AssumeRole on resource: arn:aws:iam::222222222222:role/appflow-gitops');
+  }, 180_000);
 });

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { startEmulator } from '../../src/emulator/index.js';
 import { snapshotState, StateWriter } from '../../src/emulator/persistence.js';
-import { EmulatorStore } from '../../src/emulator/store.js';
+import { Partitions } from '../../src/emulator/partitions.js';
 import { clientsFor, rejection, salesforceProfile } from './helpers.js';
 
 const tempDir = () => mkdtempSync(join(tmpdir(), 'emulator-state-'));
@@ -74,7 +74,7 @@ describe('persistence', () => {
     let writes = 0;
     const writer = new StateWriter(stateFile, () => {
       writes++;
-      return snapshotState(new EmulatorStore(), 'us-east-1', '123456789012');
+      return snapshotState(new Partitions('123456789012', 'us-east-1', { now: Date.now, profileQuota: () => 100, changed: () => {}, tokenMismatchError: () => 'ConflictException' }));
     });
     for (let i = 0; i < 500; i++) writer.schedule();
     writer.flush();

@@ -30,7 +30,7 @@ function integerOption(value: string, flag: string, min: number, max: number): n
   return n;
 }
 
-const SEED_KEYS = ['secrets', 'profiles'];
+const SEED_KEYS = ['secrets', 'profiles', 'accountId', 'region'];
 
 /** Reads a seed file (JSON or YAML). Errors name the file. */
 export function readSeedFile(file: string): EmulatorSeed {
