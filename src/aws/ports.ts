@@ -26,6 +26,8 @@ export interface SecretResolutionError {
   detail?: string;
   /** True when the whole secret failed (not found, denied, not JSON, binary), whatever the key. */
   secretWide?: boolean;
+  /** secret.key-missing: the key names the secret has (names only, never a value), for a did-you-mean. */
+  keys?: string[];
 }
 
 export type SecretLookup = { ok: true; value: string; versionId?: string } | { ok: false; error: SecretResolutionError };

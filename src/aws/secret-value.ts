@@ -1,7 +1,6 @@
 // Pure: turn one fetched secret into the value a reference asks for. Messages name the secret
 // and the key, never any part of the value (not even the JSON parser's message, which can quote
 // the text it choked on).
-import { suggest } from '../desired/did-you-mean.js';
 import type { SecretReference } from '../model/types.js';
 import type { SecretLookup, SecretResolutionError } from './ports.js';
 
@@ -35,9 +34,10 @@ export function extractSecretValue(ref: SecretReference, fetched: FetchedSecret)
     return notJson(what, ref);
   }
   if (!Object.prototype.hasOwnProperty.call(parsed, ref.jsonKey)) {
-    // Key names are not secret (only the values are): offer the closest one as a likely typo.
-    const hint = suggest(ref.jsonKey, Object.keys(parsed));
-    return fail(what, 'secret.key-missing', `has no key ${JSON.stringify(ref.jsonKey)}${hint === undefined ? '' : ` (did you mean ${JSON.stringify(hint)}?)`}`, false);
+    // Key names are not secret (only the values are): the caller may offer the closest as a typo fix.
+    const lookup = fail(what, 'secret.key-missing', `has no key ${JSON.stringify(ref.jsonKey)}`, false);
+    if (!lookup.ok) lookup.error.keys = Object.keys(parsed);
+    return lookup;
   }
   const value = (parsed as Record<string, unknown>)[ref.jsonKey];
   if (typeof value === 'string') return { ok: true, value, ...version };

@@ -4,6 +4,7 @@
 // Nothing here writes: `plan`, `apply` and the daemon all start with exactly this.
 import type { SecretLookup, SecretVersionLookup } from '../aws/ports.js';
 import { describeReference } from '../aws/secret-value.js';
+import { suggest } from '../desired/did-you-mean.js';
 import { checkResolvedCredentials } from '../desired/resolved-credentials.js';
 import { Sensitive } from '../model/sensitive.js';
 import type { DesiredProfile, FingerprintScheme, LoadResult, Plan, PlanOptions, ResolvedCredentials, SecretReference, SourceLocation } from '../model/types.js';
@@ -118,7 +119,7 @@ export function assembleCredentials(
   for (const { path, ref, source } of profile.credentialRefs) {
     const lookup = lookups.get(ref.raw);
     if (!lookup) failures.push({ ref, path, source, secretWide: true, detail: 'was not resolved' });
-    else if (!lookup.ok) failures.push({ ref, path, source, secretWide: lookup.error.secretWide === true, detail: lookup.error.detail, message: lookup.error.message });
+    else if (!lookup.ok) failures.push({ ref, path, source, secretWide: lookup.error.secretWide === true, detail: withKeyHint(ref, lookup.error), message: lookup.error.message });
     else setPath(resolved, path, lookup.value);
   }
   if (failures.length > 0) {
@@ -141,6 +142,12 @@ export function assembleCredentials(
       ? computeVersionFingerprint(hmacKey, written as Record<string, unknown>, profile.credentialRefs, (raw) => (lookups.get(raw) as { versionId: string }).versionId)
       : computeFingerprint(hmacKey, resolved);
   return { fingerprint, value: new Sensitive(resolved) };
+}
+
+/** `has no key "apikey" (did you mean "apiKey"?)`: the closest of the secret's key names, never a value. */
+function withKeyHint(ref: SecretReference, error: { detail?: string; keys?: string[] }): string | undefined {
+  const hint = error.detail !== undefined && error.keys ? suggest(ref.jsonKey, error.keys) : undefined;
+  return hint === undefined ? error.detail : `${error.detail} (did you mean ${JSON.stringify(hint)}?)`;
 }
 
 interface UnresolvedReference {
