@@ -3,8 +3,12 @@
 //   fingerprint.key         the HMAC key for credential fingerprints (0600)
 //   state.json.corrupt-*    a state file that could not be read, kept aside so nothing is lost
 //   lock                    only when the store is created with { lock: true }
-// Reading never throws: missing or unreadable state degrades to an empty snapshot plus a warning,
-// and an empty snapshot can never cause a delete (prune only deletes what the inventory lists).
+// Reading: a missing state file is an empty snapshot (first run); a corrupt (unparseable) one is
+// kept aside and also read as empty, with a warning; an empty snapshot can never cause a delete
+// (prune only deletes what the inventory lists). A file that exists but cannot be read (EACCES,
+// EIO, EMFILE, EISDIR, ...) is different: its content is probably fine and only out of reach for
+// now, so load() throws StateUnreadableError and the pass stops before planning. Reading it as
+// empty would re-adopt every profile, re-send credentials and overwrite the inventory for good.
 import { mkdir, readFile, rename } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { StateSnapshot, StateStore } from '../model/types.js';
@@ -19,6 +23,20 @@ export { StateLockedError } from './state-lock.js';
 export const STATE_FILE = 'state.json';
 export const KEY_FILE = 'fingerprint.key';
 export const LOCK_FILE = 'lock';
+
+/** state.json exists but could not be read; the message is one line naming the file. */
+export class StateUnreadableError extends Error {
+  constructor(
+    readonly path: string,
+    readonly code: string,
+  ) {
+    super(
+      `cannot read state file ${path} (${code}); nothing was planned or saved. ` +
+        'Make it a readable regular file again (permissions, mount), or move it away to start from empty state.',
+    );
+    this.name = 'StateUnreadableError';
+  }
+}
 
 export interface FileStateStoreOptions {
   /**
@@ -89,8 +107,7 @@ export function createFileStateStore(dir: string, options: FileStateStoreOptions
         // which explains itself, and nothing is deleted.
         return { state: emptySnapshot(), warnings };
       }
-      warnings.push(`state: cannot read ${statePath} (${code ?? (err as Error).message}); starting from empty state. Nothing will be deleted.`);
-      return { state: emptySnapshot(), warnings };
+      throw new StateUnreadableError(statePath, code ?? (err as Error).message);
     }
     const parsed = parseStateText(text);
     if (!parsed.ok) {

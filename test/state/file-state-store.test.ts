@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Sensitive } from '../../src/model/sensitive.js';
 import type { StateSnapshot } from '../../src/model/types.js';
-import { createFileStateStore, emptyTargetState } from '../../src/state/file-state-store.js';
+import { createFileStateStore, emptyTargetState, StateUnreadableError } from '../../src/state/file-state-store.js';
 
 const TARGET = 'us-east-1/default';
 
@@ -37,6 +37,15 @@ afterEach(async () => {
 });
 
 describe('load', () => {
+  it('throws one line naming the file when state.json exists but cannot be read (EISDIR), and moves nothing aside', async () => {
+    await mkdir(join(dir, 'state.json'), { recursive: true });
+    const error = await createFileStateStore(dir).load().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(StateUnreadableError);
+    expect((error as Error).message).toMatch(new RegExp(`^cannot read state file ${join(dir, 'state.json')} \\(EISDIR\\); nothing was planned or saved\\.`));
+    expect((error as Error).message).not.toContain('\n');
+    expect(await readdir(dir)).toEqual(['state.json']);
+  });
+
   it('gives an empty snapshot and no warning on first run, without creating anything', async () => {
     const { state, warnings } = await createFileStateStore(dir).load();
     expect(state).toEqual({ formatVersion: 1, targets: {} });
