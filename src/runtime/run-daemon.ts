@@ -54,7 +54,8 @@ export async function startDaemon(config: RunDaemonConfig): Promise<RunningDaemo
   const log = config.logger;
   const stateDir = resolve(config.stateDir);
   const profilesDir = resolve(config.profilesDir);
-  await mkdir(stateDir, { recursive: true });
+  // Private: it holds the inventory, write intents and the fingerprint key (as apply and import create it).
+  await mkdir(stateDir, { recursive: true, mode: 0o700 });
 
   // Fail at startup, not at the first write, when another process owns this state directory.
   const lock = new StateLock(join(stateDir, LOCK_FILE));
