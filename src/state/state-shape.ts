@@ -3,6 +3,7 @@
 // a single malformed record inside an otherwise good file is dropped with a warning, because
 // losing one inventory entry or one intent is safe (nothing is deleted for a profile the
 // inventory does not list, and a lost intent only means a fresh clientToken after a Describe).
+import { findJsonSyntaxError } from '../desired/json-syntax.js';
 import {
   STATE_FORMAT_VERSION,
   type ManagedProfileRecord,
@@ -112,14 +113,16 @@ export function parseStateText(text: string): ParsedState {
 /**
  * Where the parser stopped, as " at line L, column C" (or " (ends early)"). Never the parser's
  * own message: V8 quotes an excerpt of the input there, which may span lines and could contain
- * anything that ended up in the file; the warning must stay one line and quote nothing.
+ * anything that ended up in the file; the warning must stay one line and quote nothing. Node 20's
+ * messages mostly carry no position either, so the offset comes from the profile loader's JSON
+ * scanner, which reports one without quoting the text.
  */
 function jsonErrorLocation(text: string, err: unknown): string {
   const message = err instanceof Error ? err.message : '';
-  if (/end of JSON input/i.test(message)) return ' (ends early)';
   const position = /position (\d+)/.exec(message);
-  if (!position) return '';
-  const offset = Math.min(Number(position[1]), text.length);
+  const offset = position ? Number(position[1]) : findJsonSyntaxError(text)?.offset;
+  if (offset === undefined) return /end of JSON input/i.test(message) ? ' (ends early)' : '';
+  if (offset >= text.length) return ' (ends early)';
   const before = text.slice(0, offset);
   const line = before.split('\n').length;
   const column = offset - before.lastIndexOf('\n');

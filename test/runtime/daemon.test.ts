@@ -1,8 +1,9 @@
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { createLogger } from '../../src/logging/logger.js';
+import { DEFAULT_BACKOFF } from '../../src/runtime/backoff.js';
 import { ManualClock } from '../../src/runtime/clock.js';
-import { Daemon, type DaemonReconcileFn } from '../../src/runtime/daemon.js';
+import { Daemon, DEFAULT_PASS_RETRY, type DaemonReconcileFn } from '../../src/runtime/daemon.js';
 import { createDaemonMetrics } from '../../src/server/metrics.js';
 import { fakeReport, type FakeProfile } from './fake-report.js';
 
@@ -353,6 +354,54 @@ describe('Daemon and writes abandoned by a shutdown', () => {
     await daemon.whenIdle();
     expect(daemon.status().profiles[0]).toMatchObject({ condition: 'Pending', reason: 'Aborted' });
     expect(daemon.status().profiles[0]!.backoff).toBeUndefined();
+    await daemon.stop();
+  });
+});
+
+describe('the documented backoff defaults', () => {
+  it('are the exported constants: profiles 15 s doubling to 10 min (±10%), failed passes 5 s doubling to 2 min', () => {
+    expect(DEFAULT_BACKOFF).toEqual({ initialMs: 15_000, maxMs: 10 * 60_000, factor: 2, jitter: 0.1 });
+    expect(DEFAULT_PASS_RETRY).toEqual({ initialMs: 5_000, maxMs: 2 * 60_000 });
+  });
+
+  it('a failing profile is retried after 15 s, 30 s, 1 min, ... and never later than 10 min', async () => {
+    const clock = new ManualClock(0);
+    const failing = { name: 'bad', action: 'update' as const, result: 'failed' as const, error: { code: 'InternalServerException', message: 'x', terminal: false } };
+    const { world, reconcile } = fakeWorld([failing]);
+    // No backoff option: the defaults. random 0.5 = no jitter; the resync is out of the way.
+    const daemon = new Daemon({ reconcile, logger: captureLogger().logger, clock, resyncIntervalMs: 24 * 3_600_000, random: () => 0.5 });
+    await daemon.start();
+    await daemon.whenIdle();
+    const delays: number[] = [];
+    for (let i = 0; i < 8; i++) {
+      const retryAt = Date.parse(daemon.status().profiles[0]!.backoff!.retryAt!);
+      delays.push(retryAt - clock.now());
+      clock.advance(retryAt - clock.now());
+      await daemon.whenIdle();
+    }
+    expect(delays).toEqual([15_000, 30_000, 60_000, 120_000, 240_000, 480_000, 600_000, 600_000]);
+    expect(world.calls).toHaveLength(9);
+    await daemon.stop();
+  });
+
+  it('a pass that fails as a whole is retried after 5 s, 10 s, ... and never later than 2 min', async () => {
+    const clock = new ManualClock(0);
+    const reconcile: DaemonReconcileFn = async ({ reconcileId }) => ({
+      ...fakeReport(reconcileId, []),
+      ok: false,
+      error: { code: 'observe.failed', message: 'connect ECONNREFUSED 127.0.0.1:1' },
+    });
+    const daemon = new Daemon({ reconcile, logger: captureLogger().logger, clock, resyncIntervalMs: 24 * 3_600_000, random: () => 0.5 });
+    await daemon.start();
+    await daemon.whenIdle();
+    const delays: number[] = [];
+    for (let i = 0; i < 8; i++) {
+      const retryAt = Date.parse(daemon.status().passRetry!.nextRetryAt);
+      delays.push(retryAt - clock.now());
+      clock.advance(retryAt - clock.now());
+      await daemon.whenIdle();
+    }
+    expect(delays).toEqual([5_000, 10_000, 20_000, 40_000, 80_000, 120_000, 120_000, 120_000]);
     await daemon.stop();
   });
 });

@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, readFile, readdir, rm, stat, writeFile, chmod } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, readdir, rm, stat, utimes, writeFile, chmod } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -94,6 +94,15 @@ describe('load', () => {
     expect(warnings[0]).not.toContain('garbage');
   });
 
+  it('locates a JSON syntax error by line and column', async () => {
+    await mkdir(dir, { recursive: true });
+    // Line 3, column 13 is the stray comma after "origin":.
+    await writeFile(join(dir, 'state.json'), '{\n  "formatVersion": 1,\n  "origin": , "targets": {}\n}\n');
+    const { warnings } = await createFileStateStore(dir).load();
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatch(/unreadable \(not valid JSON at line 3, column 13\)/);
+  });
+
   it.each([
     ['a newer format version', JSON.stringify({ formatVersion: 2, targets: {} }), /unsupported formatVersion 2/],
     ['no format version', JSON.stringify({ targets: {} }), /unsupported formatVersion undefined/],
@@ -135,6 +144,23 @@ describe('load', () => {
 });
 
 describe('save', () => {
+  it('removes temp files a crash left behind once they are ten minutes old, and keeps younger ones', async () => {
+    await mkdir(dir, { recursive: true });
+    const minutesAgo = (m: number) => new Date(Date.now() - m * 60_000);
+    const old = join(dir, 'state.json.tmp-11111-0ld0ld00');
+    const young = join(dir, 'state.json.tmp-22222-y0un6000');
+    await writeFile(old, '{"formatVersion": 1, "targ');
+    await writeFile(young, '{"formatVersion": 1, "targ');
+    // Mtimes in the past instead of waiting: 10 min 30 s and 9 min 30 s.
+    await utimes(old, minutesAgo(10.5), minutesAgo(10.5));
+    await utimes(young, minutesAgo(9.5), minutesAgo(9.5));
+    await createFileStateStore(dir).save(sampleState());
+    const files = await readdir(dir);
+    expect(files).not.toContain('state.json.tmp-11111-0ld0ld00');
+    // A younger one may belong to a writer still running (another process on a shared volume).
+    expect(files).toContain('state.json.tmp-22222-y0un6000');
+  });
+
   it('creates the directory 0700 and the file 0600, and leaves no temp file', async () => {
     await createFileStateStore(dir).save(sampleState());
     expect((await stat(dir)).mode & 0o777).toBe(0o700);
