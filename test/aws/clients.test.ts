@@ -14,13 +14,15 @@ type Call = Parameters<AwsCallObserver>[0];
 
 let emu: RunningEmulator;
 
+const SEED = {
+  profiles: [datadogProfile('existing')],
+  secrets: [{ name: 'db', secretString: JSON.stringify({ password: 'SENTINEL-SECRET-db' }) }],
+};
+
 beforeAll(async () => {
-  emu = await startEmulator({
-    seed: {
-      profiles: [datadogProfile('existing')],
-      secrets: [{ name: 'db', secretString: JSON.stringify({ password: 'SENTINEL-SECRET-db' }) }],
-    },
-  });
+  emu = await startEmulator({ seed: SEED });
+  // The emulator keeps each region apart, as AWS does: seed the regions these tests select.
+  for (const region of ['eu-west-3', 'eu-central-1', 'ap-northeast-1']) emu.seed({ ...SEED, region });
 });
 afterAll(async () => {
   await emu?.close();
