@@ -56,62 +56,73 @@ export function findJsonSyntaxError(text: string): JsonSyntaxError | undefined {
     i += match![0].length;
   };
 
-  const value = (): void => {
+  // Iterative, with an explicit stack of open containers: a file of 6,000 `[` must not overflow
+  // the call stack (a recursive descent did, and took every other profile down with it).
+  const open: ('{' | '[')[] = [];
+
+  /**
+   * Reads one value. A non-empty container is only opened (pushed, and an object's first member
+   * name read): returns true, and its first element is the next value to read.
+   */
+  const value = (): boolean => {
     skipSpace();
     expectEnd('a value');
     const c = text[i]!;
-    if (c === '{') return object();
-    if (c === '[') return array();
-    if (c === '"') return string();
-    if (c === '-' || (c >= '0' && c <= '9')) return number();
-    for (const word of ['true', 'false', 'null']) {
-      if (text.startsWith(word, i)) { i += word.length; return; }
-    }
-    fail(c === "'" ? 'strings must use double quotes' : 'unexpected character, expected a value');
-  };
-
-  const object = () => {
-    i++;
-    skipSpace();
-    if (text[i] === '}') { i++; return; }
-    for (;;) {
-      skipSpace();
-      expectEnd('a property name');
-      if (text[i] === '}') fail('trailing comma before }');
-      if (text[i] !== '"') fail('expected a property name in double quotes');
-      string();
-      skipSpace();
-      expectEnd("':'");
-      if (text[i] !== ':') fail("expected ':' after the property name");
+    if (c === '{' || c === '[') {
       i++;
-      value();
       skipSpace();
-      expectEnd("',' or '}'");
-      if (text[i] === ',') { i++; continue; }
-      if (text[i] === '}') { i++; return; }
-      fail("expected ',' or '}'");
+      if (text[i] === (c === '{' ? '}' : ']')) { i++; return false; }
+      open.push(c);
+      if (c === '{') member();
+      return true;
     }
+    if (c === '"') { string(); return false; }
+    if (c === '-' || (c >= '0' && c <= '9')) { number(); return false; }
+    for (const word of ['true', 'false', 'null']) {
+      if (text.startsWith(word, i)) { i += word.length; return false; }
+    }
+    return fail(c === "'" ? 'strings must use double quotes' : 'unexpected character, expected a value');
   };
 
-  const array = () => {
-    i++;
+  /** An object member's name and colon (its value is read next). */
+  const member = () => {
     skipSpace();
-    if (text[i] === ']') { i++; return; }
+    expectEnd('a property name');
+    if (text[i] === '}') fail('trailing comma before }');
+    if (text[i] !== '"') fail('expected a property name in double quotes');
+    string();
+    skipSpace();
+    expectEnd("':'");
+    if (text[i] !== ':') fail("expected ':' after the property name");
+    i++;
+  };
+
+  /** After a value: closes finished containers; true when another element or member value follows. */
+  const afterValue = (): boolean => {
     for (;;) {
+      const container = open.at(-1);
+      if (container === undefined) return false;
+      const close = container === '{' ? '}' : ']';
       skipSpace();
-      if (text[i] === ']') fail('trailing comma before ]');
-      value();
-      skipSpace();
-      expectEnd("',' or ']'");
-      if (text[i] === ',') { i++; continue; }
-      if (text[i] === ']') { i++; return; }
-      fail("expected ',' or ']'");
+      expectEnd(`',' or '${close}'`);
+      if (text[i] === close) { i++; open.pop(); continue; }
+      if (text[i] !== ',') fail(`expected ',' or '${close}'`);
+      i++;
+      if (container === '{') member();
+      else {
+        skipSpace();
+        if (text[i] === ']') fail('trailing comma before ]');
+      }
+      return true;
     }
   };
 
   try {
     if (text.charCodeAt(0) === 0xfeff) i = 1;
-    value();
+    for (;;) {
+      if (value()) continue;
+      if (!afterValue()) break;
+    }
     skipSpace();
     if (i < text.length) fail('unexpected content after the end of the JSON value');
     return undefined;

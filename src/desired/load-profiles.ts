@@ -3,8 +3,8 @@
 // becomes diagnostics, and `failedFiles` tells the planner that the desired state is incomplete.
 import type { CredentialReference, Diagnostic, DesiredProfile, InvalidProfile, LoadResult, SourceLocation } from '../model/types.js';
 import { collectCredentialReferences } from './credential-refs.js';
-import { compareDiagnostics, makeDiagnostic } from './diagnostics.js';
-import { discoverProfileFiles } from './discover-files.js';
+import { capPerFile, compareDiagnostics, makeDiagnostic } from './diagnostics.js';
+import { discoverProfileFiles, type DiscoveredFile } from './discover-files.js';
 import { valueLocation } from './node-positions.js';
 import { parseProfileText } from './parse-documents.js';
 import type { ProfileParseCache } from './parse-cache.js';
@@ -54,38 +54,24 @@ export async function loadProfiles(dir: string, opts: LoadOptions = {}): Promise
   if (discovery.directory !== 'ok') return result;
 
   const checked: Checked[] = [];
+  const omitted = new Map<string, number>();
   for (const [index, file] of discovery.files.entries()) {
     // Reading and parsing are synchronous work (see read-profile-file.ts): give timers and HTTP
     // requests (the daemon's probes) a turn every few dozen files.
     if (index > 0 && index % YIELD_EVERY_FILES === 0) await yieldToEventLoop();
-    const read = await readProfileFile(file.absolutePath, file.relativePath);
-    if ('diagnostic' in read) {
-      result.diagnostics.push(read.diagnostic);
-      result.invalid.push({ source: locationOf(read.diagnostic), diagnostics: [read.diagnostic] });
-      continue;
-    }
-    result.filesRead++;
-    const key = `${file.absolutePath}\u0000${file.relativePath}`;
-    let parsed = opts.parseCache?.get(key, read.text, file.format);
-    if (!parsed) {
-      parsed = parseProfileText(file.relativePath, read.text, file.format);
-      opts.parseCache?.set(key, read.text, file.format, parsed);
-    }
-    if (parsed.diagnostics.length > 0) {
-      result.diagnostics.push(...parsed.diagnostics);
-      result.invalid.push({ source: locationOf(parsed.diagnostics[0]!), diagnostics: parsed.diagnostics });
-    }
-    for (const doc of parsed.documents) {
-      if (doc.value === null || doc.value === undefined) continue; // empty document (comments only, trailing ---)
-      const verdict = validateDocument(doc, opts.allowPlaintextCredentials === true);
-      const nameAt = verdict.name === undefined ? doc.start : valueLocation(doc, ['connectorProfileName']);
-      const credentialRefs = verdict.document
-        ? collectCredentialReferences(verdict.document).map((ref) => ({
-            ...ref,
-            source: valueLocation(doc, ['connectorProfileConfig', 'connectorProfileCredentials', ...ref.path]),
-          }))
-        : [];
-      checked.push({ start: doc.start, nameAt, verdict, credentialRefs });
+    // One file can never stop the pass: whatever goes wrong inside is that file's diagnostic.
+    const fileChecked: Checked[] = [];
+    try {
+      await loadFile(file, opts, result, fileChecked, omitted);
+      checked.push(...fileChecked);
+    } catch (err) {
+      const name = err instanceof Error ? err.constructor.name : typeof err;
+      const diagnostic = makeDiagnostic({ file: file.relativePath, line: 1, column: 1 }, 'file.internal', `file could not be loaded (internal ${name}); the other files are unaffected`);
+      result.diagnostics = result.diagnostics.filter((d) => d.file !== file.relativePath);
+      result.invalid = result.invalid.filter((entry) => entry.source.file !== file.relativePath);
+      result.diagnostics.push(diagnostic);
+      result.invalid.push({ source: locationOf(diagnostic), diagnostics: [diagnostic] });
+      omitted.delete(file.relativePath);
     }
   }
   opts.parseCache?.sweep();
@@ -94,6 +80,7 @@ export async function loadProfiles(dir: string, opts: LoadOptions = {}): Promise
 
   for (const { start, verdict, credentialRefs } of checked) {
     result.diagnostics.push(...verdict.diagnostics);
+    if (verdict.omittedDiagnostics) omitted.set(start.file, (omitted.get(start.file) ?? 0) + verdict.omittedDiagnostics);
     if (verdict.document && verdict.name !== undefined) {
       result.profiles.push({ name: verdict.name, document: verdict.document, source: start, credentialRefs });
     } else {
@@ -106,9 +93,43 @@ export async function loadProfiles(dir: string, opts: LoadOptions = {}): Promise
   const failed = new Set(result.failedFiles);
   for (const d of result.diagnostics) if (d.severity === 'error' && d.file) failed.add(d.file);
   result.failedFiles = [...failed].sort();
-  result.diagnostics.sort(compareDiagnostics);
+  result.diagnostics = capPerFile(result.diagnostics.sort(compareDiagnostics), omitted);
   if (checked.length === 0 && result.failedFiles.length === 0) result.directory = 'empty';
   return result;
+}
+
+/** Reads, parses and validates one file into `result` (read and parse problems) and `checked` (its documents). */
+async function loadFile(file: DiscoveredFile, opts: LoadOptions, result: LoadResult, checked: Checked[], omitted: Map<string, number>): Promise<void> {
+  const read = await readProfileFile(file.absolutePath, file.relativePath);
+  if ('diagnostic' in read) {
+    result.diagnostics.push(read.diagnostic);
+    result.invalid.push({ source: locationOf(read.diagnostic), diagnostics: [read.diagnostic] });
+    return;
+  }
+  result.filesRead++;
+  const key = `${file.absolutePath}\u0000${file.relativePath}`;
+  let parsed = opts.parseCache?.get(key, read.text, file.format);
+  if (!parsed) {
+    parsed = parseProfileText(file.relativePath, read.text, file.format);
+    opts.parseCache?.set(key, read.text, file.format, parsed);
+  }
+  if (parsed.omittedDiagnostics) omitted.set(file.relativePath, parsed.omittedDiagnostics);
+  if (parsed.diagnostics.length > 0) {
+    result.diagnostics.push(...parsed.diagnostics);
+    result.invalid.push({ source: locationOf(parsed.diagnostics[0]!), diagnostics: parsed.diagnostics });
+  }
+  for (const doc of parsed.documents) {
+    if (doc.value === null || doc.value === undefined) continue; // empty document (comments only, trailing ---)
+    const verdict = validateDocument(doc, opts.allowPlaintextCredentials === true);
+    const nameAt = verdict.name === undefined ? doc.start : valueLocation(doc, ['connectorProfileName']);
+    const credentialRefs = verdict.document
+      ? collectCredentialReferences(verdict.document).map((ref) => ({
+          ...ref,
+          source: valueLocation(doc, ['connectorProfileConfig', 'connectorProfileCredentials', ...ref.path]),
+        }))
+      : [];
+    checked.push({ start: doc.start, nameAt, verdict, credentialRefs });
+  }
 }
 
 /** Files read and parsed between two turns of the event loop (a few ms of work). */

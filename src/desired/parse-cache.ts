@@ -8,7 +8,7 @@
 // object a previous pass handed out: every document's plain value is rebuilt from the cached YAML
 // tree (toJS), because later stages own and may change the values they are given. The YAML trees
 // are only read (for diagnostic positions), never changed.
-import type { ParsedFile } from './parse-documents.js';
+import { MAX_ALIAS_COUNT, type ParsedFile } from './parse-documents.js';
 
 interface Entry {
   text: string;
@@ -27,8 +27,9 @@ export class ProfileParseCache {
     if (!entry || entry.text !== text || entry.format !== format) return undefined;
     return {
       // Same aliases budget as parse-documents.ts: a value that converted once converts again.
-      documents: entry.parsed.documents.map((doc) => ({ ...doc, start: { ...doc.start }, value: doc.yaml.toJS({ maxAliasCount: 100 }) as unknown })),
+      documents: entry.parsed.documents.map((doc) => ({ ...doc, start: { ...doc.start }, value: doc.yaml.toJS({ maxAliasCount: MAX_ALIAS_COUNT }) as unknown })),
       diagnostics: [...entry.parsed.diagnostics],
+      omittedDiagnostics: entry.parsed.omittedDiagnostics ?? 0,
     };
   }
 

@@ -2,7 +2,7 @@
 // (constraints of plaintext credential values when they are allowed).
 import type { ConnectorProfileDocument, Diagnostic } from '../model/types.js';
 import { collectCredentialReferences, credentialStrings } from './credential-refs.js';
-import { makeDiagnostic } from './diagnostics.js';
+import { makeDiagnostic, MAX_DIAGNOSTICS_PER_FILE } from './diagnostics.js';
 import { valueLocation } from './node-positions.js';
 import type { ParsedDocument } from './parse-documents.js';
 import { checkResolvedCredentials } from './resolved-credentials.js';
@@ -15,7 +15,16 @@ export interface DocumentVerdict {
   diagnostics: Diagnostic[];
   /** Set when the document has no error (warnings allowed). */
   document?: ConnectorProfileDocument;
+  /** Schema errors beyond those turned into diagnostics (counted, not located). */
+  omittedDiagnostics?: number;
 }
+
+/**
+ * Schema errors located per document. Locating one costs a walk of the YAML tree, so a document
+ * of 100,000 unknown keys (a 1 MiB file) took minutes when all were located; only a file's first
+ * MAX_DIAGNOSTICS_PER_FILE are shown anyway, and this leaves room for the ones dropped as repeats.
+ */
+const SCHEMA_ERRORS_LOCATED = 2 * MAX_DIAGNOSTICS_PER_FILE;
 
 export function validateDocument(doc: ParsedDocument, allowPlaintextCredentials: boolean): DocumentVerdict {
   const value = doc.value;
@@ -29,8 +38,12 @@ export function validateDocument(doc: ParsedDocument, allowPlaintextCredentials:
   const verdict: DocumentVerdict = { diagnostics: [] };
   if (typeof name === 'string' && name.length > 0) verdict.name = name;
 
-  verdict.diagnostics.push(...schemaErrorsToDiagnostics(doc, validateAgainstSchema(value), { allowPlaintextCredentials }));
-  if (verdict.diagnostics.some((d) => d.severity === 'error')) return verdict;
+  const errors = validateAgainstSchema(value);
+  verdict.diagnostics.push(...schemaErrorsToDiagnostics(doc, errors.slice(0, SCHEMA_ERRORS_LOCATED), { allowPlaintextCredentials }));
+  // ajv's 'if' and 'propertyNames' errors only summarise others and are never shown.
+  const omitted = errors.slice(SCHEMA_ERRORS_LOCATED).filter((e) => e.keyword !== 'if' && e.keyword !== 'propertyNames').length;
+  if (omitted > 0) verdict.omittedDiagnostics = omitted;
+  if (omitted > 0 || verdict.diagnostics.some((d) => d.severity === 'error')) return verdict;
 
   const document = value as ConnectorProfileDocument;
   if (allowPlaintextCredentials) verdict.diagnostics.push(...checkPlaintextValues(doc, document));

@@ -41,7 +41,7 @@ describe('findJsonSyntaxError', () => {
 
 describe('safeYamlMessage', () => {
   it('drops quoted source text from the yaml parser messages that carry it', async () => {
-    const { safeYamlMessage } = await import('../../src/desired/parse-documents.js');
+    const { safeYamlMessage } = await import('../../src/desired/yaml-messages.js');
     expect(safeYamlMessage('BAD_DQ_ESCAPE', 'Invalid escape sequence \\q')).toBe('invalid escape sequence in a double-quoted string');
     expect(safeYamlMessage('UNEXPECTED_TOKEN', 'Unexpected SENTINEL-SECRET in flow map')).toBe('Unexpected content in flow map');
     expect(safeYamlMessage('UNEXPECTED_TOKEN', 'Unexpected , in flow map')).toBe('Unexpected , in flow map');

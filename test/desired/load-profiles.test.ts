@@ -157,7 +157,7 @@ connectorProfileConfig:
   it('locates YAML problems found while building values (an alias without an anchor)', async () => {
     const dir = profileDir({ 'a.yaml': 'connectorProfileName: x\nconnectorType: *missing\n' });
     expect(lines(await loadProfiles(dir))).toEqual([
-      'a.yaml:2:16: YAML: Unresolved alias (the anchor must be set before the alias): missing',
+      'a.yaml:2:16: YAML: unresolved alias (an alias must follow its anchor)',
     ]);
   });
 
