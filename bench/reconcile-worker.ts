@@ -52,7 +52,7 @@ async function main(): Promise<void> {
   const counts = { appflow: 0, secrets: 0, appflowRequests: 0, secretsRequests: 0, throttled: 0 };
   let failures = 0;
   let writes = 0;
-  let profiles = 0;
+  let profiles: number;
   let cpuBefore = process.cpuUsage();
   let started = performance.now();
 

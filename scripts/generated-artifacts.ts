@@ -24,7 +24,7 @@ export async function renderTypes(schemaText: string = readFileSync(join(ROOT, S
   // `allOf` holds only validation rules (if connectorType is X then member X is required);
   // they add no shape, and json-schema-to-typescript would turn them into noise intersections.
   delete schema.allOf;
-  return compile(schema as Parameters<typeof compile>[0], 'ConnectorProfileDocument', {
+  return compile(schema, 'ConnectorProfileDocument', {
     bannerComment: BANNER,
     additionalProperties: false,
     unreachableDefinitions: false,

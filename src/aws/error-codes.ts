@@ -32,7 +32,7 @@ interface ErrorLike {
 }
 
 function asErrorLike(err: unknown): ErrorLike | undefined {
-  return typeof err === 'object' && err !== null ? (err as ErrorLike) : undefined;
+  return typeof err === 'object' && err !== null ? err : undefined;
 }
 
 /** HTTP status of a service error, when a response arrived. */

@@ -22,9 +22,7 @@ export function displayPath(segments: readonly string[]): string {
 
 function pairFor(node: unknown, key: string): Pair<unknown, unknown> | undefined {
   if (!isMap(node)) return undefined;
-  return node.items.find((pair) => isPair(pair) && isScalar(pair.key) && String(pair.key.value) === key) as
-    | Pair<unknown, unknown>
-    | undefined;
+  return node.items.find((pair) => isPair(pair) && isScalar(pair.key) && String(pair.key.value) === key);
 }
 
 /** The node at `segments`, or the deepest existing ancestor when the path does not exist. */

@@ -107,7 +107,7 @@ function memberSchema(ctx: Context, name: string, member: MemberRef, inCredentia
   const constraints = memberConstraints(model, member);
   const description = plainDocumentation(
     typeof member.traits?.['smithy.api#documentation'] === 'string'
-      ? (member.traits['smithy.api#documentation'] as string)
+      ? member.traits['smithy.api#documentation']
       : undefined,
   );
   const withDescription = (schema: JsonSchema): JsonSchema => (description ? { description, ...schema } : schema);

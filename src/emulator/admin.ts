@@ -86,7 +86,7 @@ export function handleAdmin(controls: AdminControls, method: string, path: strin
         controls.resetState();
         return ok();
       case 'POST /__emulator/seed':
-        controls.seed((body ?? {}) as EmulatorSeed);
+        controls.seed(body ?? {});
         return ok(controls.summary());
       case 'POST /__emulator/config': {
         const config = (body ?? {}) as { profileQuota?: number; advanceClockMs?: number };

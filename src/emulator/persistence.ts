@@ -56,13 +56,13 @@ export function readStateFile(file: string): PersistedState | undefined {
     text = readFileSync(file, 'utf8');
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw new Error(`cannot read emulator state file ${file}: ${(err as Error).message}`);
+    throw new Error(`cannot read emulator state file ${file}: ${(err as Error).message}`, { cause: err });
   }
   let parsed: Partial<PersistedState>;
   try {
     parsed = JSON.parse(text) as Partial<PersistedState>;
   } catch (err) {
-    throw new Error(`emulator state file ${file} is not valid JSON: ${(err as Error).message}`);
+    throw new Error(`emulator state file ${file} is not valid JSON: ${(err as Error).message}`, { cause: err });
   }
   if (parsed?.format !== 'appflow-gitops-emulator-state' || parsed.version !== 1) {
     throw new Error(`${file} is not an appflow-gitops emulator state file (expected format appflow-gitops-emulator-state, version 1)`);

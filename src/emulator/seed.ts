@@ -38,7 +38,7 @@ export function applySeed(partitions: Partitions, seed: EmulatorSeed): void {
       const current = existing.versions.find((v) => v.stages.includes('AWSCURRENT'));
       if (current?.secretString !== secret.secretString) putSecretValue(ctx, { SecretId: secret.name, SecretString: secret.secretString });
     } catch (err) {
-      throw new Error(`${where}: ${describeError(err)}`);
+      throw new Error(`${where}: ${describeError(err)}`, { cause: err });
     }
   });
   const model = loadSmithyModel('appflow-connector-profiles.json');
@@ -53,7 +53,7 @@ export function applySeed(partitions: Partitions, seed: EmulatorSeed): void {
       validateRequest(model, 'com.amazonaws.appflow#CreateConnectorProfileRequest', body);
       createProfile(ctx, body);
     } catch (err) {
-      throw new Error(`${where}: ${describeError(err)}`);
+      throw new Error(`${where}: ${describeError(err)}`, { cause: err });
     }
   });
 }

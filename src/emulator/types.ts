@@ -63,10 +63,10 @@ export interface FaultError {
 export interface FaultController {
   /** The next `count` calls of `operation` (or '*') fail with `error` before anything is applied. */
   failNext(operation: string, count: number, error: FaultError): void;
-  /** Above `requestsPerSecond` (sliding one-second window), calls get 429 ThrottlingException; undefined removes the limit. */
-  throttle(operation: string | '*', requestsPerSecond: number | undefined): void;
-  /** Adds `ms` of latency before the call is handled (0 removes it). */
-  latency(operation: string | '*', ms: number): void;
+  /** Above `requestsPerSecond` (sliding one-second window), calls of `operation` (or '*') get 429 ThrottlingException; undefined removes the limit. */
+  throttle(operation: string, requestsPerSecond: number | undefined): void;
+  /** Adds `ms` of latency before a call of `operation` (or '*') is handled (0 removes it). */
+  latency(operation: string, ms: number): void;
   /** The next `count` calls of `operation` are applied, then the socket is destroyed without a response. */
   applyThenDrop(operation: string, count: number): void;
   /** Addition: STS AssumeRole of `roleArn` answers 403 AccessDenied (denied=false lifts it). */

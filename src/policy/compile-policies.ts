@@ -63,7 +63,7 @@ function compileOne(spec: PolicySpec): { evaluate: PolicyEvaluator } | { problem
   if (checked.type !== 'bool' && checked.type !== 'dyn') {
     return { problem: `the expression must evaluate to a bool (true: allowed), not ${checked.type}` };
   }
-  return { evaluate: (input) => parsed(input) };
+  return { evaluate: (input): unknown => parsed(input) };
 }
 
 /** One line: the library's summary and where in the expression (its messages add a multi-line excerpt). */

@@ -79,7 +79,7 @@ async function settleWithoutWrite(change: PlannedChange, ctx: WriteContext): Pro
   }
   const { state } = ctx;
   const pending = state.intents[change.name];
-  let changed = false;
+  let changed: boolean;
   if (change.forget) {
     forgetProfile(state, change.name);
     changed = true;

@@ -14,7 +14,7 @@ interface ErrorLike {
 }
 
 function asErrorLike(err: unknown): ErrorLike {
-  return typeof err === 'object' && err !== null ? (err as ErrorLike) : {};
+  return typeof err === 'object' && err !== null ? err : {};
 }
 
 /**

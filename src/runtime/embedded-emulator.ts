@@ -42,12 +42,12 @@ function readSeed(path: string): EmulatorSeed {
   try {
     text = readFileSync(path, 'utf8');
   } catch (err) {
-    throw new Error(`cannot read emulator seed ${path}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
+    throw new Error(`cannot read emulator seed ${path}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`, { cause: err });
   }
   try {
     return JSON.parse(text) as EmulatorSeed;
   } catch (err) {
-    throw new Error(`emulator seed ${path} is not valid JSON: ${(err as Error).message}`);
+    throw new Error(`emulator seed ${path} is not valid JSON: ${(err as Error).message}`, { cause: err });
   }
 }
 

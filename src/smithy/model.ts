@@ -91,8 +91,8 @@ export function memberConstraints(model: SmithyModel, member: MemberRef): Constr
   const traits: Traits = { ...(target.traits ?? {}), ...(member.traits ?? {}) };
   const constraints: Constraints = {};
   if ('smithy.api#required' in traits) constraints.required = true;
-  if (traits['smithy.api#length']) constraints.length = traits['smithy.api#length'] as Constraints['length'];
-  if (traits['smithy.api#range']) constraints.range = traits['smithy.api#range'] as Constraints['range'];
+  if (traits['smithy.api#length']) constraints.length = traits['smithy.api#length'];
+  if (traits['smithy.api#range']) constraints.range = traits['smithy.api#range'];
   if (typeof traits['smithy.api#pattern'] === 'string') constraints.pattern = traits['smithy.api#pattern'];
   if ('smithy.api#sensitive' in traits) constraints.sensitive = true;
   if ('smithy.api#default' in traits) constraints.defaultValue = traits['smithy.api#default'];

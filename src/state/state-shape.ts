@@ -68,7 +68,7 @@ function parseTarget(key: string, value: unknown, warnings: string[]): TargetSta
       warnings.push(`state: dropped inventory record ${JSON.stringify(name)} of target ${key}: ${problem}`);
       continue;
     }
-    const typed = record as unknown as ManagedProfileRecord;
+    const typed = record as ManagedProfileRecord;
     // The map key is authoritative only if it agrees with the record; otherwise trust the record.
     target.profiles[typed.name] = typed;
   }
@@ -78,7 +78,7 @@ function parseTarget(key: string, value: unknown, warnings: string[]): TargetSta
       warnings.push(`state: dropped pending write intent ${JSON.stringify(name)} of target ${key}: ${problem}`);
       continue;
     }
-    const typed = intent as unknown as WriteIntent;
+    const typed = intent as WriteIntent;
     target.intents[typed.name] = typed;
   }
   return target;

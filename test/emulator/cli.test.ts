@@ -30,7 +30,7 @@ function spawnEmulator(args: string[]): Promise<Spawned> {
   const exit = new Promise<number | null>((done) => child.on('exit', (code) => done(code)));
   return new Promise((resolvePromise, reject) => {
     const timer = setTimeout(() => reject(new Error(`emulator did not start: ${out}${err}`)), 20_000);
-    child.stdout!.on('data', (chunk: Buffer) => {
+    child.stdout.on('data', (chunk: Buffer) => {
       out += chunk.toString();
       const match = /emulator listening on (http:\/\/\S+)/.exec(out);
       if (match) {
@@ -38,7 +38,7 @@ function spawnEmulator(args: string[]): Promise<Spawned> {
         resolvePromise({ child, endpoint: match[1]!, stdout: () => out, stderr: () => err, exit });
       }
     });
-    child.stderr!.on('data', (chunk: Buffer) => (err += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
     void exit.then((code) => {
       clearTimeout(timer);
       reject(new Error(`emulator exited with ${code} before listening: ${out}${err}`));

@@ -10,7 +10,7 @@ import { OBSERVED_BY_TYPE, observed } from './fixtures.js';
 
 function imported(profile: ReturnType<typeof importProfile>): ImportedProfile {
   if ('reason' in profile) throw new Error(`skipped: ${profile.reason}`);
-  return profile as ImportedProfile;
+  return profile;
 }
 
 /** Every string leaf under connectorProfileCredentials, with its dotted path below the connector member. */

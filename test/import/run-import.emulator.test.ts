@@ -65,7 +65,7 @@ describe('runImport against the emulator', () => {
     const records = state.targets[adapters.target.key].profiles;
     expect(Object.keys(records).sort()).toEqual(['crm/salesforce-prod', 'hubspot', 'metrics', 'sap-orders', 'warehouse']);
     expect(records['hubspot']).toEqual({ name: 'hubspot', origin: 'imported', connectorType: 'CustomConnector', connectorLabel: 'HubSpot', sourceFile: 'hubspot.yaml', lastAppliedAt: '2026-01-02T03:04:05.000Z' });
-    for (const record of Object.values(records) as Record<string, unknown>[]) {
+    for (const record of Object.values<Record<string, unknown>>(records)) {
       expect(record).not.toHaveProperty('credentialsFingerprint');
       expect(record).not.toHaveProperty('kmsArn');
     }

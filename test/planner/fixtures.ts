@@ -34,7 +34,7 @@ export function snowflakeDocument(name: string, overrides: Partial<ConnectorProf
       },
     },
     ...overrides,
-  } as ConnectorProfileDocument;
+  };
 }
 
 export function salesforceDocument(name: string, properties: Record<string, unknown> = {}): ConnectorProfileDocument {
@@ -51,7 +51,7 @@ export function salesforceDocument(name: string, properties: Record<string, unkn
         },
       },
     },
-  } as ConnectorProfileDocument;
+  };
 }
 
 export function desiredOf(document: ConnectorProfileDocument, file = `${document.connectorProfileName}.yaml`, line = 1): DesiredProfile {

@@ -63,7 +63,7 @@ function serviceFormatted(value: unknown, shapeId: string | undefined, random: R
     if (defaultValue !== undefined && child === defaultValue && random() < 0.5) continue; // service omits defaults
     if (Array.isArray(child) && child.length === 0 && random() < 0.5) continue; // and empty lists
     let formatted = serviceFormatted(child, target, random);
-    if (shapeId?.endsWith('#SnowflakeConnectorProfileProperties') && key === 'stage' && random() < 0.5) formatted = `@${formatted}`;
+    if (shapeId?.endsWith('#SnowflakeConnectorProfileProperties') && key === 'stage' && random() < 0.5) formatted = `@${String(formatted)}`;
     out[key] = formatted;
   }
   if (shape?.type === 'structure') {

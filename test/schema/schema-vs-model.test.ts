@@ -23,7 +23,7 @@ const NO_PROFILE = ['CustomerProfiles', 'EventBridge', 'LookoutMetrics', 'S3', '
 function walk(node: unknown, visit: (schema: Schema, path: string) => void, path = '#'): void {
   if (Array.isArray(node)) node.forEach((item, i) => walk(item, visit, `${path}/${i}`));
   else if (node && typeof node === 'object') {
-    visit(node as Schema, path);
+    visit(node, path);
     for (const [key, value] of Object.entries(node)) walk(value, visit, `${path}/${key}`);
   }
 }

@@ -61,7 +61,7 @@ export function readSeedFile(file: string): EmulatorSeed {
     const value = (seed as Record<string, unknown>)[key];
     if (value !== undefined && value !== null && !Array.isArray(value)) throw new UserError(`seed file ${file}: "${key}" must be a list`);
   }
-  return seed as EmulatorSeed;
+  return seed;
 }
 
 function formatRequest(entry: RequestLogEntry): string {
