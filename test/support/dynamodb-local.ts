@@ -98,8 +98,8 @@ export async function startDynamoDbLocal(options: { timeoutMs?: number } = {}): 
     const collect = (chunk: Buffer) => {
       output = (output + chunk.toString('utf8')).slice(-4000);
     };
-    java.stdout!.on('data', collect);
-    java.stderr!.on('data', collect);
+    java.stdout.on('data', collect);
+    java.stderr.on('data', collect);
     const spawnError = new Promise<never>((_, reject) => java.once('error', reject));
     spawnError.catch(() => undefined);
     // The watchdog's stdin is a pipe from this process: it reads EOF when this process dies.
@@ -125,7 +125,7 @@ export async function startDynamoDbLocal(options: { timeoutMs?: number } = {}): 
     } catch (err) {
       lastError = err;
       await stopAll();
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new Error('java is not installed (DynamoDB Local needs Java 17+; .ci/run installs openjdk-17-jre-headless)');
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new Error('java is not installed (DynamoDB Local needs Java 17+; .ci/run installs openjdk-17-jre-headless)', { cause: err });
       continue;
     }
     const startupMs = Math.round(performance.now() - started);
