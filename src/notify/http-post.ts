@@ -33,6 +33,7 @@ export async function postDelivery(delivery: Delivery, options: { timeoutMs?: nu
     });
   } catch (err) {
     if (options.signal?.aborted) throw new AbortError('stopped');
+    // eslint-disable-next-line preserve-caught-error -- fetch's error can carry the destination URL (a webhook URL is a secret); only its code goes on
     throw new Error(timeout.aborted ? 'the receiver did not answer in time' : `the request failed (${causeOf(err)})`);
   }
   if (response.status >= 200 && response.status < 300) {
