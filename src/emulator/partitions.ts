@@ -11,11 +11,12 @@ import type { TokenMismatchError } from './types.js';
 /** Each partition costs a store; a caller inventing regions must not grow the emulator without end. */
 export const MAX_PARTITIONS = 64;
 
+// Properties, not methods: each partition's context calls them detached from this object.
 export interface PartitionShared {
-  now(): number;
-  profileQuota(): number;
-  changed(): void;
-  tokenMismatchError(): TokenMismatchError;
+  now: () => number;
+  profileQuota: () => number;
+  changed: () => void;
+  tokenMismatchError: () => TokenMismatchError;
 }
 
 export const partitionKey = (accountId: string, region: string): string => `${accountId}/${region}`;

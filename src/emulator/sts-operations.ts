@@ -59,6 +59,7 @@ export function assumeRole(deps: StsDeps, caller: StsCaller, params: Record<stri
   const sessionName = params.RoleSessionName;
   const externalId = params.ExternalId;
   const problems = [
+    // eslint-disable-next-line no-control-regex -- AWS's documented RoleArn pattern admits tab, LF and CR
     lengthProblem('roleArn', roleArnValue, 20, 2048, /^[\u0009\u000A\u000D\u0020-\u007E\u0085\u00A0-\uD7FF\uE000-\uFFFD]+$/, '[\\u0009\\u000A\\u000D\\u0020-\\u007E\\u0085\\u00A0-\\uD7FF\\uE000-\\uFFFD\\u10000-\\u10FFFF]+', true),
     lengthProblem('roleSessionName', sessionName, 2, 64, SESSION_NAME, '[\\w+=,.@-]*', true),
     lengthProblem('externalId', externalId, 2, 1224, EXTERNAL_ID, '[\\w+=,.@:\\/-]*', false),
