@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { chmodSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -239,17 +240,48 @@ describe('loadProfiles: files and directories', () => {
     expect((await loadProfiles(profileDir({ 'a.yaml': 'x: [' }))).directory).toBe('ok');
   });
 
-  it.skipIf(process.getuid?.() === 0)('reports an unreadable subdirectory as a failed path', async () => {
+  it('reports an unreadable subdirectory as a failed path (as root too: the load runs as nobody)', async (ctx) => {
     const dir = profileDir({ 'a.yaml': DATADOG_YAML });
     mkdirSync(join(dir, 'locked'));
     writeFileSync(join(dir, 'locked', 'b.yaml'), DATADOG_YAML);
     chmodSync(join(dir, 'locked'), 0o000);
     try {
-      const result = await loadProfiles(dir);
+      let result: { failedFiles: string[]; codes: string[] };
+      if (process.getuid?.() === 0) {
+        // Root reads a mode-000 directory anyway (and CI runs as root): load it as nobody instead.
+        chmodSync(dir, 0o755);
+        const child = loadAsNobody(dir);
+        if (child.skip) return ctx.skip(child.skip);
+        result = child.result!;
+      } else {
+        const loaded = await loadProfiles(dir);
+        result = { failedFiles: loaded.failedFiles, codes: loaded.diagnostics.map((d) => d.code) };
+      }
       expect(result.failedFiles).toEqual(['locked']);
-      expect(result.diagnostics.map((d) => d.code)).toEqual(['file.unreadable']);
+      expect(result.codes).toEqual(['file.unreadable']);
     } finally {
       chmodSync(join(dir, 'locked'), 0o755);
     }
   });
 });
+
+const NOBODY = 65534;
+
+/** loadProfiles(dir) in a child process running as nobody (the caller is root); failedFiles and codes. */
+function loadAsNobody(dir: string): { result?: { failedFiles: string[]; codes: string[] }; skip?: string } {
+  const source = join(import.meta.dirname, '..', '..', 'src', 'desired', 'load-profiles.ts');
+  const script = `import { loadProfiles } from ${JSON.stringify(source)};
+const r = await loadProfiles(process.argv[1]);
+process.stdout.write(JSON.stringify({ failedFiles: r.failedFiles, codes: r.diagnostics.map((d) => d.code) }));`;
+  const child = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script, dir], {
+    uid: NOBODY,
+    gid: NOBODY,
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
+  const code = (child.error as NodeJS.ErrnoException | undefined)?.code;
+  if (code === 'EPERM') return { skip: `running as root but cannot switch to uid ${NOBODY} (${code}), so a mode-000 directory stays readable` };
+  if (child.status !== 0) throw new Error(`the unprivileged load failed (${child.error?.message ?? `exit ${child.status}`}): ${child.stderr}`);
+  return { result: JSON.parse(child.stdout) as { failedFiles: string[]; codes: string[] } };
+}
+
