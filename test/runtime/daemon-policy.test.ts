@@ -52,9 +52,14 @@ describe('a profile AWS rejected as terminal', () => {
     expect(profile(d, 'dd-a')).toMatchObject({ condition: 'Failed', backoff: { retryAt: null, waitingForInputChange: true } });
     expect(writesOf('CreateConnectorProfile', 'dd-a')).toHaveLength(1);
 
-    // Same file, same secret: a resync (or any trigger) sends nothing for it.
+    // Same file, same secret: a resync, SIGHUP or POST /reconcile sends nothing for it.
     d.requestReconcile('resync');
     await d.whenIdle();
+    d.requestManualReconcile('signal');
+    d.requestManualReconcile('http');
+    clock.advance(1_000); // past the manual triggers' 1 s spacing
+    await d.whenIdle();
+    expect(d.status().lastReconcile?.triggers).toEqual(expect.arrayContaining(['signal']));
     expect(writesOf('CreateConnectorProfile', 'dd-a')).toHaveLength(1);
     expect(profile(d, 'dd-a')?.backoff?.waitingForInputChange).toBe(true);
 
