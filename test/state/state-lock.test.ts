@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createFileStateStore, StateLockedError } from '../../src/state/file-state-store.js';
 import { readIncarnation } from '../../src/state/lock-takeover.js';
+import { StateLock } from '../../src/state/state-lock.js';
+import { waitFor } from '../support/wait-for.js';
 
 let dir: string;
 beforeEach(async () => {
@@ -94,3 +96,20 @@ describe('state directory lock ({ lock: true })', () => {
     await store.release();
   });
 });
+
+describe('the lock heartbeat', () => {
+  it('keeps refreshing the lock file mtime while held, so other hosts see a live holder; removed on release', async () => {
+    const lock = new StateLock(join(dir, 'lock'), { heartbeatMs: 20 });
+    await lock.acquire();
+    try {
+      // Pretend the last beat was an hour ago: a holder that beats moves it back to now.
+      const hourAgo = new Date(Date.now() - 3_600_000);
+      await utimes(join(dir, 'lock'), hourAgo, hourAgo);
+      await waitFor(async () => (await stat(join(dir, 'lock'))).mtimeMs > Date.now() - 60_000, 10_000);
+    } finally {
+      await lock.release();
+    }
+    await expect(stat(join(dir, 'lock'))).rejects.toThrow();
+  });
+});
+
