@@ -56,8 +56,12 @@ function toPosix(path: string): string {
  * The config file at the root, appflow-gitops.yaml, is never a profile either.
  */
 export async function discoverProfileFiles(root: string, exclude: readonly string[] = []): Promise<Discovery> {
-  const excluded = new Set([resolve(root, CONFIG_FILE_NAME), ...exclude.map((path) => resolve(path))]);
   const result: Discovery = { directory: 'ok', files: [], diagnostics: [], unreadable: [] };
+  // The root is resolved once, and everything below is read through that real path: git-sync
+  // swaps a symlink to a new revision directory at any moment, and a pass that followed the link
+  // at every step could list one revision's top level and another's subdirectory, so a profile
+  // that moved between directories vanished (and prune would delete it). Files are read through
+  // `absolutePath`, under the same real root, so a pass sees exactly one revision.
   let rootReal: string;
   try {
     rootReal = await realpath(root);
@@ -66,8 +70,21 @@ export async function discoverProfileFiles(root: string, exclude: readonly strin
     const code = (err as NodeJS.ErrnoException).code;
     return { ...result, directory: code === 'ENOENT' ? 'missing' : 'unreadable' };
   }
+  // Excluded files are named by paths that may go through the link: compare them by relative path.
+  const excluded = new Set([CONFIG_FILE_NAME, ...(await Promise.all(exclude.map((path) => relativeToRoot(path, root, rootReal))))]);
   const visited = new Set<string>([rootReal]);
   const inside = (real: string) => real === rootReal || real.startsWith(rootReal.endsWith(sep) ? rootReal : rootReal + sep);
+
+  /**
+   * A link that cannot be followed may hide profiles (a file, or a whole directory), so it is a
+   * failed file, which blocks prune like a parse error. Only a link named like some other kind of
+   * file (README.md) cannot be a profile and stays a warning.
+   */
+  function linkProblem(rel: string, name: string, code: string, reason: string): void {
+    const notAProfile = extname(name) !== '' && profileFormat(name) === undefined;
+    const message = notAProfile ? `${reason}; not followed` : `${reason}; the file counts as failed (prune is blocked)`;
+    result.diagnostics.push(makeDiagnostic({ file: rel, line: 1, column: 1 }, code, message, '', notAProfile ? 'warning' : 'error'));
+  }
 
   async function walk(dir: string): Promise<boolean> {
     let entries;
@@ -80,8 +97,8 @@ export async function discoverProfileFiles(root: string, exclude: readonly strin
     for (const entry of entries) {
       if (isIgnoredName(entry.name)) continue;
       const absolute = join(dir, entry.name);
-      if (excluded.has(resolve(absolute))) continue;
-      const rel = toPosix(relative(root, absolute));
+      const rel = toPosix(relative(rootReal, absolute));
+      if (excluded.has(rel)) continue;
       let isDirectory = entry.isDirectory();
       let isFile = entry.isFile();
       if (entry.isSymbolicLink()) {
@@ -89,14 +106,18 @@ export async function discoverProfileFiles(root: string, exclude: readonly strin
         try {
           real = await realpath(absolute);
         } catch {
-          result.diagnostics.push(makeDiagnostic({ file: rel, line: 1, column: 1 }, 'file.broken-symlink', 'broken symlink ignored', '', 'warning'));
+          linkProblem(rel, entry.name, 'file.broken-symlink', 'broken symlink: its target does not exist');
           continue;
         }
         if (!inside(real)) {
-          result.diagnostics.push(makeDiagnostic({ file: rel, line: 1, column: 1 }, 'file.symlink-outside', 'symlink leads outside the profiles directory; not followed', '', 'warning'));
+          linkProblem(rel, entry.name, 'file.symlink-outside', 'symlink leads outside the profiles directory');
           continue;
         }
-        const target = await lstat(real);
+        const target = await lstat(real).catch(() => undefined);
+        if (!target) {
+          linkProblem(rel, entry.name, 'file.broken-symlink', 'broken symlink: its target does not exist');
+          continue;
+        }
         isDirectory = target.isDirectory();
         isFile = target.isFile();
       }
@@ -117,7 +138,14 @@ export async function discoverProfileFiles(root: string, exclude: readonly strin
     return true;
   }
 
-  if (!(await walk(root))) return { ...result, directory: 'unreadable' };
+  if (!(await walk(rootReal))) return { ...result, directory: 'unreadable' };
   result.files.sort((a, b) => (a.relativePath < b.relativePath ? -1 : a.relativePath > b.relativePath ? 1 : 0));
   return result;
+}
+
+/** `path` relative to the profiles root (through the link or its target), '/'-separated. */
+async function relativeToRoot(path: string, root: string, rootReal: string): Promise<string> {
+  const real = await realpath(path).catch(() => resolve(path));
+  const viaReal = relative(rootReal, real);
+  return toPosix(viaReal.startsWith('..') ? relative(resolve(root), resolve(path)) : viaReal);
 }

@@ -52,6 +52,8 @@ export async function loadProfiles(dir: string, opts: LoadOptions = {}): Promise
   const discovery = await discoverProfileFiles(dir, opts.excludeFiles);
   const result: LoadResult = { directory: discovery.directory, profiles: [], invalid: [], diagnostics: [...discovery.diagnostics], failedFiles: [...discovery.unreadable], filesRead: 0 };
   if (discovery.directory !== 'ok') return result;
+  // A link that cannot be followed is a failed file: the plan shows it with its reason.
+  for (const d of discovery.diagnostics) if (d.severity === 'error' && d.code !== 'file.unreadable') result.invalid.push({ source: locationOf(d), diagnostics: [d] });
 
   const checked: Checked[] = [];
   const omitted = new Map<string, number>();

@@ -98,7 +98,7 @@ function planInvalid(target: TargetKey, invalid: InvalidProfile): PlannedChange 
     action: 'error',
     // The position matters where the diagnostics themselves are not shown: the daemon's log and
     // /status carry only this reason.
-    reason: first ? `invalid document at line ${first.line}, column ${first.column}: ${first.path ? `${first.path}: ` : ''}${first.message}${more}` : 'invalid document',
+    reason: !first ? 'invalid document' : first.code.startsWith('file.') ? `${first.message}${more}` : `invalid document at line ${first.line}, column ${first.column}: ${first.path ? `${first.path}: ` : ''}${first.message}${more}`,
     diagnostics: invalid.diagnostics,
   };
 }

@@ -204,11 +204,12 @@ describe('loadProfiles: files and directories', () => {
     const result = await loadProfiles(dir);
     expect(result.profiles.map((p) => `${p.name}@${p.source.file}`)).toEqual(['a@alias/a.yaml']);
     expect(lines(result)).toEqual([
-      'broken.yaml:1:1: broken symlink ignored',
-      'out.yaml:1:1: symlink leads outside the profiles directory; not followed',
-      'outdir:1:1: symlink leads outside the profiles directory; not followed',
+      'broken.yaml:1:1: broken symlink: its target does not exist; the file counts as failed (prune is blocked)',
+      'out.yaml:1:1: symlink leads outside the profiles directory; the file counts as failed (prune is blocked)',
+      'outdir:1:1: symlink leads outside the profiles directory; the file counts as failed (prune is blocked)',
     ]);
-    expect(result.failedFiles).toEqual([]);
+    // A link that cannot be followed may hide profiles: it is a failed file, so prune stops.
+    expect(result.failedFiles).toEqual(['broken.yaml', 'out.yaml', 'outdir']);
   });
 
   it('refuses oversized and binary files with a clear diagnostic', async () => {
