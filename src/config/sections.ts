@@ -5,6 +5,7 @@
 import type { ConfigSection } from './config-section.js';
 import { notificationsSection } from '../notify/notifications-section.js';
 import { policiesSection } from '../policy/policies-section.js';
+import { lifecycleSection } from './lifecycle-section.js';
 import { targetsSection } from './targets-section.js';
 
-export const CONFIG_SECTIONS: readonly ConfigSection[] = [targetsSection, notificationsSection, policiesSection];
+export const CONFIG_SECTIONS: readonly ConfigSection[] = [targetsSection, notificationsSection, policiesSection, lifecycleSection];

@@ -59,12 +59,35 @@ export interface CredentialReference {
   source?: SourceLocation;
 }
 
+/** `credentialsOnUpdate`: send the declared credentials with every update, or only when their fingerprint changed. */
+export type CredentialsOnUpdate = 'always' | 'changed';
+export const DEFAULT_CREDENTIALS_ON_UPDATE: CredentialsOnUpdate = 'always';
+
+/**
+ * A profile's `lifecycle:` key: how this tool treats the profile, never sent to AWS (the loader
+ * takes it out of the document). See docs/profiles.md (Lifecycle).
+ */
+export interface ProfileLifecycle {
+  /** No writes for this profile; drift is still read and reported. */
+  suspend?: boolean;
+  /** A plan that would delete or replace the profile is an error (Terraform's prevent_destroy). */
+  preventDestroy?: boolean;
+  /** Retain: when the document goes, the profile is forgotten from the inventory, never deleted. */
+  deletionPolicy?: 'Delete' | 'Retain';
+  /** Document paths never diffed (and, on update, sent as found in the account). */
+  ignoreChanges?: string[];
+  credentialsOnUpdate?: CredentialsOnUpdate;
+}
+
 /** One valid profile document from the profiles directory. Credential strings are still references here. */
 export interface DesiredProfile {
   name: string;
+  /** The AppFlow request members only: `lifecycle` is taken out into its own field. */
   document: ConnectorProfileDocument;
   source: SourceLocation;
   credentialRefs: CredentialReference[];
+  /** The document's `lifecycle:` key, when it has one. */
+  lifecycle?: ProfileLifecycle;
 }
 
 /** A document that was found but is invalid: its profile is unknown, not absent. */
@@ -131,6 +154,11 @@ export interface ManagedProfileRecord {
   sourceFile?: string;
   /** ISO-8601 time of the last successful write (or adoption). */
   lastAppliedAt?: string;
+  /**
+   * The document's `lifecycle:` as last applied: preventDestroy and deletionPolicy Retain still
+   * hold after the file is deleted. Absent when the document had none.
+   */
+  lifecycle?: ProfileLifecycle;
 }
 
 export type WriteOperation = 'create' | 'update' | 'delete';
@@ -233,6 +261,8 @@ export interface PlannedChange {
    * reports it as 'blocked' without any AWS call.
    */
   pruneBlocked?: boolean;
+  /** The profile's lifecycle.suspend holds: action 'noop', `fields` and `reason` tell the drift left in place. */
+  suspended?: boolean;
   /**
    * Policies (appflow-gitops.yaml `policies:`) this write does not satisfy. One with severity
    * 'deny' keeps the write from being made (outcome 'blocked', code PolicyViolation); 'warn' ones
@@ -268,4 +298,6 @@ export interface PlanOptions {
   allowEmpty: boolean;
   /** At most this many deletes per pass; more blocks all deletes with a warning. */
   maxDeletes: number;
+  /** Default for profiles whose `lifecycle:` does not say (flag, else config file, else 'always'). */
+  credentialsOnUpdate?: CredentialsOnUpdate;
 }

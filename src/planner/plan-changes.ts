@@ -18,6 +18,7 @@ import type {
   TargetState,
 } from '../model/types.js';
 import { diffConfiguration, leavesOf } from './diff.js';
+import { applyDocumentLifecycle, credentialsOnUpdate, ignoredPaths, removedDocumentLifecycle } from './lifecycle.js';
 import { evaluatePruneGuards } from './prune-guards.js';
 
 export const CREDENTIALS_PATH = 'connectorProfileCredentials';
@@ -76,7 +77,10 @@ export function planChanges(input: PlanInput, options: PlanOptions): Plan {
     }
     seen.set(desired.name, desired);
     changes.push(
-      planDesired(input, desired, observedByName.get(desired.name), input.state.profiles[desired.name]),
+      applyDocumentLifecycle(
+        planDesired(input, options, desired, observedByName.get(desired.name), input.state.profiles[desired.name]),
+        desired.lifecycle,
+      ),
     );
   }
 
@@ -113,6 +117,7 @@ function planFailedFile(target: TargetKey, file: string): PlannedChange {
 
 function planDesired(
   input: PlanInput,
+  options: PlanOptions,
   desired: DesiredProfile,
   observed: ObservedProfile | undefined,
   record: ManagedProfileRecord | undefined,
@@ -140,9 +145,11 @@ function planDesired(
   const notes: string[] = [];
   // Adoption is carried by the `adopt` flag (renderers print `<= adopt`), not by a note.
   const adopt = record === undefined;
+  const ignored = ignoredPaths(desired.lifecycle);
   let unchanged = 0;
   const replacing: FieldChange[] = [];
   const compareFixed = (path: string, before: string | undefined, after: string | undefined) => {
+    if (ignored(path)) return;
     if ((before ?? undefined) === (after ?? undefined)) {
       if (after !== undefined) unchanged += 1;
       return;
@@ -164,9 +171,10 @@ function planDesired(
     { connectionMode: observed.connectionMode, properties: observed.properties },
   );
   unchanged += diff.unchanged;
-  const fields = [...replacing, ...diff.fields];
+  const fields = [...replacing, ...diff.fields.filter((f) => !ignored(f.path))];
   let credentialsChanged = false;
-  if (credentials) {
+  const credentialsIgnored = ignored(CREDENTIALS_PATH);
+  if (credentials && !credentialsIgnored) {
     const stored = record?.credentialsFingerprint;
     if (stored !== credentials.fingerprint) {
       credentialsChanged = true;
@@ -182,15 +190,18 @@ function planDesired(
     return { ...base, action: 'replace', adopt, fields, unchangedFields: unchanged, ...sendable, reason };
   }
   if (fields.length > 0) {
-    // UpdateConnectorProfile keeps credentials that are omitted, so they are sent only when they
-    // changed or are unknown; a properties-only update never needs the secret.
+    // credentialsOnUpdate 'always' (the default) sends the declared credentials with every update,
+    // as CloudFormation's handler and Terraform do; 'changed' relies on AppFlow keeping omitted
+    // credentials (inferred, see src/emulator/SPEC.md) and sends them only when they changed or
+    // are unknown. Ignored credentials are never sent on update.
+    const send = !credentialsIgnored && (credentialsChanged || credentialsOnUpdate(desired.lifecycle, options.credentialsOnUpdate) === 'always');
     return {
       ...base,
       action: 'update',
       adopt,
       fields,
       unchangedFields: unchanged,
-      ...(credentialsChanged ? sendable : { credentialsFingerprint: credentials?.fingerprint }),
+      ...(send ? sendable : { credentialsFingerprint: credentials?.fingerprint }),
       reason,
     };
   }
@@ -211,8 +222,17 @@ function planRemovedDocuments(
     if (desiredByName.has(name) || invalidByName.has(name)) continue;
     const record = input.state.profiles[name]!;
     const observed = observedByName.get(name);
+    const remembered = removedDocumentLifecycle(record);
+    const fileFailed = record.sourceFile !== undefined && input.failedFiles.includes(record.sourceFile);
     // The document is gone, so there is no source position; the reason names the file it came from.
-    if (!observed) {
+    if (observed && remembered.kind === 'retain' && !fileFailed) {
+      changes.push({
+        ...baseChange(input.target, name, undefined),
+        observed,
+        forget: true,
+        reason: `${removedDocument(record, input.failedFiles)}; lifecycle.deletionPolicy Retain (as last applied): forgotten from the inventory, the profile stays in the account`,
+      });
+    } else if (!observed) {
       changes.push({
         ...baseChange(input.target, name, undefined),
         forget: true,
@@ -224,6 +244,8 @@ function planRemovedDocuments(
         observed,
         reason: `${removedDocument(record, input.failedFiles)}; the profile is kept because --prune is off`,
       });
+    } else if (remembered.kind === 'protected') {
+      changes.push({ ...baseChange(input.target, name, undefined), observed, action: 'error', reason: `${removedDocument(record, input.failedFiles)}; ${remembered.reason}` });
     } else {
       candidates.push({ record, observed });
     }

@@ -93,7 +93,8 @@ async function settleWithoutWrite(change: PlannedChange, ctx: WriteContext): Pro
   }
   // The plan's Describe (this pass) shows the profile already as desired: a pending intent's write
   // landed or is moot, so it is confirmed and dropped.
-  if (pending && !isBlockedDelete(change)) {
+  // A suspended profile was not brought to the document, so its pending write is still pending.
+  if (pending && !isBlockedDelete(change) && !change.suspended) {
     delete state.intents[change.name];
     changed = true;
   }

@@ -32,6 +32,8 @@ export function recordApplied(state: TargetState, applied: AppliedWrite): Manage
   const sourceFile = change.source?.file ?? previous?.sourceFile;
   if (sourceFile !== undefined) record.sourceFile = sourceFile;
   record.lastAppliedAt = new Date(nowMs).toISOString();
+  const lifecycle = change.desired ? change.desired.lifecycle : previous?.lifecycle;
+  if (lifecycle !== undefined) record.lifecycle = structuredClone(lifecycle);
   state.profiles[change.name] = record;
   return record;
 }
@@ -46,11 +48,25 @@ export function forgetProfile(state: TargetState, name: string): void {
   delete state.profiles[name];
 }
 
-/** Keeps the source file current for a no-op, without pretending anything was applied. Returns true when changed. */
+/**
+ * Keeps the source file and the lifecycle current for a no-op, without pretending anything was
+ * applied: removing preventDestroy from a document and applying it is what lifts the protection
+ * the inventory remembers. Returns true when changed.
+ */
 export function refreshSourceFile(state: TargetState, change: PlannedChange): boolean {
   const record = state.profiles[change.name];
+  if (!record || !change.desired) return false;
+  let changed = false;
   const file = change.source?.file;
-  if (!record || !file || record.sourceFile === file || !change.desired) return false;
-  record.sourceFile = file;
-  return true;
+  if (file && record.sourceFile !== file) {
+    record.sourceFile = file;
+    changed = true;
+  }
+  const lifecycle = change.desired.lifecycle;
+  if (JSON.stringify(lifecycle ?? null) !== JSON.stringify(record.lifecycle ?? null)) {
+    if (lifecycle === undefined) delete record.lifecycle;
+    else record.lifecycle = structuredClone(lifecycle);
+    changed = true;
+  }
+  return changed;
 }

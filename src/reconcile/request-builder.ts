@@ -67,7 +67,56 @@ export function buildUpdateRequest(change: PlannedChange): BuiltRequest<UpdateCo
     connectionMode: document.connectionMode,
     connectorProfileConfig: profileConfig(document, credentials) as UpdateConnectorProfileRequest['connectorProfileConfig'],
   };
+  keepIgnoredAsObserved(request, change);
   return { request, secretValues: collectStrings(credentials, []), sendsCredentials: credentials !== undefined };
+}
+
+const PROPERTIES_PREFIX = 'connectorProfileConfig.connectorProfileProperties';
+
+/**
+ * lifecycle.ignoreChanges on an update: UpdateConnectorProfile replaces the whole configuration, so
+ * an ignored field is sent as the account has it (Terraform's ignore_changes keeps the remote
+ * value the same way), or left out when the account has none.
+ */
+function keepIgnoredAsObserved(request: Omit<UpdateConnectorProfileRequest, 'clientToken'>, change: PlannedChange): void {
+  const observed = change.observed;
+  const paths = change.desired?.lifecycle?.ignoreChanges ?? [];
+  if (!observed || paths.length === 0) return;
+  for (const path of paths) {
+    if (path === 'connectionMode') request.connectionMode = observed.connectionMode as UpdateConnectorProfileRequest['connectionMode'];
+    if (path !== PROPERTIES_PREFIX && !path.startsWith(`${PROPERTIES_PREFIX}.`)) continue;
+    const segments = path === PROPERTIES_PREFIX ? [] : path.slice(PROPERTIES_PREFIX.length + 1).split('.');
+    const config = request.connectorProfileConfig as { connectorProfileProperties: Record<string, unknown> };
+    if (segments.length === 0) {
+      config.connectorProfileProperties = structuredClone(observed.properties);
+      continue;
+    }
+    setOrDelete(config.connectorProfileProperties, segments, valueAt(observed.properties, segments));
+  }
+}
+
+function valueAt(root: unknown, segments: readonly string[]): unknown {
+  let node = root;
+  for (const segment of segments) {
+    if (node === null || typeof node !== 'object') return undefined;
+    node = (node as Record<string, unknown>)[segment];
+  }
+  return structuredClone(node);
+}
+
+function setOrDelete(root: Record<string, unknown>, segments: readonly string[], value: unknown): void {
+  let node = root;
+  for (const segment of segments.slice(0, -1)) {
+    const next = node[segment];
+    if (next === null || typeof next !== 'object') {
+      if (value === undefined) return;
+      node[segment] = {};
+    }
+    node = node[segment] as Record<string, unknown>;
+  }
+  const last = segments[segments.length - 1]!;
+  if (value === undefined) delete node[last];
+  else node[last] = value;
 }
 
 /** DeleteConnectorProfile never forces: a profile still used by a flow is reported, not torn out from under it. */

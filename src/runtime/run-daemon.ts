@@ -1,6 +1,7 @@
 // Assembles the daemon for `appflow-gitops run`: AWS adapters (real or the embedded emulator),
 // the state store and its lock, the reconcile loop, and the HTTP server. Kept apart from the CLI
 // module so tests and the benchmarks can start a full daemon in-process.
+import type { CredentialsOnUpdate } from '../model/types.js';
 import { mkdir } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
@@ -28,6 +29,8 @@ export interface RunDaemonConfig {
   prune: boolean;
   allowReplace: boolean;
   maxDeletes: number;
+  /** Default for profiles whose lifecycle: does not set credentialsOnUpdate (undefined: 'always'). */
+  credentialsOnUpdate?: CredentialsOnUpdate;
   allowEmpty: boolean;
   allowPlaintextCredentials: boolean;
   embeddedEmulator: boolean;
@@ -105,6 +108,7 @@ export async function startDaemon(config: RunDaemonConfig): Promise<RunningDaemo
       prune: config.prune,
       allowEmpty: config.allowEmpty,
       maxDeletes: config.maxDeletes,
+      ...(config.credentialsOnUpdate ? { credentialsOnUpdate: config.credentialsOnUpdate } : {}),
       allowReplace: config.allowReplace,
     };
     // One parse cache for the daemon's lifetime: a pass re-parses only the files that changed.

@@ -43,6 +43,7 @@ function checkProfileRecord(value: unknown): string | undefined {
   for (const key of ['connectorLabel', 'kmsArn', 'credentialsFingerprint', 'sourceFile', 'lastAppliedAt']) {
     if (!optionalString(value[key])) return `${key} is not a string`;
   }
+  if (value.lifecycle !== undefined && !isPlainObject(value.lifecycle)) return 'lifecycle is not an object';
   return undefined;
 }
 

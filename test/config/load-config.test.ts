@@ -122,13 +122,13 @@ describe('loadConfig', () => {
   it('unknown top-level keys are errors naming the known sections; YAML syntax and a second document too', async () => {
     expect(await messages({ 'appflow-gitops.yaml': 'targets: []\nbogus: 1\n' })).toEqual([
       'appflow-gitops.yaml:1:10: targets: must have at least 1 items',
-      "appflow-gitops.yaml:2:1: bogus: unknown field 'bogus' (known fields: targets, notifications, policies)",
+      "appflow-gitops.yaml:2:1: bogus: unknown field 'bogus' (known fields: targets, notifications, policies, lifecycle)",
     ]);
     expect(await messages({ 'appflow-gitops.yaml': 'targets: [\n' })).toEqual([expect.stringMatching(/^appflow-gitops\.yaml:\d+:\d+: YAML syntax: /)]);
     expect(await messages({ 'appflow-gitops.yaml': 'targets:\n  - name: a\n    region: us-east-1\n    paths: [a/]\n---\ntargets: []\n' })).toEqual([
       'appflow-gitops.yaml:6:1: the config file must hold one YAML document (found a second after ---)',
     ]);
-    expect(await messages({ 'appflow-gitops.yaml': '- a\n' })).toEqual(['appflow-gitops.yaml:1:1: the config file must be a mapping of sections (targets, notifications, policies)']);
+    expect(await messages({ 'appflow-gitops.yaml': '- a\n' })).toEqual(['appflow-gitops.yaml:1:1: the config file must be a mapping of sections (targets, notifications, policies, lifecycle)']);
   });
 
   it('other modules add sections without touching the loader: composed schema, typed look-up', async () => {

@@ -23,6 +23,7 @@ import {
   removeDir,
   tempDir,
   writeProfiles,
+  NO_PRUNE,
 } from './plan-helpers.js';
 
 let emu: RunningEmulator;
@@ -80,7 +81,10 @@ describe('plan against the emulator', () => {
     expect(plan.changes[0]!.fields).toEqual([
       { path: 'connectorProfileProperties.Datadog.instanceUrl', before: 'https://api.datadoghq.eu', after: 'https://api.datadoghq.com', sensitive: false, forcesReplacement: false },
     ]);
-    expect(plan.changes[0]!.credentials).toBeUndefined();
+    // credentialsOnUpdate 'always' (the default): the update resends the declared credentials.
+    expect(plan.changes[0]!.credentials).toBeDefined();
+    const changedOnly = await planDir(emu, dir, state, { ...NO_PRUNE, credentialsOnUpdate: 'changed' });
+    expect(changedOnly.changes[0]!.credentials).toBeUndefined();
   });
 
   it('secret rotation changes the credentials of exactly the profiles that use the secret', async () => {

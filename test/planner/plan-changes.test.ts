@@ -55,18 +55,18 @@ describe('planChanges: one action per situation', () => {
       sendsCredentials: false,
     },
     {
-      title: 'a changed property is an in-place update without credentials',
+      title: 'a changed property is an in-place update that resends the credentials (credentialsOnUpdate always, the default)',
       input: () => withDesired(inSync([doc]), (d) => ((d.connectorProfileConfig.connectorProfileProperties.Snowflake as { warehouse: string }).warehouse = 'WH2')),
       action: 'update',
       paths: ['connectorProfileProperties.Snowflake.warehouse'],
-      sendsCredentials: false,
+      sendsCredentials: true,
     },
     {
       title: 'a changed connectionMode is an update',
       input: () => withDesired(inSync([doc]), (d) => (d.connectionMode = 'Private')),
       action: 'update',
       paths: ['connectionMode'],
-      sendsCredentials: false,
+      sendsCredentials: true,
     },
     {
       title: 'a rotated secret is a credentials update that sends them',
@@ -135,6 +135,17 @@ describe('planChanges: one action per situation', () => {
     if (action === 'update' || action === 'noop') expect(change.fields.map((f) => f.path).sort()).toEqual([...paths].sort());
     expect(change.adopt).toBe(adopt ?? false);
     expect(change.credentials !== undefined).toBe(sendsCredentials);
+  });
+
+  it('credentialsOnUpdate changed: a properties-only update sends no credentials; a profile\'s own lifecycle wins over the option', () => {
+    const input = () => withDesired(inSync([doc]), (d) => (d.connectionMode = 'Private'));
+    expect(only(input(), { ...OPTIONS, credentialsOnUpdate: 'changed' }).credentials).toBeUndefined();
+    expect(only(input(), { ...OPTIONS, credentialsOnUpdate: 'always' }).credentials).toBeDefined();
+    const own = input();
+    own.desired[0]!.lifecycle = { credentialsOnUpdate: 'always' };
+    expect(only(own, { ...OPTIONS, credentialsOnUpdate: 'changed' }).credentials).toBeDefined();
+    const rotated = { ...inSync([doc]), credentials: new Map([['snow', ROTATED]]) };
+    expect(only(rotated, { ...OPTIONS, credentialsOnUpdate: 'changed' }).credentials).toBeDefined();
   });
 
   it('shows old -> new on an update and counts the unchanged leaves', () => {

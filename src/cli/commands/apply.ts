@@ -1,6 +1,7 @@
 // `appflow-gitops apply`: one reconcile pass that writes. It prints the plan it acted on, with the
 // result of each write, in the plan's formats; exit 0 when everything converged, 1 when any
 // profile failed (the others are still applied).
+import type { CredentialsOnUpdate } from '../../model/types.js';
 import { Option, type Command } from 'commander';
 import { createAwsAdapters } from '../../aws/clients.js';
 import { createLogger, createSilentLogger, type LogFormat } from '../../logging/logger.js';
@@ -15,6 +16,7 @@ import { createFileStateStore } from '../../state/file-state-store.js';
 import { awsFailureHint } from '../aws-failure-hint.js';
 import { allowPlaintextOption, jsonOption, logFormatOption, maxDeletesOption, profilesOption, stateOption } from '../common-options.js';
 import { ExitCode } from '../exit-codes.js';
+import { credentialsOnUpdateOption, resolveCredentialsOnUpdate } from '../credentials-on-update.js';
 import { checkProfilesDirectory, checkStateDirectory } from '../preflight.js';
 import { lockStateDirectory } from '../state-lock.js';
 import { UserError } from '../user-error.js';
@@ -22,6 +24,7 @@ import { UserError } from '../user-error.js';
 type Format = 'text' | 'json' | 'markdown';
 
 interface ApplyFlags {
+  credentialsOnUpdate?: CredentialsOnUpdate;
   profiles: string;
   state: string;
   prune?: boolean;
@@ -44,6 +47,7 @@ export function registerApplyCommand(program: Command): void {
     .option('--prune', 'delete profiles this tool created or adopted whose document is gone (guarded)')
     .option('--allow-replace', 'allow delete-then-create when connectorType, connectorLabel or kmsArn changes')
     .addOption(maxDeletesOption())
+    .addOption(credentialsOnUpdateOption())
     .option('--allow-empty', 'with --prune: allow deletes when the profiles directory is missing or empty')
     .addOption(jsonOption().conflicts('format'))
     .addOption(new Option('--format <format>', 'output format').choices(['text', 'json', 'markdown']))
@@ -105,6 +109,7 @@ async function applyLocked(flags: ApplyFlags, format: Format): Promise<number> {
         prune: flags.prune === true,
         allowEmpty: flags.allowEmpty === true,
         maxDeletes: flags.maxDeletes,
+        credentialsOnUpdate: await resolveCredentialsOnUpdate(flags.credentialsOnUpdate, flags.profiles),
         allowReplace: flags.allowReplace === true,
         signal: controller.signal,
       },

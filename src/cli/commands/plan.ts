@@ -8,7 +8,7 @@ import { Option, type Command } from 'commander';
 import { createAwsAdapters } from '../../aws/clients.js';
 import { formatDiagnostic } from '../../desired/diagnostics.js';
 import { loadProfiles } from '../../desired/load-profiles.js';
-import type { LoadResult, Plan, PlanOptions, StateSnapshot, TargetState } from '../../model/types.js';
+import type { CredentialsOnUpdate, LoadResult, Plan, PlanOptions, StateSnapshot, TargetState } from '../../model/types.js';
 import { hasPendingChanges } from '../../planner/plan-changes.js';
 import { preparePlan } from '../../reconcile/prepare-plan.js';
 import { renderPlanJson } from '../../render/plan-json.js';
@@ -24,11 +24,13 @@ import { refusePlaintextOnSharedState, stateLocation } from '../state-backend.js
 import { withAwsFailureHint } from '../aws-failure-hint.js';
 import { allowPlaintextOption, jsonOption, maxDeletesOption, profilesOption, stateOption } from '../common-options.js';
 import { ExitCode } from '../exit-codes.js';
+import { credentialsOnUpdateOption, resolveCredentialsOnUpdate } from '../credentials-on-update.js';
 import { UserError } from '../user-error.js';
 
 export type PlanFormat = 'text' | 'json' | 'markdown';
 
 interface PlanFlags {
+  credentialsOnUpdate?: CredentialsOnUpdate;
   profiles: string;
   state: string;
   prune?: boolean;
@@ -51,6 +53,7 @@ export function registerPlanCommand(program: Command): void {
     .option('--prune', 'plan deletes of profiles this tool created or adopted whose document is gone (guarded)')
     .option('--allow-empty', 'with --prune: allow deletes when the profiles directory is missing or empty')
     .addOption(maxDeletesOption())
+    .addOption(credentialsOnUpdateOption())
     .addOption(jsonOption().conflicts('format'))
     .addOption(new Option('--format <format>', 'output format').choices(['text', 'json', 'markdown']))
     .option('--detailed-exitcode', 'exit 0 when there are no changes, 2 when changes are pending, 1 on error')
@@ -67,7 +70,12 @@ export function registerPlanCommand(program: Command): void {
 
 export async function runPlan(flags: PlanFlags): Promise<number> {
   const format: PlanFormat = flags.json ? 'json' : (flags.format ?? 'text');
-  const options: PlanOptions = { prune: flags.prune === true, allowEmpty: flags.allowEmpty === true, maxDeletes: flags.maxDeletes };
+  const options: PlanOptions = {
+    prune: flags.prune === true,
+    allowEmpty: flags.allowEmpty === true,
+    maxDeletes: flags.maxDeletes,
+    credentialsOnUpdate: await resolveCredentialsOnUpdate(flags.credentialsOnUpdate, flags.profiles),
+  };
   const location = stateLocation(flags.state);
   refusePlaintextOnSharedState(location, flags.allowPlaintextCredentials);
 

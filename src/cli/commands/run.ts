@@ -1,5 +1,6 @@
 // `appflow-gitops run`: the long-running daemon (see src/runtime/run-daemon.ts). This module only
 // turns flags into settings and owns the process-level concerns: signals and the shutdown deadline.
+import type { CredentialsOnUpdate } from '../../model/types.js';
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { createLogger, type LogFormat, type Logger } from '../../logging/logger.js';
 import { DEFAULT_RESYNC_INTERVAL_MS, errorSummary } from '../../runtime/daemon.js';
@@ -11,6 +12,7 @@ import { StateLockedError } from '../../state/file-state-store.js';
 import { allowPlaintextOption, logFormatOption, maxDeletesOption, profilesOption, stateOption } from '../common-options.js';
 import { checkStateDirectory } from '../preflight.js';
 import { UserError } from '../user-error.js';
+import { credentialsOnUpdateOption, resolveCredentialsOnUpdate } from '../credentials-on-update.js';
 
 /**
  * Loopback by default: the port serves an unauthenticated POST /reconcile and per-profile status,
@@ -24,6 +26,7 @@ export const DEFAULT_SHUTDOWN_TIMEOUT_MS = 10_000;
 const MIN_INTERVAL_MS = 1_000;
 
 interface RunFlags {
+  credentialsOnUpdate?: CredentialsOnUpdate;
   profiles: string;
   state: string;
   interval: number;
@@ -75,6 +78,7 @@ export function registerRunCommand(program: Command): void {
     .option('--prune', 'delete profiles this tool created or adopted whose document is gone (guarded)')
     .option('--allow-replace', 'allow delete-then-create when connectorType, connectorLabel or kmsArn changes')
     .addOption(maxDeletesOption())
+    .addOption(credentialsOnUpdateOption())
     .option('--allow-empty', 'with --prune: allow deletes when the profiles directory is missing or empty')
     .addOption(allowPlaintextOption())
     .option('--embedded-emulator', `run against an in-process AppFlow emulator (state in STATE/emulator.json), not AWS; ignored when ${USE_AWS_ENV}=1`)
@@ -113,6 +117,7 @@ async function runDaemonCommand(flags: RunFlags): Promise<void> {
       prune: flags.prune === true,
       allowReplace: flags.allowReplace === true,
       maxDeletes: flags.maxDeletes,
+      credentialsOnUpdate: await resolveCredentialsOnUpdate(flags.credentialsOnUpdate, flags.profiles),
       allowEmpty: flags.allowEmpty === true,
       allowPlaintextCredentials: flags.allowPlaintextCredentials === true,
       embeddedEmulator: useEmulator,

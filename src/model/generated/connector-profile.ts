@@ -3,7 +3,7 @@
 /* eslint-disable */
 
 /**
- * One Amazon AppFlow connector profile: the CreateConnectorProfile request without clientToken. Credential strings are Secrets Manager references.
+ * One Amazon AppFlow connector profile: the CreateConnectorProfile request without clientToken, plus appflow-gitops's own lifecycle settings. Credential strings are Secrets Manager references.
  */
 export interface ConnectorProfileDocument {
   /**
@@ -46,6 +46,31 @@ export interface ConnectorProfileDocument {
    */
   kmsArn?: string;
   connectorProfileConfig: ConnectorProfileConfig;
+  /**
+   * How appflow-gitops treats this profile (never sent to AWS): suspend writes, protect it from deletion and replacement, keep it in the account when its document goes, ignore some fields, and whether updates resend credentials.
+   */
+  lifecycle?: {
+    /**
+     * No writes for this profile while true; drift is still read and reported.
+     */
+    suspend?: boolean;
+    /**
+     * A plan that would delete or replace this profile is an error (Terraform's prevent_destroy). Remembered after the document is deleted: apply it without the flag first.
+     */
+    preventDestroy?: boolean;
+    /**
+     * Retain: when the document goes, the profile is forgotten from the inventory instead of deleted, even with --prune (CloudFormation's DeletionPolicy). Default Delete.
+     */
+    deletionPolicy?: 'Delete' | 'Retain';
+    /**
+     * Document paths never diffed, e.g. connectorProfileConfig.connectorProfileProperties.Datadog.instanceUrl; an update sends the value found in the account.
+     */
+    ignoreChanges?: string[];
+    /**
+     * always (default): every update sends the declared credentials, as CloudFormation and Terraform do. changed: only when their fingerprint changed (e.g. an OAuth provider that rotates refresh tokens).
+     */
+    credentialsOnUpdate?: 'always' | 'changed';
+  };
 }
 /**
  * Defines the connector-specific configuration and credentials.
