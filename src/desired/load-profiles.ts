@@ -1,7 +1,7 @@
 // loadProfiles: the profiles directory → valid DesiredProfiles, invalid documents, and every
 // diagnostic with its position. Never throws for anything found in the directory: a broken file
 // becomes diagnostics, and `failedFiles` tells the planner that the desired state is incomplete.
-import type { CredentialReference, Diagnostic, DesiredProfile, InvalidProfile, LoadResult, ProfileLifecycle, SourceLocation } from '../model/types.js';
+import type { CredentialReference, Diagnostic, DesiredProfile, InvalidProfile, LoadResult, SourceLocation } from '../model/types.js';
 import { collectCredentialReferences } from './credential-refs.js';
 import { capPerFile, compareDiagnostics, makeDiagnostic } from './diagnostics.js';
 import { discoverProfileFiles, type DiscoveredFile } from './discover-files.js';
@@ -86,7 +86,7 @@ export async function loadProfiles(dir: string, opts: LoadOptions = {}): Promise
     if (verdict.document && verdict.name !== undefined) {
       // `lifecycle:` is this tool's, not AppFlow's: out of the document before anything could send it.
       const { lifecycle, ...document } = verdict.document;
-      result.profiles.push({ name: verdict.name, document, source: start, credentialRefs, ...(lifecycle ? { lifecycle: lifecycle as ProfileLifecycle } : {}) });
+      result.profiles.push({ name: verdict.name, document, source: start, credentialRefs, ...(lifecycle ? { lifecycle } : {}) });
     } else {
       const invalid: InvalidProfile = { source: start, diagnostics: verdict.diagnostics };
       if (verdict.name !== undefined) invalid.name = verdict.name;

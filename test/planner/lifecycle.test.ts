@@ -22,7 +22,7 @@ describe('lifecycle in the planner', () => {
     const change = planChanges(input, OPTIONS).changes[0]!;
     expect(change.action).toBe('update');
     expect(change.fields.map((f) => f.path)).toEqual(['connectorProfileProperties.Snowflake.stage']);
-    const sent = buildUpdateRequest({ ...change, observed: observedOf(doc) }).request.connectorProfileConfig!.connectorProfileProperties.Snowflake!;
+    const sent = buildUpdateRequest({ ...change, observed: observedOf(doc) }).request.connectorProfileConfig!.connectorProfileProperties!.Snowflake!;
     expect(sent.warehouse).toBe((doc.connectorProfileConfig.connectorProfileProperties.Snowflake as { warehouse: string }).warehouse);
     expect(sent.stage).toBe('DB.SCHEMA.OTHER_STAGE');
   });
