@@ -2,6 +2,7 @@
 // pass, consecutive whole-pass failures (drive the pass retry), and the warnings to show.
 import type { PlanAction } from '../model/types.js';
 import type { ReconcileReport } from '../reconcile/types.js';
+import type { LeaseStatus } from '../leadership/target-lease.js';
 import type { ProfileStatus } from './profile-status.js';
 import type { TriggerReason } from './scheduler.js';
 
@@ -27,6 +28,11 @@ export interface DaemonStatus {
   lastAwsError?: { service: string; operation: string; code: string; at: string };
   warnings: string[];
   profiles: ProfileStatus[];
+  /**
+   * With the shared DynamoDB state: per target, this replica's role ("leader" or "standby"), the
+   * lease holder, the lease expiry and the fencing counter. Absent with the file state.
+   */
+  leadership?: LeaseStatus[];
 }
 
 export interface PassTiming {

@@ -25,6 +25,7 @@ import { watchProfiles, type ProfileWatcher } from './profile-watcher.js';
 import { foldReport } from './report-folding.js';
 import { ManualTriggerGate } from './manual-trigger-gate.js';
 import { ReconcileScheduler, type ReconcileRequest, type TriggerReason } from './scheduler.js';
+import type { DaemonLeadership } from './shared-state.js';
 
 // Names other modules import from here; they keep working after the split.
 export { errorSummary } from './error-summary.js';
@@ -55,6 +56,11 @@ export interface DaemonOptions {
   manualMinIntervalMs?: number;
   /** Inventory from the state file, read after each pass for lastAppliedAt/sourceFile. */
   readInventory?: (target: string) => Promise<Record<string, ManagedProfileRecord> | undefined>;
+  /**
+   * Shared state (src/runtime/shared-state.ts): passes run only while this replica leads; a
+   * standby makes no AWS call and is ready while it can watch the lease.
+   */
+  leadership?: DaemonLeadership;
 }
 
 const MAX_CONSECUTIVE_FOLLOW_UPS = 3;
@@ -168,6 +174,8 @@ export class Daemon {
 
   readiness(): { ready: boolean; checks: DaemonStatus['checks'] } {
     const checks = { firstReconcileDone: this.#history.firstReconcileDone, awsReachable: this.#aws.reachable !== false };
+    const leadership = this.#opts.leadership;
+    if (leadership && !leadership.isLeader()) return { ready: leadership.healthy(), checks };
     return { ready: checks.firstReconcileDone && checks.awsReachable, checks };
   }
 
@@ -191,6 +199,7 @@ export class Daemon {
       lastAwsError: awsError && { ...awsError, at: new Date(awsError.at).toISOString() },
       warnings: history.warnings,
       profiles: this.#book.list(),
+      ...(this.#opts.leadership ? { leadership: this.#opts.leadership.status() } : {}),
     };
   }
 
@@ -202,7 +211,16 @@ export class Daemon {
     this.requestReconcile('watch');
   }
 
-  async #runPass({ reasons, signal }: ReconcileRequest): Promise<void> {
+  async #runPass(request: ReconcileRequest): Promise<void> {
+    if (this.#opts.leadership && !this.#opts.leadership.isLeader()) {
+      // A standby touches neither AppFlow nor Secrets Manager: the leader reconciles.
+      this.#log.debug({ event: 'daemon.pass.standby', triggers: request.reasons }, 'standby: pass skipped');
+      return;
+    }
+    return this.#runLeaderPass(request);
+  }
+
+  async #runLeaderPass({ reasons, signal }: ReconcileRequest): Promise<void> {
     const reconcileId = randomUUID().slice(0, 8);
     const startedAt = this.#clock.now();
     this.#manual.passStarted(reasons, startedAt);

@@ -12,6 +12,7 @@ import type { Logger } from '../logging/logger.js';
 import { reconcileOnce } from '../reconcile/reconcile-once.js';
 import { WRITE_SDK_MAX_ATTEMPTS } from '../reconcile/retry-policy.js';
 import type { ReconcileOptions } from '../reconcile/types.js';
+import type { StateStore } from '../model/types.js';
 import { createDaemonHttpServer, type DaemonHttpServer } from '../server/http-server.js';
 import { formatListenUrl, type ListenAddress } from '../server/listen-address.js';
 import { createDaemonMetrics, type DaemonMetrics } from '../server/metrics.js';
@@ -20,10 +21,14 @@ import { StateLock } from '../state/state-lock.js';
 import { Daemon, errorSummary } from './daemon.js';
 import { startEmbeddedEmulator, type EmbeddedEmulator } from './embedded-emulator.js';
 import { formatDuration } from './duration.js';
+import { openSharedState, type SharedState, type SharedStateSettings } from './shared-state.js';
 
 export interface RunDaemonConfig {
   profilesDir: string;
+  /** The state directory; ignored when `sharedState` is set (and then no lock file is taken). */
   stateDir: string;
+  /** `--state dynamodb://TABLE`: shared state with one leader per target (docs/state.md). */
+  sharedState?: SharedStateSettings;
   resyncIntervalMs: number;
   listen: ListenAddress;
   prune: boolean;
@@ -57,14 +62,15 @@ export async function startDaemon(config: RunDaemonConfig): Promise<RunningDaemo
   const log = config.logger;
   const stateDir = resolve(config.stateDir);
   const profilesDir = resolve(config.profilesDir);
-  // Private: it holds the inventory, write intents and the fingerprint key (as apply and import create it).
-  await mkdir(stateDir, { recursive: true, mode: 0o700 });
-
-  // Fail at startup, not at the first write, when another process owns this state directory.
-  const lock = new StateLock(join(stateDir, LOCK_FILE));
-  await lock.acquire();
-
-  const cleanups: (() => Promise<void> | void)[] = [() => lock.release()];
+  const cleanups: (() => Promise<void> | void)[] = [];
+  if (!config.sharedState) {
+    // Private: it holds the inventory, write intents and the fingerprint key (as apply and import create it).
+    await mkdir(stateDir, { recursive: true, mode: 0o700 });
+    // Fail at startup, not at the first write, when another process owns this state directory.
+    const lock = new StateLock(join(stateDir, LOCK_FILE));
+    await lock.acquire();
+    cleanups.push(() => lock.release());
+  }
   const cleanup = async () => {
     for (const fn of cleanups.reverse()) {
       try {
@@ -98,11 +104,25 @@ export async function startDaemon(config: RunDaemonConfig): Promise<RunningDaemo
       observer: (call) => daemon?.awsObserver(call),
     });
     cleanups.push(() => adapters.destroy());
-    const store: FileStateStore = createFileStateStore(stateDir, {
-      lock: true,
-      onWarning: (message) => log.warn({ event: 'state.warning' }, message),
-    });
-    cleanups.push(() => store.release());
+    let shared: SharedState | undefined;
+    let store: StateStore;
+    let appflow = adapters.appflow;
+    if (config.sharedState) {
+      shared = openSharedState(config.sharedState, adapters.target, adapters.appflow, log);
+      const opened = shared;
+      cleanups.push(() => opened.stop());
+      store = shared.store;
+      appflow = shared.appflow;
+      // A missing table fails the start in one line (naming it and `state init`), not every heartbeat.
+      await store.load();
+    } else {
+      const fileStore: FileStateStore = createFileStateStore(stateDir, {
+        lock: true,
+        onWarning: (message) => log.warn({ event: 'state.warning' }, message),
+      });
+      cleanups.push(() => fileStore.release());
+      store = fileStore;
+    }
 
     const reconcileOptions: Omit<ReconcileOptions, 'signal' | 'reconcileId' | 'onlyNames'> = {
       prune: config.prune,
@@ -124,7 +144,7 @@ export async function startDaemon(config: RunDaemonConfig): Promise<RunningDaemo
             profilesDir,
             loadOptions,
             store,
-            appflow: adapters.appflow,
+            appflow,
             secrets: adapters.secrets,
             target: adapters.target,
             logger: log,
@@ -132,8 +152,18 @@ export async function startDaemon(config: RunDaemonConfig): Promise<RunningDaemo
           { ...reconcileOptions, signal, reconcileId, ...(onlyNames ? { onlyNames } : {}) },
         ),
       readInventory: async (target) => (await store.load()).state.targets[target]?.profiles,
+      ...(shared ? { leadership: shared.leadership } : {}),
     });
     const running = daemon;
+    if (shared) {
+      const lease = shared;
+      metrics.setLeader(adapters.target.key, false);
+      lease.start((role, status) => {
+        metrics.setLeader(status.target, role === 'leader');
+        log.info({ event: 'lease.role', target: status.target, role, fence: status.fence, holder: status.holder }, `${status.target}: this replica is now ${role}`);
+        if (role === 'leader') running.requestReconcile('leadership');
+      });
+    }
 
     const http: DaemonHttpServer = createDaemonHttpServer({
       metrics,
@@ -151,7 +181,7 @@ export async function startDaemon(config: RunDaemonConfig): Promise<RunningDaemo
         event: 'daemon.started',
         listen: url,
         profiles: profilesDir,
-        state: stateDir,
+        state: config.sharedState ? `dynamodb://${config.sharedState.table}` : stateDir,
         target: adapters.target.key,
         aws: emulator ? 'embedded-emulator' : 'aws',
         resyncInterval: formatDuration(config.resyncIntervalMs),

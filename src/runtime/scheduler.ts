@@ -5,7 +5,7 @@
 // costs at most two passes and two passes never overlap (overlapping writers would race on the
 // state file and on AWS).
 
-export type TriggerReason = 'startup' | 'watch' | 'resync' | 'signal' | 'http' | 'backoff' | 'followup';
+export type TriggerReason = 'startup' | 'watch' | 'resync' | 'signal' | 'http' | 'backoff' | 'followup' | 'leadership';
 
 export interface ReconcileRequest {
   /** Every trigger that asked for this pass, deduplicated, in arrival order. */

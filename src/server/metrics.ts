@@ -22,6 +22,8 @@ export interface DaemonMetrics {
   setProfileConditions(counts: Record<ProfileCondition, number>): void;
   setBackoffProfiles(count: number): void;
   setReconcileInProgress(running: boolean): void;
+  /** Shared state: 1 while this replica leads `target`, 0 while it stands by. */
+  setLeader(target: string, leader: boolean): void;
   /** Prometheus text exposition. */
   render(): Promise<string>;
   contentType: string;
@@ -104,6 +106,13 @@ export function createDaemonMetrics(options: { defaultMetrics?: boolean } = {}):
     registers: [registry],
   });
 
+  const leader = new Gauge({
+    name: `${METRIC_PREFIX}leader`,
+    help: 'Shared state only: 1 while this replica holds the lease of the target (and reconciles it), 0 while it stands by.',
+    labelNames: ['target'],
+    registers: [registry],
+  });
+
   for (const condition of ['Ready', 'Failed', 'Pending'] as const) profiles.set({ condition }, 0);
   for (const result of ['success', 'failure', 'error'] as const) reconcileTotal.inc({ result }, 0);
   lastSuccess.set(0);
@@ -139,6 +148,9 @@ export function createDaemonMetrics(options: { defaultMetrics?: boolean } = {}):
     },
     setReconcileInProgress(running) {
       inProgress.set(running ? 1 : 0);
+    },
+    setLeader(target, isLeader) {
+      leader.set({ target }, isLeader ? 1 : 0);
     },
     render: () => registry.metrics(),
   };

@@ -11,6 +11,8 @@ import { parseListenAddress, type ListenAddress } from '../../server/listen-addr
 import { StateLockedError } from '../../state/file-state-store.js';
 import { allowPlaintextOption, logFormatOption, maxDeletesOption, profilesOption, stateOption } from '../common-options.js';
 import { checkStateDirectory } from '../preflight.js';
+import { refusePlaintextOnSharedState, stateLocation } from '../state-backend.js';
+import { DEFAULT_HEARTBEAT_MS, DEFAULT_LEASE_MS } from '../../leadership/target-lease.js';
 import { UserError } from '../user-error.js';
 import { credentialsOnUpdateOption, resolveCredentialsOnUpdate } from '../credentials-on-update.js';
 
@@ -41,6 +43,8 @@ interface RunFlags {
   shutdownTimeout: number;
   logLevel: string;
   logFormat?: LogFormat;
+  leaseDuration: number;
+  leaseHeartbeat: number;
 }
 
 function argParser<T>(parse: (value: string) => T): (value: string) => T {
@@ -92,6 +96,16 @@ export function registerRunCommand(program: Command): void {
       new Option('--log-level <level>', 'log level').choices(['trace', 'debug', 'info', 'warn', 'error', 'fatal']).default(process.env.LOG_LEVEL ?? 'info'),
     )
     .addOption(logFormatOption())
+    .addOption(
+      new Option('--lease-duration <duration>', 'with --state dynamodb://TABLE: how long a leader\'s lease lasts without renewal before a standby takes over')
+        .argParser(argParser(parseDuration))
+        .default(DEFAULT_LEASE_MS, formatDuration(DEFAULT_LEASE_MS)),
+    )
+    .addOption(
+      new Option('--lease-heartbeat <duration>', 'with --state dynamodb://TABLE: how often the leader renews (and a standby looks at) the lease; at most half the lease')
+        .argParser(argParser(parseDuration))
+        .default(DEFAULT_HEARTBEAT_MS, formatDuration(DEFAULT_HEARTBEAT_MS)),
+    )
     .action(async (flags: RunFlags) => {
       await runDaemonCommand(flags);
     });
@@ -104,14 +118,25 @@ async function runDaemonCommand(flags: RunFlags): Promise<void> {
     logger.warn({ event: 'daemon.aws' }, `${USE_AWS_ENV}=1: ignoring --embedded-emulator, using the real AWS configuration`);
   }
 
+  const location = stateLocation(flags.state);
+  refusePlaintextOnSharedState(location, flags.allowPlaintextCredentials);
+  if (location.kind === 'dynamodb' && useEmulator) {
+    throw new UserError('--embedded-emulator keeps its data in the state directory; it cannot be used with --state dynamodb://');
+  }
+  if (flags.leaseHeartbeat * 2 > flags.leaseDuration) {
+    throw new UserError(`--lease-heartbeat (${formatDuration(flags.leaseHeartbeat)}) must be at most half of --lease-duration (${formatDuration(flags.leaseDuration)})`);
+  }
   // A state directory that is a file, read-only or not writable fails here in one line (the
   // profiles directory may legitimately be missing: git-sync creates it later).
-  await checkStateDirectory(flags.state);
+  if (location.kind === 'file') await checkStateDirectory(location.dir);
   let running: RunningDaemon;
   try {
     running = await startDaemon({
       profilesDir: flags.profiles,
-      stateDir: flags.state,
+      stateDir: location.kind === 'file' ? location.dir : flags.state,
+      ...(location.kind === 'dynamodb'
+        ? { sharedState: { table: location.table, leaseMs: flags.leaseDuration, heartbeatMs: flags.leaseHeartbeat } }
+        : {}),
       resyncIntervalMs: flags.interval,
       listen: flags.listen,
       prune: flags.prune === true,
