@@ -229,8 +229,12 @@ export class TargetLease {
       this.#setRole('standby'); // taken over (or released) while we were away
       return;
     }
+    const lapsed = this.#o.monotonicNow() >= this.#validUntil;
     this.#rvn = next;
     this.#validUntil = sentAt + this.#o.leaseMs - this.#o.safetyMs;
+    // Writes were refused while the lease could not be proven (a pause, a slow table): the
+    // renewal proves nobody took over, so say "leader" again and let the daemon retry at once.
+    if (lapsed) this.#o.onRoleChange?.('leader', this.status());
   }
 
   async #tryAcquire(): Promise<void> {

@@ -48,7 +48,11 @@ export function groupCommitSaver(save: () => Promise<void>): () => Promise<void>
       .catch((err: unknown) => {
         // No write may go out without its intent on disk: a failed save fails the write, clearly.
         const locked = err instanceof Error && err.name === 'StateLockedError';
-        throw new StateSaveError(locked ? 'state.locked' : 'state.save-failed', `state not saved: ${messageOf(err)}`);
+        // The shared state's lease errors keep their code (lease.not-held, state.fenced): the
+        // daemon does not back a profile off for a write refused because of leadership.
+        const own = (err as { code?: unknown } | undefined)?.code;
+        const code = locked ? 'state.locked' : typeof own === 'string' && /^(lease|state)\./.test(own) ? own : 'state.save-failed';
+        throw new StateSaveError(code, `state not saved: ${messageOf(err)}`);
       })
       .finally(() => {
         if (running === current) running = undefined;

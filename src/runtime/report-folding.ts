@@ -10,6 +10,11 @@ import type { ProfileBackoff } from './backoff.js';
 
 /** The executor's code for a write abandoned because the pass was stopped (not a failure of the profile). */
 const ABORTED_CODE = 'aborted';
+/**
+ * A write refused because this replica could not prove its lease (shared state) is not the
+ * profile's failure: no backoff; the next pass of whoever leads retries it at once.
+ */
+const LEASE_CODES = new Set(['lease.not-held', 'state.fenced']);
 const DRIFT_ACTIONS: PlanAction[] = ['create', 'update', 'replace', 'delete'];
 
 export interface FoldContext {
@@ -57,7 +62,12 @@ export function foldReport(report: ReconcileReport, ctx: FoldContext): FoldResul
   for (const outcome of report.outcomes) {
     if (outcome.result === 'applied' || outcome.result === 'unchanged') {
       backoff.clear(outcome.name);
-    } else if (outcome.result === 'failed' && outcome.action !== 'error' && outcome.error?.code !== ABORTED_CODE) {
+    } else if (
+      outcome.result === 'failed' &&
+      outcome.action !== 'error' &&
+      outcome.error?.code !== ABORTED_CODE &&
+      !LEASE_CODES.has(outcome.error?.code ?? '')
+    ) {
       const entry = backoff.recordFailure(outcome.name, { terminal: outcome.error?.terminal ?? false, inputKey: inputKeys.get(outcome.name) }, now);
       ctx.log.warn(
         {

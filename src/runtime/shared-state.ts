@@ -38,8 +38,21 @@ export interface SharedState {
   leadership: DaemonLeadership;
   /** Starts the heartbeat; `onRole` hears every change of role. */
   start(onRole: (role: LeaseRole, status: LeaseStatus) => void): void;
+  /**
+   * One-shot commands (apply, import): one acquisition attempt, then the heartbeat keeps the
+   * lease while the command runs. Resolves with the lease status; role 'standby' means another
+   * replica leads the target.
+   */
+  acquire(): Promise<LeaseStatus>;
   /** Releases the lease (when held) so a standby takes over at once, and closes the client. */
   stop(): Promise<void>;
+}
+
+/** The one line a one-shot command prints when a daemon (or another command) leads the target. */
+export function ledElsewhere(table: string, status: LeaseStatus): string {
+  const until = status.leaseExpiresAt ? ` (lease announced until ${status.leaseExpiresAt})` : '';
+  return `target ${status.target} in dynamodb://${table} is led by ${status.holder ?? 'another replica'}${until}; ` +
+    'it reconciles the target: let it apply the change, or stop it first (plan needs no lease)';
 }
 
 export function openSharedState(settings: SharedStateSettings, target: AwsTarget, appflow: AppFlowPort, log: Logger): SharedState {
@@ -76,6 +89,11 @@ export function openSharedState(settings: SharedStateSettings, target: AwsTarget
         callback(role, status);
       };
       lease.start();
+    },
+    async acquire() {
+      await lease.heartbeat();
+      if (lease.role === 'leader') lease.start();
+      return lease.status();
     },
     async stop() {
       try {

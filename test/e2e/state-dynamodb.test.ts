@@ -5,12 +5,14 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PutCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { createStateTableClient } from '../../src/state/dynamodb/client.js';
 import { ensureBuilt, runBuiltCli, type CliResult } from '../support/cli.js';
 import { startDynamoDbLocal, type DynamoDbLocal } from '../support/dynamodb-local.js';
 import { startEmulatorHarness, type EmulatorHarness } from '../support/emulator-harness.js';
 import { datadog, ddSecret, removeDir, tempDir, writeProfiles } from '../integration/plan-helpers.js';
 
-const SOURCES = ['cli/commands/state.ts', 'cli/commands/plan.ts', 'cli/commands/apply.ts', 'state/dynamodb/dynamodb-state-store.ts', 'state/dynamodb/migrate.ts'];
+const SOURCES = ['cli/commands/state.ts', 'cli/commands/plan.ts', 'cli/commands/apply.ts', 'cli/commands/import.ts', 'cli/shared-state-lease.ts', 'state/dynamodb/dynamodb-state-store.ts', 'state/dynamodb/migrate.ts'];
 
 let ddb: DynamoDbLocal;
 let emu: EmulatorHarness;
@@ -85,6 +87,35 @@ describe('--state dynamodb://TABLE', () => {
     expect(plan.code, plan.stderr).toBe(0);
     const parsed = JSON.parse(plan.stdout) as { changes: { name: string; action: string; adopt?: boolean }[] };
     expect(parsed.changes.map((c) => `${c.name}:${c.action}:${c.adopt === true}`).sort()).toEqual(['a:update:false', 'b:update:false']);
+  });
+
+  it('apply and import on shared state lead the target for their run, and refuse while another replica leads', async () => {
+    expect((await cli('state', 'init', '--state', 'dynamodb://apply-table')).code).toBe(0);
+    const apply = await cli('apply', '--profiles', 'profiles', '--state', 'dynamodb://apply-table', '--json');
+    expectClean(apply);
+    expect(apply.code, apply.stderr).toBe(0);
+    const client = createStateTableClient(ddb.sdkConfig());
+    try {
+      const items = (await client.doc.send(new ScanCommand({ TableName: 'apply-table' }))).Items ?? [];
+      expect(items.filter((i) => String(i.sk).startsWith('profile#')).map((i) => i.sk).sort()).toEqual(['profile#a', 'profile#b']);
+      // Released at the end: the lease item keeps its fence but names no owner.
+      expect(items.find((i) => i.sk === 'lease')).toMatchObject({ fence: 1 });
+      expect(items.find((i) => i.sk === 'lease')?.owner).toBeUndefined();
+      expect(JSON.stringify(items)).not.toContain('SENTINEL');
+
+      // A daemon leads (its lease item names it): apply and import refuse, naming it.
+      await client.doc.send(
+        new PutCommand({ TableName: 'apply-table', Item: { pk: 'target#us-east-1/default', sk: 'lease', owner: 'daemon-7/1/abc', rvn: 'r1', fence: 4, leaseMs: 15_000 } }),
+      );
+      const refused = await cli('apply', '--profiles', 'profiles', '--state', 'dynamodb://apply-table');
+      expect(refused.code).toBe(1);
+      expect(refused.stderr).toMatch(/^error: target us-east-1\/default in dynamodb:\/\/apply-table is led by daemon-7\/1\/abc; it reconciles the target: let it apply the change, or stop it first \(plan needs no lease\)\n$/);
+      const imported = await cli('import', '--out', 'imported', '--state', 'dynamodb://apply-table');
+      expect(imported.code).toBe(1);
+      expect(imported.stderr).toContain('is led by daemon-7/1/abc');
+    } finally {
+      client.destroy();
+    }
   });
 
   it('migrate refuses a file state with pending intents, changing nothing', async () => {

@@ -4,7 +4,9 @@
 import type { CredentialsOnUpdate } from '../../model/types.js';
 import { Option, type Command } from 'commander';
 import { createAwsAdapters } from '../../aws/clients.js';
-import { createLogger, createSilentLogger, type LogFormat } from '../../logging/logger.js';
+import type { AppFlowPort, AwsAdapters } from '../../aws/ports.js';
+import { createLogger, createSilentLogger, type LogFormat, type Logger } from '../../logging/logger.js';
+import type { StateStore } from '../../model/types.js';
 import { reconcileOnce } from '../../reconcile/reconcile-once.js';
 import { renderApplyText } from '../../reconcile/render-apply-text.js';
 import { WRITE_SDK_MAX_ATTEMPTS } from '../../reconcile/retry-policy.js';
@@ -18,6 +20,8 @@ import { allowPlaintextOption, jsonOption, logFormatOption, maxDeletesOption, pr
 import { ExitCode } from '../exit-codes.js';
 import { credentialsOnUpdateOption, resolveCredentialsOnUpdate } from '../credentials-on-update.js';
 import { checkProfilesDirectory, checkStateDirectory } from '../preflight.js';
+import { leadSharedState } from '../shared-state-lease.js';
+import { refusePlaintextOnSharedState, stateLocation } from '../state-backend.js';
 import { lockStateDirectory } from '../state-lock.js';
 import { UserError } from '../user-error.js';
 
@@ -63,25 +67,54 @@ async function runApply(flags: ApplyFlags): Promise<number> {
   const format: Format = flags.json ? 'json' : (flags.format ?? 'text');
   // Wrong paths fail here, in one line, before any AWS call or state write.
   await checkProfilesDirectory(flags.profiles, { allowEmpty: flags.allowEmpty === true, command: 'apply' });
+  const location = stateLocation(flags.state);
+  refusePlaintextOnSharedState(location, flags.allowPlaintextCredentials);
+  if (location.kind === 'dynamodb') return applyWithBackend(flags, format, sharedBackend(location.table));
   await checkStateDirectory(flags.state);
   // The lock is taken before planning, not at the first save: with a daemon (or another apply)
   // writing this state, planning and then failing every write wastes AWS calls and prints a plan
   // that was never acted on. Fail fast, in one line naming the holder, before any AWS call.
   const lock = await lockStateDirectory(flags.state);
   try {
-    return await applyLocked(flags, format);
+    return await applyWithBackend(flags, format, fileBackend(flags.state));
   } finally {
     await lock.release().catch(() => undefined);
   }
 }
 
-async function applyLocked(flags: ApplyFlags, format: Format): Promise<number> {
+/** The state store (and the AppFlow port the writes go through) for one apply. */
+interface ApplyBackend {
+  open(adapters: AwsAdapters, logger: Logger): Promise<{ store: StateStore; appflow: AppFlowPort; close(): Promise<void> }>;
+}
+
+function fileBackend(dir: string): ApplyBackend {
+  return {
+    async open(adapters) {
+      const store = createFileStateStore(dir, { lock: true });
+      return { store, appflow: adapters.appflow, close: () => store.release() };
+    },
+  };
+}
+
+/** Shared state: apply leads the target for its duration, or refuses when a daemon does. */
+function sharedBackend(table: string): ApplyBackend {
+  return { open: (adapters, logger) => leadSharedState(table, adapters, logger) };
+}
+
+async function applyWithBackend(flags: ApplyFlags, format: Format, backend: ApplyBackend): Promise<number> {
   // Writes get one SDK attempt each: the executor's p-retry is the only write retry layer, which
   // keeps every attempt on the same clientToken and the budget as documented (retry-policy.ts).
   const adapters = createAwsAdapters({ writeMaxAttempts: WRITE_SDK_MAX_ATTEMPTS });
-  const store = createFileStateStore(flags.state, { lock: true });
   // Logs go to stderr, and only when asked for (LOG_LEVEL): stdout carries the report.
   const logger = process.env.LOG_LEVEL ? createLogger({ destination: process.stderr, format: flags.logFormat }) : createSilentLogger();
+  let opened: Awaited<ReturnType<ApplyBackend['open']>>;
+  try {
+    opened = await backend.open(adapters, logger);
+  } catch (err) {
+    adapters.destroy();
+    throw err;
+  }
+  const { store, appflow } = opened;
 
   // SIGINT/SIGTERM: start no new write; writes in flight finish (or keep their intent in state).
   const controller = new AbortController();
@@ -100,7 +133,7 @@ async function applyLocked(flags: ApplyFlags, format: Format): Promise<number> {
         profilesDir: flags.profiles,
         loadOptions: { allowPlaintextCredentials: flags.allowPlaintextCredentials === true },
         store,
-        appflow: adapters.appflow,
+        appflow,
         secrets: adapters.secrets,
         target: adapters.target,
         logger,
@@ -118,7 +151,7 @@ async function applyLocked(flags: ApplyFlags, format: Format): Promise<number> {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
     adapters.destroy();
-    await store.release().catch(() => undefined);
+    await opened.close().catch(() => undefined);
   }
 
   // State warnings (not the plan's own, which the renderers print) go to stderr; one that only

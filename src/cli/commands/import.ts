@@ -6,7 +6,12 @@ import { loadProfiles } from '../../desired/load-profiles.js';
 import { connectorTypes } from '../../importer/connector-shapes.js';
 import { ImportError, runImport } from '../../importer/run-import.js';
 import { renderImportSummaryText } from '../../importer/summary.js';
+import type { AppFlowPort, AwsAdapters } from '../../aws/ports.js';
+import { createSilentLogger } from '../../logging/logger.js';
+import type { StateStore } from '../../model/types.js';
 import { createFileStateStore, StateLockedError } from '../../state/file-state-store.js';
+import { leadSharedState } from '../shared-state-lease.js';
+import { stateLocation } from '../state-backend.js';
 import { DEFAULT_PROFILES_DIR, jsonOption, stateOption } from '../common-options.js';
 import { ExitCode } from '../exit-codes.js';
 import { withAwsFailureHint } from '../aws-failure-hint.js';
@@ -44,15 +49,36 @@ export function registerImportCommand(program: Command): void {
       // The lock comes first: before any AWS call, and before the state is loaded for the
       // inventory, so a daemon or an apply writing this state can neither be overwritten by a
       // state read before its save nor find its profiles re-imported behind its back.
-      await checkStateDirectory(flags.state);
-      const lock = await lockStateDirectory(flags.state);
-      const adapters = createAwsAdapters({});
-      const store = createFileStateStore(flags.state, { lock: true });
+      const location = stateLocation(flags.state);
+      let release: () => Promise<void>;
+      let adapters: AwsAdapters;
+      let store: StateStore;
+      let appflow: AppFlowPort;
+      if (location.kind === 'dynamodb') {
+        adapters = createAwsAdapters({});
+        const session = await leadSharedState(location.table, adapters, createSilentLogger()).catch((err: unknown) => {
+          adapters.destroy();
+          throw err;
+        });
+        ({ store, appflow } = session);
+        release = () => session.close();
+      } else {
+        await checkStateDirectory(flags.state);
+        const lock = await lockStateDirectory(flags.state);
+        adapters = createAwsAdapters({});
+        const fileStore = createFileStateStore(flags.state, { lock: true });
+        store = fileStore;
+        appflow = adapters.appflow;
+        release = async () => {
+          await fileStore.release();
+          await lock.release();
+        };
+      }
       try {
         const options = { outDir: flags.out, stateDir: flags.state, force: flags.force === true } as Parameters<typeof runImport>[1];
         if (names) options.names = names;
         if (connectorType) options.connectorType = connectorType;
-        const result = await runImport({ appflow: adapters.appflow, target: adapters.target, store, loadProfiles: (dir) => loadProfiles(dir) }, options);
+        const result = await runImport({ appflow, target: adapters.target, store, loadProfiles: (dir) => loadProfiles(dir) }, options);
         for (const warning of result.warnings) process.stderr.write(`warning: ${warning}\n`);
         process.stdout.write(flags.json ? `${JSON.stringify(result.summary, null, 2)}\n` : renderImportSummaryText(result.summary));
         if (!result.ok) {
@@ -65,9 +91,8 @@ export function registerImportCommand(program: Command): void {
         if (err instanceof StateLockedError) throw new UserError(err.message);
         throw err;
       } finally {
-        await store.release();
         adapters.destroy();
-        await lock.release();
+        await release();
       }
     });
 }

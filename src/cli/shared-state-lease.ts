@@ -1,0 +1,31 @@
+// One-shot commands that write the shared DynamoDB state (apply, import) lead the target for
+// their duration, exactly like a daemon replica: the lease is taken before any AWS call, every
+// state save is fenced by it, AppFlow writes re-check it, and it is released at the end. When a
+// daemon leads the target the command refuses in one line instead of racing it.
+import type { AppFlowPort, AwsAdapters } from '../aws/ports.js';
+import type { Logger } from '../logging/logger.js';
+import type { StateStore } from '../model/types.js';
+import { ledElsewhere, openSharedState } from '../runtime/shared-state.js';
+import { StateTableMissingError } from '../state/dynamodb/table.js';
+import { UserError } from './user-error.js';
+
+export interface LeadSession {
+  store: StateStore;
+  appflow: AppFlowPort;
+  /** Releases the lease and closes the table client. */
+  close(): Promise<void>;
+}
+
+export async function leadSharedState(table: string, adapters: AwsAdapters, logger: Logger): Promise<LeadSession> {
+  const shared = openSharedState({ table }, adapters.target, adapters.appflow, logger);
+  try {
+    await shared.store.load(); // a missing table: its one line, before anything else
+    const status = await shared.acquire();
+    if (status.role !== 'leader') throw new UserError(ledElsewhere(table, status));
+  } catch (err) {
+    await shared.stop().catch(() => undefined);
+    if (err instanceof StateTableMissingError) throw new UserError(err.message);
+    throw err;
+  }
+  return { store: shared.store, appflow: shared.appflow, close: () => shared.stop() };
+}
