@@ -154,6 +154,8 @@ describe('several daemons on one shared state', () => {
     const first = await leaderOf([a!, b!]);
     const second = first === a ? b! : a!;
     await appliedAll(['s1']);
+    // The pass that created s1 has finished (and logged) before the pause.
+    await first.waitForLog((l) => l.event === 'daemon.pass' && l.result === 'success', 15_000);
 
     first.child.kill('SIGSTOP');
     await waitFor(async () => (await role(second))?.role === 'leader', 20_000);
