@@ -6,7 +6,7 @@ import { Composer, LineCounter, visit, type Document } from 'yaml';
 import type { Diagnostic, SourceLocation } from '../model/types.js';
 import { makeDiagnostic, MAX_DIAGNOSTICS_PER_FILE } from './diagnostics.js';
 import { duplicateKeyOffsets } from './duplicate-keys.js';
-import { findJsonSyntaxError } from './json-syntax.js';
+import { findJsonSyntaxError } from '../json/json-syntax.js';
 import { MAX_DOCUMENTS_PER_FILE, MAX_NESTING_DEPTH, scanYamlStructure } from './yaml-limits.js';
 import { safeConversionMessage, safeYamlMessage } from './yaml-messages.js';
 

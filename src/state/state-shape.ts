@@ -3,7 +3,7 @@
 // a single malformed record inside an otherwise good file is dropped with a warning, because
 // losing one inventory entry or one intent is safe (nothing is deleted for a profile the
 // inventory does not list, and a lost intent only means a fresh clientToken after a Describe).
-import { findJsonSyntaxError } from '../desired/json-syntax.js';
+import { findJsonSyntaxError } from '../json/json-syntax.js';
 import {
   STATE_FORMAT_VERSION,
   type ManagedProfileRecord,

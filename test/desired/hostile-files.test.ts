@@ -3,7 +3,7 @@
 // other profiles still load, the file is failed (so prune stops), and the output stays short.
 import { describe, expect, it } from 'vitest';
 import { formatDiagnostic } from '../../src/desired/diagnostics.js';
-import { findJsonSyntaxError } from '../../src/desired/json-syntax.js';
+import { findJsonSyntaxError } from '../../src/json/json-syntax.js';
 import { loadProfiles } from '../../src/desired/load-profiles.js';
 import { MAX_DIAGNOSTICS_PER_FILE, MAX_DOCUMENTS_PER_FILE, MAX_NESTING_DEPTH } from '../../src/desired/parse-documents.js';
 import { ProfileParseCache } from '../../src/desired/parse-cache.js';

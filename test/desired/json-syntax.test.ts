@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { findJsonSyntaxError } from '../../src/desired/json-syntax.js';
+import { findJsonSyntaxError } from '../../src/json/json-syntax.js';
 
 describe('findJsonSyntaxError', () => {
   it('accepts valid JSON', () => {

@@ -18,7 +18,7 @@ let emu: RunningEmulator;
 let work: string;
 
 beforeAll(async () => {
-  ensureBuilt(['desired/load-profiles.ts', 'desired/parse-documents.ts', 'desired/json-syntax.ts']);
+  ensureBuilt(['desired/load-profiles.ts', 'desired/parse-documents.ts', 'json/json-syntax.ts']);
   emu = await startEmulator({ seed: { secrets: [{ name: 'dd', secretString: JSON.stringify({ apiKey: 'k', applicationKey: 'a' }) }] } });
   work = await mkdtemp(join(tmpdir(), 'hostile-e2e-'));
   const files: Record<string, string> = {
