@@ -27,12 +27,26 @@ export interface DaemonStatus {
   passRetry?: { consecutiveFailures: number; nextRetryAt: string };
   lastAwsError?: { service: string; operation: string; code: string; at: string };
   warnings: string[];
+  /**
+   * Daemon-level conditions, Kubernetes style. `ProfilesDirectory`: True when the last pass read
+   * the profiles directory and found documents; False (reason Missing, Unreadable or Empty) is the
+   * wrong-path case that otherwise looks healthy. Absent until a pass has read the directory.
+   */
+  conditions?: DaemonCondition[];
   profiles: ProfileStatus[];
   /**
    * With the shared DynamoDB state: per target, this replica's role ("leader" or "standby"), the
    * lease holder, the lease expiry and the fencing counter. Absent with the file state.
    */
   leadership?: LeaseStatus[];
+}
+
+export interface DaemonCondition {
+  type: string;
+  status: 'True' | 'False';
+  reason: string;
+  message: string;
+  lastTransitionAt: string;
 }
 
 export interface PassTiming {
@@ -49,6 +63,7 @@ export class PassHistory {
   warnings: string[] = [];
   /** Passes that failed as a whole in a row; 0 after any pass that ran to the end. */
   consecutiveFailures = 0;
+  profilesDirectory: DaemonCondition | undefined;
 
   /** A pass that ran to the end (profile failures have their own backoff). */
   recordCompleted(pass: PassTiming, report: ReconcileReport, directoryWarning: string | undefined): 'success' | 'failure' {
@@ -59,7 +74,21 @@ export class PassHistory {
     if (report.ok) this.lastSuccessAt = pass.finishedAt;
     this.lastReconcile = { ...this.#timing(pass, result), summary: report.plan.summary };
     this.warnings = [...new Set([...(directoryWarning ? [directoryWarning] : []), ...report.plan.warnings, ...report.warnings])];
+    if (report.profilesDirectory !== undefined) this.#setDirectoryCondition(report.profilesDirectory, directoryWarning, pass.finishedAt);
     return result;
+  }
+
+  #setDirectoryCondition(state: string, warning: string | undefined, at: number): void {
+    const ok = state === 'ok';
+    const reason = ok ? 'Found' : state.charAt(0).toUpperCase() + state.slice(1);
+    const previous = this.profilesDirectory;
+    this.profilesDirectory = {
+      type: 'ProfilesDirectory',
+      status: ok ? 'True' : 'False',
+      reason,
+      message: warning ?? 'profile documents were read',
+      lastTransitionAt: previous && previous.reason === reason ? previous.lastTransitionAt : new Date(at).toISOString(),
+    };
   }
 
   /** A pass that failed as a whole; one stopped by shutdown is not a failure worth retrying. */

@@ -198,6 +198,7 @@ export class Daemon {
           : { consecutiveFailures: history.consecutiveFailures, nextRetryAt: new Date(passRetryAt).toISOString() },
       lastAwsError: awsError && { ...awsError, at: new Date(awsError.at).toISOString() },
       warnings: history.warnings,
+      ...(history.profilesDirectory ? { conditions: [history.profilesDirectory] } : {}),
       profiles: this.#book.list(),
       ...(this.#opts.leadership ? { leadership: this.#opts.leadership.status() } : {}),
     };
@@ -247,6 +248,7 @@ export class Daemon {
       this.#opts.metrics?.setBackoffProfiles(this.#backoff.size);
       const directoryWarning = profilesDirectoryWarning(report, this.#opts.watchDir);
       const result = this.#history.recordCompleted({ id: reconcileId, reasons, startedAt, finishedAt }, report, directoryWarning);
+      if (report.profilesDirectory !== undefined) this.#opts.metrics?.setProfilesDirectoryOk(report.profilesDirectory === 'ok');
       if (directoryWarning) {
         // Every pass, not once: the condition is as current as the pass, and a log reader who
         // arrives late still sees why nothing is being created or updated.

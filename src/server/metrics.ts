@@ -24,6 +24,8 @@ export interface DaemonMetrics {
   setReconcileInProgress(running: boolean): void;
   /** Shared state: 1 while this replica leads `target`, 0 while it stands by. */
   setLeader(target: string, leader: boolean): void;
+  /** 1 when the last pass read the profiles directory and found documents, 0 when it was missing, unreadable or empty. */
+  setProfilesDirectoryOk(ok: boolean): void;
   /** Prometheus text exposition. */
   render(): Promise<string>;
   contentType: string;
@@ -92,6 +94,11 @@ export function createDaemonMetrics(options: { defaultMetrics?: boolean } = {}):
     labelNames: ['action', 'result'],
     registers: [registry],
   });
+  const directoryOk = new Gauge({
+    name: `${METRIC_PREFIX}profiles_directory_ok`,
+    help: '1 when the last pass read the profiles directory and found profile documents; 0 when it was missing, unreadable or empty (a wrong --profiles path: nothing is created or updated).',
+    registers: [registry],
+  });
   const awsCalls = new Counter({
     name: `${METRIC_PREFIX}aws_calls_total`,
     help: 'AWS SDK calls by service, operation and error code ("Success" when the call succeeded).',
@@ -145,6 +152,9 @@ export function createDaemonMetrics(options: { defaultMetrics?: boolean } = {}):
     },
     setBackoffProfiles(count) {
       backoff.set(count);
+    },
+    setProfilesDirectoryOk(ok) {
+      directoryOk.set(ok ? 1 : 0);
     },
     setReconcileInProgress(running) {
       inProgress.set(running ? 1 : 0);

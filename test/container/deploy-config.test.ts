@@ -76,10 +76,17 @@ describe('Kubernetes manifests', () => {
   const daemon = pod.containers.find((c: { name: string }) => c.name === 'appflow-gitops');
   const gitSync = pod.containers.find((c: { name: string }) => c.name === 'git-sync');
 
-  it('lists every manifest except the optional ServiceMonitor in the kustomization', () => {
+  it('lists every manifest except the optional Prometheus Operator ones in the kustomization', () => {
     const kustomization = parseYaml(read(dir + 'kustomization.yaml'));
     const files = readdirSync(repo + dir).filter((f) => f.endsWith('.yaml') && f !== 'kustomization.yaml');
-    expect([...kustomization.resources].sort()).toEqual(files.filter((f) => f !== 'servicemonitor.yaml').sort());
+    const optional = ['servicemonitor.yaml', 'prometheusrule.yaml'];
+    expect([...kustomization.resources].sort()).toEqual(files.filter((f) => !optional.includes(f)).sort());
+  });
+
+  it('alerts on the profiles-directory gauge the daemon exports', () => {
+    const rule = first(byKind('PrometheusRule'), 'PrometheusRule');
+    const alerts = rule.spec.groups.flatMap((g: { rules: { alert: string; expr: string }[] }) => g.rules);
+    expect(alerts.find((r: { alert: string }) => r.alert === 'AppflowGitopsProfilesDirectoryNotOk').expr).toBe('appflow_gitops_profiles_directory_ok == 0');
   });
 
   it('runs one replica with Recreate, so two daemons never write at once', () => {
