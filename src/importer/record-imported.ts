@@ -13,6 +13,7 @@
 // get a new `imported` record.
 import type { ManagedProfileRecord, TargetState } from '../model/types.js';
 import type { ImportedProfile } from './import-profiles.js';
+import { nameKeyed } from '../model/name-keyed.js';
 
 export interface ImportedRecordInput {
   profile: ImportedProfile;
@@ -28,7 +29,7 @@ export interface RecordImportedResult {
 }
 
 export function recordImportedProfiles(state: TargetState, imported: ImportedRecordInput[], now: Date): RecordImportedResult {
-  const profiles = { ...state.profiles };
+  const profiles = nameKeyed(Object.entries(state.profiles));
   const added: string[] = [];
   for (const { profile, sourceFile } of imported) {
     const existing = profiles[profile.name];

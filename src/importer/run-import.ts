@@ -8,6 +8,7 @@ import { importProfiles, type ImportedProfile, type SkippedProfile } from './imp
 import { recordImportedProfiles, type ImportedRecordInput } from './record-imported.js';
 import { buildImportSummary, type ImportSummary } from './summary.js';
 import { planProfileFiles, writeProfileFiles } from './write-profile-file.js';
+import { nameKeyed } from '../model/name-keyed.js';
 
 export interface RunImportOptions {
   outDir: string;
@@ -150,7 +151,7 @@ async function recordInInventory(
   if (imported.length === 0) return { recorded: 0, warnings: [] };
   const { state, warnings } = await deps.store.load();
   const key = deps.target.key;
-  const current = state.targets[key] ?? { profiles: {}, intents: {} };
+  const current = state.targets[key] ?? { profiles: nameKeyed(), intents: nameKeyed() };
   const result = recordImportedProfiles(current, imported, (deps.now ?? (() => new Date()))());
   if (result.added.length === 0) return { recorded: 0, warnings };
   state.targets[key] = result.state;

@@ -10,6 +10,7 @@ import { preparePlan } from './prepare-plan.js';
 import type { ProfileOutcome, ReconcileDeps, ReconcileOptions, ReconcileReport } from './types.js';
 import { awsErrorCode } from './write-errors.js';
 import { retireExpiredIntents } from './write-intents.js';
+import { nameKeyed } from '../model/name-keyed.js';
 
 function emptyPlan(target: string, warnings: string[]): Plan {
   return {
@@ -118,7 +119,7 @@ export async function reconcileOnce(deps: ReconcileDeps, options: ReconcileOptio
   // Saved at the end only when something changed: an unchanged pass leaves the state file alone
   // (and never overwrites a corrupt file the store could not read with an empty one for nothing).
   const loadedJson = JSON.stringify(snapshot);
-  const state: TargetState = (snapshot.targets[deps.target.key] ??= { profiles: {}, intents: {} });
+  const state: TargetState = (snapshot.targets[deps.target.key] ??= { profiles: nameKeyed(), intents: nameKeyed() });
   const retired = retireExpiredIntents(state, now());
   if (retired.length > 0) logger.info({ event: 'intents.retired', profiles: retired }, 'retired expired write intents');
 

@@ -11,6 +11,7 @@ import {
   type TargetState,
   type WriteIntent,
 } from '../model/types.js';
+import { nameKeyed } from '../model/name-keyed.js';
 
 export type ParsedState =
   | { ok: true; snapshot: StateSnapshot; warnings: string[] }
@@ -24,7 +25,7 @@ export function emptySnapshot(): StateSnapshot {
 }
 
 export function emptyTargetState(): TargetState {
-  return { profiles: {}, intents: {} };
+  return { profiles: nameKeyed(), intents: nameKeyed() };
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {

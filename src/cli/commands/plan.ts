@@ -26,6 +26,7 @@ import { allowPlaintextOption, jsonOption, maxDeletesOption, profilesOption, sta
 import { ExitCode } from '../exit-codes.js';
 import { credentialsOnUpdateOption, resolveCredentialsOnUpdate } from '../credentials-on-update.js';
 import { UserError } from '../user-error.js';
+import { nameKeyed } from '../../model/name-keyed.js';
 
 export type PlanFormat = 'text' | 'json' | 'markdown';
 
@@ -209,8 +210,8 @@ export async function fingerprintKey(stateDir: string, stored: TargetState): Pro
     problem = code === 'ENOENT' ? 'is missing' : `cannot be read (${code ?? messageOf(err)})`;
   }
   const hadFingerprints = Object.values(stored.profiles).some((r) => r.credentialsFingerprint !== undefined);
-  const profiles = Object.fromEntries(
-    Object.entries(stored.profiles).map(([name, record]) => [name, { ...record, credentialsFingerprint: undefined }]),
+  const profiles = nameKeyed(
+    Object.entries(stored.profiles).map(([name, record]) => [name, { ...record, credentialsFingerprint: undefined }] as const),
   );
   return {
     state: { ...stored, profiles },

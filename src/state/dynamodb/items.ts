@@ -4,6 +4,7 @@
 import { STATE_FORMAT_VERSION, type StateSnapshot, type TargetState } from '../../model/types.js';
 import { parseStateText } from '../state-shape.js';
 import { targetPartition } from './table.js';
+import { nameKeyed } from '../../model/name-keyed.js';
 
 export interface StateItem {
   pk: string;
@@ -51,7 +52,7 @@ export function itemsToSnapshot(items: readonly StateItem[]): { snapshot: StateS
   for (const item of items) {
     if (!isStateItem(item)) continue;
     const key = item.pk.slice(TARGET_PREFIX.length);
-    const target = (targets[key] ??= { profiles: {}, intents: {} });
+    const target = (targets[key] ??= { profiles: nameKeyed(), intents: nameKeyed() });
     if (item.sk.startsWith(PROFILE_PREFIX)) target.profiles[item.sk.slice(PROFILE_PREFIX.length)] = item.record;
     else target.intents[item.sk.slice(INTENT_PREFIX.length)] = item.intent;
   }

@@ -13,6 +13,7 @@ import type { StateSnapshot } from '../../model/types.js';
 import { STATE_FILE } from '../file-state-store.js';
 import { parseStateText } from '../state-shape.js';
 import type { DynamoDbStateStore } from './dynamodb-state-store.js';
+import { nameKeyed } from '../../model/name-keyed.js';
 
 export class MigrationRefused extends Error {
   constructor(message: string) {
@@ -61,14 +62,14 @@ export async function migrateFileState(fromDir: string, to: DynamoDbStateStore):
   let fingerprintsDropped = 0;
   const copy: StateSnapshot = { formatVersion: snapshot.formatVersion, targets: {} };
   for (const [target, state] of Object.entries(snapshot.targets)) {
-    const profiles = Object.fromEntries(
+    const profiles = nameKeyed(
       Object.entries(state.profiles).map(([name, record]) => {
         if (record.credentialsFingerprint !== undefined) fingerprintsDropped += 1;
         const { credentialsFingerprint: _dropped, ...rest } = record;
-        return [name, rest];
+        return [name, rest] as const;
       }),
     );
-    copy.targets[target] = { profiles, intents: {} };
+    copy.targets[target] = { profiles, intents: nameKeyed() };
   }
   await to.save(copy);
   return {
