@@ -11,13 +11,7 @@ export class RequestLog {
 
   add(entry: RequestLogEntry): void {
     this.entries.push(entry);
-    for (const listener of this.listeners) {
-      try {
-        listener({ ...entry });
-      } catch {
-        // A listener's failure must never break the emulator's response.
-      }
-    }
+    notify(this.listeners, entry);
   }
 
   /** Calls `listener` for every request as it is logged; returns the unsubscribe function. */
@@ -28,13 +22,7 @@ export class RequestLog {
 
   /** Tells the arrival listeners that a request came in (before faults and handling; status 0). */
   arrived(entry: RequestLogEntry): void {
-    for (const listener of this.arrivalListeners) {
-      try {
-        listener({ ...entry });
-      } catch {
-        // As for subscribe: a listener never breaks the emulator.
-      }
-    }
+    notify(this.arrivalListeners, entry);
   }
 
   /** Calls `listener` when a request arrives, before any latency or fault; returns the unsubscribe function. */
@@ -50,5 +38,16 @@ export class RequestLog {
 
   clear(): void {
     this.entries = [];
+  }
+}
+
+/** Each listener gets its own copy; a listener's failure must never break the emulator's response. */
+function notify(listeners: ReadonlySet<RequestListener>, entry: RequestLogEntry): void {
+  for (const listener of listeners) {
+    try {
+      listener({ ...entry });
+    } catch {
+      // ignored, see above
+    }
   }
 }

@@ -68,6 +68,15 @@ async function makeWorkDir(): Promise<{ profiles: string; state: string }> {
   return { profiles, state: join(work, 'state') };
 }
 
+/** Spawns `run` with `args`, to be killed after the test, and waits until it is ready. */
+async function startReady(args: string[], env: NodeJS.ProcessEnv): Promise<DaemonProcess> {
+  const daemon = new DaemonProcess(args, env);
+  daemons.push(daemon);
+  await daemon.started();
+  await daemon.waitReady();
+  return daemon;
+}
+
 function appflowClient(): AppflowClient {
   return new AppflowClient(sdkConfigFor(emu));
 }
@@ -190,10 +199,7 @@ describe('appflow-gitops run (spawned CLI against the emulator)', () => {
     const { profiles, state } = await makeWorkDir();
     const env = emulatorEnv(emu.endpoint);
     const args = ['--profiles', profiles, '--state', state, '--listen', '127.0.0.1:0', '--interval', '1h', '--shutdown-timeout', '1s'];
-    const first = new DaemonProcess(args, env);
-    daemons.push(first);
-    await first.started();
-    await first.waitReady();
+    const first = await startReady(args, env);
 
     emu.clearRequestLog();
     // The update is held 2.5 s and then refused before anything is applied: the write is cut
@@ -220,10 +226,7 @@ describe('appflow-gitops run (spawned CLI against the emulator)', () => {
     const client = appflowClient();
     expect(await instanceUrlInAws(client)).toBe('https://api.datadoghq.com');
 
-    const second = new DaemonProcess(args.slice(0, -2), env); // default --shutdown-timeout (10s)
-    daemons.push(second);
-    await second.started();
-    await second.waitReady();
+    const second = await startReady(args.slice(0, -2), env); // default --shutdown-timeout (10s)
     expect(await instanceUrlInAws(client)).toBe('https://us5.datadoghq.com');
     const all = await client.send(new DescribeConnectorProfilesCommand({ maxResults: 100 }));
     expect(all.connectorProfileDetails!.filter((p) => p.connectorProfileName === 'e2e-datadog')).toHaveLength(1);
@@ -267,10 +270,7 @@ describe('appflow-gitops run (spawned CLI against the emulator)', () => {
     const { profiles, state } = await makeWorkDir();
     const env = emulatorEnv(emu.endpoint);
     const args = ['--profiles', profiles, '--state', state, '--listen', '127.0.0.1:0', '--interval', '1h'];
-    const first = new DaemonProcess(args, env);
-    daemons.push(first);
-    await first.started();
-    await first.waitReady();
+    const first = await startReady(args, env);
 
     emu.clearRequestLog();
     emu.faults.latency('CreateConnectorProfile', 1500);
@@ -283,10 +283,7 @@ describe('appflow-gitops run (spawned CLI against the emulator)', () => {
     expect(await cutOff).toMatchObject({ status: 500, clientToken: inFlight.clientToken });
     emu.faults.reset();
 
-    const second = new DaemonProcess(args, env);
-    daemons.push(second);
-    await second.started();
-    await second.waitReady();
+    const second = await startReady(args, env);
     const creates = emu.requestLog().filter((e) => e.operation === 'CreateConnectorProfile' && e.profileName === 'e2e-datadog-2');
     expect(creates.map((c) => [c.status, c.clientToken])).toEqual([
       [500, inFlight.clientToken],
@@ -303,10 +300,7 @@ describe('appflow-gitops run (spawned CLI against the emulator)', () => {
     const { profiles, state } = await makeWorkDir();
     // A bound far beyond the held write: a graceful stop would wait for the write to be answered.
     const args = ['--profiles', profiles, '--state', state, '--listen', '127.0.0.1:0', '--interval', '1h', '--shutdown-timeout', '1m'];
-    const daemon = new DaemonProcess(args, emulatorEnv(emu.endpoint));
-    daemons.push(daemon);
-    await daemon.started();
-    await daemon.waitReady();
+    const daemon = await startReady(args, emulatorEnv(emu.endpoint));
     emu.clearRequestLog();
     emu.faults.latency('UpdateConnectorProfile', 8_000);
     const arrived = nextArrival(emu, request('UpdateConnectorProfile', 'e2e-datadog'));
