@@ -20,6 +20,10 @@ const commandLoaders: Record<string, () => Promise<Register>> = {
   run: async () => (await import('./commands/run.js')).registerRunCommand,
   import: async () => (await import('./commands/import.js')).registerImportCommand,
   emulator: async () => (await import('./commands/emulator.js')).registerEmulatorCommand,
+  status: async () => (await import('./commands/daemon-commands.js')).registerStatusCommand,
+  reconcile: async () => (await import('./commands/daemon-commands.js')).registerReconcileCommand,
+  suspend: async () => (await import('./commands/daemon-commands.js')).registerSuspendCommand,
+  resume: async () => (await import('./commands/daemon-commands.js')).registerResumeCommand,
   state: async () => (await import('./commands/state.js')).registerStateCommand,
 };
 

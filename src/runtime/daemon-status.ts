@@ -33,6 +33,8 @@ export interface DaemonStatus {
    * wrong-path case that otherwise looks healthy. Absent until a pass has read the directory.
    */
   conditions?: DaemonCondition[];
+  /** Present while `appflow-gitops suspend` holds: passes read and report drift but write nothing. */
+  suspended?: { suspended: boolean; since?: string };
   profiles: ProfileStatus[];
   /**
    * With the shared DynamoDB state: per target, this replica's role ("leader" or "standby"), the

@@ -8,6 +8,7 @@
 //   report-folding.ts  a report into per-profile backoff and write metrics
 //   daemon-status.ts   pass history behind /status and /readyz
 //   error-summary.ts   errors as log fields
+import { WritePause, type PauseState } from './write-pause.js';
 import { randomUUID } from 'node:crypto';
 import type { AwsCallObserver } from '../aws/ports.js';
 import type { Logger } from '../logging/logger.js';
@@ -61,6 +62,8 @@ export interface DaemonOptions {
    * standby makes no AWS call and is ready while it can watch the lease.
    */
   leadership?: DaemonLeadership;
+  /** File that persists `suspend` across restarts (STATE/suspended.json); in memory when undefined. */
+  pauseFile?: string;
 }
 
 const MAX_CONSECUTIVE_FOLLOW_UPS = 3;
@@ -81,12 +84,14 @@ export class Daemon {
   #sourceFiles = new Map<string, string>();
   #reconciling = false;
   #followUps = 0;
+  readonly #pause: WritePause;
 
   constructor(options: DaemonOptions) {
     this.#opts = options;
     this.#clock = options.clock ?? systemClock;
     const random = options.random ?? Math.random;
     this.#log = options.logger;
+    this.#pause = new WritePause(options.pauseFile);
     this.#backoff = new ProfileBackoff(options.backoff, random);
     this.#aws = new AwsReachability(() => this.#clock.now());
     this.#timers = new PassTimers({
@@ -116,6 +121,9 @@ export class Daemon {
 
   /** Starts the watcher and the resync timer, and requests the first pass. */
   async start(): Promise<void> {
+    await this.#pause.load();
+    this.#opts.metrics?.setSuspended(this.#pause.suspended);
+    if (this.#pause.suspended) this.#log.warn({ event: 'daemon.suspended', since: this.#pause.state().since }, 'writes are suspended (appflow-gitops resume lifts it)');
     if (this.#opts.watchDir !== undefined) {
       this.#watcher = watchProfiles({
         dir: this.#opts.watchDir,
@@ -153,6 +161,23 @@ export class Daemon {
     const outcome = this.#manual.request(reason);
     this.#log.debug({ trigger: reason, outcome }, 'reconcile requested');
     return true;
+  }
+
+  /** Pauses every write until resume(), persisted in the state directory. Passes keep reading and report drift. */
+  async suspend(): Promise<PauseState> {
+    const state = await this.#pause.suspend(this.#clock.now());
+    this.#opts.metrics?.setSuspended(true);
+    this.#log.warn({ event: 'daemon.suspended', since: state.since }, 'writes suspended');
+    return state;
+  }
+
+  /** Lifts the pause and asks for a pass (through the manual-trigger gate). */
+  async resume(): Promise<PauseState> {
+    const state = await this.#pause.resume();
+    this.#opts.metrics?.setSuspended(false);
+    this.#log.info({ event: 'daemon.resumed' }, 'writes resumed');
+    this.requestManualReconcile('http');
+    return state;
   }
 
   /** Stops taking work and waits for the running pass (the caller bounds the wait). */
@@ -199,6 +224,7 @@ export class Daemon {
       lastAwsError: awsError && { ...awsError, at: new Date(awsError.at).toISOString() },
       warnings: history.warnings,
       ...(history.profilesDirectory ? { conditions: [history.profilesDirectory] } : {}),
+      ...(this.#pause.suspended ? { suspended: this.#pause.state() } : {}),
       profiles: this.#book.list(),
       ...(this.#opts.leadership ? { leadership: this.#opts.leadership.status() } : {}),
     };
@@ -228,7 +254,12 @@ export class Daemon {
     const blocked = this.#backoff.blockedNames(startedAt);
     // Backed-off profiles are left out by naming everyone else. A profile added since the last
     // pass is not known yet and gets skipped too; the follow-up pass below picks it up.
-    const onlyNames = blocked.size > 0 ? new Set([...this.#knownNames].filter((n) => !blocked.has(n))) : undefined;
+    // Suspended: the pass reads, plans and reports drift, but every write is skipped.
+    const onlyNames = this.#pause.suspended
+      ? new Set<string>()
+      : blocked.size > 0
+        ? new Set([...this.#knownNames].filter((n) => !blocked.has(n)))
+        : undefined;
     const log = this.#log.child({ reconcileId });
     log.info({ event: 'daemon.pass.start', triggers: reasons, backingOff: [...blocked].sort() }, 'reconcile pass started');
     this.#reconciling = true;
@@ -262,7 +293,7 @@ export class Daemon {
       // Follow-ups are bounded: should a profile keep coming back as "new", the loop falls back to
       // the normal triggers instead of spinning.
       this.#followUps = reasons.every((r) => r === 'followup') ? this.#followUps + 1 : 0;
-      if (folded.followUp && !signal.aborted) {
+      if (folded.followUp && !signal.aborted && !this.#pause.suspended) {
         if (this.#followUps < MAX_CONSECUTIVE_FOLLOW_UPS) this.requestReconcile('followup');
         else log.warn({ event: 'daemon.followup-limit' }, 'follow-up pass limit reached; waiting for the next trigger');
       }

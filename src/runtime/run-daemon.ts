@@ -19,6 +19,7 @@ import { createDaemonMetrics, type DaemonMetrics } from '../server/metrics.js';
 import { createFileStateStore, LOCK_FILE, type FileStateStore } from '../state/file-state-store.js';
 import { StateLock } from '../state/state-lock.js';
 import { Daemon, errorSummary } from './daemon.js';
+import { PAUSE_FILE } from './write-pause.js';
 import { startEmbeddedEmulator, type EmbeddedEmulator } from './embedded-emulator.js';
 import { formatDuration } from './duration.js';
 import { openSharedState, type SharedState, type SharedStateSettings } from './shared-state.js';
@@ -36,6 +37,8 @@ export interface RunDaemonConfig {
   maxDeletes: number;
   /** Default for profiles whose lifecycle: does not set credentialsOnUpdate (undefined: 'always'). */
   credentialsOnUpdate?: CredentialsOnUpdate;
+  /** Bearer token the mutating HTTP endpoints require (--http-token-file); open when undefined. */
+  httpToken?: string;
   allowEmpty: boolean;
   allowPlaintextCredentials: boolean;
   embeddedEmulator: boolean;
@@ -136,6 +139,7 @@ export async function startDaemon(config: RunDaemonConfig): Promise<RunningDaemo
     daemon = new Daemon({
       logger: log,
       metrics,
+      pauseFile: join(stateDir, PAUSE_FILE),
       watchDir: profilesDir,
       resyncIntervalMs: config.resyncIntervalMs,
       reconcile: ({ signal, reconcileId, onlyNames }) =>
@@ -171,6 +175,9 @@ export async function startDaemon(config: RunDaemonConfig): Promise<RunningDaemo
       readiness: () => running.readiness(),
       status: () => running.status(),
       requestReconcile: () => running.requestManualReconcile('http'),
+      suspend: () => running.suspend(),
+      resume: () => running.resume(),
+      ...(config.httpToken !== undefined ? { token: config.httpToken } : {}),
     });
     const address = await http.listen(config.listen);
     cleanups.push(() => http.close());

@@ -4,6 +4,9 @@
 //   GET  /metrics    Prometheus text
 //   GET  /status     JSON: daemon state and one entry per profile (no secrets)
 //   POST /reconcile  202: asks for a pass (rate limited and coalesced by the daemon)
+//   POST /suspend    200: pauses every write (persisted); POST /resume 200: lifts it and asks for a pass
+// With a token (--http-token-file) the POST routes need `Authorization: Bearer TOKEN` (401
+// otherwise); the GET routes stay open for kubelet probes and Prometheus.
 //
 // Every listener is an attack surface, so each connection's cost is bounded (see HTTP_LIMITS):
 // a connection cap, short header/request/keep-alive timeouts, a small body limit for the one
@@ -11,6 +14,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from '../logging/logger.js';
+import { bearerMatches } from './bearer-token.js';
 import type { DaemonMetrics } from './metrics.js';
 import type { ListenAddress } from './listen-address.js';
 
@@ -25,6 +29,11 @@ export interface DaemonHttpHandlers {
   status: () => unknown;
   /** Returns false when the daemon no longer takes work (shutting down). */
   requestReconcile: () => boolean;
+  /** Pause and resume every write (POST /suspend, POST /resume); the body answered is the new state. */
+  suspend?: () => Promise<unknown>;
+  resume?: () => Promise<unknown>;
+  /** When set, the POST routes require `Authorization: Bearer <token>`. */
+  token?: string;
   logger?: Logger;
 }
 
@@ -67,7 +76,7 @@ export function createDaemonHttpServer(handlers: DaemonHttpHandlers): DaemonHttp
     (req, res) => {
       // A body nobody reads would otherwise be drained to the end after the response (Node's
       // keep-alive behaviour); closing the connection instead bounds what an unread body costs.
-      if (carriesBody(req) && !isReconcile(req)) res.shouldKeepAlive = false;
+      if (carriesBody(req) && !isMutating(req)) res.shouldKeepAlive = false;
       route(req, res, handlers).catch((err: unknown) => {
         handlers.logger?.error({ err: { message: err instanceof Error ? err.message : String(err) }, path: req.url }, 'http handler failed');
         if (!res.headersSent) sendJson(res, 500, { error: 'internal error' });
@@ -121,8 +130,21 @@ async function route(req: IncomingMessage, res: ServerResponse, handlers: Daemon
     case '/status':
       if (!isRead) return methodNotAllowed(res, 'GET, HEAD');
       return sendJson(res, 200, handlers.status());
+    case '/suspend':
+    case '/resume': {
+      const act = path === '/suspend' ? handlers.suspend : handlers.resume;
+      if (!act) break;
+      if (method !== 'POST') return methodNotAllowed(res, 'POST');
+      if (!authorized(req, res, handlers)) return;
+      if (!(await discardBody(req, HTTP_LIMITS.maxBodyBytes))) {
+        res.shouldKeepAlive = false;
+        return sendJson(res, 413, { error: `request body over ${HTTP_LIMITS.maxBodyBytes} bytes; POST ${path} needs no body` });
+      }
+      return sendJson(res, 200, await act());
+    }
     case '/reconcile': {
       if (method !== 'POST') return methodNotAllowed(res, 'POST');
+      if (!authorized(req, res, handlers)) return;
       if (!(await discardBody(req, HTTP_LIMITS.maxBodyBytes))) {
         res.shouldKeepAlive = false;
         return sendJson(res, 413, { error: `request body over ${HTTP_LIMITS.maxBodyBytes} bytes; POST /reconcile needs no body` });
@@ -130,13 +152,21 @@ async function route(req: IncomingMessage, res: ServerResponse, handlers: Daemon
       const accepted = handlers.requestReconcile();
       return sendJson(res, accepted ? 202 : 503, accepted ? { accepted: true } : { accepted: false, error: 'shutting down' });
     }
-    default:
-      return sendJson(res, 404, { error: 'not found', paths: ['/healthz', '/readyz', '/metrics', '/status', 'POST /reconcile'] });
   }
+  return sendJson(res, 404, { error: 'not found', paths: ['/healthz', '/readyz', '/metrics', '/status', 'POST /reconcile', 'POST /suspend', 'POST /resume'] });
 }
 
-function isReconcile(req: IncomingMessage): boolean {
-  return req.method === 'POST' && (req.url ?? '/').split('?')[0] === '/reconcile';
+/** 401 (and false) unless the request carries the token, when one is configured. The body is not read. */
+function authorized(req: IncomingMessage, res: ServerResponse, handlers: DaemonHttpHandlers): boolean {
+  if (handlers.token === undefined || bearerMatches(req.headers.authorization, handlers.token)) return true;
+  res.shouldKeepAlive = false;
+  res.setHeader('www-authenticate', 'Bearer realm="appflow-gitops"');
+  sendJson(res, 401, { error: 'unauthorized: send Authorization: Bearer <token> (the daemon runs with --http-token-file)' });
+  return false;
+}
+
+function isMutating(req: IncomingMessage): boolean {
+  return req.method === 'POST' && ['/reconcile', '/suspend', '/resume'].includes((req.url ?? '/').split('?')[0] ?? '');
 }
 
 function carriesBody(req: IncomingMessage): boolean {

@@ -26,6 +26,8 @@ export interface DaemonMetrics {
   setLeader(target: string, leader: boolean): void;
   /** 1 when the last pass read the profiles directory and found documents, 0 when it was missing, unreadable or empty. */
   setProfilesDirectoryOk(ok: boolean): void;
+  /** 1 while writes are suspended (appflow-gitops suspend), else 0. */
+  setSuspended(suspended: boolean): void;
   /** Prometheus text exposition. */
   render(): Promise<string>;
   contentType: string;
@@ -99,6 +101,12 @@ export function createDaemonMetrics(options: { defaultMetrics?: boolean } = {}):
     help: '1 when the last pass read the profiles directory and found profile documents; 0 when it was missing, unreadable or empty (a wrong --profiles path: nothing is created or updated).',
     registers: [registry],
   });
+  const suspendedGauge = new Gauge({
+    name: `${METRIC_PREFIX}suspended`,
+    help: '1 while every write is suspended (appflow-gitops suspend; persisted across restarts), else 0.',
+    registers: [registry],
+  });
+  suspendedGauge.set(0);
   const awsCalls = new Counter({
     name: `${METRIC_PREFIX}aws_calls_total`,
     help: 'AWS SDK calls by service, operation and error code ("Success" when the call succeeded).',
@@ -152,6 +160,9 @@ export function createDaemonMetrics(options: { defaultMetrics?: boolean } = {}):
     },
     setBackoffProfiles(count) {
       backoff.set(count);
+    },
+    setSuspended(suspended) {
+      suspendedGauge.set(suspended ? 1 : 0);
     },
     setProfilesDirectoryOk(ok) {
       directoryOk.set(ok ? 1 : 0);

@@ -113,7 +113,13 @@ describe('Kubernetes manifests', () => {
   });
 
   it('runs git-sync beside the daemon, notifying it through POST /reconcile, on a shared checkout', () => {
-    expect(gitSync.args).toEqual(expect.arrayContaining(['--webhook-url=http://127.0.0.1:8080/reconcile', '--webhook-success-status=202']));
+    // The mutating endpoints need the bearer token, which git-sync's webhook cannot send: the
+    // daemon's own watcher picks up the link flip.
+    expect(gitSync.args.some((a: string) => a.startsWith('--webhook-url'))).toBe(false);
+    expect(daemon.args).toContain('--http-token-file=/var/run/appflow-gitops/http-token/token');
+    const tokenVolume = pod.volumes.find((v: { name: string }) => v.name === 'http-token');
+    expect(tokenVolume.secret.secretName).toBe('appflow-gitops-http-token');
+    expect(daemon.volumeMounts).toEqual(expect.arrayContaining([expect.objectContaining({ name: 'http-token', readOnly: true })]));
     expect(daemon.args.some((a: string) => a.startsWith('--profiles=/git/current/'))).toBe(true);
     const mount = (c: { volumeMounts: { name: string; readOnly?: boolean }[] }) => c.volumeMounts.find((m) => m.name === 'checkout');
     expect(mount(daemon)?.readOnly).toBe(true);

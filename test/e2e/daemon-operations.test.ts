@@ -5,7 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startEmulator, type RunningEmulator } from '../../src/emulator/index.js';
-import { ensureBuilt } from '../support/cli.js';
+import { ensureBuilt, runBuiltCli, type CliResult } from '../support/cli.js';
+import { profileWrites } from '../support/emulator-harness.js';
 import { datadogDocument } from '../support/profile-documents.js';
 import { waitFor } from '../support/wait-for.js';
 import { DaemonProcess, emulatorEnv } from './daemon-process.js';
@@ -52,5 +53,62 @@ describe('the running daemon', () => {
     await waitFor(async () => metricValue(await d.text('/metrics'), 'appflow_gitops_profiles_directory_ok') === '1', 20_000);
     const after = await d.json<{ conditions: { status: string; reason: string }[] }>('/status');
     expect(after.conditions[0]).toMatchObject({ status: 'True', reason: 'Found' });
+  });
+
+  it('--http-token-file: POST routes need the bearer token (401 otherwise), GET routes stay open; the CLI drives status, suspend, reconcile --wait and resume', async () => {
+    const profiles = join(root, 'profiles');
+    await mkdir(profiles);
+    const doc = (instanceUrl: string) => JSON.stringify(datadogDocument('ops-dd', { secret: 'ops/dd', instanceUrl }));
+    await writeFile(join(profiles, 'dd.json'), doc('https://api.datadoghq.com'));
+    const tokenFile = join(root, 'token');
+    await writeFile(tokenFile, 'SENTINEL-SECRET-token-0123456789abcdef\n');
+    const d = start(['--http-token-file', tokenFile]);
+    await d.started();
+    await d.waitReady();
+
+    expect((await fetch(`${d.url}/reconcile`, { method: 'POST' })).status).toBe(401);
+    expect((await fetch(`${d.url}/suspend`, { method: 'POST', headers: { authorization: 'Bearer wrong-token-wrong-token' } })).status).toBe(401);
+    expect((await fetch(`${d.url}/status`)).status).toBe(200);
+    expect((await fetch(`${d.url}/metrics`)).status).toBe(200);
+    expect((await fetch(`${d.url}/readyz`)).status).toBe(200);
+
+    const cli = async (...args: string[]): Promise<CliResult> => {
+      const result = await runBuiltCli([...args, '--server', d.url], { cwd: root, env: { PATH: process.env.PATH } });
+      expect(result.stdout + result.stderr).not.toContain('SENTINEL');
+      return result;
+    };
+    const table = await cli('status');
+    expect(table.code).toBe(0);
+    expect(table.stdout).toMatch(/^NAME\s+TARGET\s+CONDITION\s+REASON\s+LAST APPLIED\s+MESSAGE\nops-dd\s+\S+\s+Ready\s+Applied\s+\d{4}-/);
+    expect(JSON.parse((await cli('status', 'ops-dd', '-o', 'json')).stdout)).toMatchObject({ name: 'ops-dd', condition: 'Ready' });
+
+    const refused = await cli('suspend');
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain('401');
+    expect((await cli('suspend', '--http-token-file', tokenFile)).stdout).toMatch(/^writes suspended since /);
+    expect(await d.text('/metrics')).toContain('appflow_gitops_suspended 1');
+
+    // Suspended: the edit is read and planned, nothing is written.
+    await writeFile(join(profiles, 'dd.json'), doc('https://api.datadoghq.eu'));
+    emulator.clearRequestLog();
+    const waited = await cli('reconcile', '--wait', '--http-token-file', tokenFile);
+    expect(waited.stdout).toMatch(/^reconcile \S+: (success|failure)/);
+    expect(profileWrites(emulator)).toEqual([]);
+    const status = await d.json<{ suspended?: { suspended: boolean }; profiles: { reason: string }[] }>('/status');
+    expect(status.suspended?.suspended).toBe(true);
+    expect((await cli('status')).stderr).toContain('SUSPENDED since');
+
+    // The pause survives a restart.
+    await d.stop();
+    const again = start(['--http-token-file', tokenFile]);
+    await again.started();
+    await again.waitReady();
+    expect((await again.json<{ suspended?: { suspended: boolean } }>('/status')).suspended?.suspended).toBe(true);
+    expect(profileWrites(emulator)).toEqual([]);
+
+    const resumed = await runBuiltCli(['resume', '--server', again.url, '--http-token-file', tokenFile], { cwd: root, env: { PATH: process.env.PATH } });
+    expect(resumed.stdout).toBe('writes resumed; a pass was requested\n');
+    await waitFor(() => profileWrites(emulator).some((w) => w.operation === 'UpdateConnectorProfile' && w.status === 200), 20_000);
+    expect(await again.text('/metrics')).toContain('appflow_gitops_suspended 0');
   });
 });

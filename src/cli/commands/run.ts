@@ -14,6 +14,7 @@ import { checkStateDirectory } from '../preflight.js';
 import { refusePlaintextOnSharedState, stateLocation } from '../state-backend.js';
 import { DEFAULT_HEARTBEAT_MS, DEFAULT_LEASE_MS } from '../../leadership/target-lease.js';
 import { UserError } from '../user-error.js';
+import { httpTokenFileOption, readTokenFileOrFail } from '../daemon-client.js';
 import { credentialsOnUpdateOption, resolveCredentialsOnUpdate } from '../credentials-on-update.js';
 
 /**
@@ -29,6 +30,7 @@ const MIN_INTERVAL_MS = 1_000;
 
 interface RunFlags {
   credentialsOnUpdate?: CredentialsOnUpdate;
+  httpTokenFile?: string;
   profiles: string;
   state: string;
   interval: number;
@@ -83,6 +85,7 @@ export function registerRunCommand(program: Command): void {
     .option('--allow-replace', 'allow delete-then-create when connectorType, connectorLabel or kmsArn changes')
     .addOption(maxDeletesOption())
     .addOption(credentialsOnUpdateOption())
+    .addOption(httpTokenFileOption('POST /reconcile, /suspend and /resume then require Authorization: Bearer TOKEN (GET routes stay open)'))
     .option('--allow-empty', 'with --prune: allow deletes when the profiles directory is missing or empty')
     .addOption(allowPlaintextOption())
     .option('--embedded-emulator', `run against an in-process AppFlow emulator (state in STATE/emulator.json), not AWS; ignored when ${USE_AWS_ENV}=1`)
@@ -143,6 +146,7 @@ async function runDaemonCommand(flags: RunFlags): Promise<void> {
       allowReplace: flags.allowReplace === true,
       maxDeletes: flags.maxDeletes,
       credentialsOnUpdate: await resolveCredentialsOnUpdate(flags.credentialsOnUpdate, flags.profiles),
+      ...(flags.httpTokenFile !== undefined ? { httpToken: await readTokenFileOrFail(flags.httpTokenFile) } : {}),
       allowEmpty: flags.allowEmpty === true,
       allowPlaintextCredentials: flags.allowPlaintextCredentials === true,
       embeddedEmulator: useEmulator,
