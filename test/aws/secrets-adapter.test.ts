@@ -166,3 +166,25 @@ describe('resolve', () => {
     expect(emu.requestLog()).toHaveLength(0);
   });
 });
+
+describe('describeVersions (CI plans: metadata only)', () => {
+  it('gives each reference the version id it resolves to now, from DescribeSecret alone, agreeing with resolve()', async () => {
+    const current = ref('rotated', 'password');
+    const previous = ref('rotated', 'password', { versionStage: 'AWSPREVIOUS' });
+    const resolved = await aws.secrets.resolve([current, previous]);
+    const pinned = ref('rotated', 'password', { versionId: (resolved.get(previous.raw) as { versionId: string }).versionId });
+    const unknownVersion = ref('rotated', 'password', { versionId: '00000000-0000-0000-0000-000000000000' });
+    const missing = ref('no-such-secret', 'password');
+    resetEmulator(emu);
+
+    const versions = await aws.secrets.describeVersions!([current, previous, pinned, unknownVersion, missing]);
+    expect(versions.get(current.raw)).toEqual({ ok: true, versionId: (resolved.get(current.raw) as { versionId: string }).versionId });
+    expect(versions.get(previous.raw)).toEqual({ ok: true, versionId: (resolved.get(previous.raw) as { versionId: string }).versionId });
+    expect(versions.get(pinned.raw)).toEqual(versions.get(previous.raw));
+    expect(versions.get(unknownVersion.raw)).toMatchObject({ ok: false, error: { code: 'secret.not-found' } });
+    expect(versions.get(missing.raw)).toMatchObject({ ok: false, error: { code: 'secret.not-found', message: expect.stringContaining('"no-such-secret"') } });
+    // One DescribeSecret per distinct secret, and no value read.
+    expect(countCalls(emu, 'DescribeSecret')).toBe(2);
+    expect(countCalls(emu, 'GetSecretValue') + countCalls(emu, 'BatchGetSecretValue')).toBe(0);
+  });
+});

@@ -5,11 +5,12 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PutSecretValueCommand } from '@aws-sdk/client-secrets-manager';
 import { PutCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { createStateTableClient } from '../../src/state/dynamodb/client.js';
 import { ensureBuilt, runBuiltCli, type CliResult } from '../support/cli.js';
 import { startDynamoDbLocal, type DynamoDbLocal } from '../support/dynamodb-local.js';
-import { startEmulatorHarness, type EmulatorHarness } from '../support/emulator-harness.js';
+import { resetEmulator, startEmulatorHarness, type EmulatorHarness } from '../support/emulator-harness.js';
 import { datadog, ddSecret, removeDir, tempDir, writeProfiles } from '../integration/plan-helpers.js';
 
 const SOURCES = ['cli/commands/state.ts', 'cli/commands/plan.ts', 'cli/commands/apply.ts', 'cli/commands/import.ts', 'cli/shared-state-lease.ts', 'state/dynamodb/dynamodb-state-store.ts', 'state/dynamodb/migrate.ts'];
@@ -116,6 +117,27 @@ describe('--state dynamodb://TABLE', () => {
     } finally {
       client.destroy();
     }
+  });
+
+  it('a CI plan (plan --skip-credentials on the shared state) shows a rotation with zero secret-value reads', async () => {
+    expect((await cli('state', 'init', '--state', 'dynamodb://ci-table')).code).toBe(0);
+    const apply = await cli('apply', '--profiles', 'profiles', '--state', 'dynamodb://ci-table');
+    expect(apply.code, apply.stderr).toBe(0);
+    await emu.sdk.secrets.send(new PutSecretValueCommand({ SecretId: 'dd', SecretString: ddSecret('dd', 'rotated').secretString }));
+    resetEmulator(emu.emulator);
+
+    const plan = await cli('plan', '--profiles', 'profiles', '--state', 'dynamodb://ci-table', '--skip-credentials', '--json');
+    expectClean(plan);
+    expect(plan.code, plan.stderr).toBe(0);
+    const parsed = JSON.parse(plan.stdout) as { changes: { name: string; action: string; fields: { path: string }[] }[]; warnings: string[] };
+    expect(parsed.changes.map((c) => `${c.name}:${c.action}:${c.fields.map((f) => f.path).join(',')}`).sort()).toEqual([
+      'a:update:connectorProfileCredentials',
+      'b:update:connectorProfileCredentials',
+    ]);
+    expect(parsed.warnings.join('\n')).toContain('compared by secret version');
+    const operations = emu.emulator.requestLog().map((e) => e.operation);
+    expect(operations).toContain('DescribeSecret');
+    expect(operations.filter((op) => op === 'GetSecretValue' || op === 'BatchGetSecretValue')).toEqual([]);
   });
 
   it('migrate refuses a file state with pending intents, changing nothing', async () => {
