@@ -60,10 +60,27 @@ export type AwsCallObserver = (call: {
   attempts?: number;
 }) => void;
 
+export interface StaticCredentials {
+  accessKeyId: string;
+  secretAccessKey: string;
+  sessionToken?: string;
+}
+
+/** What @aws-sdk/credential-providers returns (fromTemporaryCredentials, fromIni): the SDK caches and refreshes. */
+export type CredentialsProvider = () => Promise<StaticCredentials & { expiration?: Date }>;
+
 export interface AwsTarget {
   key: TargetKey;
   region: string;
   identity: string;
+  /** The non-AWS endpoint this target talks to ('local' for an emulator on loopback); absent for AWS. */
+  endpoint?: string;
+  /** The target's name (appflow-gitops.yaml, or 'default' for the implicit target). */
+  name?: string;
+  /** The account, when known (configured, or confirmed with STS GetCallerIdentity). */
+  accountId?: string;
+  /** The role assumed for this target, if any. */
+  roleArn?: string;
 }
 
 /** What `createAwsAdapters` (src/aws/clients.ts) returns. */
@@ -80,8 +97,8 @@ export interface AwsSettings {
   region?: string;
   /** Explicit endpoints (the embedded emulator); otherwise the SDK's AWS_ENDPOINT_URL_* handling applies. */
   endpoints?: { appflow?: string; secretsmanager?: string };
-  /** Static credentials (the embedded emulator); otherwise the SDK default provider chain. */
-  credentials?: { accessKeyId: string; secretAccessKey: string };
+  /** Static credentials (the embedded emulator), or a provider (a target's role); otherwise the SDK default provider chain. */
+  credentials?: StaticCredentials | CredentialsProvider;
   /** SDK attempts per call (the SDK's own retry); the executor's p-retry multiplies this. */
   maxAttempts?: number;
   /** SDK attempts per write call (Create/Update/Delete); defaults to maxAttempts. */

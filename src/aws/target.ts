@@ -7,6 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { appflowEndpoint, endpointIdentity } from './endpoint-identity.js';
 import type { AwsSettings, AwsTarget } from './ports.js';
 
 export const DEFAULT_REGION = 'us-east-1';
@@ -80,8 +81,16 @@ export function resolveIdentity(settings: AwsSettings = {}, env: Env = process.e
   return nonEmpty(settings.identity) ?? nonEmpty(env.AWS_ROLE_ARN) ?? nonEmpty(env.AWS_PROFILE) ?? 'default';
 }
 
+/**
+ * The implicit target's key: `REGION/IDENTITY` against AWS (unchanged since v1, so an upgrade
+ * keeps its inventory), `REGION/IDENTITY@ENDPOINT` against any other endpoint (`@local` for an
+ * emulator on loopback), so an emulator's state and AWS's are never the same entry. An explicit
+ * settings.identity (the embedded emulator's) is already distinct and is kept as it is.
+ */
 export function resolveTarget(settings: AwsSettings = {}, env: Env = process.env): AwsTarget {
   const { region } = resolveRegion(settings, env);
   const identity = resolveIdentity(settings, env);
-  return { key: `${region}/${identity}`, region, identity };
+  const endpoint = endpointIdentity(appflowEndpoint(settings.endpoints?.appflow, env));
+  const suffix = endpoint !== undefined && nonEmpty(settings.identity) === undefined ? `@${endpoint}` : '';
+  return { key: `${region}/${identity}${suffix}`, region, identity, ...(endpoint !== undefined ? { endpoint } : {}) };
 }

@@ -3,6 +3,7 @@
 // reconcile it and a user would wait for it forever.
 import type { Diagnostic, LoadResult } from '../model/types.js';
 import { makeDiagnostic } from '../desired/diagnostics.js';
+import { restrictLoad } from '../desired/restrict-load.js';
 import type { AppConfig } from './app-config.js';
 import { targetTakesFile, type TargetSettings } from './target-settings.js';
 
@@ -42,15 +43,5 @@ export function placementDiagnostics(config: AppConfig, files: readonly string[]
 
 /** The part of a load that belongs to the given targets: their files' profiles, documents and diagnostics. */
 export function restrictToTargets(result: LoadResult, targets: readonly TargetSettings[]): LoadResult {
-  const takes = (file: string) => targets.some((target) => targetTakesFile(target, file));
-  // An unreadable directory hides files of every target whose paths reach into it: each of them
-  // must treat its desired state as incomplete (no prune).
-  const touches = (path: string) => takes(path) || targets.some((t) => t.paths.some((sel) => sel.startsWith(`${path}/`)));
-  return {
-    ...result,
-    profiles: result.profiles.filter((p) => takes(p.source.file)),
-    invalid: result.invalid.filter((p) => takes(p.source.file)),
-    diagnostics: result.diagnostics.filter((d) => d.file === '' || touches(d.file)),
-    failedFiles: result.failedFiles.filter(touches),
-  };
+  return restrictLoad(result, (file) => targets.some((target) => targetTakesFile(target, file)));
 }

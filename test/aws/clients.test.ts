@@ -88,7 +88,7 @@ describe('configuration from the environment', () => {
     process.env.AWS_ENDPOINT_URL_SECRETS_MANAGER = emu.endpoint;
     const aws = createAwsAdapters();
     try {
-      expect(aws.target).toEqual({ key: 'eu-west-3/default', region: 'eu-west-3', identity: 'default' });
+      expect(aws.target).toEqual({ key: 'eu-west-3/default@local', region: 'eu-west-3', identity: 'default', endpoint: 'local' });
       expect((await aws.appflow.describeByNames(['existing'])).map((p) => p.name)).toEqual(['existing']);
       const resolved = await aws.secrets.resolve([{ raw: 'r', secretId: 'db', jsonKey: 'password' }]);
       expect(resolved.get('r')).toEqual({ ok: true, value: 'SENTINEL-SECRET-db', versionId: expect.any(String) });
@@ -106,7 +106,7 @@ describe('configuration from the environment', () => {
     // Static env keys come first in the SDK chain (AWS_PROFILE would make it skip them).
     const aws = createAwsAdapters({ maxAttempts: 1 });
     try {
-      expect(aws.target.key).toBe('eu-west-3/arn:aws:iam::111122223333:role/deployer');
+      expect(aws.target.key).toBe('eu-west-3/arn:aws:iam::111122223333:role/deployer@local');
       expect(await aws.appflow.describeByNames(['existing'])).toHaveLength(1);
     } finally {
       aws.destroy();
@@ -142,7 +142,7 @@ describe('region from the shared config', () => {
       async.destroy();
       process.env.AWS_PROFILE = 'other';
       const other = await createAwsAdaptersAsync(settings);
-      expect(other.target).toEqual({ key: 'ap-northeast-1/other', region: 'ap-northeast-1', identity: 'other' });
+      expect(other.target).toEqual({ key: 'ap-northeast-1/other@local', region: 'ap-northeast-1', identity: 'other', endpoint: 'local' });
       other.destroy();
       process.env.AWS_CONFIG_FILE = join(dir, 'missing');
       delete process.env.AWS_PROFILE;

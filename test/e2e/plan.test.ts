@@ -60,7 +60,7 @@ describe('appflow-gitops plan', () => {
     const json = await plan(['--profiles', profiles, '--state', state, '--json'], work);
     expectClean(json);
     const parsed = JSON.parse(json.stdout);
-    expect(parsed).toMatchObject({ formatVersion: '1', target: 'us-east-1/default', summary: { create: 2, error: 0 } });
+    expect(parsed).toMatchObject({ formatVersion: '1', target: 'us-east-1/default@local', summary: { create: 2, error: 0 } });
     expect(parsed.changes.map((c: { name: string; file: string }) => [c.name, c.file])).toEqual([
       ['a', 'a.json'],
       ['b', 'nested/b.json'],
@@ -83,7 +83,7 @@ describe('appflow-gitops plan', () => {
     const store = createFileStateStore(stateDir);
     const hmacKey = await store.hmacKey();
     const adapters = adaptersFor(emu);
-    const target = resolveTarget({ region: 'us-east-1' }, {});
+    const target = resolveTarget({ region: 'us-east-1', endpoints: { appflow: emu.endpoint } }, {});
     const targetState = emptyState();
     const first = await preparePlan({ target, appflow: adapters.appflow, secrets: adapters.secrets, state: targetState, hmacKey }, await loadProfiles(profiles), {
       prune: false,

@@ -31,7 +31,7 @@ describe('appflow-gitops import (spawned)', () => {
     expect(result.code).toBe(0);
     expect((await readdir(join(dir, 'profiles'))).sort()).toEqual(['crm%2Fsalesforce-prod.yaml', 'hubspot.yaml', 'metrics.yaml', 'sap-orders.yaml', 'warehouse.yaml']);
     expect(await readdir(join(dir, '.appflow-gitops'))).toContain('state.json');
-    expect(result.stdout).toContain('Imported 5 connector profiles from us-east-1/default into ./profiles:');
+    expect(result.stdout).toContain('Imported 5 connector profiles from us-east-1/default@local into ./profiles:');
     expect(result.stdout).toContain(`aws secretsmanager create-secret --name appflow-gitops/warehouse --secret-string '{"password":"<password>","username":"<username>"}'`);
     expect(result.stdout).toContain('kmsArn cannot be read back from AppFlow');
     expect(result.stdout).not.toContain(SENTINEL);
@@ -71,7 +71,7 @@ describe('appflow-gitops import (spawned)', () => {
     [['--names', ' , '], 'error: --names needs at least one profile name (comma-separated)\n'],
     [['--names', 'ok,bad name'], 'error: --names: "bad name" is not a valid connector profile name (letters, digits and _/!@#+=.- only, at most 256 characters)\n'],
     [['--connector-type', 'Oracle'], /^error: --connector-type: unknown connector type "Oracle"; expected one of .*Salesforce/],
-    [['--names', 'missing'], 'error: no connector profile named missing in AppFlow (us-east-1/default)\n'],
+    [['--names', 'missing'], 'error: no connector profile named missing in AppFlow (us-east-1/default@local)\n'],
   ])('%j fails with one line and exit 1', async (args, message) => {
     const result = await cli('import', ...args);
     expect(result.code).toBe(1);
@@ -83,6 +83,6 @@ describe('appflow-gitops import (spawned)', () => {
   it('an unreachable endpoint is one line, exit 1', async () => {
     const result = await runCli(['import'], { cwd: dir, endpoint: 'http://127.0.0.1:9' });
     expect(result.code).toBe(1);
-    expect(result.stderr).toMatch(/^error: reading connector profiles from AppFlow \(us-east-1\/default\) failed: .+\n$/);
+    expect(result.stderr).toMatch(/^error: reading connector profiles from AppFlow \(us-east-1\/default@local\) failed: .+\n$/);
   });
 });

@@ -101,14 +101,14 @@ describe('runImport against the emulator', () => {
   });
 
   it('--names with an unknown name fails and writes nothing', async () => {
-    await expect(run({ names: ['warehouse', 'nope'] })).rejects.toThrow(new ImportError('no connector profile named nope in AppFlow (us-east-1/default)'));
+    await expect(run({ names: ['warehouse', 'nope'] })).rejects.toThrow(new ImportError('no connector profile named nope in AppFlow (us-east-1/default@local)'));
     await expect(readdir(join(dir, 'profiles'))).rejects.toThrow();
   });
 
   it('--connector-type filters on the server side', async () => {
     const { summary } = await run({ connectorType: 'SAPOData' });
     expect(summary.profiles.map((p) => p.name)).toEqual(['sap-orders']);
-    await expect(run({ connectorType: 'Zendesk' })).rejects.toThrow(/no connector profiles found in AppFlow \(us-east-1\/default\) with connector type Zendesk/);
+    await expect(run({ connectorType: 'Zendesk' })).rejects.toThrow(/no connector profiles found in AppFlow \(us-east-1\/default@local\) with connector type Zendesk/);
   });
 
   it('refuses to overwrite a changed file without --force (writing nothing), and with --force shows the diff', async () => {
@@ -143,7 +143,7 @@ describe('runImport against the emulator', () => {
 
   it('an AWS error is one clear line', async () => {
     emu.faults.failNext('DescribeConnectorProfiles', 1, { status: 400, code: 'AccessDeniedException', message: 'not allowed to describe' });
-    await expect(run()).rejects.toThrow(new ImportError('reading connector profiles from AppFlow (us-east-1/default) failed: AccessDeniedException: not allowed to describe'));
+    await expect(run()).rejects.toThrow(new ImportError('reading connector profiles from AppFlow (us-east-1/default@local) failed: AccessDeniedException: not allowed to describe'));
   });
 
   it('--names with --connector-type rejects a named profile of another type', async () => {

@@ -16,7 +16,9 @@ import { renderPlanMarkdown } from '../../render/plan-markdown.js';
 import { renderPlanText } from '../../render/plan-text.js';
 import { createFileStateStore } from '../../state/file-state-store.js';
 import { awsFailureHint } from '../aws-failure-hint.js';
-import { allowPlaintextOption, jsonOption, logFormatOption, maxDeletesOption, profilesOption, stateOption } from '../common-options.js';
+import { allowPlaintextOption, configOption, jsonOption, logFormatOption, maxDeletesOption, profilesOption, stateOption, targetOption } from '../common-options.js';
+import { loadCommandConfig, type CommandConfig } from '../load-config-or-fail.js';
+import { declaresTargets, renderTargetsReport, runTargetsPass } from '../targets-pass.js';
 import { ExitCode } from '../exit-codes.js';
 import { credentialsOnUpdateOption, resolveCredentialsOnUpdate } from '../credentials-on-update.js';
 import { checkProfilesDirectory, checkStateDirectory } from '../preflight.js';
@@ -40,6 +42,8 @@ interface ApplyFlags {
   color: boolean;
   allowPlaintextCredentials?: boolean;
   logFormat?: LogFormat;
+  config?: string;
+  target?: string[];
 }
 
 export function registerApplyCommand(program: Command): void {
@@ -58,6 +62,8 @@ export function registerApplyCommand(program: Command): void {
     .option('--no-color', 'no ANSI colours in text output (also: NO_COLOR, or when stdout is not a TTY)')
     .addOption(allowPlaintextOption())
     .addOption(logFormatOption())
+    .addOption(configOption())
+    .addOption(targetOption())
     .action(async (flags: ApplyFlags) => {
       process.exitCode = await runApply(flags);
     });
@@ -69,13 +75,18 @@ async function runApply(flags: ApplyFlags): Promise<number> {
   await checkProfilesDirectory(flags.profiles, { allowEmpty: flags.allowEmpty === true, command: 'apply' });
   const location = stateLocation(flags.state);
   refusePlaintextOnSharedState(location, flags.allowPlaintextCredentials);
-  if (location.kind === 'dynamodb') return applyWithBackend(flags, format, sharedBackend(location.table));
+  const command = await loadCommandConfig(flags);
+  if (location.kind === 'dynamodb') {
+    if (declaresTargets(command)) throw new UserError('targets (appflow-gitops.yaml) work with a state directory; the DynamoDB state backend does not support them yet');
+    return applyWithBackend(flags, format, sharedBackend(location.table));
+  }
   await checkStateDirectory(flags.state);
   // The lock is taken before planning, not at the first save: with a daemon (or another apply)
   // writing this state, planning and then failing every write wastes AWS calls and prints a plan
   // that was never acted on. Fail fast, in one line naming the holder, before any AWS call.
   const lock = await lockStateDirectory(flags.state);
   try {
+    if (declaresTargets(command)) return await applyTargetsLocked(flags, format, command);
     return await applyWithBackend(flags, format, fileBackend(flags.state));
   } finally {
     await lock.release().catch(() => undefined);
@@ -169,6 +180,48 @@ async function applyWithBackend(flags: ApplyFlags, format: Format, backend: Appl
   process.stdout.write(render(report, format, flags.color));
   if (report.error) process.stderr.write(`error: ${report.error.message}\n`);
   return report.ok ? ExitCode.Ok : ExitCode.Error;
+}
+
+/** apply over the targets of appflow-gitops.yaml: each target converges on its own; exit 1 when any failed. */
+async function applyTargetsLocked(flags: ApplyFlags, format: Format, command: CommandConfig): Promise<number> {
+  const store = createFileStateStore(flags.state, { lock: true });
+  const logger = process.env.LOG_LEVEL ? createLogger({ destination: process.stderr, format: flags.logFormat }) : createSilentLogger();
+  const controller = new AbortController();
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (controller.signal.aborted) process.exit(128 + (signal === 'SIGINT' ? 2 : 15));
+    process.stderr.write(`${signal}: stopping after the writes in flight (send again to exit now)\n`);
+    controller.abort(new Error(`received ${signal}`));
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  try {
+    const report = await runTargetsPass({
+      profilesDir: flags.profiles,
+      cmd: command,
+      store,
+      logger,
+      settings: { writeMaxAttempts: WRITE_SDK_MAX_ATTEMPTS },
+      allowPlaintextCredentials: flags.allowPlaintextCredentials === true,
+      options: {
+        prune: flags.prune === true,
+        allowEmpty: flags.allowEmpty === true,
+        maxDeletes: flags.maxDeletes,
+        allowReplace: flags.allowReplace === true,
+        credentialsOnUpdate: await resolveCredentialsOnUpdate(flags.credentialsOnUpdate, flags.profiles),
+        signal: controller.signal,
+      },
+    });
+    for (const warning of report.warnings) process.stderr.write(`warning: ${warning}\n`);
+    if (report.error && report.targets.every((t) => t.report.plan.changes.length === 0)) throw new UserError(report.error.message);
+    const color = flags.color && process.stdout.isTTY === true && !process.env.NO_COLOR;
+    process.stdout.write(renderTargetsReport(report, format, { color, apply: true }));
+    if (report.error) process.stderr.write(`error: ${report.error.message}\n`);
+    return report.ok ? ExitCode.Ok : ExitCode.Error;
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    await store.release().catch(() => undefined);
+  }
 }
 
 function render(report: ReconcileReport, format: Format, colorFlag: boolean): string {

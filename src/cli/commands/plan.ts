@@ -22,7 +22,11 @@ import { parseStateText } from '../../state/state-shape.js';
 import type { FingerprintScheme } from '../../model/types.js';
 import { refusePlaintextOnSharedState, stateLocation } from '../state-backend.js';
 import { withAwsFailureHint } from '../aws-failure-hint.js';
-import { allowPlaintextOption, jsonOption, maxDeletesOption, profilesOption, stateOption } from '../common-options.js';
+import { allowPlaintextOption, configOption, jsonOption, maxDeletesOption, profilesOption, stateOption, targetOption } from '../common-options.js';
+import { loadCommandConfig, type CommandConfig } from '../load-config-or-fail.js';
+import { declaresTargets, renderTargetsReport, runTargetsPass } from '../targets-pass.js';
+import { createSilentLogger } from '../../logging/logger.js';
+import type { StateStore } from '../../model/types.js';
 import { ExitCode } from '../exit-codes.js';
 import { credentialsOnUpdateOption, resolveCredentialsOnUpdate } from '../credentials-on-update.js';
 import { UserError } from '../user-error.js';
@@ -43,6 +47,8 @@ interface PlanFlags {
   color: boolean;
   allowPlaintextCredentials?: boolean;
   skipCredentials?: boolean;
+  config?: string;
+  target?: string[];
 }
 
 export function registerPlanCommand(program: Command): void {
@@ -60,6 +66,8 @@ export function registerPlanCommand(program: Command): void {
     .option('--detailed-exitcode', 'exit 0 when there are no changes, 2 when changes are pending, 1 on error')
     .option('--no-color', 'no ANSI colours in text output (also: NO_COLOR, or when stdout is not a TTY)')
     .addOption(allowPlaintextOption())
+    .addOption(configOption())
+    .addOption(targetOption())
     .option(
       '--skip-credentials',
       'read no secret and leave credentials out of the plan (pull-request checks without secret access or state)',
@@ -79,6 +87,11 @@ export async function runPlan(flags: PlanFlags): Promise<number> {
   };
   const location = stateLocation(flags.state);
   refusePlaintextOnSharedState(location, flags.allowPlaintextCredentials);
+  const command = await loadCommandConfig(flags);
+  if (declaresTargets(command)) {
+    if (location.kind !== 'file') throw new UserError('targets (appflow-gitops.yaml) work with a state directory; the DynamoDB state backend does not support them yet');
+    return runPlanTargets(flags, command, format, options, location.dir);
+  }
 
   const load = await loadProfiles(flags.profiles, { allowPlaintextCredentials: flags.allowPlaintextCredentials === true });
   checkDirectory(flags.profiles, load, options);
@@ -122,6 +135,33 @@ export async function runPlan(flags: PlanFlags): Promise<number> {
   const failed = plan.summary.error > 0 || load.failedFiles.length > 0;
   if (failed) return ExitCode.Error;
   if (flags.detailedExitcode && hasPendingChanges(plan)) return ExitCode.ChangesPending;
+  return ExitCode.Ok;
+}
+
+/** plan over the targets of appflow-gitops.yaml: read-only (no AWS write, no state write). */
+async function runPlanTargets(flags: PlanFlags, command: CommandConfig, format: PlanFormat, options: PlanOptions, stateDir: string): Promise<number> {
+  const hmacKey = (await fingerprintKey(stateDir, emptyTargetState())).hmacKey;
+  const store: StateStore = {
+    load: async () => {
+      const { snapshot, warnings } = await readStateReadOnly(stateDir);
+      return { state: snapshot, warnings };
+    },
+    save: () => Promise.reject(new Error('plan never writes the state')),
+    hmacKey: async () => hmacKey,
+  };
+  const report = await runTargetsPass({
+    profilesDir: flags.profiles,
+    cmd: command,
+    store,
+    logger: createSilentLogger(),
+    settings: {},
+    allowPlaintextCredentials: flags.allowPlaintextCredentials === true,
+    options: { ...options, allowReplace: true, readOnly: true, skipCredentials: flags.skipCredentials === true },
+  });
+  for (const warning of report.warnings) process.stderr.write(`warning: ${warning}\n`);
+  process.stdout.write(renderTargetsReport(report, format, { color: useColor(flags.color), apply: false }));
+  if (!report.ok) return ExitCode.Error;
+  if (flags.detailedExitcode && report.targets.some((t) => hasPendingChanges(t.report.plan))) return ExitCode.ChangesPending;
   return ExitCode.Ok;
 }
 

@@ -1,0 +1,99 @@
+// plan and apply when appflow-gitops.yaml declares targets: one set of clients per target, one
+// pass over all of them (src/reconcile/reconcile-targets.ts), output with a header per target.
+// Without declared targets the commands keep their single-target code path unchanged.
+import { resolveIdentity } from '../aws/target.js';
+import { createTargetAdapters, type TargetAdapters } from '../aws/target-adapters.js';
+import type { AwsSettings } from '../aws/ports.js';
+import type { TargetSettings } from '../config/target-settings.js';
+import { targetTakesFile } from '../config/target-settings.js';
+import { filesOf, placementDiagnostics, targetsOfFile } from '../config/placement.js';
+import { formatDiagnostic } from '../desired/diagnostics.js';
+import { withDirectory } from '../desired/validation-report.js';
+import type { Logger } from '../logging/logger.js';
+import type { StateStore } from '../model/types.js';
+import { reconcileTargets, type TargetRun, type TargetsReport } from '../reconcile/reconcile-targets.js';
+import type { ReconcileOptions } from '../reconcile/types.js';
+import { renderTargetsMarkdown, renderTargetsText, targetsToJson } from '../render/plan-targets.js';
+import type { CommandConfig } from './load-config-or-fail.js';
+import { UserError } from './user-error.js';
+
+export function declaresTargets(cmd: CommandConfig): boolean {
+  return cmd.config.targets.some((t) => !t.implicit);
+}
+
+/**
+ * Keys a target's inventory may sit under from before targets: `REGION/IDENTITY` as v1 computed
+ * it (role, else profile, else AWS_ROLE_ARN/AWS_PROFILE/default). Only against AWS: an emulator's
+ * old entry cannot be told from AWS's, so it is never carried over (docs/targets.md).
+ */
+export function legacyKeys(target: TargetSettings, env: NodeJS.ProcessEnv = process.env): string[] {
+  const identity = target.roleArn ?? target.profile ?? resolveIdentity({}, env);
+  return [`${target.region}/${identity}`];
+}
+
+export interface TargetsPass {
+  runs: TargetRun[];
+  destroy(): void;
+}
+
+export function buildTargetRuns(cmd: CommandConfig, settings: AwsSettings): TargetsPass {
+  const built: TargetAdapters[] = [];
+  try {
+    const runs = cmd.selected.map((target): TargetRun => {
+      const adapters = createTargetAdapters(target, settings);
+      built.push(adapters);
+      return {
+        name: target.name,
+        adapters,
+        takes: (file) => targetTakesFile(target, file),
+        ...(adapters.target.endpoint === undefined ? { legacyKeys: legacyKeys(target) } : {}),
+      };
+    });
+    return { runs, destroy: () => built.forEach((a) => a.destroy()) };
+  } catch (err) {
+    built.forEach((a) => a.destroy());
+    throw new UserError(err instanceof Error ? err.message : String(err));
+  }
+}
+
+export async function runTargetsPass(args: {
+  profilesDir: string;
+  cmd: CommandConfig;
+  store: StateStore;
+  logger: Logger;
+  settings: AwsSettings;
+  allowPlaintextCredentials: boolean;
+  options: ReconcileOptions & { readOnly?: boolean; skipCredentials?: boolean };
+}): Promise<TargetsReport> {
+  const pass = buildTargetRuns(args.cmd, args.settings);
+  try {
+    const config = args.cmd.config;
+    const report = await reconcileTargets(
+      {
+        profilesDir: args.profilesDir,
+        loadOptions: {
+          allowPlaintextCredentials: args.allowPlaintextCredentials,
+          excludeFiles: args.cmd.excludeFiles,
+          scopesOf: (file) => targetsOfFile(config.targets, file).map((t) => t.name),
+        },
+        store: args.store,
+        logger: args.logger,
+        targets: pass.runs,
+      },
+      args.options,
+    );
+    // A file no target takes is never reconciled: an error (validate names it too), while
+    // every target still converges.
+    const unplaced = report.load ? placementDiagnostics(config, filesOf(report.load), args.cmd.selected) : [];
+    for (const d of unplaced) process.stderr.write(`${d.severity === 'error' ? 'error' : 'warning'}: ${formatDiagnostic(withDirectory(args.profilesDir, d))}\n`);
+    return unplaced.some((d) => d.severity === 'error') ? { ...report, ok: false } : report;
+  } finally {
+    pass.destroy();
+  }
+}
+
+export function renderTargetsReport(report: TargetsReport, format: 'text' | 'json' | 'markdown', options: { color: boolean; apply: boolean }): string {
+  if (format === 'json') return `${JSON.stringify(targetsToJson(report.targets, options.apply), null, 2)}\n`;
+  if (format === 'markdown') return renderTargetsMarkdown(report.targets, options.apply);
+  return renderTargetsText(report.targets, options);
+}

@@ -1,0 +1,168 @@
+// One reconcile pass over several targets (appflow-gitops.yaml): the profiles directory and the
+// state are read once; each target then confirms its identity, plans its own files against its
+// own account and region and writes with its own concurrency, side by side with a bound. A
+// target that fails (role denied, wrong account, AWS unreachable) is reported for that target;
+// the others converge. The planner never sees accounts: each target is one ordinary plan.
+import { randomUUID } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
+import pLimit from 'p-limit';
+import type { AwsTarget } from '../aws/ports.js';
+import type { TargetAdapters } from '../aws/target-adapters.js';
+import { loadProfiles, type LoadOptions } from '../desired/load-profiles.js';
+import { restrictLoad } from '../desired/restrict-load.js';
+import type { Logger } from '../logging/logger.js';
+import type { LoadResult, Plan, StateSnapshot, StateStore, TargetState } from '../model/types.js';
+import { executePlan } from './executor.js';
+import { preparePlan } from './prepare-plan.js';
+import { groupCommitSaver, StateSaveError } from './reconcile-once.js';
+import type { ProfileOutcome, ReconcileOptions, ReconcileReport } from './types.js';
+import { awsErrorCode } from './write-errors.js';
+import { retireExpiredIntents } from './write-intents.js';
+
+/** Targets reconciled at once; each has its own write concurrency inside. */
+export const TARGET_CONCURRENCY = 4;
+
+export interface TargetRun {
+  name: string;
+  adapters: TargetAdapters;
+  /** Does this target take the profile file at this path (relative to the profiles directory)? */
+  takes(relativePath: string): boolean;
+  /** State keys this target's inventory may have been stored under before (moved on first use). */
+  legacyKeys?: readonly string[];
+}
+
+export interface TargetsDeps {
+  profilesDir: string;
+  loadOptions: LoadOptions;
+  store: StateStore;
+  logger: Logger;
+  targets: readonly TargetRun[];
+  now?: () => number;
+  concurrency?: number;
+}
+
+export interface TargetReport {
+  /** The target as identified (account and final state key once STS confirmed them). */
+  target: AwsTarget;
+  report: ReconcileReport;
+}
+
+export interface TargetsReport {
+  targets: TargetReport[];
+  ok: boolean;
+  /** State problems shared by every target (warnings on load). */
+  warnings: string[];
+  /** A failure of the pass as a whole (state unreadable or not saved). */
+  error?: { code: string; message: string };
+  /** The profiles directory as loaded (callers check placement: files no target takes). */
+  load?: LoadResult;
+}
+
+/** A read-only pass (plan): no state writes, no AWS writes. */
+export interface TargetsPlanOptions {
+  readOnly?: boolean;
+  skipCredentials?: boolean;
+}
+
+function emptyPlan(target: string): Plan {
+  return { target, changes: [], warnings: [], summary: { create: 0, update: 0, replace: 0, delete: 0, noop: 0, error: 0 } };
+}
+
+/** Moves a target's inventory from a key it had before targets existed (once, never twice). */
+export function adoptLegacyState(snapshot: StateSnapshot, key: string, legacyKeys: readonly string[] = []): string | undefined {
+  if (snapshot.targets[key] !== undefined) return undefined;
+  const legacy = legacyKeys.find((candidate) => candidate !== key && snapshot.targets[candidate] !== undefined);
+  if (legacy === undefined) return undefined;
+  snapshot.targets[key] = snapshot.targets[legacy]!;
+  delete snapshot.targets[legacy];
+  return legacy;
+}
+
+export async function reconcileTargets(deps: TargetsDeps, options: ReconcileOptions & TargetsPlanOptions): Promise<TargetsReport> {
+  const now = deps.now ?? Date.now;
+  const warnings: string[] = [];
+  let snapshot: StateSnapshot;
+  let hmacKey: Buffer;
+  try {
+    const loaded = await deps.store.load();
+    snapshot = loaded.state;
+    warnings.push(...loaded.warnings);
+    hmacKey = await deps.store.hmacKey();
+  } catch (err) {
+    const error = { code: 'state.unreadable', message: messageOf(err) };
+    return { targets: deps.targets.map((t) => failed(t.adapters.target, error, now)), ok: false, warnings, error };
+  }
+  const loadedJson = JSON.stringify(snapshot);
+  const load = await loadProfiles(deps.profilesDir, deps.loadOptions);
+  const persist = groupCommitSaver(() => deps.store.save(snapshot));
+
+  const limit = pLimit(deps.concurrency ?? TARGET_CONCURRENCY);
+  const reports = await Promise.all(deps.targets.map((run) => limit(() => reconcileTarget(run, { snapshot, hmacKey, load, persist, now, logger: deps.logger, fingerprintScheme: deps.store.fingerprintScheme }, options))));
+
+  let error: TargetsReport['error'];
+  try {
+    if (!options.readOnly && JSON.stringify(snapshot) !== loadedJson) await persist();
+  } catch (err) {
+    error = { code: err instanceof StateSaveError ? err.code : 'state.save-failed', message: messageOf(err) };
+  }
+  return { targets: reports, ok: !error && reports.every((r) => r.report.ok), warnings, load, ...(error ? { error } : {}) };
+}
+
+interface Shared {
+  snapshot: StateSnapshot;
+  hmacKey: Buffer;
+  load: LoadResult;
+  persist: () => Promise<void>;
+  now: () => number;
+  logger: Logger;
+  fingerprintScheme: StateStore['fingerprintScheme'];
+}
+
+function failed(target: AwsTarget, error: { code: string; message: string }, now: () => number, plan: Plan = emptyPlan(target.key)): TargetReport {
+  return { target, report: { id: randomUUID(), plan, outcomes: [], ok: false, startedAt: new Date(now()).toISOString(), durationMs: 0, warnings: [], error } };
+}
+
+async function reconcileTarget(run: TargetRun, shared: Shared, options: ReconcileOptions & TargetsPlanOptions): Promise<TargetReport> {
+  const started = performance.now();
+  const startedAt = new Date(shared.now()).toISOString();
+  const logger = shared.logger.child({ target: run.name });
+  let target: AwsTarget;
+  try {
+    target = await run.adapters.identify();
+  } catch (err) {
+    const code = (err as { code?: string }).code ?? awsErrorCode(err) ?? 'target.failed';
+    logger.warn({ event: 'target.failed', errorCode: code }, messageOf(err));
+    return failed(run.adapters.target, { code, message: messageOf(err) }, shared.now);
+  }
+  const warnings: string[] = [];
+  const moved = options.readOnly ? undefined : adoptLegacyState(shared.snapshot, target.key, run.legacyKeys);
+  if (moved) warnings.push(`state: target ${run.name} now keeps its inventory under ${target.key} (moved from ${moved}, the key before targets)`);
+  const existing = shared.snapshot.targets[target.key] ?? (options.readOnly ? run.legacyKeys?.map((k) => shared.snapshot.targets[k]).find((s) => s !== undefined) : undefined);
+  const state: TargetState = options.readOnly ? structuredClone(existing ?? { profiles: {}, intents: {} }) : (shared.snapshot.targets[target.key] ??= { profiles: {}, intents: {} });
+  if (!options.readOnly) retireExpiredIntents(state, shared.now());
+
+  let plan: Plan;
+  try {
+    plan = await preparePlan(
+      { target, appflow: run.adapters.appflow, secrets: run.adapters.secrets, state, hmacKey: shared.hmacKey, fingerprintScheme: shared.fingerprintScheme, ...(options.skipCredentials ? { skipCredentials: true } : {}) },
+      restrictLoad(shared.load, run.takes),
+      options,
+    );
+  } catch (err) {
+    const code = awsErrorCode(err) ?? 'observe.failed';
+    return failed(target, { code: code === 'UnknownError' ? 'observe.failed' : code, message: `could not read the current state: ${messageOf(err)}` }, shared.now);
+  }
+  plan.warnings.unshift(...warnings);
+  let outcomes: ProfileOutcome[] = [];
+  if (!options.readOnly) {
+    outcomes = await executePlan(plan, { writer: run.adapters.appflow, state, persist: shared.persist, hmacKey: shared.hmacKey, fingerprintScheme: shared.fingerprintScheme, now: shared.now, logger }, options);
+  }
+  const ok = plan.summary.error === 0 && outcomes.every((o) => o.result !== 'failed' && !(o.result === 'skipped' && o.error?.code === 'aborted'));
+  const report: ReconcileReport = { id: randomUUID(), plan, outcomes, ok, startedAt, durationMs: Math.round(performance.now() - started), warnings: plan.warnings, profilesDirectory: shared.load.directory };
+  logger.info({ event: 'reconcile.finished', ok, durationMs: report.durationMs, summary: plan.summary }, ok ? 'target reconciled' : 'target reconciled with failures');
+  return { target, report };
+}
+
+function messageOf(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}

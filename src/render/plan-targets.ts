@@ -1,0 +1,102 @@
+// Plans and apply results of several targets (appflow-gitops.yaml): each target's plan as the
+// single-target renderers print it, under a header naming the target, its account, region and
+// role, with a loud EMULATOR marker when it talks to an emulator; a target that failed says why.
+// The closing line counts every target. JSON keeps the version-1 fields (changes of all targets,
+// each with `target`, summed summary) and adds `targets[]`.
+import type { AwsTarget } from '../aws/ports.js';
+import type { Plan } from '../model/types.js';
+import type { ProfileOutcome, ReconcileReport } from '../reconcile/types.js';
+import { renderApplyText } from '../reconcile/render-apply-text.js';
+import { closingLine } from './plan-common.js';
+import { planToJson } from './plan-json.js';
+import { renderPlanMarkdown } from './plan-markdown.js';
+import { renderPlanText } from './plan-text.js';
+
+export interface TargetResult {
+  target: AwsTarget;
+  report: ReconcileReport;
+}
+
+/** `== prod-us · account 222222222222 · us-east-1 · role arn:... ==`, EMULATOR when not AWS. */
+export function targetHeader(target: AwsTarget): string {
+  const parts = [
+    target.name ?? target.key,
+    `account ${target.accountId ?? 'unknown'}`,
+    target.region,
+    ...(target.roleArn ? [`role ${target.roleArn}`] : []),
+  ];
+  const emulator = target.endpoint === 'local' ? ' *** EMULATOR (local endpoint, not AWS) ***' : target.endpoint ? ` (endpoint ${target.endpoint})` : '';
+  return `=== target ${parts.join(' · ')}${emulator} ===`;
+}
+
+export function totalPlan(results: readonly TargetResult[]): Plan {
+  const summary = { create: 0, update: 0, replace: 0, delete: 0, noop: 0, error: 0 };
+  for (const { report } of results) for (const key of Object.keys(summary) as (keyof typeof summary)[]) summary[key] += report.plan.summary[key];
+  return { target: results.map((r) => r.target.key).join(','), changes: results.flatMap((r) => r.report.plan.changes), warnings: [], summary };
+}
+
+function hasChanges(plan: Plan): boolean {
+  return plan.changes.some((c) => c.action !== 'noop' || c.adopt || c.reason);
+}
+
+export function renderTargetsText(results: readonly TargetResult[], options: { color: boolean; apply: boolean }): string {
+  const out: string[] = [];
+  for (const { target, report } of results) {
+    out.push(targetHeader(target));
+    if (report.error) out.push(`Target failed: ${report.error.code}: ${report.error.message}`);
+    else if (!hasChanges(report.plan) && report.plan.warnings.length === 0) out.push('No changes for this target.');
+    else out.push(renderPlanText(report.plan, options).trimEnd());
+    if (options.apply && !report.error) out.push(renderApplyText(report.plan, report.outcomes, options).trimEnd());
+    out.push('');
+  }
+  const failed = results.filter((r) => r.report.error).length;
+  const total = `${closingLine(totalPlan(results))} (${results.length} target${results.length === 1 ? '' : 's'}${failed > 0 ? `, ${failed} failed` : ''})`;
+  out.push(options.apply ? applyTotal(results, failed) : total);
+  return `${out.join('\n')}\n`;
+}
+
+function applyTotal(results: readonly TargetResult[], failedTargets: number): string {
+  const outcomes = results.flatMap((r) => r.report.outcomes);
+  const applied = outcomes.filter((o) => o.result === 'applied');
+  const count = (...actions: string[]) => applied.filter((o) => actions.includes(o.action)).length;
+  const failed = outcomes.filter((o) => o.result === 'failed').length;
+  const counts = `${count('create', 'replace')} added, ${count('update')} changed, ${count('delete', 'replace')} destroyed`;
+  const targets = `${results.length} target${results.length === 1 ? '' : 's'}`;
+  if (failed > 0 || failedTargets > 0) return `Apply finished with errors across ${targets}: ${counts}, ${failed} failed, ${failedTargets} target${failedTargets === 1 ? '' : 's'} failed.`;
+  return `Apply complete across ${targets}: ${counts}.`;
+}
+
+export function targetsToJson(results: readonly TargetResult[], apply: boolean): Record<string, unknown> {
+  const outcomes: ProfileOutcome[] | undefined = apply ? results.flatMap((r) => r.report.outcomes) : undefined;
+  const changes = results.flatMap(({ target, report }) => {
+    const json = planToJson(report.plan, apply ? report.outcomes : undefined).changes as Record<string, unknown>[];
+    return json.map((change) => ({ ...change, target: target.name ?? target.key }));
+  });
+  const base = planToJson(totalPlan(results), outcomes);
+  return {
+    ...base,
+    changes,
+    warnings: results.flatMap(({ target, report }) => report.plan.warnings.map((w) => `${target.name ?? target.key}: ${w}`)),
+    targets: results.map(({ target, report }) => ({
+      name: target.name ?? target.key,
+      key: target.key,
+      accountId: target.accountId ?? null,
+      region: target.region,
+      roleArn: target.roleArn ?? null,
+      endpoint: target.endpoint ?? null,
+      emulator: target.endpoint === 'local',
+      ok: report.ok,
+      error: report.error ?? null,
+      summary: { ...report.plan.summary },
+    })),
+  };
+}
+
+export function renderTargetsMarkdown(results: readonly TargetResult[], apply: boolean): string {
+  const sections = results.map(({ target, report }) => {
+    const title = `## ${targetHeader(target).replace(/^=== target |\s*===$/g, '')}`;
+    if (report.error) return `${title}\n\n**Target failed:** \`${report.error.code}\`: ${report.error.message.replace(/[<>]/g, '')}\n`;
+    return `${title}\n\n${renderPlanMarkdown(report.plan, apply ? report.outcomes : undefined)}`;
+  });
+  return `${sections.join('\n')}\n${closingLine(totalPlan(results))}\n`;
+}
