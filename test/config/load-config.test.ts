@@ -162,3 +162,14 @@ describe('the profile loader never reads the config file as a profile', () => {
     expect(result.profiles.map((p) => p.name)).toEqual(['datadog']);
   });
 });
+
+describe('deploy/appflow-gitops.example.yaml', () => {
+  it('is a valid config file', async () => {
+    const { readFileSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const text = readFileSync(join(import.meta.dirname, '..', '..', 'deploy', 'appflow-gitops.example.yaml'), 'utf8');
+    const { config, diagnostics } = await load({ 'appflow-gitops.yaml': text });
+    expect(diagnostics).toEqual([]);
+    expect(config!.targets.map((t) => `${t.name}:${t.accountId}:${t.region}`)).toEqual(['dev:111122223333:us-east-1', 'prod-us:444455556666:us-east-1', 'prod-eu:444455556666:eu-west-1']);
+  });
+});

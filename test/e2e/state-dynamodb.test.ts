@@ -73,13 +73,13 @@ describe('--state dynamodb://TABLE', () => {
     const migrate = await cli('state', 'migrate', '--from', 'file-state', '--to', 'dynamodb://migrated');
     expectClean(migrate);
     expect(migrate.code, migrate.stderr).toBe(0);
-    expect(migrate.stdout).toContain('migrated 2 profile records of target us-east-1/default to migrated');
+    expect(migrate.stdout).toContain('migrated 2 profile records of target us-east-1/default@local to migrated');
     expect(migrate.stdout).toContain('2 credential fingerprint(s) not copied');
 
     // Twice is refused: the table already holds that target.
     const again = await cli('state', 'migrate', '--from', 'file-state', '--to', 'dynamodb://migrated');
     expect(again.code).toBe(1);
-    expect(again.stderr).toBe('error: state migrate: table migrated already holds state for us-east-1/default; nothing migrated\n');
+    expect(again.stderr).toBe('error: state migrate: table migrated already holds state for us-east-1/default@local; nothing migrated\n');
 
     // The plan (read-only, no lease) sees the inventory: both profiles are managed, nothing to
     // create; credentials are unknown until the first pass on the shared state sends them.
@@ -144,11 +144,11 @@ describe('--state dynamodb://TABLE', () => {
     const dir = join(work, 'pending-state');
     const text = await readFile(join(work, 'file-state', 'state.json'), 'utf8');
     const state = JSON.parse(text) as { targets: Record<string, { intents: Record<string, unknown> }> };
-    state.targets['us-east-1/default']!.intents.a = { operation: 'update', name: 'a', clientToken: 't', requestDigest: 'd', createdAt: new Date().toISOString() };
+    state.targets['us-east-1/default@local']!.intents.a = { operation: 'update', name: 'a', clientToken: 't', requestDigest: 'd', createdAt: new Date().toISOString() };
     await writeProfiles(dir, { 'state.json': JSON.stringify(state) });
     await cli('state', 'init', '--state', 'dynamodb://pending');
     const result = await cli('state', 'migrate', '--from', dir, '--to', 'dynamodb://pending');
     expect(result.code).toBe(1);
-    expect(result.stderr).toContain('has 1 pending write intent (us-east-1/default: a); run apply once with this state directory');
+    expect(result.stderr).toContain('has 1 pending write intent (us-east-1/default@local: a); run apply once with this state directory');
   });
 });

@@ -12,12 +12,14 @@ import type { StateStore } from '../../model/types.js';
 import { createFileStateStore, StateLockedError } from '../../state/file-state-store.js';
 import { leadSharedState } from '../shared-state-lease.js';
 import { stateLocation } from '../state-backend.js';
-import { DEFAULT_PROFILES_DIR, jsonOption, stateOption } from '../common-options.js';
+import { configOption, DEFAULT_PROFILES_DIR, jsonOption, stateOption, targetOption } from '../common-options.js';
 import { ExitCode } from '../exit-codes.js';
 import { withAwsFailureHint } from '../aws-failure-hint.js';
 import { checkStateDirectory } from '../preflight.js';
 import { lockStateDirectory } from '../state-lock.js';
 import { UserError } from '../user-error.js';
+import { loadCommandConfig } from '../load-config-or-fail.js';
+import { refuseDeclaredTargets } from '../targets-pass.js';
 
 /** Same default as --profiles elsewhere: import writes where plan and apply read. */
 export const DEFAULT_IMPORT_OUT_DIR = DEFAULT_PROFILES_DIR;
@@ -26,6 +28,8 @@ const PROFILE_NAME = /^[\w/!@#+=.-]{1,256}$/;
 
 interface ImportFlags {
   out: string;
+  config?: string;
+  target?: string[];
   state: string;
   names?: string;
   connectorType?: string;
@@ -43,7 +47,10 @@ export function registerImportCommand(program: Command): void {
     .addOption(new Option('--connector-type <type>', 'import only profiles of this connector type (e.g. Salesforce)'))
     .addOption(new Option('--force', 'overwrite existing files that differ, showing a diff of each'))
     .addOption(jsonOption())
+    .addOption(configOption())
+    .addOption(targetOption())
     .action(async (flags: ImportFlags) => {
+      await refuseDeclaredTargets('import', await loadCommandConfig({ ...flags, profiles: flags.out }));
       const names = flags.names === undefined ? undefined : parseNames(flags.names);
       const connectorType = flags.connectorType === undefined ? undefined : canonicalConnectorType(flags.connectorType);
       // The lock comes first: before any AWS call, and before the state is loaded for the

@@ -9,13 +9,15 @@ import { realAwsRequested, USE_AWS_ENV } from '../../runtime/embedded-emulator.j
 import { startDaemon, type RunningDaemon } from '../../runtime/run-daemon.js';
 import { parseListenAddress, type ListenAddress } from '../../server/listen-address.js';
 import { StateLockedError } from '../../state/file-state-store.js';
-import { allowPlaintextOption, logFormatOption, maxDeletesOption, profilesOption, stateOption } from '../common-options.js';
+import { allowPlaintextOption, configOption, logFormatOption, maxDeletesOption, profilesOption, stateOption, targetOption } from '../common-options.js';
 import { checkStateDirectory } from '../preflight.js';
 import { refusePlaintextOnSharedState, stateLocation } from '../state-backend.js';
 import { DEFAULT_HEARTBEAT_MS, DEFAULT_LEASE_MS } from '../../leadership/target-lease.js';
 import { UserError } from '../user-error.js';
 import { httpTokenFileOption, readTokenFileOrFail } from '../daemon-client.js';
 import { credentialsOnUpdateOption, resolveCredentialsOnUpdate } from '../credentials-on-update.js';
+import { loadCommandConfig } from '../load-config-or-fail.js';
+import { refuseDeclaredTargets } from '../targets-pass.js';
 
 /**
  * Loopback by default: the port serves an unauthenticated POST /reconcile and per-profile status,
@@ -32,6 +34,8 @@ interface RunFlags {
   credentialsOnUpdate?: CredentialsOnUpdate;
   httpTokenFile?: string;
   profiles: string;
+  config?: string;
+  target?: string[];
   state: string;
   interval: number;
   listen: ListenAddress;
@@ -109,7 +113,10 @@ export function registerRunCommand(program: Command): void {
         .argParser(argParser(parseDuration))
         .default(DEFAULT_HEARTBEAT_MS, formatDuration(DEFAULT_HEARTBEAT_MS)),
     )
+    .addOption(configOption())
+    .addOption(targetOption())
     .action(async (flags: RunFlags) => {
+      await refuseDeclaredTargets('run', await loadCommandConfig(flags));
       await runDaemonCommand(flags);
     });
 }
