@@ -145,7 +145,7 @@ async function reconcileTarget(run: TargetRun, shared: Shared, options: Reconcil
   try {
     plan = await preparePlan(
       { target, appflow: run.adapters.appflow, secrets: run.adapters.secrets, state, hmacKey: shared.hmacKey, fingerprintScheme: shared.fingerprintScheme, ...(options.skipCredentials ? { skipCredentials: true } : {}) },
-      restrictLoad(shared.load, run.takes),
+      restrictLoad(shared.load, (file) => run.takes(file)),
       options,
     );
   } catch (err) {

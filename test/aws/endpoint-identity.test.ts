@@ -50,7 +50,7 @@ describe('state keys from before targets', () => {
 
   it('never overwrites an entry the new key already has', () => {
     const state = snapshot();
-    state.targets['222222222222/us-east-1'] = { profiles: {}, intents: {} } as never;
+    state.targets['222222222222/us-east-1'] = { profiles: {}, intents: {} };
     expect(adoptLegacyState(state, '222222222222/us-east-1', ['us-east-1/arn:aws:iam::222222222222:role/x'])).toBeUndefined();
     expect(Object.keys(state.targets).sort()).toEqual(['222222222222/us-east-1', 'us-east-1/arn:aws:iam::222222222222:role/x']);
   });

@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { configSection } from '../../src/config/app-config.js';
 import { defineSection } from '../../src/config/config-section.js';
@@ -165,8 +167,6 @@ describe('the profile loader never reads the config file as a profile', () => {
 
 describe('deploy/appflow-gitops.example.yaml', () => {
   it('is a valid config file', async () => {
-    const { readFileSync } = await import('node:fs');
-    const { join } = await import('node:path');
     const text = readFileSync(join(import.meta.dirname, '..', '..', 'deploy', 'appflow-gitops.example.yaml'), 'utf8');
     const { config, diagnostics } = await load({ 'appflow-gitops.yaml': text });
     expect(diagnostics).toEqual([]);
