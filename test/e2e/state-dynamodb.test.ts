@@ -106,11 +106,11 @@ describe('--state dynamodb://TABLE', () => {
 
       // A daemon leads (its lease item names it): apply and import refuse, naming it.
       await client.doc.send(
-        new PutCommand({ TableName: 'apply-table', Item: { pk: 'target#us-east-1/default', sk: 'lease', owner: 'daemon-7/1/abc', rvn: 'r1', fence: 4, leaseMs: 15_000 } }),
+        new PutCommand({ TableName: 'apply-table', Item: { pk: 'target#us-east-1/default@local', sk: 'lease', owner: 'daemon-7/1/abc', rvn: 'r1', fence: 4, leaseMs: 15_000 } }),
       );
       const refused = await cli('apply', '--profiles', 'profiles', '--state', 'dynamodb://apply-table');
       expect(refused.code).toBe(1);
-      expect(refused.stderr).toMatch(/^error: target us-east-1\/default in dynamodb:\/\/apply-table is led by daemon-7\/1\/abc; it reconciles the target: let it apply the change, or stop it first \(plan needs no lease\)\n$/);
+      expect(refused.stderr).toMatch(/^error: target us-east-1\/default@local in dynamodb:\/\/apply-table is led by daemon-7\/1\/abc; it reconciles the target: let it apply the change, or stop it first \(plan needs no lease\)\n$/);
       const imported = await cli('import', '--out', 'imported', '--state', 'dynamodb://apply-table');
       expect(imported.code).toBe(1);
       expect(imported.stderr).toContain('is led by daemon-7/1/abc');
