@@ -139,7 +139,9 @@ export async function startDaemon(config: RunDaemonConfig): Promise<RunningDaemo
     daemon = new Daemon({
       logger: log,
       metrics,
-      pauseFile: join(stateDir, PAUSE_FILE),
+      // With the shared state there is no state directory: suspend is held in memory by the
+      // replica that was asked (docs/state.md), never written to a path made of the table URL.
+      ...(config.sharedState ? {} : { pauseFile: join(stateDir, PAUSE_FILE) }),
       watchDir: profilesDir,
       resyncIntervalMs: config.resyncIntervalMs,
       reconcile: ({ signal, reconcileId, onlyNames }) =>

@@ -2,6 +2,7 @@
 // directory, against the emulator and AWS's DynamoDB Local, with short leases (3 s, heartbeat
 // 500 ms): one leader writes, standbys make no AWS call, every profile is created once, and the
 // lease moves on kill -9, SIGSTOP and SIGTERM without a double or a stale write.
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ensureBuilt } from '../support/cli.js';
@@ -121,6 +122,11 @@ describe('several daemons on one shared state', () => {
     await Promise.all([a!, b!, c].map((d) => fetch(`${d.url}/reconcile`, { method: 'POST' })));
     await leader.waitForLog((l) => l.event === 'daemon.pass', 15_000, from);
     expect(writesOf('p1', 'UpdateConnectorProfile')).toHaveLength(1);
+
+    // Suspend on shared state is held in memory: nothing is written to a path made of the URL.
+    const suspended = await fetch(`${leader.url}/suspend`, { method: 'POST' });
+    expect(suspended.status).toBe(200);
+    expect(existsSync(join(work, 'dynamodb:'))).toBe(false);
   });
 
   it('kill -9 of the leader: the standby applies the next edit within lease + heartbeat', async () => {
