@@ -110,8 +110,8 @@ describe('several daemons on one shared state', () => {
     for (const d of [a!, b!, c]) await d.waitReady();
     const standby = [a!, b!, c].find((d) => d !== leader)!;
     const metrics = await standby.text('/metrics');
-    expect(metrics).toMatch(/appflow_gitops_leader\{target="us-east-1\/default"\} 0/);
-    expect(await leader.text('/metrics')).toMatch(/appflow_gitops_leader\{target="us-east-1\/default"\} 1/);
+    expect(metrics).toMatch(/appflow_gitops_leader\{target="us-east-1\/default@local"\} 0/);
+    expect(await leader.text('/metrics')).toMatch(/appflow_gitops_leader\{target="us-east-1\/default@local"\} 1/);
     expect(metrics).not.toMatch(/appflow_gitops_aws_calls_total\{/);
 
     await writeProfiles(f.profiles, { 'p1.json': datadog('p1', 'dd', 'https://api.datadoghq.eu') });
