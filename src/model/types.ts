@@ -159,6 +159,8 @@ export interface ManagedProfileRecord {
    * hold after the file is deleted. Absent when the document had none.
    */
   lifecycle?: ProfileLifecycle;
+  /** SHA-256 of the document as last applied (references, never values): an update while it is unchanged is drift. */
+  documentDigest?: string;
 }
 
 export type WriteOperation = 'create' | 'update' | 'delete';
@@ -263,6 +265,11 @@ export interface PlannedChange {
   pruneBlocked?: boolean;
   /** The profile's lifecycle.suspend holds: action 'noop', `fields` and `reason` tell the drift left in place. */
   suspended?: boolean;
+  /**
+   * An update that corrects drift: the document is the one last applied (same digest), so the
+   * account was changed outside git. Its `fields` hold the values found (before) and restored (after).
+   */
+  drift?: boolean;
   /**
    * Policies (appflow-gitops.yaml `policies:`) this write does not satisfy. One with severity
    * 'deny' keeps the write from being made (outcome 'blocked', code PolicyViolation); 'warn' ones

@@ -18,6 +18,7 @@ import type {
   TargetState,
 } from '../model/types.js';
 import { diffConfiguration, leavesOf } from './diff.js';
+import { documentDigest } from './change-record.js';
 import { applyDocumentLifecycle, credentialsOnUpdate, ignoredPaths, removedDocumentLifecycle } from './lifecycle.js';
 import { evaluatePruneGuards } from './prune-guards.js';
 
@@ -195,6 +196,8 @@ function planDesired(
     // credentials (inferred, see src/emulator/SPEC.md) and sends them only when they changed or
     // are unknown. Ignored credentials are never sent on update.
     const send = !credentialsIgnored && (credentialsChanged || credentialsOnUpdate(desired.lifecycle, options.credentialsOnUpdate) === 'always');
+    // Drift: something other than the credentials differs while the document is the one last applied.
+    const drift = record?.documentDigest !== undefined && record.documentDigest === documentDigest(document) && fields.some((f) => !f.sensitive);
     return {
       ...base,
       action: 'update',
@@ -202,6 +205,7 @@ function planDesired(
       fields,
       unchangedFields: unchanged,
       ...(send ? sendable : { credentialsFingerprint: credentials?.fingerprint }),
+      ...(drift ? { drift: true } : {}),
       reason,
     };
   }

@@ -6,6 +6,7 @@ import { performance } from 'node:perf_hooks';
 import pLimit from 'p-limit';
 import type { Logger } from '../logging/logger.js';
 import type { ObservedProfile, Plan, PlannedChange } from '../model/types.js';
+import { changeReason, fieldRecords } from '../planner/change-record.js';
 import { diffConfiguration } from '../planner/diff.js';
 import { forgetProfile, recordApplied, recordCreated, refreshSourceFile } from './inventory.js';
 import { buildCreateRequest, buildDeleteRequest, buildUpdateRequest } from './request-builder.js';
@@ -47,7 +48,7 @@ export async function executePlan(plan: Plan, ctx: ExecutorContext, options: Rec
         durationMs: Math.round(performance.now() - started),
         ...(change.source ? { source: change.source } : {}),
       };
-      logDecision(ctx.logger, outcome);
+      logDecision(ctx.logger, outcome, change);
       return outcome;
     }),
   );
@@ -57,7 +58,11 @@ function isWrite(change: PlannedChange): boolean {
   return change.action === 'create' || change.action === 'update' || change.action === 'replace' || change.action === 'delete';
 }
 
-function logDecision(logger: Logger, outcome: ProfileOutcome): void {
+function logDecision(logger: Logger, outcome: ProfileOutcome, change: PlannedChange): void {
+  // What an applied write changed, field by field (credentials only as "(sensitive)"); for drift,
+  // `before` is the value found in the account.
+  const applied = outcome.result === 'applied' && change.fields.length > 0;
+  const reason = changeReason(change);
   const fields = {
     event: 'profile.reconciled',
     profile: outcome.name,
@@ -66,9 +71,10 @@ function logDecision(logger: Logger, outcome: ProfileOutcome): void {
     attempts: outcome.attempts,
     durationMs: outcome.durationMs,
     ...(outcome.error ? { errorCode: outcome.error.code, error: outcome.error.message, terminal: outcome.error.terminal } : {}),
+    ...(applied ? { reason, changes: fieldRecords(change.fields) } : {}),
   };
   if (outcome.result === 'failed') logger.warn(fields, `${outcome.action} ${outcome.name}: failed`);
-  else logger.info(fields, `${outcome.action} ${outcome.name}: ${outcome.result}`);
+  else logger.info(fields, `${outcome.action} ${outcome.name}: ${outcome.result}${applied ? ` (${reason === 'DriftCorrected' ? 'drift corrected: ' : ''}${change.fields.map((f) => f.path).join(', ')})` : ''}`);
 }
 
 /** Plan entries that need no AWS write: errors, no-ops, adoptions, inventory clean-up. */

@@ -1,5 +1,6 @@
 // Inventory bookkeeping after a confirmed write: what the state directory remembers about each
 // managed profile. Pure mutations of TargetState; the executor persists after each one.
+import { documentDigest } from '../planner/change-record.js';
 import type { ManagedOrigin, ManagedProfileRecord, PlannedChange, TargetState } from '../model/types.js';
 
 export interface AppliedWrite {
@@ -32,6 +33,8 @@ export function recordApplied(state: TargetState, applied: AppliedWrite): Manage
   const sourceFile = change.source?.file ?? previous?.sourceFile;
   if (sourceFile !== undefined) record.sourceFile = sourceFile;
   record.lastAppliedAt = new Date(nowMs).toISOString();
+  const digest = document ? documentDigest(document) : previous?.documentDigest;
+  if (digest !== undefined) record.documentDigest = digest;
   const lifecycle = change.desired ? change.desired.lifecycle : previous?.lifecycle;
   if (lifecycle !== undefined) record.lifecycle = structuredClone(lifecycle);
   state.profiles[change.name] = record;
@@ -60,6 +63,12 @@ export function refreshSourceFile(state: TargetState, change: PlannedChange): bo
   const file = change.source?.file;
   if (file && record.sourceFile !== file) {
     record.sourceFile = file;
+    changed = true;
+  }
+  // A no-op: the account matches this document, so it is now the one "last applied" for drift.
+  const digest = documentDigest(change.desired.document);
+  if (change.action === 'noop' && !change.suspended && record.documentDigest !== undefined && record.documentDigest !== digest) {
+    record.documentDigest = digest;
     changed = true;
   }
   const lifecycle = change.desired.lifecycle;

@@ -2,6 +2,7 @@
 // report (Flux writes a Ready condition on the way out of every reconcile; this is the same idea
 // without a Kubernetes object to write it to). Holds only names, codes and messages that the
 // executor and planner already guarantee to be secret-free.
+import { changeReason, fieldRecords, type ChangeReason, type FieldRecord } from '../planner/change-record.js';
 import type { ManagedProfileRecord } from '../model/types.js';
 import type { ProfileOutcome, ReconcileReport } from '../reconcile/types.js';
 import type { PlannedChange } from '../model/types.js';
@@ -24,6 +25,12 @@ export interface ProfileStatus {
   lastTransitionAt: string;
   lastReconcileId: string;
   backoff?: { failures: number; retryAt: string | null; waitingForInputChange: boolean };
+  /**
+   * The last change this daemon applied to the profile: reason Applied (the document changed) or
+   * DriftCorrected (the account had changed outside git; `before` holds the values found), and
+   * each field's path, before and after (credentials only as "(sensitive)").
+   */
+  lastChange?: { at: string; reconcileId: string; action: string; reason: ChangeReason; fields: FieldRecord[] };
 }
 
 export interface StatusUpdateContext {
@@ -59,6 +66,11 @@ export class ProfileStatusBook {
         lastTransitionAt: previous && previous.condition === verdict.condition ? previous.lastTransitionAt : at,
         lastReconcileId: report.id,
       };
+      if (outcome?.result === 'applied' && change.fields.length > 0) {
+        status.lastChange = { at, reconcileId: report.id, action: change.action, reason: changeReason(change), fields: fieldRecords(change.fields) };
+      } else if (previous?.lastChange) {
+        status.lastChange = previous.lastChange;
+      }
       if (verdict.condition === 'Failed' && (outcome?.error || change.action === 'error' || outcome?.result === 'blocked')) {
         status.lastError = {
           code: outcome?.error?.code ?? (change.action === 'error' ? 'plan.error' : 'blocked'),
@@ -104,6 +116,7 @@ function judge(change: PlannedChange, outcome: ProfileOutcome | undefined, previ
   }
   switch (outcome?.result) {
     case 'applied':
+      if (change.drift) return { condition: 'Ready', reason: 'DriftCorrected', message: `drift corrected: ${change.fields.map((f) => f.path).join(', ')} restored to the document` };
       return { condition: 'Ready', reason: 'Applied', message: `${change.action} applied` };
     case 'unchanged':
       return { condition: 'Ready', reason: 'UpToDate', message: 'matches the desired state' };

@@ -41,7 +41,7 @@ function checkProfileRecord(value: unknown): string | undefined {
   if (typeof value.name !== 'string' || value.name === '') return 'name is missing';
   if (typeof value.origin !== 'string' || !ORIGINS.has(value.origin)) return 'origin is not created|adopted|imported';
   if (typeof value.connectorType !== 'string') return 'connectorType is missing';
-  for (const key of ['connectorLabel', 'kmsArn', 'credentialsFingerprint', 'sourceFile', 'lastAppliedAt']) {
+  for (const key of ['connectorLabel', 'kmsArn', 'credentialsFingerprint', 'sourceFile', 'lastAppliedAt', 'documentDigest']) {
     if (!optionalString(value[key])) return `${key} is not a string`;
   }
   if (value.lifecycle !== undefined && !isPlainObject(value.lifecycle)) return 'lifecycle is not an object';

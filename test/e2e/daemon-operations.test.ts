@@ -6,7 +6,10 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startEmulator, type RunningEmulator } from '../../src/emulator/index.js';
 import { ensureBuilt, runBuiltCli, type CliResult } from '../support/cli.js';
-import { profileWrites } from '../support/emulator-harness.js';
+import { profileWrites, sdkClientsFor } from '../support/emulator-harness.js';
+import { PutSecretValueCommand } from '@aws-sdk/client-secrets-manager';
+import { UpdateConnectorProfileCommand } from '@aws-sdk/client-appflow';
+import { datadogCreateRequest } from '../support/profile-documents.js';
 import { datadogDocument } from '../support/profile-documents.js';
 import { waitFor } from '../support/wait-for.js';
 import { DaemonProcess, emulatorEnv } from './daemon-process.js';
@@ -110,5 +113,53 @@ describe('the running daemon', () => {
     expect(resumed.stdout).toBe('writes resumed; a pass was requested\n');
     await waitFor(() => profileWrites(emulator).some((w) => w.operation === 'UpdateConnectorProfile' && w.status === 200), 20_000);
     expect(await again.text('/metrics')).toContain('appflow_gitops_suspended 0');
+  });
+
+  it('change records: profile.reconciled and /status lastChange carry path/before/after; drift corrected at a pass is DriftCorrected with the value found; credentials only as (sensitive)', async () => {
+    const profiles = join(root, 'profiles');
+    await mkdir(profiles);
+    const doc = (instanceUrl: string) => JSON.stringify(datadogDocument('rec-dd', { secret: 'ops/dd', instanceUrl }));
+    await writeFile(join(profiles, 'dd.json'), doc('https://api.datadoghq.com'));
+    const d = start([]);
+    await d.started();
+    await d.waitReady();
+    type Change = { path: string; before?: unknown; after?: unknown };
+    const reconciled = (reason: string, from: number) =>
+      d.waitForLog((l) => l.event === 'profile.reconciled' && l.reason === reason && l.result === 'applied', 20_000, from) as unknown as Promise<{ changes: Change[] }>;
+
+    // Drift made in the console: corrected at the next pass, with the value found.
+    const sdk = sdkClientsFor(emulator);
+    await sdk.appflow.send(new UpdateConnectorProfileCommand({ ...datadogCreateRequest('rec-dd', { apiKey: 'x', applicationKey: 'y' }, 'https://drifted.example.com'), connectorProfileName: 'rec-dd' }));
+    let from = d.lines.length;
+    expect((await fetch(`${d.url}/reconcile`, { method: 'POST' })).status).toBe(202);
+    const drift = await reconciled('DriftCorrected', from);
+    expect(drift.changes).toEqual(
+      expect.arrayContaining([{ path: 'connectorProfileProperties.Datadog.instanceUrl', before: 'https://drifted.example.com', after: 'https://api.datadoghq.com' }]),
+    );
+    // /status is updated when the pass ends, just after the executor's log line.
+    const status = await waitFor(async () => {
+      const body = await d.json<{ profiles: { name: string; reason: string; lastChange?: { reason: string; fields: Change[] } }[] }>('/status');
+      return body.profiles[0]?.lastChange?.reason === 'DriftCorrected' ? body : undefined;
+    }, 20_000);
+    expect(status.profiles[0]).toMatchObject({ name: 'rec-dd', reason: 'DriftCorrected' });
+    expect(status.profiles[0]!.lastChange!.fields).toEqual(drift.changes);
+
+    // An edit of the file: Applied, with before and after.
+    from = d.lines.length;
+    await writeFile(join(profiles, 'dd.json'), doc('https://api.datadoghq.eu'));
+    const edit = await reconciled('Applied', from);
+    expect(edit.changes).toEqual([{ path: 'connectorProfileProperties.Datadog.instanceUrl', before: 'https://api.datadoghq.com', after: 'https://api.datadoghq.eu' }]);
+
+    // A rotated secret: the credentials change, shown only as (sensitive).
+    from = d.lines.length;
+    await sdk.secrets.send(new PutSecretValueCommand({ SecretId: 'ops/dd', SecretString: JSON.stringify({ apiKey: 'SENTINEL-SECRET-rotated-api', applicationKey: 'SENTINEL-SECRET-rotated-app' }) }));
+    expect((await fetch(`${d.url}/reconcile`, { method: 'POST' })).status).toBe(202);
+    const rotated = await reconciled('Applied', from);
+    expect(rotated.changes).toEqual([{ path: 'connectorProfileCredentials', before: '(sensitive)', after: '(sensitive)' }]);
+    sdk.appflow.destroy();
+    sdk.secrets.destroy();
+
+    const everything = d.rawStdout.join('\n') + d.stderr + (await d.text('/status'));
+    expect(everything).not.toContain('SENTINEL');
   });
 });
