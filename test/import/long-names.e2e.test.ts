@@ -6,8 +6,9 @@ import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startEmulator, type EmulatorSeed, type RunningEmulator } from '../../src/emulator/index.js';
+import { startEmulator, type RunningEmulator } from '../../src/emulator/index.js';
 import { MAX_FILE_NAME_BYTES } from '../../src/importer/naming.js';
+import { datadogCreateRequest } from '../support/profile-documents.js';
 import { ensureBuilt, runCli } from './cli-helpers.js';
 
 const LONG = `a${'b'.repeat(248)}z`; // 250 characters
@@ -15,24 +16,12 @@ const LONG_TWIN = `a${'b'.repeat(248)}y`; // differs only at the end, which shor
 const SLASHES = `x${'/'.repeat(255)}`; // 256 characters; every '/' is 3 bytes once encoded
 const NAMES = ['aaa-first', LONG, LONG_TWIN, SLASHES, 'zzz-last'];
 
-function datadogProfile(name: string): NonNullable<EmulatorSeed['profiles']>[number] {
-  return {
-    connectorProfileName: name,
-    connectorType: 'Datadog',
-    connectionMode: 'Public',
-    connectorProfileConfig: {
-      connectorProfileProperties: { Datadog: { instanceUrl: 'https://api.datadoghq.com' } },
-      connectorProfileCredentials: { Datadog: { apiKey: 'k', applicationKey: 'a' } },
-    },
-  };
-}
-
 let emu: RunningEmulator;
 let dir: string;
 
 beforeAll(async () => {
   ensureBuilt(['cli/commands/import.ts', 'importer/naming.ts', 'importer/write-profile-file.ts']);
-  emu = await startEmulator({ seed: { profiles: NAMES.map(datadogProfile) } });
+  emu = await startEmulator({ seed: { profiles: NAMES.map((name) => datadogCreateRequest(name, { apiKey: 'k', applicationKey: 'a' })) } });
   dir = await mkdtemp(join(tmpdir(), 'import-long-'));
 }, 180_000);
 afterAll(async () => {
