@@ -1,6 +1,8 @@
 // Options shared by several commands, declared once so names, defaults and help text agree.
 import { InvalidArgumentError, Option } from 'commander';
+import { DEFAULT_NOTIFY_REPEAT_MS } from '../notify/deduplicate.js';
 import { DEFAULT_MAX_DELETES } from '../planner/defaults.js';
+import { formatDuration, parseDuration } from '../runtime/duration.js';
 
 export const DEFAULT_PROFILES_DIR = './profiles';
 export const DEFAULT_STATE_DIR = './.appflow-gitops';
@@ -41,3 +43,19 @@ export const configOption = () =>
 export const targetOption = () =>
   new Option('--target <name>', 'work on this target only (repeatable; names from the config file)')
     .argParser((value: string, previous: string[] | undefined) => [...(previous ?? []), value]);
+
+/** `--revision`: the git revision of the profiles, for CI that builds from a tree without .git (also APPFLOW_GITOPS_REVISION). */
+export const revisionOption = () =>
+  new Option('--revision <rev>', 'git revision of the profiles (default: APPFLOW_GITOPS_REVISION, else read from the git-sync or git checkout they live in)');
+
+/** `--notify-repeat`: how soon the same failure is notified again. */
+export const notifyRepeatOption = () =>
+  new Option('--notify-repeat <duration>', 'notify the same failure again at most this often (successes: once per revision); e.g. 5m, 1h')
+    .argParser((value: string) => {
+      try {
+        return parseDuration(value);
+      } catch (err) {
+        throw new InvalidArgumentError((err as Error).message);
+      }
+    })
+    .default(DEFAULT_NOTIFY_REPEAT_MS, formatDuration(DEFAULT_NOTIFY_REPEAT_MS));

@@ -293,6 +293,8 @@ export interface PolicyViolation {
 
 export interface Plan {
   target: TargetKey;
+  /** Git revision of the profiles the plan was made from (src/revision/), when known. */
+  revision?: string;
   changes: PlannedChange[];
   /** Plan-wide warnings, e.g. "prune skipped: 1 file failed to parse". */
   warnings: string[];

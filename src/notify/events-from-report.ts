@@ -6,12 +6,11 @@
 // never a value: an outcome's error message never holds a secret (src/reconcile/types.ts), and
 // `changes` lists field paths only.
 import { randomUUID } from 'node:crypto';
-import type { PlannedChange, PolicyViolation } from '../model/types.js';
+import type { PlannedChange } from '../model/types.js';
+import { describeViolation, POLICY_VIOLATION_CODE } from '../policy/violation-text.js';
 import type { ProfileOutcome, ReconcileReport } from '../reconcile/types.js';
 import type { EventSeverity, EventType, NotificationEvent } from './types.js';
 
-/** The outcome code the executor gives a write that a deny policy kept from being made. */
-export const POLICY_VIOLATION_CODE = 'PolicyViolation';
 
 const WRITE_ACTIONS = new Set(['create', 'update', 'replace', 'delete']);
 
@@ -97,12 +96,6 @@ function outcomeEvents(
     events.push(make({ ...about, type: 'policy-violation', severity: 'warning', reason: 'PolicyViolation', message: `${outcome.action} ${outcome.name} was made, but ${describeViolation(warning)}` }));
   }
   return events;
-}
-
-/** `policy NAME: MESSAGE`, plus why it could not be evaluated when that is the case. */
-export function describeViolation(violation: PolicyViolation): string {
-  const why = violation.evaluationError ? ` (could not be evaluated: ${violation.evaluationError})` : '';
-  return `policy ${violation.policy}: ${violation.message}${why}`;
 }
 
 const TALLY_ORDER: Array<[EventType, string]> = [

@@ -55,3 +55,25 @@ function describe(value: unknown): string {
   if (Array.isArray(value)) return 'a list';
   return `a ${typeof value === 'object' ? 'map' : typeof value}`;
 }
+
+/** What a plan is checked against: the compiled policies and what they may ask about. */
+export interface PolicyCheck {
+  policies: readonly CompiledPolicy[];
+  target: PolicyInputContext['target'];
+  /** The clock `now` is read from (injected in tests). */
+  now?: () => number;
+}
+
+/**
+ * Evaluates the policies over `plan` and records each write's violations on its change
+ * (`policyViolations`), where the renderers show them and the executor refuses denied writes.
+ */
+export function checkPlanPolicies(plan: Plan, check: PolicyCheck): PolicyVerdicts {
+  if (check.policies.length === 0) return new Map();
+  const verdicts = evaluatePolicies(plan, check.policies, { target: check.target, now: new Date((check.now ?? Date.now)()) });
+  for (const change of plan.changes) {
+    const violations = verdicts.get(change.name);
+    if (violations && isWrite(change)) change.policyViolations = violations;
+  }
+  return verdicts;
+}

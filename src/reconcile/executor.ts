@@ -4,6 +4,8 @@
 // ends as exactly one ProfileOutcome, in plan order.
 import { performance } from 'node:perf_hooks';
 import pLimit from 'p-limit';
+import { isDenied } from '../policy/evaluate-policies.js';
+import { deniedText, POLICY_VIOLATION_CODE } from '../policy/violation-text.js';
 import type { Logger } from '../logging/logger.js';
 import type { ObservedProfile, Plan, PlannedChange } from '../model/types.js';
 import { changeReason, fieldRecords } from '../planner/change-record.js';
@@ -117,6 +119,10 @@ async function guardedWrite(change: PlannedChange, ctx: WriteContext, options: R
   }
   if (ctx.signal?.aborted) {
     return { result: 'skipped', attempts: 0, error: { code: 'aborted', message: 'not started: the reconcile was stopped', terminal: false } };
+  }
+  // A deny policy: the write is not made, whatever else the plan says (the others proceed).
+  if (isDenied(change.policyViolations)) {
+    return { result: 'blocked', attempts: 0, error: { code: POLICY_VIOLATION_CODE, message: deniedText(change.policyViolations ?? []), terminal: true } };
   }
   const tally: WriteTally = { attempts: 0, tokens: [] };
   try {

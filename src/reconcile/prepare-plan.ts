@@ -10,6 +10,7 @@ import { Sensitive } from '../model/sensitive.js';
 import type { DesiredProfile, FingerprintScheme, LoadResult, Plan, PlanOptions, ResolvedCredentials, SecretReference, SourceLocation } from '../model/types.js';
 import { computeFingerprint, computeVersionFingerprint } from '../planner/fingerprint.js';
 import { planChanges, type CredentialResolution } from '../planner/plan-changes.js';
+import { checkPlanPolicies } from '../policy/evaluate-policies.js';
 import type { PlanContext } from './types.js';
 
 export async function preparePlan(ctx: PlanContext, load: LoadResult, options: PlanOptions): Promise<Plan> {
@@ -48,6 +49,7 @@ export async function preparePlan(ctx: PlanContext, load: LoadResult, options: P
   } else if (ctx.skipCredentials) {
     plan.warnings.push('credentials were not read (--skip-credentials): credential changes and unresolvable secrets are not shown');
   }
+  if (ctx.policies) checkPlanPolicies(plan, ctx.policies);
   return plan;
 }
 

@@ -8,6 +8,7 @@ import type { DirectoryStatus, Plan, StateSnapshot, TargetState } from '../model
 import { executePlan } from './executor.js';
 import { preparePlan } from './prepare-plan.js';
 import type { ProfileOutcome, ReconcileDeps, ReconcileOptions, ReconcileReport } from './types.js';
+import { POLICY_VIOLATION_CODE } from '../policy/violation-text.js';
 import { awsErrorCode } from './write-errors.js';
 import { retireExpiredIntents } from './write-intents.js';
 import { nameKeyed } from '../model/name-keyed.js';
@@ -79,7 +80,7 @@ export async function reconcileOnce(deps: ReconcileDeps, options: ReconcileOptio
   const now = deps.now ?? Date.now;
   const startedAt = new Date(now()).toISOString();
   const started = performance.now();
-  const logger = deps.logger.child({ reconcileId: id });
+  const logger = deps.logger.child({ reconcileId: id, ...(deps.revision !== undefined ? { revision: deps.revision } : {}) });
   const warnings: string[] = [];
   let profilesDirectory: DirectoryStatus | undefined;
   const finish = (plan: Plan, outcomes: ProfileOutcome[], error?: ReconcileReport['error']): ReconcileReport => {
@@ -87,9 +88,12 @@ export async function reconcileOnce(deps: ReconcileDeps, options: ReconcileOptio
     const ok =
       !error &&
       plan.summary.error === 0 &&
-      outcomes.every((o) => o.result !== 'failed' && !(o.result === 'skipped' && o.error?.code === 'aborted'));
+      outcomes.every((o) => o.result !== 'failed' && !(o.result === 'skipped' && o.error?.code === 'aborted') && o.error?.code !== POLICY_VIOLATION_CODE);
+    // The plan and report say which revision of the profiles they were made from.
+    if (deps.revision !== undefined) plan.revision = deps.revision;
     const report: ReconcileReport = {
       id,
+      ...(deps.revision !== undefined ? { revision: deps.revision } : {}),
       plan,
       outcomes,
       ok,
@@ -128,7 +132,7 @@ export async function reconcileOnce(deps: ReconcileDeps, options: ReconcileOptio
     const load = await loadProfiles(deps.profilesDir, deps.loadOptions);
     profilesDirectory = load.directory;
     plan = await preparePlan(
-      { target: deps.target, appflow: deps.appflow, secrets: deps.secrets, state, hmacKey, fingerprintScheme: deps.store.fingerprintScheme },
+      { target: deps.target, appflow: deps.appflow, secrets: deps.secrets, state, hmacKey, fingerprintScheme: deps.store.fingerprintScheme, ...(deps.policies ? { policies: deps.policies } : {}) },
       load,
       options,
     );

@@ -2,6 +2,7 @@
 // written, failed or blocked, and Terraform's closing line. Messages are already scrubbed of
 // secrets by the executor; nothing here reads a credential.
 import type { Plan } from '../model/types.js';
+import { POLICY_VIOLATION_CODE } from '../policy/violation-text.js';
 import { indentContinuation } from '../render/plan-common.js';
 import type { ProfileOutcome } from './types.js';
 
@@ -32,6 +33,8 @@ export function renderApplyText(plan: Plan, outcomes: readonly ProfileOutcome[],
       const error = outcome.error;
       const hint = error?.terminal ? ' [not retried until the file or secret changes]' : '';
       lines.push(`  ${paint('✗', '31')} ${outcome.name}${where}: ${outcome.action} failed${tries}: ${error ? `${error.code}: ${indentContinuation(error.message, '      ')}` : 'unknown error'}${hint}`);
+    } else if (outcome.result === 'blocked' && outcome.error?.code === POLICY_VIOLATION_CODE) {
+      lines.push(`  ${paint('✗', '31')} ${outcome.name}${where}: ${outcome.action} not made: ${POLICY_VIOLATION_CODE}: ${outcome.error.message}`);
     } else if (outcome.result === 'blocked') {
       lines.push(`  ${paint('!', '33')} ${outcome.name}${where}: delete blocked: ${outcome.error?.message ?? 'a prune guard applies'}`);
     } else {
@@ -51,8 +54,9 @@ function closing(plan: Plan, outcomes: readonly ProfileOutcome[], paint: (t: str
   const changed = count('update');
   const destroyed = count('delete', 'replace');
   const failed = outcomes.filter((o) => o.result === 'failed').length;
+  const denied = outcomes.filter((o) => o.error?.code === POLICY_VIOLATION_CODE).length;
   const counts = `${added} added, ${changed} changed, ${destroyed} destroyed`;
-  if (failed > 0) return paint(`Apply finished with errors: ${counts}, ${failed} failed.`, '1;31');
+  if (failed + denied > 0) return paint(`Apply finished with errors: ${counts}${failed > 0 ? `, ${failed} failed` : ''}${denied > 0 ? `, ${denied} denied by policy` : ''}.`, '1;31');
   if (applied.length === 0 && plan.summary.error === 0) return paint('Apply complete: no changes were needed.', '1');
   return paint(`Apply complete! Resources: ${counts}.`, '1;32');
 }

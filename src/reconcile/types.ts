@@ -1,6 +1,7 @@
 // Contracts of the reconcile pipeline shared by `plan`, `apply` and the daemon.
 import type { AppFlowPort, AwsTarget, SecretsPort } from '../aws/ports.js';
 import type { Logger } from '../logging/logger.js';
+import type { PolicyCheck } from '../policy/evaluate-policies.js';
 import type { LoadOptions } from '../desired/load-profiles.js';
 import type { DirectoryStatus, FingerprintScheme, Plan, PlanAction, PlanOptions, SourceLocation, StateStore, TargetState } from '../model/types.js';
 
@@ -20,6 +21,8 @@ export interface PlanContext {
    * directory, where every credential would otherwise show as unknown. Never used for writes.
    */
   skipCredentials?: boolean;
+  /** Policies (appflow-gitops.yaml) each planned write is checked against; none when absent. */
+  policies?: PolicyCheck;
 }
 
 export interface ReconcileDeps {
@@ -32,6 +35,10 @@ export interface ReconcileDeps {
   logger: Logger;
   /** Injectable clock (ms since epoch) for intent ages and timestamps in tests. */
   now?: () => number;
+  /** Policies each planned write is checked against (appflow-gitops.yaml `policies:`). */
+  policies?: PolicyCheck;
+  /** Git revision of the profiles read from `profilesDir` (src/revision/): carried by the plan, the report and every log line of the pass. */
+  revision?: string;
 }
 
 /** Overrides of the write retry policy (tests shorten the backoff; defaults in retry-policy.ts). */
@@ -84,6 +91,8 @@ export interface ProfileOutcome {
 
 export interface ReconcileReport {
   id: string;
+  /** Git revision of the profiles this pass read, when known. */
+  revision?: string;
   plan: Plan;
   outcomes: ProfileOutcome[];
   /** True when every profile converged (no failed or error outcome). */

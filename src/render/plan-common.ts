@@ -1,6 +1,7 @@
 // Pieces shared by the three plan renderers, so that they agree on wording and never print a
 // sensitive value (a sensitive field is always rendered as `(sensitive value)`).
 import type { FieldChange, Plan, PlannedChange, PlanAction } from '../model/types.js';
+export { describeViolation as policyViolationText } from '../policy/violation-text.js';
 
 export const SENSITIVE_TEXT = '(sensitive value)';
 
@@ -114,4 +115,26 @@ export function errorHeadline(change: PlannedChange): string {
 /** Multi-line text (a reason with one line per secret) with its later lines indented to sit under the first. */
 export function indentContinuation(text: string, indent: string): string {
   return text.split('\n').join(`\n${indent}`);
+}
+
+/** Writes a deny policy keeps from being made, and writes with only warnings. */
+export function policyCounts(plan: Plan): { denied: number; warned: number } {
+  let denied = 0;
+  let warned = 0;
+  for (const change of plan.changes) {
+    const violations = change.policyViolations ?? [];
+    if (violations.some((v) => v.severity === 'deny')) denied++;
+    else if (violations.length > 0) warned++;
+  }
+  return { denied, warned };
+}
+
+/** The line under the closing line when policies object: undefined when none does. */
+export function policyLine(plan: Plan): string | undefined {
+  const { denied, warned } = policyCounts(plan);
+  if (denied + warned === 0) return undefined;
+  const parts = [];
+  if (denied > 0) parts.push(`${denied} write${denied === 1 ? '' : 's'} denied (not made by apply)`);
+  if (warned > 0) parts.push(`${warned} with warnings`);
+  return `Policies: ${parts.join(', ')}.`;
 }

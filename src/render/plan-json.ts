@@ -4,6 +4,7 @@
 // document), so nothing can slip through by accident. Every key is always present, in a fixed order.
 import type { FieldChange, Plan, PlannedChange } from '../model/types.js';
 import type { ProfileOutcome } from '../reconcile/types.js';
+import { policyCounts } from './plan-common.js';
 
 export const PLAN_JSON_FORMAT_VERSION = '1';
 
@@ -16,6 +17,7 @@ export function planToJson(plan: Plan, outcomes?: readonly ProfileOutcome[]): Re
   return {
     formatVersion: PLAN_JSON_FORMAT_VERSION,
     target: plan.target,
+    revision: plan.revision ?? null,
     changes: plan.changes.map((change) => changeToJson(change, outcomeByName)),
     warnings: [...plan.warnings],
     summary: {
@@ -26,6 +28,7 @@ export function planToJson(plan: Plan, outcomes?: readonly ProfileOutcome[]): Re
       noop: plan.summary.noop,
       error: plan.summary.error,
     },
+    policies: policyCounts(plan),
   };
 }
 
@@ -47,6 +50,12 @@ function changeToJson(change: PlannedChange, outcomeByName?: Map<string, Profile
       severity: d.severity,
       code: d.code,
       message: d.message,
+    })),
+    policyViolations: (change.policyViolations ?? []).map((v) => ({
+      policy: v.policy,
+      severity: v.severity,
+      message: v.message,
+      evaluationError: v.evaluationError ?? null,
     })),
   };
   if (outcomeByName) {

@@ -3,7 +3,7 @@
 import type { Plan, PlannedChange } from '../model/types.js';
 import type { ProfileOutcome } from '../reconcile/types.js';
 import { formatDiagnosticLine } from './plan-text.js';
-import { actionPhrase, actionSymbol, closingLine, errorHeadline, fieldComment, fieldValueText, formatValue, SENSITIVE_TEXT, sourceLabel } from './plan-common.js';
+import { actionPhrase, actionSymbol, closingLine, errorHeadline, fieldComment, fieldValueText, formatValue, policyLine, policyViolationText, SENSITIVE_TEXT, sourceLabel } from './plan-common.js';
 
 const ROWS: { action: keyof Plan['summary']; label: string }[] = [
   { action: 'create', label: 'Create' },
@@ -19,7 +19,10 @@ export function renderPlanMarkdown(plan: Plan, outcomes?: readonly ProfileOutcom
   const out: string[] = [];
   out.push(`### AppFlow connector profiles: ${outcomes ? 'apply' : 'plan'}`, '');
   out.push(`**${escapeHtml(closingLine(plan))}**`, '');
+  const policies = policyLine(plan);
+  if (policies) out.push(`**${escapeHtml(policies)}**`, '');
   out.push(`Target: \`${plan.target.replace(/`/g, "'")}\``, '');
+  if (plan.revision !== undefined) out.push(`Revision: \`${plan.revision.replace(/`/g, "'")}\``, '');
   out.push('| Action | Profiles |', '| --- | ---: |');
   for (const row of ROWS) out.push(`| ${row.label} | ${plan.summary[row.action]} |`);
   out.push('');
@@ -70,6 +73,7 @@ function diffLines(change: PlannedChange): string[] {
   }
   if (change.unchangedFields > 0) lines.push(`  # (${change.unchangedFields} unchanged attributes hidden)`);
   if (change.reason) lines.push(`# note: ${change.reason}`);
+  for (const violation of change.policyViolations ?? []) lines.push(`! ${policyViolationText(violation)}`);
   return lines;
 }
 

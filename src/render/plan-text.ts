@@ -12,6 +12,8 @@ import {
   fieldValueText,
   indentContinuation,
   isShownAsBlock,
+  policyLine,
+  policyViolationText,
   sourceLabel,
 } from './plan-common.js';
 
@@ -59,7 +61,13 @@ export function renderPlanText(plan: Plan, options: TextRenderOptions): string {
   if (plan.warnings.length > 0) lines.push('');
 
   lines.push(paint(closingLine(plan), 'bold'));
+  const policies = policyLine(plan);
+  if (policies) lines.push(paint(policies, policyCountsStyle(plan)));
   return `${lines.join('\n')}\n`;
+}
+
+function policyCountsStyle(plan: Plan): Style {
+  return plan.changes.some((c) => c.policyViolations?.some((v) => v.severity === 'deny')) ? 'red' : 'yellow';
 }
 
 function legend(blocks: PlannedChange[], paint: Paint): string[] {
@@ -96,6 +104,9 @@ function renderBlock(change: PlannedChange, paint: Paint): string[] {
     out.push(paint(`        # (${change.unchangedFields} unchanged ${noun} hidden)`, 'dim'));
   }
   if (change.reason) out.push(paint(`        # note: ${change.reason}`, 'dim'));
+  for (const violation of change.policyViolations ?? []) {
+    out.push(`      ${paint('!', violation.severity === 'deny' ? 'red' : 'yellow')} ${policyViolationText(violation)}`);
+  }
   out.push('    }');
   return out;
 }

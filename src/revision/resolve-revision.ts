@@ -12,7 +12,7 @@
 //      documented contract);
 //   3. a plain git checkout: the nearest `.git` on the way up, HEAD read from its files.
 import { realpath } from 'node:fs/promises';
-import { basename, dirname, resolve } from 'node:path';
+import { basename, dirname, join, resolve, sep } from 'node:path';
 import { findGitDir, isObjectName, readHead } from './git-head.js';
 
 export const REVISION_ENV = 'APPFLOW_GITOPS_REVISION';
@@ -103,4 +103,13 @@ export async function revisionOfCheckout(realDir: string): Promise<Omit<Profiles
     }
     if (dirname(dir) === dir) return { note: `${realDir} is not inside a git checkout` };
   }
+}
+
+/**
+ * `paths` that lie under `profilesDir` moved under `root` (the directory as a pass resolved it),
+ * e.g. a --config file inside a linked profiles directory that the loader must still skip.
+ */
+export function pathsUnderRoot(paths: readonly string[], profilesDir: string, root: string): string[] {
+  const base = resolve(profilesDir);
+  return paths.map((path) => (path.startsWith(base + sep) ? join(root, path.slice(base.length + 1)) : path));
 }

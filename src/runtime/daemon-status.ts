@@ -22,6 +22,10 @@ export interface DaemonStatus {
     error?: string;
   };
   lastSuccessfulReconcileAt?: string;
+  /** Git revision of the profiles the last pass read (whatever its outcome). */
+  lastAttemptedRevision?: string;
+  /** Git revision of the last pass in which every profile converged. */
+  lastAppliedRevision?: string;
   nextResyncAt?: string;
   /** Set after a pass failed as a whole: when it is retried, and how many passes failed in a row. */
   passRetry?: { consecutiveFailures: number; nextRetryAt: string };
@@ -66,6 +70,15 @@ export class PassHistory {
   /** Passes that failed as a whole in a row; 0 after any pass that ran to the end. */
   consecutiveFailures = 0;
   profilesDirectory: DaemonCondition | undefined;
+  lastAttemptedRevision: string | undefined;
+  lastAppliedRevision: string | undefined;
+
+  /** The revision a pass read; applied when every profile converged. Called for every report, failed passes included. */
+  recordRevision(report: ReconcileReport): void {
+    if (report.revision === undefined) return;
+    this.lastAttemptedRevision = report.revision;
+    if (report.ok) this.lastAppliedRevision = report.revision;
+  }
 
   /** A pass that ran to the end (profile failures have their own backoff). */
   recordCompleted(pass: PassTiming, report: ReconcileReport, directoryWarning: string | undefined): 'success' | 'failure' {

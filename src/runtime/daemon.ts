@@ -216,6 +216,8 @@ export class Daemon {
       reconcileQueued: this.#scheduler.queued || this.#manual.waiting,
       lastReconcile: history.lastReconcile,
       lastSuccessfulReconcileAt: history.lastSuccessAt === undefined ? undefined : new Date(history.lastSuccessAt).toISOString(),
+      lastAttemptedRevision: history.lastAttemptedRevision,
+      lastAppliedRevision: history.lastAppliedRevision,
       nextResyncAt: resyncAt === undefined ? undefined : new Date(resyncAt).toISOString(),
       passRetry:
         passRetryAt === undefined
@@ -266,6 +268,8 @@ export class Daemon {
     this.#opts.metrics?.setReconcileInProgress(true);
     try {
       const report = await this.#opts.reconcile({ signal, reconcileId, onlyNames });
+      this.#history.recordRevision(report);
+      if (report.revision !== undefined) this.#opts.metrics?.setRevision(report.plan.target, report.revision, report.ok);
       // reconcileOnce reports a pass that failed as a whole (state unreadable, AWS unreachable
       // while observing) in report.error rather than throwing: same handling as a throw.
       if (report.error) throw new PassError(report.error.code, report.error.message);

@@ -3,6 +3,7 @@
 // without a Kubernetes object to write it to). Holds only names, codes and messages that the
 // executor and planner already guarantee to be secret-free.
 import { changeReason, fieldRecords, type ChangeReason, type FieldRecord } from '../planner/change-record.js';
+import { POLICY_VIOLATION_CODE } from '../policy/violation-text.js';
 import type { ManagedProfileRecord } from '../model/types.js';
 import type { ProfileOutcome, ReconcileReport } from '../reconcile/types.js';
 import type { PlannedChange } from '../model/types.js';
@@ -124,6 +125,7 @@ function judge(change: PlannedChange, outcome: ProfileOutcome | undefined, previ
       if (outcome.error?.code === 'aborted') return { condition: 'Pending', reason: 'Aborted', message: outcome.error.message };
       return { condition: 'Failed', reason: 'WriteFailed', message: outcome.error ? `${outcome.error.code}: ${outcome.error.message}` : `${change.action} failed` };
     case 'blocked':
+      if (outcome.error?.code === POLICY_VIOLATION_CODE) return { condition: 'Failed', reason: 'PolicyViolation', message: outcome.error.message };
       return { condition: 'Failed', reason: 'Blocked', message: outcome.error?.message ?? change.reason ?? `${change.action} blocked` };
     case 'skipped':
     case undefined:

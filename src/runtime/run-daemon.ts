@@ -6,6 +6,13 @@ import { mkdir } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
 import { createAwsAdapters } from '../aws/clients.js';
+import { IMPLICIT_TARGET_NAME } from '../config/target-settings.js';
+import { DEFAULT_NOTIFY_REPEAT_MS } from '../notify/deduplicate.js';
+import { Notifier } from '../notify/notifier.js';
+import type { NotificationSink } from '../notify/types.js';
+import type { CompiledPolicy } from '../policy/compile-policies.js';
+import { policyTargetOf } from '../policy/policy-target.js';
+import { pathsUnderRoot, resolveProfilesSource } from '../revision/resolve-revision.js';
 import { ProfileParseCache } from '../desired/parse-cache.js';
 import type { AwsAdapters, AwsSettings } from '../aws/ports.js';
 import type { Logger } from '../logging/logger.js';
@@ -49,6 +56,16 @@ export interface RunDaemonConfig {
   aws?: AwsSettings;
   /** Writes the embedded-emulator banner (default: stderr). */
   printBanner?: (text: string) => void;
+  /** `--revision`; otherwise APPFLOW_GITOPS_REVISION, else read from the checkout each pass (src/revision/). */
+  revision?: string;
+  /** Compiled policies (appflow-gitops.yaml `policies:`) every planned write is checked against. */
+  policies?: readonly CompiledPolicy[];
+  /** Notification sinks (appflow-gitops.yaml `notifications:`), their secrets already read. */
+  notificationSinks?: readonly NotificationSink[];
+  /** --notify-repeat (ms). */
+  notifyRepeatMs?: number;
+  /** Paths the profile loader skips (a --config file inside the profiles directory). */
+  excludeFiles?: readonly string[];
 }
 
 export interface RunningDaemon {
@@ -60,6 +77,9 @@ export interface RunningDaemon {
   /** Stops taking work, waits for the pass in flight, then closes everything. Unbounded: the caller sets the deadline. */
   stop(): Promise<void>;
 }
+
+/** How long a stopping daemon waits for queued notifications before dropping them. */
+const NOTIFY_SHUTDOWN_GRACE_MS = 5_000;
 
 export async function startDaemon(config: RunDaemonConfig): Promise<RunningDaemon> {
   const log = config.logger;
@@ -135,7 +155,16 @@ export async function startDaemon(config: RunDaemonConfig): Promise<RunningDaemo
       allowReplace: config.allowReplace,
     };
     // One parse cache for the daemon's lifetime: a pass re-parses only the files that changed.
-    const loadOptions = { allowPlaintextCredentials: config.allowPlaintextCredentials, parseCache: new ProfileParseCache() };
+    const parseCache = new ProfileParseCache();
+    const notifier = new Notifier({
+      sinks: config.notificationSinks ?? [],
+      repeatMs: config.notifyRepeatMs ?? DEFAULT_NOTIFY_REPEAT_MS,
+      logger: log,
+      dispatch: { observe: (sink, result) => metrics.recordNotification(sink, result) },
+    });
+    // Queued notifications get a short grace at shutdown; the pass itself never waits for them.
+    cleanups.push(() => notifier.close(NOTIFY_SHUTDOWN_GRACE_MS));
+    const policies = config.policies && config.policies.length > 0 ? { policies: config.policies, target: policyTargetOf(adapters.target, IMPLICIT_TARGET_NAME) } : undefined;
     daemon = new Daemon({
       logger: log,
       metrics,
@@ -144,19 +173,29 @@ export async function startDaemon(config: RunDaemonConfig): Promise<RunningDaemo
       ...(config.sharedState ? {} : { pauseFile: join(stateDir, PAUSE_FILE) }),
       watchDir: profilesDir,
       resyncIntervalMs: config.resyncIntervalMs,
-      reconcile: ({ signal, reconcileId, onlyNames }) =>
-        reconcileOnce(
+      reconcile: async ({ signal, reconcileId, onlyNames }) => {
+        // Each pass resolves the directory (a git-sync link may have moved) and reads its files
+        // through that one real path, so the revision it reports is the one it read.
+        const source = await resolveProfilesSource(profilesDir, config.revision !== undefined ? { flag: config.revision } : {});
+        const pass = { target: IMPLICIT_TARGET_NAME, revision: source.revision ?? null };
+        notifier.passStarted(pass);
+        const report = await reconcileOnce(
           {
-            profilesDir,
-            loadOptions,
+            profilesDir: source.root,
+            loadOptions: { allowPlaintextCredentials: config.allowPlaintextCredentials, parseCache, ...(config.excludeFiles ? { excludeFiles: pathsUnderRoot(config.excludeFiles, profilesDir, source.root) } : {}) },
             store,
             appflow,
             secrets: adapters.secrets,
             target: adapters.target,
             logger: log,
+            ...(source.revision !== undefined ? { revision: source.revision } : {}),
+            ...(policies ? { policies } : {}),
           },
           { ...reconcileOptions, signal, reconcileId, ...(onlyNames ? { onlyNames } : {}) },
-        ),
+        );
+        notifier.passFinished(report, pass);
+        return report;
+      },
       readInventory: async (target) => (await store.load()).state.targets[target]?.profiles,
       ...(shared ? { leadership: shared.leadership } : {}),
     });

@@ -28,6 +28,10 @@ export interface DaemonMetrics {
   setProfilesDirectoryOk(ok: boolean): void;
   /** 1 while writes are suspended (appflow-gitops suspend), else 0. */
   setSuspended(suspended: boolean): void;
+  /** The git revision a pass of `target` read; `applied` when every profile converged. */
+  setRevision(target: string, revision: string, applied: boolean): void;
+  /** A notification delivered, failed (after retries) or dropped (queue full, shutdown), by sink type. */
+  recordNotification(sink: string, result: string): void;
   /** Prometheus text exposition. */
   render(): Promise<string>;
   contentType: string;
@@ -127,6 +131,27 @@ export function createDaemonMetrics(options: { defaultMetrics?: boolean } = {}):
     labelNames: ['target'],
     registers: [registry],
   });
+  const revisionInfo = new Gauge({
+    name: `${METRIC_PREFIX}revision_info`,
+    help: 'Git revision of the profiles: state="attempted" for the last pass, state="applied" for the last pass in which every profile converged (value 1).',
+    labelNames: ['target', 'state', 'revision'],
+    registers: [registry],
+  });
+  const notifications = new Counter({
+    name: `${METRIC_PREFIX}notifications_total`,
+    help: 'Notifications by sink type (webhook, slack, github) and result: delivered, failed (after retries) or dropped (queue full or shutdown).',
+    labelNames: ['sink', 'result'],
+    registers: [registry],
+  });
+  const revisions = new Map<string, string>();
+  const setRevisionInfo = (target: string, state: string, revision: string) => {
+    const key = `${target}\u0000${state}`;
+    const previous = revisions.get(key);
+    if (previous === revision) return;
+    if (previous !== undefined) revisionInfo.remove({ target, state, revision: previous });
+    revisions.set(key, revision);
+    revisionInfo.set({ target, state, revision }, 1);
+  };
 
   for (const condition of ['Ready', 'Failed', 'Pending'] as const) profiles.set({ condition }, 0);
   for (const result of ['success', 'failure', 'error'] as const) reconcileTotal.inc({ result }, 0);
@@ -172,6 +197,13 @@ export function createDaemonMetrics(options: { defaultMetrics?: boolean } = {}):
     },
     setLeader(target, isLeader) {
       leader.set({ target }, isLeader ? 1 : 0);
+    },
+    setRevision(target, revision, applied) {
+      setRevisionInfo(target, 'attempted', revision);
+      if (applied) setRevisionInfo(target, 'applied', revision);
+    },
+    recordNotification(sink, result) {
+      notifications.inc({ sink, result });
     },
     render: () => registry.metrics(),
   };

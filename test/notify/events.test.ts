@@ -65,7 +65,7 @@ describe('events from a reconcile report', () => {
     const events = eventsFromReport(reportOf(plan), context());
     expect(events.map((e) => [e.type, e.severity, e.message])).toEqual([
       ['applied', 'info', 'create a'],
-      ['policy-violation', 'warning', 'create a was made, but policy kms-required: name a KMS key'],
+      ['policy-violation', 'warning', 'create a was made, but policy kms-required (warn): name a KMS key'],
       ['summary', 'warning', '1 applied, 1 policy violations'],
     ]);
   });

@@ -121,11 +121,11 @@ describe('renderPlanJson', () => {
     const json = renderPlanJson(samplePlan());
     expectNoSecrets(json);
     const parsed = JSON.parse(json);
-    expect(Object.keys(parsed)).toEqual(['formatVersion', 'target', 'changes', 'warnings', 'summary']);
+    expect(Object.keys(parsed)).toEqual(['formatVersion', 'target', 'revision', 'changes', 'warnings', 'summary', 'policies']);
     expect(parsed.formatVersion).toBe('1');
     expect(parsed.summary).toEqual({ create: 1, update: 2, replace: 1, delete: 0, noop: 2, error: 2 });
     for (const change of parsed.changes) {
-      expect(Object.keys(change)).toEqual(['name', 'action', 'adopt', 'file', 'line', 'fields', 'unchanged', 'reason', 'diagnostics']);
+      expect(Object.keys(change)).toEqual(['name', 'action', 'adopt', 'file', 'line', 'fields', 'unchanged', 'reason', 'diagnostics', 'policyViolations']);
       for (const field of change.fields) {
         expect(Object.keys(field)).toEqual(['path', 'before', 'after', 'sensitive', 'forcesReplacement', 'unknownBefore']);
         if (field.sensitive) expect([field.before, field.after]).toEqual([null, null]);
@@ -135,6 +135,7 @@ describe('renderPlanJson', () => {
       "{
         "formatVersion": "1",
         "target": "us-east-1/123456789012",
+        "revision": null,
         "changes": [
           {
             "name": "a-created",
@@ -194,7 +195,8 @@ describe('renderPlanJson', () => {
             ],
             "unchanged": 0,
             "reason": null,
-            "diagnostics": []
+            "diagnostics": [],
+            "policyViolations": []
           },
           {
             "name": "b-updated",
@@ -222,7 +224,8 @@ describe('renderPlanJson', () => {
             ],
             "unchanged": 3,
             "reason": null,
-            "diagnostics": []
+            "diagnostics": [],
+            "policyViolations": []
           },
           {
             "name": "c-replaced",
@@ -242,7 +245,8 @@ describe('renderPlanJson', () => {
             ],
             "unchanged": 6,
             "reason": null,
-            "diagnostics": []
+            "diagnostics": [],
+            "policyViolations": []
           },
           {
             "name": "d-adopted",
@@ -262,7 +266,8 @@ describe('renderPlanJson', () => {
             ],
             "unchanged": 5,
             "reason": null,
-            "diagnostics": []
+            "diagnostics": [],
+            "policyViolations": []
           },
           {
             "name": "e-removed",
@@ -273,7 +278,8 @@ describe('renderPlanJson', () => {
             "fields": [],
             "unchanged": 0,
             "reason": "document removed (was in e-removed.yaml); not deleted: prune skipped: 1 document is invalid; their profiles are unknown, not absent",
-            "diagnostics": []
+            "diagnostics": [],
+            "policyViolations": []
           },
           {
             "name": "f-in-sync",
@@ -284,7 +290,8 @@ describe('renderPlanJson', () => {
             "fields": [],
             "unchanged": 6,
             "reason": null,
-            "diagnostics": []
+            "diagnostics": [],
+            "policyViolations": []
           },
           {
             "name": "g-secret-missing",
@@ -295,7 +302,8 @@ describe('renderPlanJson', () => {
             "fields": [],
             "unchanged": 0,
             "reason": "secret reference {{resolve:secretsmanager:missing:SecretString:k}} at connectorProfileCredentials.Snowflake.password: secret \\"missing\\" was not found",
-            "diagnostics": []
+            "diagnostics": [],
+            "policyViolations": []
           },
           {
             "name": "h-invalid",
@@ -316,7 +324,8 @@ describe('renderPlanJson', () => {
                 "code": "credential.plaintext",
                 "message": "plaintext credential; write a {{resolve:secretsmanager:SECRET_ID:SecretString:JSON_KEY}} reference"
               }
-            ]
+            ],
+            "policyViolations": []
           }
         ],
         "warnings": [
@@ -329,6 +338,10 @@ describe('renderPlanJson', () => {
           "delete": 0,
           "noop": 2,
           "error": 2
+        },
+        "policies": {
+          "denied": 0,
+          "warned": 0
         }
       }
       "

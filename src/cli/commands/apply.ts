@@ -5,20 +5,23 @@ import type { CredentialsOnUpdate } from '../../model/types.js';
 import { Option, type Command } from 'commander';
 import { createAwsAdapters } from '../../aws/clients.js';
 import type { AppFlowPort, AwsAdapters } from '../../aws/ports.js';
+import { IMPLICIT_TARGET_NAME } from '../../config/target-settings.js';
 import { createLogger, createSilentLogger, type LogFormat, type Logger } from '../../logging/logger.js';
 import type { StateStore } from '../../model/types.js';
 import { reconcileOnce } from '../../reconcile/reconcile-once.js';
 import { renderApplyText } from '../../reconcile/render-apply-text.js';
 import { WRITE_SDK_MAX_ATTEMPTS } from '../../reconcile/retry-policy.js';
 import type { ReconcileReport } from '../../reconcile/types.js';
+import type { ProfilesSource } from '../../revision/resolve-revision.js';
 import { renderPlanJson } from '../../render/plan-json.js';
 import { renderPlanMarkdown } from '../../render/plan-markdown.js';
 import { renderPlanText } from '../../render/plan-text.js';
 import { createFileStateStore } from '../../state/file-state-store.js';
 import { awsFailureHint } from '../aws-failure-hint.js';
-import { allowPlaintextOption, configOption, jsonOption, logFormatOption, maxDeletesOption, profilesOption, stateOption, targetOption } from '../common-options.js';
+import { allowPlaintextOption, configOption, jsonOption, logFormatOption, maxDeletesOption, notifyRepeatOption, profilesOption, revisionOption, stateOption, targetOption } from '../common-options.js';
 import { loadCommandConfig, type CommandConfig } from '../load-config-or-fail.js';
 import { declaresTargets, renderTargetsReport, runTargetsPass } from '../targets-pass.js';
+import { createConfiguredNotifier, excludeUnder, featuresOf, policyCheckFor, profilesSourceOrFail, type ConfigFeatures } from '../config-features.js';
 import { ExitCode } from '../exit-codes.js';
 import { credentialsOnUpdateOption, resolveCredentialsOnUpdate } from '../credentials-on-update.js';
 import { checkProfilesDirectory, checkStateDirectory } from '../preflight.js';
@@ -28,6 +31,9 @@ import { lockStateDirectory } from '../state-lock.js';
 import { UserError } from '../user-error.js';
 
 type Format = 'text' | 'json' | 'markdown';
+
+/** How long apply waits at exit for notifications still being delivered (then they are dropped). */
+const NOTIFY_GRACE_MS = 10_000;
 
 interface ApplyFlags {
   credentialsOnUpdate?: CredentialsOnUpdate;
@@ -44,6 +50,8 @@ interface ApplyFlags {
   logFormat?: LogFormat;
   config?: string;
   target?: string[];
+  revision?: string;
+  notifyRepeat: number;
 }
 
 export function registerApplyCommand(program: Command): void {
@@ -64,6 +72,8 @@ export function registerApplyCommand(program: Command): void {
     .addOption(logFormatOption())
     .addOption(configOption())
     .addOption(targetOption())
+    .addOption(revisionOption())
+    .addOption(notifyRepeatOption())
     .action(async (flags: ApplyFlags) => {
       process.exitCode = await runApply(flags);
     });
@@ -76,9 +86,12 @@ async function runApply(flags: ApplyFlags): Promise<number> {
   const location = stateLocation(flags.state);
   refusePlaintextOnSharedState(location, flags.allowPlaintextCredentials);
   const command = await loadCommandConfig(flags);
+  // Config problems (a bad policy, a bad --revision) also fail here, before any lock or lease.
+  const features = featuresOf(command);
+  const source = await profilesSourceOrFail(flags.profiles, flags.revision);
   if (location.kind === 'dynamodb') {
     if (declaresTargets(command)) throw new UserError('targets (appflow-gitops.yaml) work with a state directory; the DynamoDB state backend does not support them yet');
-    return applyWithBackend(flags, format, sharedBackend(location.table));
+    return applyWithBackend(flags, format, sharedBackend(location.table), features, source);
   }
   await checkStateDirectory(flags.state);
   // The lock is taken before planning, not at the first save: with a daemon (or another apply)
@@ -87,7 +100,7 @@ async function runApply(flags: ApplyFlags): Promise<number> {
   const lock = await lockStateDirectory(flags.state);
   try {
     if (declaresTargets(command)) return await applyTargetsLocked(flags, format, command);
-    return await applyWithBackend(flags, format, fileBackend(flags.state));
+    return await applyWithBackend(flags, format, fileBackend(flags.state), features, source);
   } finally {
     await lock.release().catch(() => undefined);
   }
@@ -112,12 +125,14 @@ function sharedBackend(table: string): ApplyBackend {
   return { open: (adapters, logger) => leadSharedState(table, adapters, logger) };
 }
 
-async function applyWithBackend(flags: ApplyFlags, format: Format, backend: ApplyBackend): Promise<number> {
+async function applyWithBackend(flags: ApplyFlags, format: Format, backend: ApplyBackend, features: ConfigFeatures, source: ProfilesSource): Promise<number> {
+  // Logs go to stderr, and only when asked for (LOG_LEVEL): stdout carries the report.
+  const logger = process.env.LOG_LEVEL ? createLogger({ destination: process.stderr, format: flags.logFormat }) : createSilentLogger();
+  // An unset notification secret fails here, before any AWS call.
+  const notifier = createConfiguredNotifier(features, { repeatMs: flags.notifyRepeat, logger, warn: (message) => process.stderr.write(`warning: ${message}\n`) });
   // Writes get one SDK attempt each: the executor's p-retry is the only write retry layer, which
   // keeps every attempt on the same clientToken and the budget as documented (retry-policy.ts).
   const adapters = createAwsAdapters({ writeMaxAttempts: WRITE_SDK_MAX_ATTEMPTS });
-  // Logs go to stderr, and only when asked for (LOG_LEVEL): stdout carries the report.
-  const logger = process.env.LOG_LEVEL ? createLogger({ destination: process.stderr, format: flags.logFormat }) : createSilentLogger();
   let opened: Awaited<ReturnType<ApplyBackend['open']>>;
   try {
     opened = await backend.open(adapters, logger);
@@ -126,6 +141,8 @@ async function applyWithBackend(flags: ApplyFlags, format: Format, backend: Appl
     throw err;
   }
   const { store, appflow } = opened;
+  const pass = { target: IMPLICIT_TARGET_NAME, revision: source.revision ?? null };
+  notifier.passStarted(pass);
 
   // SIGINT/SIGTERM: start no new write; writes in flight finish (or keep their intent in state).
   const controller = new AbortController();
@@ -141,13 +158,15 @@ async function applyWithBackend(flags: ApplyFlags, format: Format, backend: Appl
   try {
     report = await reconcileOnce(
       {
-        profilesDir: flags.profiles,
-        loadOptions: { allowPlaintextCredentials: flags.allowPlaintextCredentials === true },
+        profilesDir: source.root,
+        loadOptions: { allowPlaintextCredentials: flags.allowPlaintextCredentials === true, excludeFiles: excludeUnder(flags.profiles, source.root, features.excludeFiles) },
         store,
         appflow,
         secrets: adapters.secrets,
         target: adapters.target,
         logger,
+        ...(source.revision !== undefined ? { revision: source.revision } : {}),
+        policies: policyCheckFor(features, adapters.target),
       },
       {
         prune: flags.prune === true,
@@ -164,6 +183,10 @@ async function applyWithBackend(flags: ApplyFlags, format: Format, backend: Appl
     adapters.destroy();
     await opened.close().catch(() => undefined);
   }
+  // Told in the background while the report is printed; a receiver that is down costs at most
+  // the grace period at exit, never the pass.
+  notifier.passFinished(report, pass);
+  const delivered = notifier.close(NOTIFY_GRACE_MS);
 
   // State warnings (not the plan's own, which the renderers print) go to stderr; one that only
   // repeats the error printed below (a locked state directory) is left out.
@@ -174,11 +197,13 @@ async function applyWithBackend(flags: ApplyFlags, format: Format, backend: Appl
   // A pass that failed before planning has nothing to show; one that failed at the final state
   // save still shows what it did before saying so.
   if (report.error && report.plan.changes.length === 0) {
+    await delivered;
     const hint = awsFailureHint(report.error.code);
     throw new UserError(hint ? `${report.error.message}; ${hint}` : report.error.message);
   }
   process.stdout.write(render(report, format, flags.color));
   if (report.error) process.stderr.write(`error: ${report.error.message}\n`);
+  await delivered;
   return report.ok ? ExitCode.Ok : ExitCode.Error;
 }
 

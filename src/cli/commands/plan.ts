@@ -11,6 +11,7 @@ import { loadProfiles } from '../../desired/load-profiles.js';
 import type { CredentialsOnUpdate, LoadResult, Plan, PlanOptions, StateSnapshot, TargetState } from '../../model/types.js';
 import { hasPendingChanges } from '../../planner/plan-changes.js';
 import { preparePlan } from '../../reconcile/prepare-plan.js';
+import { policyCounts } from '../../render/plan-common.js';
 import { renderPlanJson } from '../../render/plan-json.js';
 import { renderPlanMarkdown } from '../../render/plan-markdown.js';
 import { renderPlanText } from '../../render/plan-text.js';
@@ -22,11 +23,12 @@ import { parseStateText } from '../../state/state-shape.js';
 import type { FingerprintScheme } from '../../model/types.js';
 import { refusePlaintextOnSharedState, stateLocation } from '../state-backend.js';
 import { withAwsFailureHint } from '../aws-failure-hint.js';
-import { allowPlaintextOption, configOption, jsonOption, maxDeletesOption, profilesOption, stateOption, targetOption } from '../common-options.js';
+import { allowPlaintextOption, configOption, jsonOption, maxDeletesOption, profilesOption, revisionOption, stateOption, targetOption } from '../common-options.js';
 import { loadCommandConfig, type CommandConfig } from '../load-config-or-fail.js';
 import { declaresTargets, renderTargetsReport, runTargetsPass } from '../targets-pass.js';
 import { createSilentLogger } from '../../logging/logger.js';
 import type { StateStore } from '../../model/types.js';
+import { excludeUnder, featuresOf, policyCheckFor, profilesSourceOrFail } from '../config-features.js';
 import { ExitCode } from '../exit-codes.js';
 import { credentialsOnUpdateOption, resolveCredentialsOnUpdate } from '../credentials-on-update.js';
 import { UserError } from '../user-error.js';
@@ -49,6 +51,7 @@ interface PlanFlags {
   skipCredentials?: boolean;
   config?: string;
   target?: string[];
+  revision?: string;
 }
 
 export function registerPlanCommand(program: Command): void {
@@ -72,6 +75,8 @@ export function registerPlanCommand(program: Command): void {
       '--skip-credentials',
       'read no secret and leave credentials out of the plan (pull-request checks without secret access or state)',
     )
+    .addOption(configOption())
+    .addOption(revisionOption())
     .action(async (flags: PlanFlags) => {
       process.exitCode = await runPlan(flags);
     });
@@ -93,7 +98,12 @@ export async function runPlan(flags: PlanFlags): Promise<number> {
     return runPlanTargets(flags, command, format, options, location.dir);
   }
 
-  const load = await loadProfiles(flags.profiles, { allowPlaintextCredentials: flags.allowPlaintextCredentials === true });
+  const features = featuresOf(command);
+  const source = await profilesSourceOrFail(flags.profiles, flags.revision);
+  const load = await loadProfiles(source.root, {
+    allowPlaintextCredentials: flags.allowPlaintextCredentials === true,
+    excludeFiles: excludeUnder(flags.profiles, source.root, features.excludeFiles),
+  });
   checkDirectory(flags.profiles, load, options);
   if (flags.allowPlaintextCredentials) {
     process.stderr.write('warning: --allow-plaintext-credentials is for local experiments; never commit plaintext credentials\n');
@@ -119,10 +129,12 @@ export async function runPlan(flags: PlanFlags): Promise<number> {
           hmacKey,
           fingerprintScheme,
           skipCredentials: flags.skipCredentials === true,
+          policies: policyCheckFor(features, adapters.target),
         },
         load,
         options,
       );
+      if (source.revision !== undefined) plan.revision = source.revision;
     } catch (err) {
       throw new UserError(withAwsFailureHint(`could not read the current state from AWS (${adapters.target.region}): ${messageOf(err)}`, err));
     }
@@ -132,7 +144,8 @@ export async function runPlan(flags: PlanFlags): Promise<number> {
   }
 
   process.stdout.write(render(plan, format, useColor(flags.color)));
-  const failed = plan.summary.error > 0 || load.failedFiles.length > 0;
+  // A write a deny policy rejects fails the plan (a pull-request check goes red), like an error.
+  const failed = plan.summary.error > 0 || load.failedFiles.length > 0 || policyCounts(plan).denied > 0;
   if (failed) return ExitCode.Error;
   if (flags.detailedExitcode && hasPendingChanges(plan)) return ExitCode.ChangesPending;
   return ExitCode.Ok;

@@ -9,7 +9,8 @@ import { realAwsRequested, USE_AWS_ENV } from '../../runtime/embedded-emulator.j
 import { startDaemon, type RunningDaemon } from '../../runtime/run-daemon.js';
 import { parseListenAddress, type ListenAddress } from '../../server/listen-address.js';
 import { StateLockedError } from '../../state/file-state-store.js';
-import { allowPlaintextOption, configOption, logFormatOption, maxDeletesOption, profilesOption, stateOption, targetOption } from '../common-options.js';
+import { allowPlaintextOption, configOption, logFormatOption, maxDeletesOption, notifyRepeatOption, profilesOption, revisionOption, stateOption, targetOption } from '../common-options.js';
+import { configuredSinks, loadConfigFeatures, profilesSourceOrFail } from '../config-features.js';
 import { checkStateDirectory } from '../preflight.js';
 import { refusePlaintextOnSharedState, stateLocation } from '../state-backend.js';
 import { DEFAULT_HEARTBEAT_MS, DEFAULT_LEASE_MS } from '../../leadership/target-lease.js';
@@ -51,6 +52,8 @@ interface RunFlags {
   logFormat?: LogFormat;
   leaseDuration: number;
   leaseHeartbeat: number;
+  revision?: string;
+  notifyRepeat: number;
 }
 
 function argParser<T>(parse: (value: string) => T): (value: string) => T {
@@ -115,6 +118,8 @@ export function registerRunCommand(program: Command): void {
     )
     .addOption(configOption())
     .addOption(targetOption())
+    .addOption(revisionOption())
+    .addOption(notifyRepeatOption())
     .action(async (flags: RunFlags) => {
       await refuseDeclaredTargets('run', await loadCommandConfig(flags));
       await runDaemonCommand(flags);
@@ -139,6 +144,10 @@ async function runDaemonCommand(flags: RunFlags): Promise<void> {
   // A state directory that is a file, read-only or not writable fails here in one line (the
   // profiles directory may legitimately be missing: git-sync creates it later).
   if (location.kind === 'file') await checkStateDirectory(location.dir);
+  // Policies and notification secrets are checked now, in one line each, not at the first pass.
+  const features = await loadConfigFeatures(flags.profiles, flags.config);
+  await profilesSourceOrFail(flags.profiles, flags.revision);
+  const notificationSinks = configuredSinks(features, (message) => logger.warn({ event: 'daemon.notifications' }, message));
   let running: RunningDaemon;
   try {
     running = await startDaemon({
@@ -159,6 +168,11 @@ async function runDaemonCommand(flags: RunFlags): Promise<void> {
       embeddedEmulator: useEmulator,
       emulatorSeedFile: flags.emulatorSeed,
       logger,
+      ...(flags.revision !== undefined ? { revision: flags.revision } : {}),
+      policies: features.policies,
+      notificationSinks,
+      notifyRepeatMs: flags.notifyRepeat,
+      excludeFiles: features.excludeFiles,
     });
   } catch (err) {
     if (err instanceof StateLockedError) throw new UserError(err.message);

@@ -1,0 +1,112 @@
+// The daemon in-process against the emulator over HTTP, with profiles in a git checkout, a deny
+// policy and a webhook receiver on loopback: the denied profile is never written (the other one
+// is), /status shows reason PolicyViolation and the last attempted and applied revisions, the
+// metrics expose the revision and the notifications, and a no-op resync tells nobody anything.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import { afterEach, describe, expect, it } from 'vitest';
+import { startEmulator, type RunningEmulator } from '../../src/emulator/index.js';
+import { createLogger } from '../../src/logging/logger.js';
+import { buildSinks } from '../../src/notify/notify-settings.js';
+import type { NotificationEvent } from '../../src/notify/types.js';
+import { compilePolicies } from '../../src/policy/compile-policies.js';
+import { startDaemon, type RunningDaemon } from '../../src/runtime/run-daemon.js';
+import { emulatorAwsSettings } from '../support/emulator-harness.js';
+import { startReceiver, type HttpReceiver } from '../support/http-receiver.js';
+import { datadogDocument } from '../support/profile-documents.js';
+import { waitFor } from '../support/wait-for.js';
+import { repositoryWithCommits } from '../revision/git-fixtures.js';
+
+const SECRET = { apiKey: 'SENTINEL-SECRET-daemon-policy-api', applicationKey: 'SENTINEL-SECRET-daemon-policy-app' };
+
+let emu: RunningEmulator | undefined;
+let daemon: RunningDaemon | undefined;
+let hook: HttpReceiver | undefined;
+let work: string | undefined;
+
+afterEach(async () => {
+  await daemon?.stop();
+  await hook?.close();
+  await emu?.close();
+  if (work) await rm(work, { recursive: true, force: true });
+  daemon = emu = hook = work = undefined;
+});
+
+describe('daemon with policies, revision and notifications', () => {
+  it('never writes the denied profile, reports PolicyViolation and the revisions, notifies once', async () => {
+    emu = await startEmulator({ seed: { secrets: [{ name: 'dp/dd', secretString: JSON.stringify(SECRET) }] } });
+    hook = await startReceiver();
+    work = await mkdtemp(join(tmpdir(), 'daemon-policy-'));
+    const doc = (name: string) => JSON.stringify(datadogDocument(name, { secret: 'dp/dd' }));
+    const [revision] = repositoryWithCommits(work, [{ 'profiles/prod-orders.json': doc('prod-orders'), 'profiles/dev-orders.json': doc('dev-orders') }]);
+    const { policies, problems } = compilePolicies([
+      { name: 'private-in-prod', expression: "!profile.connectorProfileName.startsWith('prod-') || profile.connectionMode == 'Private'", message: 'production profiles must use a Private connection', severity: 'deny' },
+    ]);
+    expect(problems).toEqual([]);
+    const sinks = buildSinks([{ type: 'webhook', url: `${hook.url}/hook` }], {});
+
+    let logs = '';
+    const logger = createLogger({ level: 'info', format: 'json', destination: new Writable({ write: (c, _e, cb) => ((logs += String(c)), cb()) }) });
+    daemon = await startDaemon({
+      profilesDir: join(work, 'profiles'),
+      stateDir: join(work, 'state'),
+      resyncIntervalMs: 3_600_000,
+      listen: { host: '127.0.0.1', port: 0 },
+      prune: false,
+      allowReplace: false,
+      maxDeletes: 5,
+      allowEmpty: false,
+      allowPlaintextCredentials: false,
+      embeddedEmulator: false,
+      logger,
+      aws: emulatorAwsSettings(emu),
+      policies,
+      notificationSinks: sinks.sinks,
+    });
+    const d = daemon;
+    await waitFor(() => d.daemon.status().lastReconcile, 15_000);
+    await d.daemon.whenIdle();
+    // Events: applied dev-orders, policy violation prod-orders, the summary.
+    await hook.requests(3);
+
+    expect(emu.requestLog().filter((e) => e.operation === 'CreateConnectorProfile')).toHaveLength(1);
+    const status = (await (await fetch(`${d.url}/status`)).json()) as { lastAttemptedRevision?: string; lastAppliedRevision?: string; profiles: { name: string; reason: string; message: string }[] };
+    expect(status.lastAttemptedRevision).toBe(revision);
+    // Not every profile converged (one was denied), so this revision is attempted, not applied.
+    expect(status.lastAppliedRevision).toBeUndefined();
+    expect(status.profiles.map((p) => [p.name, p.reason])).toEqual([
+      ['dev-orders', 'Applied'],
+      ['prod-orders', 'PolicyViolation'],
+    ]);
+    expect(status.profiles[1]!.message).toContain('policy private-in-prod (deny)');
+
+    const events = hook.received.map((r) => JSON.parse(r.body) as NotificationEvent);
+    expect(events.map((e) => [e.type, e.profile?.name ?? null])).toEqual([
+      ['applied', 'dev-orders'],
+      ['policy-violation', 'prod-orders'],
+      ['summary', null],
+    ]);
+    expect(events.every((e) => e.revision === revision)).toBe(true);
+
+    // A no-op resync at the same revision: the denial repeats, but nobody is told again.
+    d.daemon.requestReconcile('resync');
+    await d.daemon.whenIdle();
+    // Counted once the receiver's answer is in (the receiver has had the requests since above).
+    const metrics = await waitFor(async () => {
+      const text = await (await fetch(`${d.url}/metrics`)).text();
+      return text.includes('appflow_gitops_notifications_total{sink="webhook",result="delivered"} 3') ? text : undefined;
+    }, 10_000);
+    expect(metrics).toMatch(new RegExp(`appflow_gitops_revision_info\\{target="[^"]+",state="attempted",revision="${revision}"\\} 1`));
+    expect(metrics).not.toMatch(/revision_info\{[^}]*state="applied"/);
+    expect(metrics).toContain('appflow_gitops_notifications_total{sink="webhook",result="delivered"} 3');
+    expect(hook.received).toHaveLength(3);
+
+    // Every log line of a pass carries the revision.
+    const passLines = logs.split('\n').filter((line) => line.includes('"event":"reconcile.finished"'));
+    expect(passLines.length).toBeGreaterThanOrEqual(2);
+    for (const line of passLines) expect(JSON.parse(line)).toMatchObject({ revision });
+    expect(logs + JSON.stringify(status) + metrics + JSON.stringify(events)).not.toContain('SENTINEL-SECRET');
+  }, 60_000);
+});
