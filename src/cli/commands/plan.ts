@@ -75,7 +75,6 @@ export function registerPlanCommand(program: Command): void {
       '--skip-credentials',
       'read no secret and leave credentials out of the plan (pull-request checks without secret access or state)',
     )
-    .addOption(configOption())
     .addOption(revisionOption())
     .action(async (flags: PlanFlags) => {
       process.exitCode = await runPlan(flags);
