@@ -22,10 +22,34 @@ export function declaresTargets(cmd: CommandConfig): boolean {
 }
 
 /**
- * The daemon and import still work on the one implicit target. With declared targets they must
+ * The one target `import` writes for: none without declared targets (today's behaviour), else
+ * exactly one, named with --target (or the only one configured).
+ */
+export function importTarget(cmd: CommandConfig): TargetSettings | undefined {
+  if (!declaresTargets(cmd)) return undefined;
+  if (cmd.selected.length !== 1) {
+    throw new UserError(`import writes for one target: pass --target NAME (targets: ${cmd.selected.map((t) => t.name).join(', ')})`);
+  }
+  return cmd.selected[0];
+}
+
+/** A target's adapters with the account confirmed (STS), or one UserError saying why not. */
+export async function identifiedAdapters(target: TargetSettings): Promise<TargetAdapters> {
+  const adapters = createTargetAdapters(target, {});
+  try {
+    const identified = await adapters.identify();
+    return { ...adapters, target: identified };
+  } catch (err) {
+    adapters.destroy();
+    throw new UserError(err instanceof Error ? err.message : String(err));
+  }
+}
+
+/**
+ * The daemon still works on the one implicit target. With declared targets they must
  * not quietly reconcile every file into the ambient account: refuse, in one line.
  */
-export async function refuseDeclaredTargets(command: 'run' | 'import', cmd: CommandConfig): Promise<void> {
+export async function refuseDeclaredTargets(command: 'run', cmd: CommandConfig): Promise<void> {
   if (!declaresTargets(cmd)) return;
   throw new UserError(`${command} does not support the targets of ${cmd.config.file ?? 'appflow-gitops.yaml'} yet (it would use one account and region for every file); use plan and apply, which reconcile each target, or move the config file aside`);
 }

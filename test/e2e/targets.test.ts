@@ -9,7 +9,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { runBuiltCli, type CliResult } from '../support/cli.js';
 import { emulatorEnv, resetEmulator, startEmulatorHarness, type EmulatorHarness } from '../support/emulator-harness.js';
-import { datadogDocument } from '../support/profile-documents.js';
+import { datadogCreateRequest, datadogDocument } from '../support/profile-documents.js';
 import { profileDir } from '../desired/helpers.js';
 
 const SLOW = 120_000;
@@ -165,5 +165,19 @@ describe('targets (built CLI, emulator with STS)', () => {
     expect(names(PLACES[1]!)).toEqual(['dev-app']);
     const deletes = harness.emulator.requestLog().filter((e) => e.operation === 'DeleteConnectorProfile');
     expect(deletes.map((e) => `${e.accountId}/${e.region}:${e.profileName}`).sort()).toEqual(['222222222222/eu-west-1:prod-app', '222222222222/us-east-1:prod-app']);
+  }, SLOW);
+
+  it('import --target NAME reads that target\'s account and region and writes into its first path', async () => {
+    harness.emulator.seed({ accountId: '222222222222', region: 'eu-west-1', profiles: [datadogCreateRequest('legacy-eu', { apiKey: `${SENTINEL}-x`, applicationKey: `${SENTINEL}-y` }, 'https://api.datadoghq.eu')] });
+    const env = { ...emulatorEnv(harness.emulator.endpoint), NO_COLOR: '1' };
+    const imported = await runBuiltCli(['import', '--out', dir, '--state', state, '--target', 'prod-eu'], { cwd: dir, env });
+    outputs.push(imported.stdout, imported.stderr);
+    expect(imported.code, imported.stderr).toBe(0);
+    expect(readFileSync(join(dir, 'prod', 'legacy-eu.yaml'), 'utf8')).toContain('connectorProfileName: legacy-eu');
+    const saved = JSON.parse(readFileSync(join(state, 'state.json'), 'utf8')) as { targets: Record<string, { profiles: Record<string, unknown> }> };
+    expect(Object.keys(saved.targets['222222222222/eu-west-1@local']!.profiles)).toEqual(['legacy-eu']);
+    const ambiguous = await runBuiltCli(['import', '--out', dir, '--state', state], { cwd: dir, env });
+    expect(ambiguous.code).toBe(1);
+    expect(ambiguous.stderr).toBe('error: import writes for one target: pass --target NAME (targets: dev-us, dev-eu, prod-us, prod-eu)\n');
   }, SLOW);
 });

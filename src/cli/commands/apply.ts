@@ -144,15 +144,7 @@ async function applyWithBackend(flags: ApplyFlags, format: Format, backend: Appl
   const pass = { target: IMPLICIT_TARGET_NAME, revision: source.revision ?? null };
   notifier.passStarted(pass);
 
-  // SIGINT/SIGTERM: start no new write; writes in flight finish (or keep their intent in state).
-  const controller = new AbortController();
-  const onSignal = (signal: NodeJS.Signals) => {
-    if (controller.signal.aborted) process.exit(128 + (signal === 'SIGINT' ? 2 : 15));
-    process.stderr.write(`${signal}: stopping after the writes in flight (send again to exit now)\n`);
-    controller.abort(new Error(`received ${signal}`));
-  };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
+  const stop = listenForStop();
 
   let report: ReconcileReport;
   try {
@@ -174,12 +166,11 @@ async function applyWithBackend(flags: ApplyFlags, format: Format, backend: Appl
         maxDeletes: flags.maxDeletes,
         credentialsOnUpdate: await resolveCredentialsOnUpdate(flags.credentialsOnUpdate, flags.profiles),
         allowReplace: flags.allowReplace === true,
-        signal: controller.signal,
+        signal: stop.signal,
       },
     );
   } finally {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
+    stop.dispose();
     adapters.destroy();
     await opened.close().catch(() => undefined);
   }
@@ -207,10 +198,8 @@ async function applyWithBackend(flags: ApplyFlags, format: Format, backend: Appl
   return report.ok ? ExitCode.Ok : ExitCode.Error;
 }
 
-/** apply over the targets of appflow-gitops.yaml: each target converges on its own; exit 1 when any failed. */
-async function applyTargetsLocked(flags: ApplyFlags, format: Format, command: CommandConfig): Promise<number> {
-  const store = createFileStateStore(flags.state, { lock: true });
-  const logger = process.env.LOG_LEVEL ? createLogger({ destination: process.stderr, format: flags.logFormat }) : createSilentLogger();
+/** SIGINT/SIGTERM: start no new write; writes in flight finish (or keep their intent in state); a second signal exits at once. */
+function listenForStop(): { signal: AbortSignal; dispose(): void } {
   const controller = new AbortController();
   const onSignal = (signal: NodeJS.Signals) => {
     if (controller.signal.aborted) process.exit(128 + (signal === 'SIGINT' ? 2 : 15));
@@ -219,6 +208,20 @@ async function applyTargetsLocked(flags: ApplyFlags, format: Format, command: Co
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
+  return {
+    signal: controller.signal,
+    dispose() {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+    },
+  };
+}
+
+/** apply over the targets of appflow-gitops.yaml: each target converges on its own; exit 1 when any failed. */
+async function applyTargetsLocked(flags: ApplyFlags, format: Format, command: CommandConfig): Promise<number> {
+  const store = createFileStateStore(flags.state, { lock: true });
+  const logger = process.env.LOG_LEVEL ? createLogger({ destination: process.stderr, format: flags.logFormat }) : createSilentLogger();
+  const stop = listenForStop();
   try {
     const report = await runTargetsPass({
       profilesDir: flags.profiles,
@@ -233,7 +236,7 @@ async function applyTargetsLocked(flags: ApplyFlags, format: Format, command: Co
         maxDeletes: flags.maxDeletes,
         allowReplace: flags.allowReplace === true,
         credentialsOnUpdate: await resolveCredentialsOnUpdate(flags.credentialsOnUpdate, flags.profiles),
-        signal: controller.signal,
+        signal: stop.signal,
       },
     });
     for (const warning of report.warnings) process.stderr.write(`warning: ${warning}\n`);
@@ -243,8 +246,7 @@ async function applyTargetsLocked(flags: ApplyFlags, format: Format, command: Co
     if (report.error) process.stderr.write(`error: ${report.error.message}\n`);
     return report.ok ? ExitCode.Ok : ExitCode.Error;
   } finally {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
+    stop.dispose();
     await store.release().catch(() => undefined);
   }
 }

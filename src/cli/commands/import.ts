@@ -1,5 +1,6 @@
 // `appflow-gitops import`: bring existing AppFlow connector profiles into git as profile files,
 // with credentials as references to secrets the user creates. See docs/import.md.
+import { join } from 'node:path';
 import { Option, type Command } from 'commander';
 import { createAwsAdapters } from '../../aws/clients.js';
 import { loadProfiles } from '../../desired/load-profiles.js';
@@ -19,7 +20,7 @@ import { checkStateDirectory } from '../preflight.js';
 import { lockStateDirectory } from '../state-lock.js';
 import { UserError } from '../user-error.js';
 import { loadCommandConfig } from '../load-config-or-fail.js';
-import { refuseDeclaredTargets } from '../targets-pass.js';
+import { importTarget, identifiedAdapters } from '../targets-pass.js';
 
 /** Same default as --profiles elsewhere: import writes where plan and apply read. */
 export const DEFAULT_IMPORT_OUT_DIR = DEFAULT_PROFILES_DIR;
@@ -50,7 +51,8 @@ export function registerImportCommand(program: Command): void {
     .addOption(configOption())
     .addOption(targetOption())
     .action(async (flags: ImportFlags) => {
-      await refuseDeclaredTargets('import', await loadCommandConfig({ ...flags, profiles: flags.out }));
+      const command = await loadCommandConfig({ ...flags, profiles: flags.out });
+      const declared = importTarget(command);
       const names = flags.names === undefined ? undefined : parseNames(flags.names);
       const connectorType = flags.connectorType === undefined ? undefined : canonicalConnectorType(flags.connectorType);
       // The lock comes first: before any AWS call, and before the state is loaded for the
@@ -62,6 +64,7 @@ export function registerImportCommand(program: Command): void {
       let store: StateStore;
       let appflow: AppFlowPort;
       if (location.kind === 'dynamodb') {
+        if (declared) throw new UserError('targets (appflow-gitops.yaml) work with a state directory; the DynamoDB state backend does not support them yet');
         adapters = createAwsAdapters({});
         const session = await leadSharedState(location.table, adapters, createSilentLogger()).catch((err: unknown) => {
           adapters.destroy();
@@ -72,7 +75,12 @@ export function registerImportCommand(program: Command): void {
       } else {
         await checkStateDirectory(flags.state);
         const lock = await lockStateDirectory(flags.state);
-        adapters = createAwsAdapters({});
+        try {
+          adapters = declared ? await identifiedAdapters(declared) : createAwsAdapters({});
+        } catch (err) {
+          await lock.release();
+          throw err;
+        }
         const fileStore = createFileStateStore(flags.state, { lock: true });
         store = fileStore;
         appflow = adapters.appflow;
@@ -82,7 +90,9 @@ export function registerImportCommand(program: Command): void {
         };
       }
       try {
-        const options = { outDir: flags.out, stateDir: flags.state, force: flags.force === true } as Parameters<typeof runImport>[1];
+        // With a declared target, files go into its first path (a directory under --out).
+        const outDir = declared ? join(flags.out, declared.paths[0] ?? '') : flags.out;
+        const options = { outDir, stateDir: flags.state, force: flags.force === true } as Parameters<typeof runImport>[1];
         if (names) options.names = names;
         if (connectorType) options.connectorType = connectorType;
         const result = await runImport({ appflow, target: adapters.target, store, loadProfiles: (dir) => loadProfiles(dir) }, options);
