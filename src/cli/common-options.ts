@@ -59,3 +59,11 @@ export const notifyRepeatOption = () =>
       }
     })
     .default(DEFAULT_NOTIFY_REPEAT_MS, formatDuration(DEFAULT_NOTIFY_REPEAT_MS));
+
+/** `--names NAME` (repeatable, as import has it): limit plan and apply to these profiles. */
+export const namesOption = () =>
+  new Option('--names <name>', 'only these profiles (repeat the flag, or separate names with commas); the others are left out of the plan')
+    .argParser((value: string, previous: string[] | undefined) => [
+      ...(previous ?? []),
+      ...value.split(',').map((name) => name.trim()).filter((name) => name !== ''),
+    ]);

@@ -309,4 +309,6 @@ export interface PlanOptions {
   maxDeletes: number;
   /** Default for profiles whose `lifecycle:` does not say (flag, else config file, else 'always'). */
   credentialsOnUpdate?: CredentialsOnUpdate;
+  /** `--names`: plan (and so apply) only these profiles; every other one is left out of the plan. */
+  names?: ReadonlySet<string>;
 }

@@ -87,7 +87,9 @@ export function planChanges(input: PlanInput, options: PlanOptions): Plan {
 
   changes.push(...planRemovedDocuments(input, options, observedByName, seen, invalidByName, warnings));
   changes.sort(compareChanges);
-  return { target: input.target, changes, warnings, summary: summarize(changes) };
+  // --names: the other profiles are none of this run's business (not even their errors).
+  const kept = options.names ? changes.filter((c) => options.names!.has(c.name)) : changes;
+  return { target: input.target, changes: kept, warnings, summary: summarize(kept) };
 }
 
 function baseChange(target: TargetKey, name: string, source: PlannedChange['source']): PlannedChange {

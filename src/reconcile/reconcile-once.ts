@@ -5,6 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { loadProfiles } from '../desired/load-profiles.js';
 import type { DirectoryStatus, Plan, StateSnapshot, TargetState } from '../model/types.js';
+import { hasPendingChanges } from '../planner/plan-changes.js';
 import { executePlan } from './executor.js';
 import { preparePlan } from './prepare-plan.js';
 import type { ProfileOutcome, ReconcileDeps, ReconcileOptions, ReconcileReport } from './types.js';
@@ -143,6 +144,16 @@ export async function reconcileOnce(deps: ReconcileDeps, options: ReconcileOptio
       code: code === 'UnknownError' ? 'observe.failed' : code,
       message: `could not read the current state: ${messageOf(err)}`,
     });
+  }
+
+  if (options.strict && plan.summary.error > 0) {
+    return finish(plan, [], {
+      code: 'strict',
+      message: `--strict: ${plan.summary.error} profile${plan.summary.error === 1 ? '' : 's'} could not be planned (see the errors); nothing was written`,
+    });
+  }
+  if (options.confirm && hasPendingChanges(plan) && !(await options.confirm(plan))) {
+    return finish(plan, [], { code: 'cancelled', message: 'apply cancelled: nothing was written' });
   }
 
   const persist = groupCommitSaver(() => deps.store.save(snapshot));

@@ -63,6 +63,13 @@ export interface ReconcileOptions extends PlanOptions {
   onlyNames?: ReadonlySet<string>;
   /** Aborts between writes (SIGTERM): in-flight writes finish or leave their intent in state. */
   signal?: AbortSignal;
+  /** `apply --strict`: write nothing when any profile could not be planned (an invalid file, an unresolvable secret). */
+  strict?: boolean;
+  /**
+   * Asked with the plan before any write when it has changes (apply's TTY confirmation); false
+   * cancels the pass with nothing written.
+   */
+  confirm?: (plan: Plan) => Promise<boolean>;
   /** Reconcile id for logs; generated when absent. */
   reconcileId?: string;
   /** Overrides of the write retry policy (tests); defaults documented in retry-policy.ts. */

@@ -1,7 +1,8 @@
 // `appflow-gitops apply`: one reconcile pass that writes. It prints the plan it acted on, with the
 // result of each write, in the plan's formats; exit 0 when everything converged, 1 when any
 // profile failed (the others are still applied).
-import type { CredentialsOnUpdate } from '../../model/types.js';
+import { createInterface } from 'node:readline/promises';
+import type { CredentialsOnUpdate, Plan } from '../../model/types.js';
 import { Option, type Command } from 'commander';
 import { createAwsAdapters } from '../../aws/clients.js';
 import type { AppFlowPort, AwsAdapters } from '../../aws/ports.js';
@@ -11,14 +12,14 @@ import type { StateStore } from '../../model/types.js';
 import { reconcileOnce } from '../../reconcile/reconcile-once.js';
 import { renderApplyText } from '../../reconcile/render-apply-text.js';
 import { WRITE_SDK_MAX_ATTEMPTS } from '../../reconcile/retry-policy.js';
-import type { ReconcileReport } from '../../reconcile/types.js';
+import type { ReconcileOptions, ReconcileReport } from '../../reconcile/types.js';
 import type { ProfilesSource } from '../../revision/resolve-revision.js';
 import { renderPlanJson } from '../../render/plan-json.js';
 import { renderPlanMarkdown } from '../../render/plan-markdown.js';
 import { renderPlanText } from '../../render/plan-text.js';
 import { createFileStateStore } from '../../state/file-state-store.js';
 import { awsFailureHint } from '../aws-failure-hint.js';
-import { allowPlaintextOption, configOption, jsonOption, logFormatOption, maxDeletesOption, notifyRepeatOption, profilesOption, revisionOption, stateOption, targetOption } from '../common-options.js';
+import { allowPlaintextOption, configOption, jsonOption, logFormatOption, maxDeletesOption, namesOption, notifyRepeatOption, profilesOption, revisionOption, stateOption, targetOption } from '../common-options.js';
 import { loadCommandConfig, type CommandConfig } from '../load-config-or-fail.js';
 import { declaresTargets, renderTargetsReport, runTargetsPass } from '../targets-pass.js';
 import { createConfiguredNotifier, excludeUnder, featuresOf, policyCheckFor, profilesSourceOrFail, type ConfigFeatures } from '../config-features.js';
@@ -36,6 +37,9 @@ type Format = 'text' | 'json' | 'markdown';
 const NOTIFY_GRACE_MS = 10_000;
 
 interface ApplyFlags {
+  names?: string[];
+  strict?: boolean;
+  autoApprove?: boolean;
   credentialsOnUpdate?: CredentialsOnUpdate;
   profiles: string;
   state: string;
@@ -64,6 +68,9 @@ export function registerApplyCommand(program: Command): void {
     .option('--allow-replace', 'allow delete-then-create when connectorType, connectorLabel or kmsArn changes')
     .addOption(maxDeletesOption())
     .addOption(credentialsOnUpdateOption())
+    .addOption(namesOption())
+    .option('--strict', 'write nothing when any file is invalid or any profile cannot be planned (default: apply what can be planned, report the rest)')
+    .option('--auto-approve', 'do not ask for confirmation on a terminal (non-interactive runs never ask)')
     .option('--allow-empty', 'with --prune: allow deletes when the profiles directory is missing or empty')
     .addOption(jsonOption().conflicts('format'))
     .addOption(new Option('--format <format>', 'output format').choices(['text', 'json', 'markdown']))
@@ -167,6 +174,7 @@ async function applyWithBackend(flags: ApplyFlags, format: Format, backend: Appl
         credentialsOnUpdate: await resolveCredentialsOnUpdate(flags.credentialsOnUpdate, flags.profiles),
         allowReplace: flags.allowReplace === true,
         signal: stop.signal,
+        ...runScope(flags, format),
       },
     );
   } finally {
@@ -237,6 +245,7 @@ async function applyTargetsLocked(flags: ApplyFlags, format: Format, command: Co
         allowReplace: flags.allowReplace === true,
         credentialsOnUpdate: await resolveCredentialsOnUpdate(flags.credentialsOnUpdate, flags.profiles),
         signal: stop.signal,
+        ...runScope(flags, format),
       },
     });
     for (const warning of report.warnings) process.stderr.write(`warning: ${warning}\n`);
@@ -248,6 +257,28 @@ async function applyTargetsLocked(flags: ApplyFlags, format: Format, command: Co
   } finally {
     stop.dispose();
     await store.release().catch(() => undefined);
+  }
+}
+
+/** --names, --strict, and Terraform's confirmation on a terminal (unless --auto-approve). */
+function runScope(flags: ApplyFlags, format: Format): Pick<ReconcileOptions, 'names' | 'strict' | 'confirm'> {
+  const interactive = !flags.autoApprove && process.stdin.isTTY === true && process.stdout.isTTY === true;
+  return {
+    ...(flags.names ? { names: new Set(flags.names) } : {}),
+    ...(flags.strict ? { strict: true } : {}),
+    ...(interactive ? { confirm: (plan: Plan) => confirmPlan(plan, format, flags.color) } : {}),
+  };
+}
+
+async function confirmPlan(plan: Plan, format: Format, colorFlag: boolean): Promise<boolean> {
+  const color = colorFlag && !process.env.NO_COLOR;
+  process.stdout.write(format === 'text' ? renderPlanText(plan, { color }) : renderPlanJson(plan));
+  const rl = createInterface({ input: process.stdin, output: process.stdout });
+  try {
+    const answer = await rl.question("\nDo you want to perform these actions?\n  Only 'yes' will be accepted to approve.\n\n  Enter a value: ");
+    return answer.trim() === 'yes';
+  } finally {
+    rl.close();
   }
 }
 

@@ -23,7 +23,7 @@ import { parseStateText } from '../../state/state-shape.js';
 import type { FingerprintScheme } from '../../model/types.js';
 import { refusePlaintextOnSharedState, stateLocation } from '../state-backend.js';
 import { withAwsFailureHint } from '../aws-failure-hint.js';
-import { allowPlaintextOption, configOption, jsonOption, maxDeletesOption, profilesOption, revisionOption, stateOption, targetOption } from '../common-options.js';
+import { allowPlaintextOption, configOption, jsonOption, maxDeletesOption, namesOption, profilesOption, revisionOption, stateOption, targetOption } from '../common-options.js';
 import { loadCommandConfig, type CommandConfig } from '../load-config-or-fail.js';
 import { declaresTargets, renderTargetsReport, runTargetsPass } from '../targets-pass.js';
 import { createSilentLogger } from '../../logging/logger.js';
@@ -37,6 +37,7 @@ import { nameKeyed } from '../../model/name-keyed.js';
 export type PlanFormat = 'text' | 'json' | 'markdown';
 
 interface PlanFlags {
+  names?: string[];
   credentialsOnUpdate?: CredentialsOnUpdate;
   profiles: string;
   state: string;
@@ -64,6 +65,7 @@ export function registerPlanCommand(program: Command): void {
     .option('--allow-empty', 'with --prune: allow deletes when the profiles directory is missing or empty')
     .addOption(maxDeletesOption())
     .addOption(credentialsOnUpdateOption())
+    .addOption(namesOption())
     .addOption(jsonOption().conflicts('format'))
     .addOption(new Option('--format <format>', 'output format').choices(['text', 'json', 'markdown']))
     .option('--detailed-exitcode', 'exit 0 when there are no changes, 2 when changes are pending, 1 on error')
@@ -88,6 +90,7 @@ export async function runPlan(flags: PlanFlags): Promise<number> {
     allowEmpty: flags.allowEmpty === true,
     maxDeletes: flags.maxDeletes,
     credentialsOnUpdate: await resolveCredentialsOnUpdate(flags.credentialsOnUpdate, flags.profiles),
+    ...(flags.names ? { names: new Set(flags.names) } : {}),
   };
   const location = stateLocation(flags.state);
   refusePlaintextOnSharedState(location, flags.allowPlaintextCredentials);
