@@ -1,9 +1,9 @@
-// npm run check:generated — regenerates the schema and the types in memory and fails when the
+// npm run check:generated — regenerates the schema, the types and the validator in memory and fails when the
 // committed files differ (someone edited them by hand, or changed the model/generator without
 // running `npm run gen`).
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ROOT, SCHEMA_FILE, TYPES_FILE, renderSchema, renderTypes } from './generated-artifacts.js';
+import { ROOT, SCHEMA_FILE, TYPES_FILE, VALIDATOR_FILE, renderSchema, renderTypes, renderValidator } from './generated-artifacts.js';
 
 function firstDifference(a: string, b: string): string {
   const left = a.split('\n');
@@ -17,7 +17,7 @@ function firstDifference(a: string, b: string): string {
 const schema = renderSchema();
 const types = await renderTypes(schema);
 let stale = 0;
-for (const [file, fresh] of [[SCHEMA_FILE, schema], [TYPES_FILE, types]] as const) {
+for (const [file, fresh] of [[SCHEMA_FILE, schema], [TYPES_FILE, types], [VALIDATOR_FILE, renderValidator(schema)]] as const) {
   const path = join(ROOT, file);
   const committed = existsSync(path) ? readFileSync(path, 'utf8') : '';
   if (committed !== fresh) {

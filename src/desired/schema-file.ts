@@ -1,9 +1,12 @@
-// The committed JSON Schema, compiled once. The loader validates against the committed file (the
-// published contract), not against a schema rebuilt at run time.
+// The committed JSON Schema and its validator. The loader validates against the committed file (the
+// published contract), not against a schema rebuilt at run time; the validator is that file
+// compiled at build time (ajv standalone code, src/desired/generated/profile-validator.ts, kept
+// in sync by npm run check:generated), so no process pays for compiling it.
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import type { ErrorObject } from 'ajv';
+import * as generated from './generated/profile-validator.js';
 
 export const SCHEMA_FILE_NAME = 'connector-profile.schema.json';
 
@@ -15,7 +18,13 @@ export function schemaPath(): string {
 }
 
 let schema: Record<string, unknown> | undefined;
-let validator: ValidateFunction | undefined;
+
+/** ajv's standalone validator: the function, with the last call's errors on it. */
+interface StandaloneValidator {
+  (value: unknown): boolean;
+  errors?: ErrorObject[] | null;
+}
+const validator = (generated as { validate: StandaloneValidator }).validate;
 
 export function connectorProfileSchema(): Record<string, unknown> {
   schema ??= JSON.parse(readFileSync(schemaPath(), 'utf8')) as Record<string, unknown>;
@@ -23,6 +32,5 @@ export function connectorProfileSchema(): Record<string, unknown> {
 }
 
 export function validateAgainstSchema(value: unknown): ErrorObject[] {
-  validator ??= new Ajv({ allErrors: true, verbose: true, strictSchema: true, strictNumbers: true, strictTypes: true, strictTuples: true, strictRequired: false, unicodeRegExp: true }).compile(connectorProfileSchema());
   return validator(value) ? [] : [...(validator.errors ?? [])];
 }

@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ROOT, SCHEMA_FILE, TYPES_FILE, renderSchema, renderTypes } from '../../scripts/generated-artifacts.js';
+import { ROOT, SCHEMA_FILE, TYPES_FILE, VALIDATOR_FILE, renderSchema, renderTypes, renderValidator } from '../../scripts/generated-artifacts.js';
 
 describe('generated artifacts', () => {
   it('schema/connector-profile.schema.json is fresh', () => {
@@ -19,6 +19,11 @@ describe('generated artifacts', () => {
     const committed = readFileSync(join(ROOT, TYPES_FILE), 'utf8');
     const fresh = await renderTypes(renderSchema());
     expect(fresh === committed, `${TYPES_FILE} is stale: run npm run gen`).toBe(true);
+  });
+
+  it('src/desired/generated/profile-validator.ts is fresh', () => {
+    const committed = readFileSync(join(ROOT, VALIDATOR_FILE), 'utf8');
+    expect(renderValidator(renderSchema()) === committed, `${VALIDATOR_FILE} is stale: run npm run gen`).toBe(true);
   });
 
   it('the generated type keeps the contract shape', () => {
