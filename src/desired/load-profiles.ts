@@ -1,15 +1,15 @@
 // loadProfiles: the profiles directory → valid DesiredProfiles, invalid documents, and every
 // diagnostic with its position. Never throws for anything found in the directory: a broken file
 // becomes diagnostics, and `failedFiles` tells the planner that the desired state is incomplete.
-import type { CredentialReference, Diagnostic, DesiredProfile, InvalidProfile, LoadResult, SourceLocation } from '../model/types.js';
+import type { Diagnostic, DesiredProfile, InvalidProfile, LoadResult, SourceLocation } from '../model/types.js';
 import { collectCredentialReferences } from './credential-refs.js';
 import { capPerFile, compareDiagnostics, makeDiagnostic } from './diagnostics.js';
 import { discoverProfileFiles, type DiscoveredFile } from './discover-files.js';
 import { valueLocation } from './node-positions.js';
 import { parseProfileText } from './parse-documents.js';
-import type { ProfileParseCache } from './parse-cache.js';
+import type { CheckedDocument as Checked, LoadedFile, ProfileParseCache } from './parse-cache.js';
 import { readProfileFile } from './read-profile-file.js';
-import { validateDocument, type DocumentVerdict } from './validate-document.js';
+import { validateDocument } from './validate-document.js';
 
 export type { LoadResult };
 
@@ -29,19 +29,6 @@ export interface LoadOptions {
    * only when they share a target. Default: every file in one scope.
    */
   scopesOf?: (relativePath: string) => readonly string[];
-}
-
-/**
- * A validated document, without its YAML tree: only the positions needed later are kept, so the
- * trees of a large directory become garbage file by file instead of all living until the end.
- */
-interface Checked {
-  start: SourceLocation;
-  /** Where connectorProfileName's value is (duplicate-name diagnostics point there). */
-  nameAt: SourceLocation;
-  verdict: DocumentVerdict;
-  /** The document's secret references, each with the position of its value (plan errors point there). */
-  credentialRefs: CredentialReference[];
 }
 
 function formatLocation(at: SourceLocation): string {
@@ -112,19 +99,27 @@ async function loadFile(file: DiscoveredFile, opts: LoadOptions, result: LoadRes
   }
   result.filesRead++;
   const key = `${file.absolutePath}\u0000${file.relativePath}`;
-  let parsed = opts.parseCache?.get(key, read.text, file.format);
-  if (!parsed) {
-    parsed = parseProfileText(file.relativePath, read.text, file.format);
-    opts.parseCache?.set(key, read.text, file.format, parsed);
+  const variant = opts.allowPlaintextCredentials === true ? 'plaintext' : '';
+  let loaded = opts.parseCache?.get(key, read.text, file.format, variant);
+  if (!loaded) {
+    loaded = checkFileText(file.relativePath, read.text, file.format, opts.allowPlaintextCredentials === true);
+    opts.parseCache?.set(key, read.text, file.format, loaded, variant);
   }
-  if (parsed.omittedDiagnostics) omitted.set(file.relativePath, parsed.omittedDiagnostics);
-  if (parsed.diagnostics.length > 0) {
-    result.diagnostics.push(...parsed.diagnostics);
-    result.invalid.push({ source: locationOf(parsed.diagnostics[0]!), diagnostics: parsed.diagnostics });
+  if (loaded.omittedDiagnostics) omitted.set(file.relativePath, loaded.omittedDiagnostics);
+  if (loaded.diagnostics.length > 0) {
+    result.diagnostics.push(...loaded.diagnostics);
+    result.invalid.push({ source: locationOf(loaded.diagnostics[0]!), diagnostics: loaded.diagnostics });
   }
+  checked.push(...loaded.documents);
+}
+
+/** Parses and validates one file's text: a pure function of it (what the parse cache keeps). */
+function checkFileText(relativePath: string, text: string, format: 'yaml' | 'json', allowPlaintextCredentials: boolean): LoadedFile {
+  const parsed = parseProfileText(relativePath, text, format);
+  const documents: Checked[] = [];
   for (const doc of parsed.documents) {
     if (doc.value === null || doc.value === undefined) continue; // empty document (comments only, trailing ---)
-    const verdict = validateDocument(doc, opts.allowPlaintextCredentials === true);
+    const verdict = validateDocument(doc, allowPlaintextCredentials);
     const nameAt = verdict.name === undefined ? doc.start : valueLocation(doc, ['connectorProfileName']);
     const credentialRefs = verdict.document
       ? collectCredentialReferences(verdict.document).map((ref) => ({
@@ -132,8 +127,9 @@ async function loadFile(file: DiscoveredFile, opts: LoadOptions, result: LoadRes
           source: valueLocation(doc, ['connectorProfileConfig', 'connectorProfileCredentials', ...ref.path]),
         }))
       : [];
-    checked.push({ start: doc.start, nameAt, verdict, credentialRefs });
+    documents.push({ start: doc.start, nameAt, verdict, credentialRefs });
   }
+  return { diagnostics: parsed.diagnostics, omittedDiagnostics: parsed.omittedDiagnostics ?? 0, documents };
 }
 
 /** Files read and parsed between two turns of the event loop (a few ms of work). */

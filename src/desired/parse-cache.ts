@@ -1,41 +1,61 @@
-// Remembers parsed profile files between the passes of a long-running process (the daemon), so a
-// pass re-parses only the files whose text changed. Parsing YAML (with positions kept for
-// diagnostics) is most of a pass's CPU time: for 1,000 unchanged files it was about a third of a
-// no-op pass on this project's 2-core reference machine.
+// Remembers what loading each profile file produced, between the passes of a long-running process
+// (the daemon), so a pass parses, validates and locates only the files whose text changed.
+// Parsing YAML with positions, validating and locating the secret references of 1,000 unchanged
+// files was most of a warm no-op pass on this project's 2-core reference machine.
 //
 // The text itself is still read every pass (a cheap read) and is the cache key together with the
-// path and format: no mtime heuristics, so an edit is never missed. What comes back is never an
-// object a previous pass handed out: every document's plain value is rebuilt from the cached YAML
-// tree (toJS), because later stages own and may change the values they are given. The YAML trees
-// are only read (for diagnostic positions), never changed.
-import { MAX_ALIAS_COUNT, type ParsedFile } from './parse-documents.js';
+// path, the format and the loader's options: no mtime heuristics, so an edit is never missed.
+// What is kept is plain data (values, diagnostics, positions), not the YAML trees, so a daemon
+// holds a few KB per file; and it is copied in and out (structuredClone), because later stages own
+// and may change what they are given (duplicate names drop a document, the plan fills values).
+import type { CredentialReference, Diagnostic, SourceLocation } from '../model/types.js';
+import type { DocumentVerdict } from './validate-document.js';
+
+/** A validated document, without its YAML tree: only the positions needed later. */
+export interface CheckedDocument {
+  start: SourceLocation;
+  /** Where connectorProfileName's value is (duplicate-name diagnostics point there). */
+  nameAt: SourceLocation;
+  verdict: DocumentVerdict;
+  /** The document's secret references, each with the position of its value (plan errors point there). */
+  credentialRefs: CredentialReference[];
+}
+
+/** Everything loading one file's text produced: its parse problems and its checked documents. */
+export interface LoadedFile {
+  /** Parse problems (at most MAX_DIAGNOSTICS_PER_FILE). */
+  diagnostics: Diagnostic[];
+  /** Parse problems counted beyond that cap. */
+  omittedDiagnostics: number;
+  documents: CheckedDocument[];
+}
 
 interface Entry {
   text: string;
   format: 'yaml' | 'json';
-  parsed: ParsedFile;
+  variant: string;
+  loaded: LoadedFile;
 }
 
 export class ProfileParseCache {
   readonly #entries = new Map<string, Entry>();
   readonly #seen = new Set<string>();
 
-  /** The parse of `text` at `key` (path), if this exact text was parsed there before; fresh values. */
-  get(key: string, text: string, format: 'yaml' | 'json'): ParsedFile | undefined {
+  /**
+   * What loading `text` at `key` (path) gave, if this exact text was loaded there before with the
+   * same options (`variant`); a fresh copy every time.
+   */
+  get(key: string, text: string, format: 'yaml' | 'json', variant = ''): LoadedFile | undefined {
     this.#seen.add(key);
     const entry = this.#entries.get(key);
-    if (!entry || entry.text !== text || entry.format !== format) return undefined;
-    return {
-      // Same aliases budget as parse-documents.ts: a value that converted once converts again.
-      documents: entry.parsed.documents.map((doc) => ({ ...doc, start: { ...doc.start }, value: doc.yaml.toJS({ maxAliasCount: MAX_ALIAS_COUNT }) as unknown })),
-      diagnostics: [...entry.parsed.diagnostics],
-      omittedDiagnostics: entry.parsed.omittedDiagnostics ?? 0,
-    };
+    if (!entry || entry.text !== text || entry.format !== format || entry.variant !== variant) return undefined;
+    return structuredClone(entry.loaded);
   }
 
-  set(key: string, text: string, format: 'yaml' | 'json', parsed: ParsedFile): void {
+  /** Keeps a copy of `loaded`: the caller may go on changing its own. */
+  set(key: string, text: string, format: 'yaml' | 'json', loaded: LoadedFile, variant = ''): void {
     this.#seen.add(key);
-    this.#entries.set(key, { text, format, parsed });
+    this.#entries.set(key, { text, format, variant, loaded: structuredClone(loaded) });
   }
 
   /** Forgets every file not looked up since the previous sweep (deleted or renamed files). */

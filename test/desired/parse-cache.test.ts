@@ -3,40 +3,52 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadProfiles } from '../../src/desired/load-profiles.js';
-import { ProfileParseCache } from '../../src/desired/parse-cache.js';
-import { parseProfileText } from '../../src/desired/parse-documents.js';
+import { ProfileParseCache, type LoadedFile } from '../../src/desired/parse-cache.js';
+import type { ConnectorProfileDocument } from '../../src/model/types.js';
 import { profileYaml } from '../../bench/fixtures.js';
 
 // The benchmark fleet's Datadog profile text: the cache is what the daemon's passes over that fleet use.
 const profile = (name: string, url: string): string => profileYaml(name, url);
 
+/** What loading one valid single-profile file gives (the cache's unit of storage). */
+function loadedFile(file: string, name: string): LoadedFile {
+  const at = { file, line: 1, column: 1 };
+  const document = { connectorProfileName: name, connectorType: 'Datadog', connectionMode: 'Public' } as unknown as ConnectorProfileDocument;
+  return { diagnostics: [], omittedDiagnostics: 0, documents: [{ start: at, nameAt: at, verdict: { name, diagnostics: [], document }, credentialRefs: [] }] };
+}
+
 describe('ProfileParseCache', () => {
   it('returns a parse only for the identical text, path and format', () => {
     const cache = new ProfileParseCache();
     const text = profile('a', 'https://one.example.com');
-    cache.set('k', text, 'yaml', parseProfileText('a.yaml', text, 'yaml'));
-    expect(cache.get('k', text, 'yaml')?.documents[0]?.value).toMatchObject({ connectorProfileName: 'a' });
+    cache.set('k', text, 'yaml', loadedFile('a.yaml', 'a'));
+    expect(cache.get('k', text, 'yaml')?.documents[0]?.verdict.document).toMatchObject({ connectorProfileName: 'a' });
     expect(cache.get('k', `${text}# edited\n`, 'yaml')).toBeUndefined();
     expect(cache.get('k', text, 'json')).toBeUndefined();
+    expect(cache.get('k', text, 'yaml', 'plaintext')).toBeUndefined();
     expect(cache.get('other', text, 'yaml')).toBeUndefined();
   });
 
   it('hands out fresh values each time, so a caller changing one cannot change the next pass', () => {
     const cache = new ProfileParseCache();
     const text = profile('a', 'https://one.example.com');
-    cache.set('k', text, 'yaml', parseProfileText('a.yaml', text, 'yaml'));
-    const first = cache.get('k', text, 'yaml')!.documents[0]!.value as { connectorProfileName: string };
-    first.connectorProfileName = 'mutated';
-    const second = cache.get('k', text, 'yaml')!.documents[0]!.value as { connectorProfileName: string };
-    expect(second.connectorProfileName).toBe('a');
+    const stored = loadedFile('a.yaml', 'a');
+    cache.set('k', text, 'yaml', stored);
+    stored.documents[0]!.verdict.diagnostics.push({ ...stored.documents[0]!.start, severity: 'error', code: 'x', message: 'changed after set' } as never);
+    const first = cache.get('k', text, 'yaml')!.documents[0]!.verdict;
+    expect(first.diagnostics).toEqual([]);
+    (first.document as { connectorProfileName: string }).connectorProfileName = 'mutated';
+    delete first.document;
+    const second = cache.get('k', text, 'yaml')!.documents[0]!.verdict;
+    expect(second.document?.connectorProfileName).toBe('a');
     expect(second).not.toBe(first);
   });
 
   it('sweep forgets the files not looked up since the previous sweep', () => {
     const cache = new ProfileParseCache();
     const text = profile('a', 'https://one.example.com');
-    cache.set('kept', text, 'yaml', parseProfileText('a.yaml', text, 'yaml'));
-    cache.set('gone', text, 'yaml', parseProfileText('b.yaml', text, 'yaml'));
+    cache.set('kept', text, 'yaml', loadedFile('a.yaml', 'a'));
+    cache.set('gone', text, 'yaml', loadedFile('b.yaml', 'a'));
     cache.sweep();
     expect(cache.size).toBe(2);
     cache.get('kept', text, 'yaml');
@@ -113,6 +125,20 @@ describe('loadProfiles with a parse cache', () => {
     (first.profiles[0]!.document as { connectionMode: string }).connectionMode = 'Private';
     const second = await loadProfiles(dir, { parseCache: cache });
     expect(second.profiles[0]!.document.connectionMode).toBe('Public');
+  });
+
+  it('a duplicate name in one pass does not stick to the cached file once the other copy is gone', async () => {
+    const cache = new ProfileParseCache();
+    await writeFile(join(dir, 'a.yaml'), profile('same', 'https://one.example.com'));
+    await writeFile(join(dir, 'b.yaml'), profile('same', 'https://two.example.com'));
+    const clash = await loadProfiles(dir, { parseCache: cache });
+    expect(clash.profiles).toEqual([]);
+    expect(clash.diagnostics.map((d) => d.code)).toEqual(['profile.duplicate-name', 'profile.duplicate-name']);
+    await rm(join(dir, 'b.yaml'));
+    const after = await loadProfiles(dir, { parseCache: cache });
+    expect(after).toEqual(await loadProfiles(dir));
+    expect(after.profiles.map((p) => p.name)).toEqual(['same']);
+    expect(after.diagnostics).toEqual([]);
   });
 
   it('drops deleted files from the cache', async () => {
