@@ -59,8 +59,8 @@ function start(options: Partial<ProfileWatcherOptions> = {}) {
 }
 
 describe('watchProfiles (real chokidar, manual clock)', () => {
-  it('the documented defaults: 200 ms quiet period, at most 1 s per burst', () => {
-    expect(DEFAULT_WATCH_DEBOUNCE_MS).toBe(200);
+  it('the documented defaults: 50 ms quiet period, at most 1 s per burst', () => {
+    expect(DEFAULT_WATCH_DEBOUNCE_MS).toBe(50);
     expect(DEFAULT_WATCH_MAX_WAIT_MS).toBe(1000);
   });
 
