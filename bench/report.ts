@@ -18,6 +18,28 @@ export interface NoopResult {
   baselineWallMs: number;
   baselineAppflowCalls: number;
   baselineSecretsCalls: number;
+  /** Each fresh-process run (wallMs/cpuMs are their median). */
+  wallMsRuns?: number[];
+  cpuMsRuns?: number[];
+  /** The whole fresh process, spawn to exit (module loading included): compare with floors.sdkWallMs. Median of 3. */
+  processWallMs?: number;
+  processCpuMs?: number;
+  processWallMsRuns?: number[];
+  peakRssMbRuns?: number[];
+  /** Each warm run (warmWallMs/warmCpuMs are their median). */
+  warmWallMsRuns?: number[];
+  warmCpuMsRuns?: number[];
+  warmAppflowCalls?: number;
+}
+
+/** Fresh processes that do nothing but start (and import the SDK clients), in the same run. Medians of 3. */
+export interface FloorResult {
+  nodeWallMs: number;
+  nodeCpuMs: number;
+  /** Node plus importing @aws-sdk/client-appflow and @aws-sdk/client-secrets-manager. */
+  sdkWallMs: number;
+  sdkCpuMs: number;
+  sdkWallMsRuns: number[];
 }
 
 export interface LatencyResult {
@@ -31,6 +53,8 @@ export interface IdleResult {
   cpuPercent: number;
   rssMb: number;
   seconds: number;
+  /** CPU % in each third of the window. */
+  cpuPercentWindows?: number[];
 }
 
 export interface ThrottledResult {
@@ -42,6 +66,10 @@ export interface ThrottledResult {
   creates: number;
   /** The whole apply: read, plan and all writes. */
   wallMs: number;
+  /** Each of the 3 runs (fractionOfLimit is the worst; failures their sum). */
+  fractionOfLimitRuns?: number[];
+  failuresRuns?: number[];
+  throttledResponsesRuns?: number[];
 }
 
 export interface BenchResults {
@@ -51,6 +79,7 @@ export interface BenchResults {
   loadAverage: Record<string, number>;
   command: string;
   noop: Record<string, NoopResult>;
+  floors?: FloorResult | undefined;
   latency: LatencyResult | undefined;
   throttled: ThrottledResult | undefined;
   idle: IdleResult | undefined;
@@ -58,6 +87,8 @@ export interface BenchResults {
 
 const round = (n: number, digits = 1) => Math.round(n * 10 ** digits) / 10 ** digits;
 const ratio = (a: number, b: number) => (b > 0 ? `${round(a / b)}x` : 'n/a');
+/** "median (run, run, run)" when the runs are known. */
+const spread = (value: number | undefined, runs: number[] | undefined) => (value === undefined ? 'n/a' : runs ? `${value} (${runs.join(', ')})` : String(value));
 
 export function renderTables(results: BenchResults): string {
   const lines: string[] = [];
@@ -72,6 +103,22 @@ export function renderTables(results: BenchResults): string {
       );
     }
     lines.push('');
+    lines.push(
+      '| Runs (median (each run)) | profiles | fresh pass wall ms | fresh pass CPU ms | fresh process wall ms (start to exit) | fresh process CPU ms | peak RSS MB | warm pass wall ms | warm pass CPU ms | warm pass AppFlow calls |',
+      '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+    );
+    for (const [size, r] of Object.entries(results.noop)) {
+      lines.push(
+        `| | ${size} | ${spread(r.wallMs, r.wallMsRuns)} | ${spread(r.cpuMs, r.cpuMsRuns)} | ${spread(r.processWallMs, r.processWallMsRuns)} | ${spread(r.processCpuMs, undefined)} | ${spread(r.peakRssMb, r.peakRssMbRuns)} | ${spread(r.warmWallMs, r.warmWallMsRuns)} | ${spread(r.warmCpuMs, r.warmCpuMsRuns)} | ${spread(r.warmAppflowCalls, undefined)} |`,
+      );
+    }
+    lines.push('');
+  }
+  if (results.floors) {
+    const f = results.floors;
+    const n1000 = results.noop['1000'];
+    lines.push('| Floors (same run, medians of 3) | node start wall ms | node start CPU ms | node + 2 SDK clients wall ms | node + 2 SDK clients CPU ms | 1,000-profile fresh process / floor (wall) |', '|---|---:|---:|---:|---:|---:|');
+    lines.push(`| | ${f.nodeWallMs} | ${f.nodeCpuMs} | ${spread(f.sdkWallMs, f.sdkWallMsRuns)} | ${f.sdkCpuMs} | ${n1000?.processWallMs !== undefined ? ratio(n1000.processWallMs, f.sdkWallMs) : 'n/a'} |`, '');
   }
   if (results.latency) {
     const l = results.latency;
@@ -81,15 +128,15 @@ export function renderTables(results: BenchResults): string {
   if (results.throttled) {
     const t = results.throttled;
     lines.push(
-      '| Apply under throttling | creates | limit/s | achieved/s | fraction of limit | 429s seen | failures | apply wall ms |',
+      '| Apply under throttling (worst of 3 runs) | creates | limit/s | achieved/s | fraction of limit (each run) | 429s seen (each run) | failures (each run) | apply wall ms |',
       '|---|---:|---:|---:|---:|---:|---:|---:|',
     );
-    lines.push(`| | ${t.creates} | ${t.limitPerSecond} | ${t.achievedPerSecond} | ${t.fractionOfLimit} | ${t.throttledResponses} | ${t.failures} | ${t.wallMs} |`, '');
+    lines.push(`| | ${t.creates} | ${t.limitPerSecond} | ${t.achievedPerSecond} | ${spread(t.fractionOfLimit, t.fractionOfLimitRuns)} | ${spread(t.throttledResponses, t.throttledResponsesRuns)} | ${spread(t.failures, t.failuresRuns)} | ${t.wallMs} |`, '');
   }
   if (results.idle) {
     const i = results.idle;
-    lines.push('| Idle daemon (1,000 files) | seconds | CPU % | RSS MB |', '|---|---:|---:|---:|');
-    lines.push(`| | ${i.seconds} | ${i.cpuPercent} | ${i.rssMb} |`);
+    lines.push('| Idle daemon (1,000 files, after the edits) | seconds | CPU % (each third) | RSS MB |', '|---|---:|---:|---:|');
+    lines.push(`| | ${i.seconds} | ${spread(i.cpuPercent, i.cpuPercentWindows)} | ${i.rssMb} |`);
   }
   return lines.join('\n').trimEnd();
 }
@@ -146,11 +193,54 @@ export function evaluateTargets(results: BenchResults): TargetVerdict[] {
   if (n10000) {
     verdicts.push({ target: 'Peak RSS < 150 MB with 10,000 profiles', measured: `${n10000.peakRssMb} MB`, met: n10000.peakRssMb < 150 });
   }
+  return verdicts.map((v) => ({ ...v, target: `(issue 7) ${v.target}` })).concat(evaluateRoundTwo(results));
+}
+
+/** Issue 17's targets (performance, round two). */
+function evaluateRoundTwo(results: BenchResults): TargetVerdict[] {
+  const verdicts: TargetVerdict[] = [];
+  const n1000 = results.noop['1000'];
+  const floor = results.floors?.sdkWallMs;
+  if (n1000) {
+    verdicts.push({ target: '(issue 17) Fresh-process no-op pass, 1,000 profiles ≤ 600 ms', measured: `${n1000.wallMs} ms`, met: n1000.wallMs <= 600 });
+    if (n1000.processWallMs !== undefined && floor !== undefined) {
+      const times = n1000.processWallMs / floor;
+      verdicts.push({
+        target: '(issue 17) Fresh process, start to exit ≤ 2.5x the floor (node + the two SDK clients, same run)',
+        measured: `${n1000.processWallMs} / ${floor} ms = ${round(times, 2)}x`,
+        met: times <= 2.5,
+      });
+    }
+    verdicts.push({ target: '(issue 17) Warm daemon pass (no-op), 1,000 profiles ≤ 100 ms', measured: `${n1000.warmWallMs} ms`, met: n1000.warmWallMs <= 100 });
+  }
+  if (results.latency) {
+    verdicts.push({ target: '(issue 17) File save → UpdateConnectorProfile p95 ≤ 300 ms', measured: `${results.latency.p95Ms} ms`, met: results.latency.p95Ms <= 300 });
+  }
+  if (results.idle) {
+    verdicts.push({ target: '(issue 17) Idle CPU ≤ 0.3%', measured: `${results.idle.cpuPercent}%`, met: results.idle.cpuPercent <= 0.3 });
+  }
+  const n10000 = results.noop['10000'];
+  if (n10000) {
+    verdicts.push({ target: '(issue 17) Peak RSS, 10,000-profile no-op ≤ 150 MB', measured: `${n10000.peakRssMb} MB`, met: n10000.peakRssMb <= 150 });
+  }
+  if (results.idle) {
+    verdicts.push({ target: '(issue 17) Daemon RSS after a series of edits ≤ 150 MB', measured: `${results.idle.rssMb} MB`, met: results.idle.rssMb <= 150 });
+  }
+  if (results.throttled) {
+    const t = results.throttled;
+    const runs = t.fractionOfLimitRuns ?? [t.fractionOfLimit];
+    const failures = t.failuresRuns ?? [t.failures];
+    verdicts.push({
+      target: '(issue 17) Throttled creates ≥ 90% of the limit with zero failures, in each of 3 runs',
+      measured: `${runs.map((f) => `${round(f * 100)}%`).join(', ')}; failures ${failures.join(', ')}`,
+      met: runs.every((f) => f >= 0.9) && failures.every((f) => f === 0),
+    });
+  }
   return verdicts;
 }
 
 export function renderTargets(results: BenchResults): string {
-  const lines = ['| Target (issue 7) | measured | met |', '|---|---:|:---:|'];
+  const lines = ['| Target | measured | met |', '|---|---:|:---:|'];
   for (const v of evaluateTargets(results)) lines.push(`| ${v.target} | ${v.measured} | ${v.met ? 'yes' : 'NO'} |`);
   return lines.join('\n');
 }
