@@ -326,12 +326,16 @@ const STATIC_EXPLANATION = `## How each number is measured
   a 50 ms debounce; git-sync and most editors save by rename) plus one warm pass over the 1,000
   files, including the fsynced save of the write's intent before the update is sent. An event
   still runs the full pass (every file read, every profile described).
-- **Throttled throughput** is bounded by the limit itself; below it, by the pacing. The 4 writers
-  start unpaced; at the first 429 a client-side rate takes over (src/reconcile/write-pacer.ts): it
-  starts at the successes seen in the second before, grows by about one write per second every
-  second and drops by a twentieth on a later 429 (at most once a second), so the writes stay near the
-  limit instead of bursting into it and sleeping through p-retry's backoff. The SDK's adaptive
-  retry mode (a CUBIC rate limiter) was tried earlier and paced the writes below 80% of the limit.
+- **Throttled throughput** is bounded by the limit itself; below it, by the retry timing. The
+  4 writers burst past the limit, the emulator's sliding one-second window rejects the rest, and
+  every throttled write sleeps p-retry's backoff (0.2 to 0.4 s, then 0.4 to 0.8 s, with jitter);
+  writers that wake while the window is still full are throttled again and sleep longer, so the
+  window sits partly unused, and the result varies from run to run (hence three runs, worst
+  reported). Two client-side rate limiters were tried and are not used: the SDK's adaptive retry
+  mode (a CUBIC limiter) paced the writes below 80% of the limit; a pacer that learned the rate
+  from 429s (start at the successes of the second before the first 429, +1/s each second, -5% on
+  a later 429) cut the 429s about fourfold but did not raise the fraction of the limit in an A/B
+  on the loaded machine (medians 0.78 with it, 0.84 without, 10 creates/s, six runs each).
 - **Idle CPU** is the once-a-second check of the profiles directory's real path (git-sync symlink
   swaps) and the event-loop lag histogram's 100 ms sampling timer; the watcher uses inotify and
   there is no pass until the resync interval (5 min) or a change.
