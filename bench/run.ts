@@ -9,7 +9,7 @@
 //   BENCH_THROTTLE_RPS=50        emulator limit on CreateConnectorProfile
 //   BENCH_THROTTLE_CREATES=500   creates in the throttled scenario
 //   BENCH_CPU_PROF=DIR           write a V8 CPU profile of every measured worker into DIR
-//   BENCH_ONLY=noop,daemon,throttled  run only these scenarios (results.json/BENCHMARKS.md are
+//   BENCH_ONLY=noop,daemon,throttled,policies  run only these scenarios (results.json/BENCHMARKS.md are
 //                                then NOT written: published numbers always come from a full run)
 import { execFile } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -21,13 +21,14 @@ import { startEmulator, type RunningEmulator } from '../src/emulator/index.js';
 import { profileName, profileYaml, writeFleet } from './fixtures.js';
 import { processCpuSeconds, processRssMb, sleep, startDaemon, waitForIdle, waitForReady } from './daemon-probe.js';
 import type { WorkerResult } from './reconcile-worker.js';
-import { renderMarkdown, renderTables, renderTargets, type BenchResults, type FloorResult, type IdleResult, type LatencyResult, type NoopResult, type ThrottledResult } from './report.js';
+import { renderMarkdown, renderTables, renderTargets, type BenchResults, type FloorResult, type IdleResult, type LatencyResult, type NoopResult, type PoliciesResult, type ThrottledResult } from './report.js';
 
 const run = promisify(execFile);
 const here = dirname(fileURLToPath(import.meta.url));
 const repoRoot = join(here, '..', '..');
 const workerPath = join(here, 'reconcile-worker.js');
 const floorWorkerPath = join(here, 'floor-worker.js');
+const policiesPath = join(here, 'policies.js');
 
 const sizes = (process.env.BENCH_SIZES ?? '100,1000,10000').split(',').map(Number);
 const edits = Number(process.env.BENCH_EDITS ?? 30);
@@ -296,6 +297,26 @@ async function benchThrottledOnce(work: string): Promise<ThrottledResult> {
   }
 }
 
+/** bench/policies.ts (issue 16's budget for 5 policies over 1,000 profiles), three fresh processes. */
+async function benchPolicies(): Promise<PoliciesResult> {
+  const runs: { compileMs: number; coldMs: number; warmMs: number[]; profiles: number; policies: number; budgetMs: number }[] = [];
+  for (let i = 0; i < repeats; i++) {
+    const { stdout } = await run(process.execPath, [policiesPath], { timeout: WORKER_TIMEOUT_MS });
+    runs.push(JSON.parse(stdout.trim().split('\n').pop() ?? '{}') as (typeof runs)[number]);
+  }
+  const warmOf = (r: (typeof runs)[number]) => median(r.warmMs);
+  return {
+    profiles: runs[0]!.profiles,
+    policies: runs[0]!.policies,
+    budgetMs: runs[0]!.budgetMs,
+    compileMs: round(median(runs.map((r) => r.compileMs))),
+    coldMs: round(median(runs.map((r) => r.coldMs))),
+    warmMs: round(median(runs.map(warmOf))),
+    coldMsRuns: runs.map((r) => round(r.coldMs)),
+    warmMsRuns: runs.map((r) => round(warmOf(r))),
+  };
+}
+
 function machineDescription(): string {
   const cpu = cpus();
   return `${cpu[0]?.model ?? 'unknown CPU'}, ${cpu.length} cores, ${round(totalmem() / 2 ** 30)} GiB RAM (${round(freemem() / 2 ** 30)} GiB free), ${platform()} ${release()}, Node ${process.version}`;
@@ -306,7 +327,7 @@ function load1(): number {
   return round(loadavg()[0] ?? 0, 2);
 }
 
-function wanted(scenario: 'noop' | 'daemon' | 'throttled'): boolean {
+function wanted(scenario: 'noop' | 'daemon' | 'throttled' | 'policies'): boolean {
   return !only || only.has(scenario);
 }
 
@@ -339,6 +360,12 @@ async function main(): Promise<void> {
       throttled = await benchThrottled(work);
       loadAverage.throttled = load1();
     }
+    let policies: PoliciesResult | undefined;
+    if (wanted('policies')) {
+      process.stderr.write('policies: 5 policies over a plan of 1,000 creates...\n');
+      policies = await benchPolicies();
+      loadAverage.policies = load1();
+    }
     const results: BenchResults = {
       generatedAt: started.toISOString(),
       machine: machineDescription(),
@@ -349,6 +376,7 @@ async function main(): Promise<void> {
       latency: daemonResults?.latency,
       throttled,
       idle: daemonResults?.idle,
+      policies,
     };
     process.stdout.write(`${renderTables(results)}\n\n${renderTargets(results)}\n`);
     if (only) {
