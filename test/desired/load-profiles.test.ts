@@ -280,7 +280,8 @@ process.stdout.write(JSON.stringify({ failedFiles: r.failedFiles, codes: r.diagn
     encoding: 'utf8',
     timeout: 60_000,
   });
-  const code = (child.error as NodeJS.ErrnoException | undefined)?.code;
+  const error: NodeJS.ErrnoException | undefined = child.error;
+  const code = error?.code;
   if (code === 'EPERM') return { skip: `running as root but cannot switch to uid ${NOBODY} (${code}), so a mode-000 directory stays readable` };
   if (child.status !== 0) throw new Error(`the unprivileged load failed (${child.error?.message ?? `exit ${child.status}`}): ${child.stderr}`);
   return { result: JSON.parse(child.stdout) as { failedFiles: string[]; codes: string[] } };

@@ -100,15 +100,15 @@ describe('several daemons on one shared state', () => {
     const names = ['p1', 'p2', 'p3', 'p4', 'p5'];
     const f = await fleet(names);
     const [a, b] = await Promise.all([startDaemon(f), startDaemon(f)]);
-    const leader = await leaderOf([a!, b!]);
+    const leader = await leaderOf([a, b]);
     await appliedAll(names);
     const c = await startDaemon(f);
-    await leaderOf([a!, b!, c]);
+    await leaderOf([a, b, c]);
     for (const n of names) expect(writesOf(n, 'CreateConnectorProfile')).toHaveLength(1);
 
     // Standbys are ready (a healthy standby must not be restarted or unrouted).
-    for (const d of [a!, b!, c]) await d.waitReady();
-    const standby = [a!, b!, c].find((d) => d !== leader)!;
+    for (const d of [a, b, c]) await d.waitReady();
+    const standby = [a, b, c].find((d) => d !== leader)!;
     const metrics = await standby.text('/metrics');
     expect(metrics).toMatch(/appflow_gitops_leader\{target="us-east-1\/default@local"\} 0/);
     expect(await leader.text('/metrics')).toMatch(/appflow_gitops_leader\{target="us-east-1\/default@local"\} 1/);
@@ -117,9 +117,9 @@ describe('several daemons on one shared state', () => {
     await writeProfiles(f.profiles, { 'p1.json': datadog('p1', 'dd', 'https://api.datadoghq.eu') });
     await waitFor(() => writesOf('p1', 'UpdateConnectorProfile').length === 1, 20_000);
     // Every replica's watcher saw the edit; one more pass on every replica; still exactly one update.
-    await Promise.all([a!, b!, c].map((d) => d.waitForLog((l) => l.event === 'daemon.files-changed')));
+    await Promise.all([a, b, c].map((d) => d.waitForLog((l) => l.event === 'daemon.files-changed')));
     const from = leader.lines.length;
-    await Promise.all([a!, b!, c].map((d) => fetch(`${d.url}/reconcile`, { method: 'POST' })));
+    await Promise.all([a, b, c].map((d) => fetch(`${d.url}/reconcile`, { method: 'POST' })));
     await leader.waitForLog((l) => l.event === 'daemon.pass', 15_000, from);
     expect(writesOf('p1', 'UpdateConnectorProfile')).toHaveLength(1);
 
@@ -132,8 +132,8 @@ describe('several daemons on one shared state', () => {
   it('kill -9 of the leader: the standby applies the next edit within lease + heartbeat', async () => {
     const f = await fleet(['k1']);
     const [a, b] = await Promise.all([startDaemon(f), startDaemon(f)]);
-    const leader = await leaderOf([a!, b!]);
-    const standby = leader === a ? b! : a!;
+    const leader = await leaderOf([a, b]);
+    const standby = leader === a ? b : a;
     await appliedAll(['k1']);
 
     const from = standby.lines.length;
@@ -157,8 +157,8 @@ describe('several daemons on one shared state', () => {
   it('a leader paused (SIGSTOP) past its lease does not write after it wakes', async () => {
     const f = await fleet(['s1']);
     const [a, b] = await Promise.all([startDaemon(f), startDaemon(f)]);
-    const first = await leaderOf([a!, b!]);
-    const second = first === a ? b! : a!;
+    const first = await leaderOf([a, b]);
+    const second = first === a ? b : a;
     await appliedAll(['s1']);
     // The pass that created s1 has finished (and logged) before the pause.
     await first.waitForLog((l) => l.event === 'daemon.pass' && l.result === 'success', 15_000);
@@ -185,8 +185,8 @@ describe('several daemons on one shared state', () => {
   it('SIGTERM releases the lease: the standby leads within a few seconds', async () => {
     const f = await fleet(['t1']);
     const [a, b] = await Promise.all([startDaemon(f), startDaemon(f)]);
-    const leader = await leaderOf([a!, b!]);
-    const standby = leader === a ? b! : a!;
+    const leader = await leaderOf([a, b]);
+    const standby = leader === a ? b : a;
     await appliedAll(['t1']);
     const from = standby.lines.length;
     const sentAt = Date.now();
