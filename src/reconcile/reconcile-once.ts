@@ -4,9 +4,10 @@
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { loadProfiles } from '../desired/load-profiles.js';
-import type { DirectoryStatus, Plan, StateSnapshot, TargetState } from '../model/types.js';
+import type { DirectoryStatus, Plan, TargetState } from '../model/types.js';
 import { hasPendingChanges } from '../planner/plan-changes.js';
 import { executePlan } from './executor.js';
+import { loadPassState, messageOf } from './pass-state.js';
 import { preparePlan } from './prepare-plan.js';
 import type { ProfileOutcome, ReconcileDeps, ReconcileOptions, ReconcileReport } from './types.js';
 import { POLICY_VIOLATION_CODE } from '../policy/violation-text.js';
@@ -111,16 +112,9 @@ export async function reconcileOnce(deps: ReconcileDeps, options: ReconcileOptio
     return report;
   };
 
-  let snapshot: StateSnapshot;
-  let hmacKey: Buffer;
-  try {
-    const loaded = await deps.store.load();
-    snapshot = loaded.state;
-    warnings.push(...loaded.warnings);
-    hmacKey = await deps.store.hmacKey();
-  } catch (err) {
-    return finish(emptyPlan(deps.target.key, []), [], { code: 'state.unreadable', message: messageOf(err) });
-  }
+  const passState = await loadPassState(deps.store, warnings);
+  if (!passState.ok) return finish(emptyPlan(deps.target.key, []), [], passState.error);
+  const { snapshot, hmacKey } = passState;
   // Saved at the end only when something changed: an unchanged pass leaves the state file alone
   // (and never overwrites a corrupt file the store could not read with an empty one for nothing).
   const loadedJson = JSON.stringify(snapshot);
@@ -175,8 +169,4 @@ export async function reconcileOnce(deps: ReconcileDeps, options: ReconcileOptio
     return finish(plan, outcomes, { code: err instanceof StateSaveError ? err.code : 'state.save-failed', message: messageOf(err) });
   }
   return finish(plan, outcomes);
-}
-
-function messageOf(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
 }

@@ -13,6 +13,7 @@ import { restrictLoad } from '../desired/restrict-load.js';
 import type { Logger } from '../logging/logger.js';
 import type { LoadResult, Plan, StateSnapshot, StateStore, TargetState } from '../model/types.js';
 import { executePlan } from './executor.js';
+import { loadPassState, messageOf } from './pass-state.js';
 import { preparePlan } from './prepare-plan.js';
 import { groupCommitSaver, StateSaveError } from './reconcile-once.js';
 import type { ProfileOutcome, ReconcileOptions, ReconcileReport } from './types.js';
@@ -81,17 +82,12 @@ export function adoptLegacyState(snapshot: StateSnapshot, key: string, legacyKey
 export async function reconcileTargets(deps: TargetsDeps, options: ReconcileOptions & TargetsPlanOptions): Promise<TargetsReport> {
   const now = deps.now ?? Date.now;
   const warnings: string[] = [];
-  let snapshot: StateSnapshot;
-  let hmacKey: Buffer;
-  try {
-    const loaded = await deps.store.load();
-    snapshot = loaded.state;
-    warnings.push(...loaded.warnings);
-    hmacKey = await deps.store.hmacKey();
-  } catch (err) {
-    const error = { code: 'state.unreadable', message: messageOf(err) };
+  const passState = await loadPassState(deps.store, warnings);
+  if (!passState.ok) {
+    const error = passState.error;
     return { targets: deps.targets.map((t) => failed(t.adapters.target, error, now)), ok: false, warnings, error };
   }
+  const { snapshot, hmacKey } = passState;
   const loadedJson = JSON.stringify(snapshot);
   const load = await loadProfiles(deps.profilesDir, deps.loadOptions);
   const persist = groupCommitSaver(() => deps.store.save(snapshot));
@@ -161,8 +157,4 @@ async function reconcileTarget(run: TargetRun, shared: Shared, options: Reconcil
   const report: ReconcileReport = { id: randomUUID(), plan, outcomes, ok, startedAt, durationMs: Math.round(performance.now() - started), warnings: plan.warnings, profilesDirectory: shared.load.directory };
   logger.info({ event: 'reconcile.finished', ok, durationMs: report.durationMs, summary: plan.summary }, ok ? 'target reconciled' : 'target reconciled with failures');
   return { target, report };
-}
-
-function messageOf(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
 }
