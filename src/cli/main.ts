@@ -1,9 +1,8 @@
 // Entry point: builds the command tree and maps every failure to a one-line message and an exit
 // code. Each command lives in its own module under ./commands and registers itself here.
-import { readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
 import { Command, CommanderError } from 'commander';
 import { ExitCode } from './exit-codes.js';
+import { ownVersion } from './own-version.js';
 import { UserError } from './user-error.js';
 
 type Register = (program: Command) => void;
@@ -43,26 +42,6 @@ export async function buildProgram(argv: string[] = process.argv): Promise<Comma
   const names = requested !== undefined && requested in commandLoaders ? [requested] : Object.keys(commandLoaders);
   for (const name of names) (await commandLoaders[name]!())(program);
   return program;
-}
-
-/**
- * This package's version, from its own package.json (found upwards from this module: dist/src/cli
- * when built, src/cli under tsx). Not npm_package_version: inside another project's npm script
- * that variable holds *that* project's version.
- */
-export function ownVersion(): string {
-  let dir = import.meta.dirname;
-  for (;;) {
-    try {
-      const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { name?: string; version?: string };
-      if (pkg.name === 'appflow-gitops' && typeof pkg.version === 'string') return pkg.version;
-    } catch {
-      // no package.json here: keep looking upwards
-    }
-    const parent = dirname(dir);
-    if (parent === dir) return 'unknown';
-    dir = parent;
-  }
 }
 
 async function main(argv: string[]): Promise<void> {

@@ -251,6 +251,13 @@ export interface PlannedChange {
   credentials?: Sensitive<ResolvedCredentials>;
   /** Keyed fingerprint of `credentials` (hex), stored after a successful write. */
   credentialsFingerprint?: string;
+  /**
+   * The Secrets Manager version id each of the document's references resolved to, by reference
+   * text (metadata, never derived from a value): what a saved plan (src/saved-plan/) records to
+   * notice a rotation between plan and apply. Absent when the profile has no references or
+   * credentials were not read.
+   */
+  secretVersions?: Record<string, string>;
   /** The observed profile, when it exists. */
   observed?: ObservedProfile;
   /**

@@ -19,13 +19,15 @@ export async function preparePlan(ctx: PlanContext, load: LoadResult, options: P
   const names = [...new Set([...load.profiles.map((p) => p.name), ...Object.keys(ctx.state.profiles)])].sort();
   // The two reads are independent and hit different services (and quotas): run them side by side.
   const byVersion = ctx.skipCredentials && ctx.fingerprintScheme === 'secret-version' && ctx.secrets.describeVersions !== undefined;
+  // Version ids each reference resolved to (metadata only), recorded on the plan's changes below.
+  const versions = new Map<string, string>();
   const [observed, credentials] = await Promise.all([
     names.length > 0 ? ctx.appflow.describeByNames(names) : Promise.resolve([]),
     byVersion
-      ? compareSecretVersions(ctx, load.profiles)
+      ? compareSecretVersions(ctx, load.profiles, versions)
       : ctx.skipCredentials
         ? Promise.resolve(new Map<string, CredentialResolution>())
-        : resolveCredentials(ctx, load.profiles),
+        : resolveCredentials(ctx, load.profiles, versions),
   ]);
 
   const plan = planChanges(
@@ -50,12 +52,24 @@ export async function preparePlan(ctx: PlanContext, load: LoadResult, options: P
     plan.warnings.push('credentials were not read (--skip-credentials): credential changes and unresolvable secrets are not shown');
   }
   if (ctx.policies) checkPlanPolicies(plan, ctx.policies);
+  recordSecretVersions(plan, versions);
   return plan;
 }
 
-async function resolveCredentials(ctx: PlanContext, profiles: readonly DesiredProfile[]): Promise<Map<string, CredentialResolution>> {
+/** Each change's references and the secret versions they resolved to (none when nothing was read). */
+function recordSecretVersions(plan: Plan, versions: ReadonlyMap<string, string>): void {
+  if (versions.size === 0) return;
+  for (const change of plan.changes) {
+    const refs = change.desired?.credentialRefs ?? [];
+    if (refs.length === 0) continue;
+    change.secretVersions = Object.fromEntries(refs.map(({ ref }) => [ref.raw, versions.get(ref.raw) ?? '']));
+  }
+}
+
+async function resolveCredentials(ctx: PlanContext, profiles: readonly DesiredProfile[], versions: Map<string, string>): Promise<Map<string, CredentialResolution>> {
   const refs = uniqueReferences(profiles);
   const lookups = refs.length > 0 ? await ctx.secrets.resolve(refs) : new Map<string, SecretLookup>();
+  for (const [raw, lookup] of lookups) if (lookup.ok && lookup.versionId) versions.set(raw, lookup.versionId);
   const credentials = new Map<string, CredentialResolution>();
   for (const profile of profiles) {
     const resolution = assembleCredentials(profile, lookups, ctx.hmacKey, ctx.fingerprintScheme);
@@ -69,9 +83,10 @@ async function resolveCredentials(ctx: PlanContext, profiles: readonly DesiredPr
  * alone (no GetSecretValue, no BatchGetSecretValue), compared by the planner with the one the
  * daemon recorded. No value, so nothing of this can be applied.
  */
-async function compareSecretVersions(ctx: PlanContext, profiles: readonly DesiredProfile[]): Promise<Map<string, CredentialResolution>> {
+async function compareSecretVersions(ctx: PlanContext, profiles: readonly DesiredProfile[], found: Map<string, string>): Promise<Map<string, CredentialResolution>> {
   const refs = uniqueReferences(profiles);
   const versions = refs.length > 0 ? await ctx.secrets.describeVersions!(refs) : new Map<string, SecretVersionLookup>();
+  for (const [raw, lookup] of versions) if (lookup.ok) found.set(raw, lookup.versionId);
   const credentials = new Map<string, CredentialResolution>();
   for (const profile of profiles) {
     const written = profile.document.connectorProfileConfig?.connectorProfileCredentials;

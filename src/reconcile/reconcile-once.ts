@@ -9,11 +9,12 @@ import { hasPendingChanges } from '../planner/plan-changes.js';
 import { executePlan } from './executor.js';
 import { loadPassState, messageOf } from './pass-state.js';
 import { preparePlan } from './prepare-plan.js';
-import type { ProfileOutcome, ReconcileDeps, ReconcileOptions, ReconcileReport } from './types.js';
+import { PLAN_STALE_CODE, type ProfileOutcome, type ReconcileDeps, type ReconcileOptions, type ReconcileReport } from './types.js';
 import { POLICY_VIOLATION_CODE } from '../policy/violation-text.js';
 import { awsErrorCode } from './write-errors.js';
 import { retireExpiredIntents } from './write-intents.js';
 import { nameKeyed } from '../model/name-keyed.js';
+import { IMPLICIT_TARGET_NAME } from '../config/target-settings.js';
 
 function emptyPlan(target: string, warnings: string[]): Plan {
   return {
@@ -146,6 +147,8 @@ export async function reconcileOnce(deps: ReconcileDeps, options: ReconcileOptio
       message: `--strict: ${plan.summary.error} profile${plan.summary.error === 1 ? '' : 's'} could not be planned (see the errors); nothing was written`,
     });
   }
+  const refused = await options.verifyPlans?.([{ name: deps.target.name ?? IMPLICIT_TARGET_NAME, target: deps.target, plan, state }]);
+  if (refused !== undefined) return finish(plan, [], { code: PLAN_STALE_CODE, message: refused });
   if (options.confirm && hasPendingChanges(plan) && !(await options.confirm(plan))) {
     return finish(plan, [], { code: 'cancelled', message: 'apply cancelled: nothing was written' });
   }

@@ -13,10 +13,11 @@ import { restrictLoad } from '../desired/restrict-load.js';
 import type { Logger } from '../logging/logger.js';
 import type { LoadResult, Plan, StateSnapshot, StateStore, TargetState } from '../model/types.js';
 import { executePlan } from './executor.js';
+import { createPlanBarrier, type PlanBarrier } from './plan-barrier.js';
 import { loadPassState, messageOf } from './pass-state.js';
 import { preparePlan } from './prepare-plan.js';
 import { groupCommitSaver, StateSaveError } from './reconcile-once.js';
-import type { ProfileOutcome, ReconcileOptions, ReconcileReport } from './types.js';
+import { PLAN_STALE_CODE, type ProfileOutcome, type ReconcileOptions, type ReconcileReport } from './types.js';
 import { awsErrorCode } from './write-errors.js';
 import { retireExpiredIntents } from './write-intents.js';
 
@@ -92,8 +93,10 @@ export async function reconcileTargets(deps: TargetsDeps, options: ReconcileOpti
   const load = await loadProfiles(deps.profilesDir, deps.loadOptions);
   const persist = groupCommitSaver(() => deps.store.save(snapshot));
 
-  const limit = pLimit(deps.concurrency ?? TARGET_CONCURRENCY);
-  const reports = await Promise.all(deps.targets.map((run) => limit(() => reconcileTarget(run, { snapshot, hmacKey, load, persist, now, logger: deps.logger, fingerprintScheme: deps.store.fingerprintScheme }, options))));
+  // With a plan check, every target waits at the barrier for the others: all must be running at once.
+  const barrier = options.verifyPlans ? createPlanBarrier(deps.targets.length, options.verifyPlans) : undefined;
+  const limit = pLimit(barrier ? Math.max(1, deps.targets.length) : (deps.concurrency ?? TARGET_CONCURRENCY));
+  const reports = await Promise.all(deps.targets.map((run) => limit(() => reconcileTarget(run, { snapshot, hmacKey, load, persist, now, logger: deps.logger, fingerprintScheme: deps.store.fingerprintScheme, barrier }, options))));
 
   let error: TargetsReport['error'];
   try {
@@ -112,6 +115,8 @@ interface Shared {
   now: () => number;
   logger: Logger;
   fingerprintScheme: StateStore['fingerprintScheme'];
+  /** Present when `options.verifyPlans` is: every target plans, then the check, then writes. */
+  barrier?: PlanBarrier;
 }
 
 function failed(target: AwsTarget, error: { code: string; message: string }, now: () => number, plan: Plan = emptyPlan(target.key)): TargetReport {
@@ -128,6 +133,7 @@ async function reconcileTarget(run: TargetRun, shared: Shared, options: Reconcil
   } catch (err) {
     const code = (err as { code?: string }).code ?? awsErrorCode(err) ?? 'target.failed';
     logger.warn({ event: 'target.failed', errorCode: code }, messageOf(err));
+    await shared.barrier?.arrive({ name: run.name, target: run.adapters.target, error: messageOf(err) });
     return failed(run.adapters.target, { code, message: messageOf(err) }, shared.now);
   }
   const warnings: string[] = [];
@@ -146,9 +152,12 @@ async function reconcileTarget(run: TargetRun, shared: Shared, options: Reconcil
     );
   } catch (err) {
     const code = awsErrorCode(err) ?? 'observe.failed';
+    await shared.barrier?.arrive({ name: run.name, target, error: messageOf(err) });
     return failed(target, { code: code === 'UnknownError' ? 'observe.failed' : code, message: `could not read the current state: ${messageOf(err)}` }, shared.now);
   }
   plan.warnings.unshift(...warnings);
+  const refused = await shared.barrier?.arrive({ name: run.name, target, plan, state });
+  if (refused !== undefined) return failed(target, { code: PLAN_STALE_CODE, message: refused }, shared.now, plan);
   let outcomes: ProfileOutcome[] = [];
   if (!options.readOnly) {
     outcomes = await executePlan(plan, { writer: run.adapters.appflow, state, persist: shared.persist, hmacKey: shared.hmacKey, fingerprintScheme: shared.fingerprintScheme, now: shared.now, logger }, options);

@@ -70,11 +70,31 @@ export interface ReconcileOptions extends PlanOptions {
    * cancels the pass with nothing written.
    */
   confirm?: (plan: Plan) => Promise<boolean>;
+  /**
+   * Called once every target of the pass has planned, before any write (apply FILE checks the
+   * saved plan here): a message refuses the whole pass with nothing written (error code
+   * `plan.stale`). A read-only pass calls it too, which is how `plan --out` sees what it saves.
+   */
+  verifyPlans?: (planned: PlannedTarget[]) => Promise<string | undefined>;
   /** Reconcile id for logs; generated when absent. */
   reconcileId?: string;
   /** Overrides of the write retry policy (tests); defaults documented in retry-policy.ts. */
   retry?: Partial<WriteRetrySettings>;
 }
+
+/** One target's plan and the state it was made from, or why it could not be planned. */
+export interface PlannedTarget {
+  /** The target's name (appflow-gitops.yaml, or 'default'). */
+  name: string;
+  target: AwsTarget;
+  plan?: Plan;
+  state?: TargetState;
+  /** Set when the target failed before it could plan (identity, observe). */
+  error?: string;
+}
+
+/** The error code of a pass that `verifyPlans` refused. */
+export const PLAN_STALE_CODE = 'plan.stale';
 
 export type OutcomeResult = 'applied' | 'unchanged' | 'failed' | 'blocked' | 'skipped';
 

@@ -12,7 +12,7 @@ import type { StateStore } from '../../model/types.js';
 import { reconcileOnce } from '../../reconcile/reconcile-once.js';
 import { renderApplyText } from '../../reconcile/render-apply-text.js';
 import { WRITE_SDK_MAX_ATTEMPTS } from '../../reconcile/retry-policy.js';
-import type { ReconcileOptions, ReconcileReport } from '../../reconcile/types.js';
+import { PLAN_STALE_CODE, type ReconcileOptions, type ReconcileReport } from '../../reconcile/types.js';
 import type { ProfilesSource } from '../../revision/resolve-revision.js';
 import { renderPlanJson } from '../../render/plan-json.js';
 import { renderPlanMarkdown } from '../../render/plan-markdown.js';
@@ -30,6 +30,7 @@ import { leadSharedState } from '../shared-state-lease.js';
 import { refusePlaintextOnSharedState, stateLocation } from '../state-backend.js';
 import { lockStateDirectory } from '../state-lock.js';
 import { UserError } from '../user-error.js';
+import { planningFlags, readSavedPlan, refuseBeforeApply, savedPlanVerifier } from '../saved-plan-file.js';
 
 type Format = 'text' | 'json' | 'markdown';
 
@@ -61,7 +62,8 @@ interface ApplyFlags {
 export function registerApplyCommand(program: Command): void {
   program
     .command('apply')
-    .description('make AWS match the profile files: one reconcile pass (create, update, replace, prune)')
+    .description('make AWS match the profile files: one reconcile pass (create, update, replace, prune); with PLAN_FILE, exactly that saved plan')
+    .argument('[plan-file]', 'a plan saved with plan --out: apply exactly it, with no prompt (refused, with nothing written, when anything it was planned against changed)')
     .addOption(profilesOption())
     .addOption(stateOption())
     .option('--prune', 'delete profiles this tool created or adopted whose document is gone (guarded)')
@@ -81,12 +83,12 @@ export function registerApplyCommand(program: Command): void {
     .addOption(targetOption())
     .addOption(revisionOption())
     .addOption(notifyRepeatOption())
-    .action(async (flags: ApplyFlags) => {
-      process.exitCode = await runApply(flags);
+    .action(async (planFile: string | undefined, flags: ApplyFlags) => {
+      process.exitCode = await runApply(flags, planFile);
     });
 }
 
-async function runApply(flags: ApplyFlags): Promise<number> {
+async function runApply(flags: ApplyFlags, planFile: string | undefined): Promise<number> {
   const format: Format = flags.json ? 'json' : (flags.format ?? 'text');
   // Wrong paths fail here, in one line, before any AWS call or state write.
   await checkProfilesDirectory(flags.profiles, { allowEmpty: flags.allowEmpty === true, command: 'apply' });
@@ -96,9 +98,11 @@ async function runApply(flags: ApplyFlags): Promise<number> {
   // Config problems (a bad policy, a bad --revision) also fail here, before any lock or lease.
   const features = featuresOf(command);
   const source = await profilesSourceOrFail(flags.profiles, flags.revision);
+  // apply FILE: a wrong file or other flags fail here, before any lock, lease or AWS call.
+  const verifyPlans = planFile === undefined ? undefined : await savedPlanCheck(planFile, flags, command, declaresTargets(command) ? flags.profiles : source.root);
   if (location.kind === 'dynamodb') {
     if (declaresTargets(command)) throw new UserError('targets (appflow-gitops.yaml) work with a state directory; the DynamoDB state backend does not support them yet');
-    return applyWithBackend(flags, format, sharedBackend(location.table), features, source);
+    return applyWithBackend(flags, format, sharedBackend(location.table), features, source, verifyPlans);
   }
   await checkStateDirectory(flags.state);
   // The lock is taken before planning, not at the first save: with a daemon (or another apply)
@@ -106,8 +110,8 @@ async function runApply(flags: ApplyFlags): Promise<number> {
   // that was never acted on. Fail fast, in one line naming the holder, before any AWS call.
   const lock = await lockStateDirectory(flags.state);
   try {
-    if (declaresTargets(command)) return await applyTargetsLocked(flags, format, command);
-    return await applyWithBackend(flags, format, fileBackend(flags.state), features, source);
+    if (declaresTargets(command)) return await applyTargetsLocked(flags, format, command, verifyPlans);
+    return await applyWithBackend(flags, format, fileBackend(flags.state), features, source, verifyPlans);
   } finally {
     await lock.release().catch(() => undefined);
   }
@@ -132,7 +136,18 @@ function sharedBackend(table: string): ApplyBackend {
   return { open: (adapters, logger) => leadSharedState(table, adapters, logger) };
 }
 
-async function applyWithBackend(flags: ApplyFlags, format: Format, backend: ApplyBackend, features: ConfigFeatures, source: ProfilesSource): Promise<number> {
+type VerifyPlans = ReconcileOptions['verifyPlans'];
+
+/** apply FILE: the saved plan, checked against this run's flags, and the check the pass runs before writing. */
+async function savedPlanCheck(planFile: string, flags: ApplyFlags, command: CommandConfig, root: string): Promise<VerifyPlans> {
+  const saved = await readSavedPlan(planFile);
+  const credentialsOnUpdate = await resolveCredentialsOnUpdate(flags.credentialsOnUpdate, flags.profiles);
+  const scope = { root, configFiles: command.excludeFiles, flags: planningFlags(flags, credentialsOnUpdate, command.selected.map((t) => t.name)) };
+  refuseBeforeApply(planFile, saved, scope.flags);
+  return savedPlanVerifier(planFile, saved, scope);
+}
+
+async function applyWithBackend(flags: ApplyFlags, format: Format, backend: ApplyBackend, features: ConfigFeatures, source: ProfilesSource, verifyPlans?: VerifyPlans): Promise<number> {
   // Logs go to stderr, and only when asked for (LOG_LEVEL): stdout carries the report.
   const logger = process.env.LOG_LEVEL ? createLogger({ destination: process.stderr, format: flags.logFormat }) : createSilentLogger();
   // An unset notification secret fails here, before any AWS call.
@@ -174,7 +189,7 @@ async function applyWithBackend(flags: ApplyFlags, format: Format, backend: Appl
         credentialsOnUpdate: await resolveCredentialsOnUpdate(flags.credentialsOnUpdate, flags.profiles),
         allowReplace: flags.allowReplace === true,
         signal: stop.signal,
-        ...runScope(flags, format),
+        ...runScope(flags, format, verifyPlans),
       },
     );
   } finally {
@@ -189,6 +204,10 @@ async function applyWithBackend(flags: ApplyFlags, format: Format, backend: Appl
 
   // State warnings (not the plan's own, which the renderers print) go to stderr; one that only
   // repeats the error printed below (a locked state directory) is left out.
+  if (report.error?.code === PLAN_STALE_CODE) {
+    await delivered;
+    throw new UserError(report.error.message);
+  }
   const errorText = report.error?.message;
   for (const warning of report.warnings.filter((w) => !report.plan.warnings.includes(w) && !(errorText && w.includes(errorText)))) {
     process.stderr.write(`warning: ${warning}\n`);
@@ -226,7 +245,7 @@ function listenForStop(): { signal: AbortSignal; dispose(): void } {
 }
 
 /** apply over the targets of appflow-gitops.yaml: each target converges on its own; exit 1 when any failed. */
-async function applyTargetsLocked(flags: ApplyFlags, format: Format, command: CommandConfig): Promise<number> {
+async function applyTargetsLocked(flags: ApplyFlags, format: Format, command: CommandConfig, verifyPlans?: VerifyPlans): Promise<number> {
   const store = createFileStateStore(flags.state, { lock: true });
   const logger = process.env.LOG_LEVEL ? createLogger({ destination: process.stderr, format: flags.logFormat }) : createSilentLogger();
   const stop = listenForStop();
@@ -245,10 +264,12 @@ async function applyTargetsLocked(flags: ApplyFlags, format: Format, command: Co
         allowReplace: flags.allowReplace === true,
         credentialsOnUpdate: await resolveCredentialsOnUpdate(flags.credentialsOnUpdate, flags.profiles),
         signal: stop.signal,
-        ...runScope(flags, format),
+        ...runScope(flags, format, verifyPlans),
       },
     });
     for (const warning of report.warnings) process.stderr.write(`warning: ${warning}\n`);
+    const stale = report.targets.find((t) => t.report.error?.code === PLAN_STALE_CODE)?.report.error;
+    if (stale) throw new UserError(stale.message);
     if (report.error && report.targets.every((t) => t.report.plan.changes.length === 0)) throw new UserError(report.error.message);
     const color = flags.color && process.stdout.isTTY === true && !process.env.NO_COLOR;
     process.stdout.write(renderTargetsReport(report, format, { color, apply: true }));
@@ -260,12 +281,16 @@ async function applyTargetsLocked(flags: ApplyFlags, format: Format, command: Co
   }
 }
 
-/** --names, --strict, and Terraform's confirmation on a terminal (unless --auto-approve). */
-function runScope(flags: ApplyFlags, format: Format): Pick<ReconcileOptions, 'names' | 'strict' | 'confirm'> {
-  const interactive = !flags.autoApprove && process.stdin.isTTY === true && process.stdout.isTTY === true;
+/**
+ * --names, --strict, and Terraform's confirmation on a terminal (unless --auto-approve). A saved
+ * plan was the review: apply FILE checks it instead of asking.
+ */
+function runScope(flags: ApplyFlags, format: Format, verifyPlans?: VerifyPlans): Pick<ReconcileOptions, 'names' | 'strict' | 'confirm' | 'verifyPlans'> {
+  const interactive = !flags.autoApprove && verifyPlans === undefined && process.stdin.isTTY === true && process.stdout.isTTY === true;
   return {
     ...(flags.names ? { names: new Set(flags.names) } : {}),
     ...(flags.strict ? { strict: true } : {}),
+    ...(verifyPlans ? { verifyPlans } : {}),
     ...(interactive ? { confirm: (plan: Plan) => confirmPlan(plan, format, flags.color) } : {}),
   };
 }

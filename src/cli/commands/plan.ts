@@ -33,6 +33,10 @@ import { ExitCode } from '../exit-codes.js';
 import { credentialsOnUpdateOption, resolveCredentialsOnUpdate } from '../credentials-on-update.js';
 import { UserError } from '../user-error.js';
 import { nameKeyed } from '../../model/name-keyed.js';
+import { DEFAULT_CREDENTIALS_ON_UPDATE } from '../../model/types.js';
+import { IMPLICIT_TARGET_NAME } from '../../config/target-settings.js';
+import type { PlannedTarget } from '../../reconcile/types.js';
+import { planningFlags, writeSavedPlan, type SavedPlanScope } from '../saved-plan-file.js';
 
 export type PlanFormat = 'text' | 'json' | 'markdown';
 
@@ -53,6 +57,8 @@ interface PlanFlags {
   config?: string;
   target?: string[];
   revision?: string;
+  out?: string;
+  allowReplace?: boolean;
 }
 
 export function registerPlanCommand(program: Command): void {
@@ -78,6 +84,8 @@ export function registerPlanCommand(program: Command): void {
       'read no secret and leave credentials out of the plan (pull-request checks without secret access or state)',
     )
     .addOption(revisionOption())
+    .option('--out <file>', 'also save the plan to FILE (mode 0600, no secret value) for apply FILE to apply exactly it')
+    .option('--allow-replace', 'with --out: the saved plan may replace profiles (apply FILE then needs --allow-replace too)')
     .action(async (flags: PlanFlags) => {
       process.exitCode = await runPlan(flags);
     });
@@ -94,6 +102,7 @@ export async function runPlan(flags: PlanFlags): Promise<number> {
   };
   const location = stateLocation(flags.state);
   refusePlaintextOnSharedState(location, flags.allowPlaintextCredentials);
+  if (flags.out !== undefined && flags.skipCredentials) throw new UserError('--out cannot be used with --skip-credentials: a plan made without credentials cannot be applied');
   const command = await loadCommandConfig(flags);
   if (declaresTargets(command)) {
     if (location.kind !== 'file') throw new UserError('targets (appflow-gitops.yaml) work with a state directory; the DynamoDB state backend does not support them yet');
@@ -141,6 +150,10 @@ export async function runPlan(flags: PlanFlags): Promise<number> {
       throw new UserError(withAwsFailureHint(`could not read the current state from AWS (${adapters.target.region}): ${messageOf(err)}`, err));
     }
     plan.warnings.unshift(...warnings);
+    if (flags.out !== undefined) {
+      const planned = [{ name: adapters.target.name ?? IMPLICIT_TARGET_NAME, target: adapters.target, plan, state }];
+      await writeSavedPlan(flags.out, savedPlanScope(flags, command, options, source.root), planned);
+    }
   } finally {
     adapters.destroy();
   }
@@ -164,6 +177,8 @@ async function runPlanTargets(flags: PlanFlags, command: CommandConfig, format: 
     save: () => Promise.reject(new Error('plan never writes the state')),
     hmacKey: async () => hmacKey,
   };
+  // plan --out: the read-only pass hands over every target's plan and state once all have planned.
+  let planned: PlannedTarget[] | undefined;
   const report = await runTargetsPass({
     profilesDir: flags.profiles,
     cmd: command,
@@ -171,13 +186,26 @@ async function runPlanTargets(flags: PlanFlags, command: CommandConfig, format: 
     logger: createSilentLogger(),
     settings: {},
     allowPlaintextCredentials: flags.allowPlaintextCredentials === true,
-    options: { ...options, allowReplace: true, readOnly: true, skipCredentials: flags.skipCredentials === true },
+    options: {
+      ...options,
+      allowReplace: true,
+      readOnly: true,
+      skipCredentials: flags.skipCredentials === true,
+      ...(flags.out !== undefined ? { verifyPlans: async (all: PlannedTarget[]) => void (planned = all) } : {}),
+    },
   });
+  if (flags.out !== undefined) await writeSavedPlan(flags.out, savedPlanScope(flags, command, options, flags.profiles), planned ?? []);
   for (const warning of report.warnings) process.stderr.write(`warning: ${warning}\n`);
   process.stdout.write(renderTargetsReport(report, format, { color: useColor(flags.color), apply: false }));
   if (!report.ok) return ExitCode.Error;
   if (flags.detailedExitcode && report.targets.some((t) => hasPendingChanges(t.report.plan))) return ExitCode.ChangesPending;
   return ExitCode.Ok;
+}
+
+/** What a saved plan records of this run besides the plans: where its files are, and its flags. */
+function savedPlanScope(flags: PlanFlags, command: CommandConfig, options: PlanOptions, root: string): SavedPlanScope {
+  const targets = command.selected.map((t) => t.name);
+  return { root, configFiles: command.excludeFiles, flags: planningFlags(flags, options.credentialsOnUpdate ?? DEFAULT_CREDENTIALS_ON_UPDATE, targets) };
 }
 
 interface PlanState {

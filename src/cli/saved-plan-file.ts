@@ -1,0 +1,109 @@
+// plan --out FILE and apply FILE: the saved plan's file on disk and the check apply runs before
+// its first write. The format, digests and comparison are in src/saved-plan/; this is the wiring.
+import { readFile, stat } from 'node:fs/promises';
+import type { CredentialsOnUpdate } from '../model/types.js';
+import type { PlannedTarget } from '../reconcile/types.js';
+import { buildSavedPlan, deniedWrite } from '../saved-plan/build.js';
+import { parseSavedPlan, SavedPlanFormatError, serializeSavedPlan, type PlanningFlags, type SavedPlan } from '../saved-plan/format.js';
+import { digestConfigFiles, digestProfileFiles } from '../saved-plan/input-files.js';
+import { compareFiles, compareFlags, compareTargets } from '../saved-plan/verify.js';
+import { writeFileAtomic } from '../state/atomic-write.js';
+import { ownVersion } from './own-version.js';
+import { UserError } from './user-error.js';
+
+/** A saved plan is a few KB per profile; anything far larger is not one (and is not read whole). */
+const MAX_SAVED_PLAN_BYTES = 64 * 1024 * 1024;
+
+/** Where the plan's file inputs are and the flags it is made (or applied) with. */
+export interface SavedPlanScope {
+  /** The profiles directory as read (a --revision checkout's root when there is one). */
+  root: string;
+  /** The config file(s) read, which the loader skips. */
+  configFiles: readonly string[];
+  flags: PlanningFlags;
+}
+
+export function planningFlags(flags: {
+  prune?: boolean;
+  allowEmpty?: boolean;
+  allowReplace?: boolean;
+  maxDeletes: number;
+  names?: string[];
+  allowPlaintextCredentials?: boolean;
+}, credentialsOnUpdate: CredentialsOnUpdate, targets: readonly string[]): PlanningFlags {
+  return {
+    prune: flags.prune === true,
+    allowEmpty: flags.allowEmpty === true,
+    allowReplace: flags.allowReplace === true,
+    maxDeletes: flags.maxDeletes,
+    credentialsOnUpdate,
+    names: flags.names ? [...new Set(flags.names)].sort() : null,
+    targets: [...targets],
+    allowPlaintextCredentials: flags.allowPlaintextCredentials === true,
+  };
+}
+
+/** Writes the saved plan atomically with mode 0600, or fails in one line with nothing written. */
+export async function writeSavedPlan(file: string, scope: SavedPlanScope, planned: readonly PlannedTarget[]): Promise<void> {
+  let saved: SavedPlan;
+  try {
+    saved = buildSavedPlan({
+      toolVersion: ownVersion(),
+      createdAt: new Date(),
+      flags: scope.flags,
+      config: await digestConfigFiles(scope.configFiles),
+      files: await digestProfileFiles(scope.root, scope.configFiles),
+      planned,
+    });
+  } catch (err) {
+    throw new UserError(`plan --out ${file}: ${messageOf(err)}; no plan file written`);
+  }
+  try {
+    await writeFileAtomic(file, serializeSavedPlan(saved), 0o600);
+  } catch (err) {
+    throw new UserError(`plan --out ${file}: cannot write the plan file (${(err as NodeJS.ErrnoException).code ?? messageOf(err)})`);
+  }
+  process.stderr.write(`Saved the plan to ${file}. To perform exactly these actions, run apply ${file} with the same flags.\n`);
+}
+
+/** Reads and checks a saved plan, or fails in one line naming the file. */
+export async function readSavedPlan(file: string): Promise<SavedPlan> {
+  let text: string;
+  try {
+    const info = await stat(file);
+    if (!info.isFile()) throw new UserError(`saved plan ${file} is not a file`);
+    if (info.size > MAX_SAVED_PLAN_BYTES) throw new UserError(`saved plan ${file} is not a saved plan (${info.size} bytes, more than ${MAX_SAVED_PLAN_BYTES})`);
+    text = await readFile(file, 'utf8');
+  } catch (err) {
+    if (err instanceof UserError) throw err;
+    throw new UserError(`saved plan ${file} cannot be read (${(err as NodeJS.ErrnoException).code ?? messageOf(err)})`);
+  }
+  try {
+    return parseSavedPlan(text, ownVersion());
+  } catch (err) {
+    if (err instanceof SavedPlanFormatError) throw new UserError(`saved plan ${file} ${err.message}; nothing was written`);
+    throw err;
+  }
+}
+
+/** What apply FILE can refuse before reading AWS: other flags, or a write a deny policy rejects. */
+export function refuseBeforeApply(file: string, saved: SavedPlan, flags: PlanningFlags): void {
+  const reason = compareFlags(saved.flags, flags) ?? deniedWrite(saved);
+  if (reason) throw new UserError(`saved plan ${file} cannot be applied: ${reason}; nothing was written`);
+}
+
+/**
+ * The pass's `verifyPlans`: recomputes every input digest and compares the fresh plans with the
+ * saved ones. Called after planning and before any write; its message refuses the whole pass.
+ */
+export function savedPlanVerifier(file: string, saved: SavedPlan, scope: SavedPlanScope): (planned: PlannedTarget[]) => Promise<string | undefined> {
+  return async (planned) => {
+    const files = { config: await digestConfigFiles(scope.configFiles), files: await digestProfileFiles(scope.root, scope.configFiles) };
+    const difference = compareFiles(saved.inputs, files) ?? compareTargets(saved.targets, planned);
+    return difference === undefined ? undefined : `saved plan ${file} is stale: ${difference}; nothing was written (run plan --out again)`;
+  };
+}
+
+function messageOf(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
