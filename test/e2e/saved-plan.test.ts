@@ -3,14 +3,14 @@
 // account, a rotated secret or another flag each make it refuse in one line with no write
 // (counted from the emulator's request log); a corrupt or foreign file refuses clearly; sentinel
 // secrets never reach the file.
-import { UpdateConnectorProfileCommand } from '@aws-sdk/client-appflow';
+import { AppflowClient, UpdateConnectorProfileCommand } from '@aws-sdk/client-appflow';
 import { PutSecretValueCommand } from '@aws-sdk/client-secrets-manager';
 import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ensureBuilt, runBuiltCli, type CliResult } from '../support/cli.js';
-import { profileWrites, resetEmulator, startEmulatorHarness, type EmulatorHarness } from '../support/emulator-harness.js';
+import { profileWrites, resetEmulator, sdkConfigFor, startEmulatorHarness, type EmulatorHarness } from '../support/emulator-harness.js';
 import { datadogDocument } from '../support/profile-documents.js';
 
 const SENTINEL = 'SENTINEL-SECRET-saved-plan';
@@ -171,4 +171,49 @@ describe('plan --out FILE and apply FILE', () => {
     expect(plan.code).toBe(1);
     expect(plan.stderr).toMatch(/^error: --out cannot be used with --skip-credentials/);
   });
+});
+
+describe('saved plans with declared targets and policies', () => {
+  const targetsConfig = 'targets:\n  - name: dev-us\n    region: us-east-1\n    paths: [dev/]\n  - name: dev-eu\n    region: eu-west-1\n    paths: [dev/]\n';
+
+  beforeEach(async () => {
+    harness.emulator.seed({ region: 'eu-west-1', secrets: [{ name: 'sp/dd', secretString: secretString('v1') }] });
+    await rm(join(profiles, 'a.json'));
+    await rm(join(profiles, 'b.json'));
+    await mkdir(join(profiles, 'dev'));
+    await writeFile(join(profiles, 'appflow-gitops.yaml'), targetsConfig);
+    await writeFile(join(profiles, 'dev', 'app.json'), JSON.stringify(datadogDocument('app', { secret: 'sp/dd' })));
+  });
+
+  it('one file with a section per target; a change in one target refuses every target, with no write in any', async () => {
+    expect((await cli('plan', '--out', planFile)).code).toBe(0);
+    const saved = JSON.parse(await readFile(planFile, 'utf8')) as { flags: { targets: string[] }; targets: { name: string; key: string; plan: { changes: { name: string; action: string }[] } }[] };
+    expect(saved.flags.targets).toEqual(['dev-us', 'dev-eu']);
+    expect(saved.targets.map((t) => [t.name, t.key, t.plan.changes.map((c) => `${c.action}:${c.name}`)])).toEqual([
+      ['dev-us', '123456789012/us-east-1@local', ['create:app']],
+      ['dev-eu', '123456789012/eu-west-1@local', ['create:app']],
+    ]);
+    const apply = await cli('apply', planFile);
+    expect(apply.code).toBe(0);
+    expect(harness.emulator.requestLog().filter((e) => e.operation === 'CreateConnectorProfile').map((e) => e.region).sort()).toEqual(['eu-west-1', 'us-east-1']);
+
+    // Both targets plan an update; then the profile changes by hand in eu-west-1 only.
+    await writeFile(join(profiles, 'dev', 'app.json'), JSON.stringify(datadogDocument('app', { secret: 'sp/dd', instanceUrl: 'https://api.datadoghq.eu' })));
+    expect((await cli('plan', '--out', planFile)).code).toBe(0);
+    const eu = new AppflowClient({ ...sdkConfigFor(harness.emulator), region: 'eu-west-1' });
+    try {
+      await eu.send(new UpdateConnectorProfileCommand({ connectorProfileName: 'app', connectionMode: 'Public', connectorProfileConfig: { connectorProfileProperties: { Datadog: { instanceUrl: 'https://by-hand.example' } }, connectorProfileCredentials: { Datadog: { apiKey: 'x', applicationKey: 'y' } } } }));
+    } finally {
+      eu.destroy();
+    }
+    await expectRefusal([], /is stale: profile app changed in the account \(target dev-eu\);/);
+    await expectRefusal(['--target', 'dev-us'], /cannot be applied: --target was \["dev-us","dev-eu"\] when planned and is \["dev-us"\] now/);
+  }, SLOW);
+
+  it('a write a deny policy rejects keeps the saved plan from being applied', async () => {
+    await writeFile(join(profiles, 'appflow-gitops.yaml'), 'policies:\n  - name: private-only\n    expression: "profile.connectionMode == \'Private\'"\n    message: profiles must use a Private connection\n');
+    const plan = await cli('plan', '--out', planFile);
+    expect(plan.code).toBe(1);
+    await expectRefusal([], /cannot be applied: the plan has a write a deny policy rejects \(profile app, policy private-only, target default\); fix it and plan again; nothing was written$/);
+  }, SLOW);
 });
