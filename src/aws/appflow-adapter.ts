@@ -12,11 +12,19 @@ import {
   type CreateConnectorProfileRequest,
   type UpdateConnectorProfileRequest,
 } from '@aws-sdk/client-appflow';
+import pLimit from 'p-limit';
 import type { ObservedProfile } from '../model/types.js';
 import type { AppFlowPort } from './ports.js';
 
 /** The API's limit for both `connectorProfileNames` and `maxResults`. */
 export const DESCRIBE_BATCH_SIZE = 100;
+
+/**
+ * Describe batches in flight at once. One after another, a 1,000-profile pass waited on ten round
+ * trips in a row; four at a time is the Secrets Manager reads' bound too, and still a gentle read
+ * rate for the account's API quota, which the writes that follow also need.
+ */
+export const DESCRIBE_CONCURRENCY = 4;
 
 /** Pages with no progress beyond this are a server bug; stop rather than loop forever. */
 const MAX_PAGES = 10_000;
@@ -75,12 +83,9 @@ export function createAppFlowAdapter(clients: AppFlowAdapterClients): AppFlowPor
   return {
     async describeByNames(names) {
       const unique = [...new Set(names)];
-      const results: ObservedProfile[] = [];
-      // Sequential on purpose: at most a handful of calls, and it keeps the read rate gentle on
-      // the account's API quota, which the writes that follow also need.
-      for (const batch of chunk(unique, DESCRIBE_BATCH_SIZE)) {
-        results.push(...(await describePages({ connectorProfileNames: batch })));
-      }
+      const limit = pLimit(DESCRIBE_CONCURRENCY);
+      const pages = await Promise.all(chunk(unique, DESCRIBE_BATCH_SIZE).map((batch) => limit(() => describePages({ connectorProfileNames: batch }))));
+      const results = pages.flat();
       // The API may return profiles in any order; give callers a stable one.
       const order = new Map(unique.map((name, index) => [name, index]));
       return results.sort((a, b) => (order.get(a.name) ?? 0) - (order.get(b.name) ?? 0));
