@@ -85,8 +85,25 @@ export function shapeName(id: string): string {
   return id.slice(id.indexOf('#') + 1);
 }
 
-/** Constraints for a member: its target shape's traits overlaid with the member's own. */
-export function memberConstraints(model: SmithyModel, member: MemberRef): Constraints {
+/**
+ * Constraints of each member, worked out once: a model is never changed after loading, and the
+ * planner and the credential checks ask for every property of every profile on every pass (the
+ * trait merge was the largest single item of planning in a warm daemon pass). Keyed by the member
+ * object, which belongs to exactly one parsed model.
+ */
+const constraintsByMember = new WeakMap<MemberRef, Readonly<Constraints>>();
+
+/** Constraints for a member: its target shape's traits overlaid with the member's own. Shared and frozen: do not change. */
+export function memberConstraints(model: SmithyModel, member: MemberRef): Readonly<Constraints> {
+  let constraints = constraintsByMember.get(member);
+  if (!constraints) {
+    constraints = Object.freeze(mergeConstraints(model, member));
+    constraintsByMember.set(member, constraints);
+  }
+  return constraints;
+}
+
+function mergeConstraints(model: SmithyModel, member: MemberRef): Constraints {
   const target = getShape(model, member.target);
   const traits: Traits = { ...(target.traits ?? {}), ...(member.traits ?? {}) };
   const constraints: Constraints = {};
