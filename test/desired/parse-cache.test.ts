@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadProfiles } from '../../src/desired/load-profiles.js';
-import { ProfileParseCache, type LoadedFile } from '../../src/desired/parse-cache.js';
+import { clonePlain, ProfileParseCache, type LoadedFile } from '../../src/desired/parse-cache.js';
 import type { ConnectorProfileDocument } from '../../src/model/types.js';
 import { profileYaml } from '../../bench/fixtures.js';
 
@@ -55,6 +55,30 @@ describe('ProfileParseCache', () => {
     cache.sweep();
     expect(cache.size).toBe(1);
     expect(cache.get('gone', text, 'yaml')).toBeUndefined();
+  });
+});
+
+describe('clonePlain', () => {
+  it('copies plain data deeply: nothing of the copy is shared with the original', () => {
+    const shared = { apiKey: '{{resolve:secretsmanager:s:SecretString:k}}' };
+    const original = { a: [1, 'two', null, { b: shared }], c: shared, d: undefined, e: true };
+    const copy = clonePlain(original);
+    expect(copy).toEqual(original);
+    expect(Object.keys(copy)).toEqual(Object.keys(original));
+    expect(copy.c).not.toBe(shared);
+    expect((copy.a[3] as { b: unknown }).b).not.toBe(shared);
+    expect(copy.a).not.toBe(original.a);
+  });
+
+  it('leaves what is not plain data to structuredClone (an own __proto__ key keeps being a key)', () => {
+    const withProto = JSON.parse('{"__proto__": {"polluted": true}, "x": 1}') as Record<string, unknown>;
+    const copy = clonePlain(withProto);
+    expect(Object.getPrototypeOf(copy)).toBe(Object.prototype);
+    expect(Object.hasOwn(copy, '__proto__')).toBe(true);
+    expect((copy as { polluted?: unknown }).polluted).toBeUndefined();
+    const dated = { at: new Date(0) };
+    expect(clonePlain(dated).at).toEqual(new Date(0));
+    expect(clonePlain(dated).at).not.toBe(dated.at);
   });
 });
 
