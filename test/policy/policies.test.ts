@@ -5,6 +5,7 @@ import { planChanges } from '../../src/planner/plan-changes.js';
 import { compilePolicies, type CompiledPolicy } from '../../src/policy/compile-policies.js';
 import { evaluatePolicies, isDenied } from '../../src/policy/evaluate-policies.js';
 import { REDACTED_CREDENTIAL } from '../../src/policy/policy-input.js';
+import { policyTargetOf } from '../../src/policy/policy-target.js';
 import type { PolicySpec } from '../../src/policy/types.js';
 import { desiredOf, inputOf, observedOf, OPTIONS, recordOf, snowflakeDocument, stateOf } from '../planner/fixtures.js';
 
@@ -192,5 +193,17 @@ describe('evaluating policies over a plan', () => {
     expect(verdicts.get('plain')?.map((v) => v.policy)).toEqual(['is-reference', 'sees-marker']);
     // The plan's own document is left as it was (the marker is on a copy).
     expect(JSON.stringify(plaintext)).toContain('SENTINEL-PLAINTEXT-9f2');
+  });
+});
+
+describe('what a policy sees of its target', () => {
+  it('a declared target: its name, and the account STS confirmed even without a role ARN identity', () => {
+    const declared = { key: '222222222222/eu-west-1', region: 'eu-west-1', identity: 'default', name: 'prod-eu', accountId: '222222222222' };
+    expect(policyTargetOf(declared, 'prod-eu')).toEqual({ name: 'prod-eu', accountId: '222222222222', region: 'eu-west-1' });
+  });
+
+  it('the implicit target: the account of a role ARN identity, else unknown', () => {
+    expect(policyTargetOf({ key: 'k', region: 'us-east-1', identity: 'arn:aws:iam::123456789012:role/deployer' }, 'default').accountId).toBe('123456789012');
+    expect(policyTargetOf({ key: 'k', region: 'us-east-1', identity: 'default' }, 'default').accountId).toBe('');
   });
 });
