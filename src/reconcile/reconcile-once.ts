@@ -6,11 +6,11 @@ import { performance } from 'node:perf_hooks';
 import { loadProfiles } from '../desired/load-profiles.js';
 import type { DirectoryStatus, Plan, TargetState } from '../model/types.js';
 import { hasPendingChanges } from '../planner/plan-changes.js';
+import { converged } from './converged.js';
 import { executePlan } from './executor.js';
 import { loadPassState, messageOf } from './pass-state.js';
 import { preparePlan } from './prepare-plan.js';
 import { PLAN_STALE_CODE, type ProfileOutcome, type ReconcileDeps, type ReconcileOptions, type ReconcileReport } from './types.js';
-import { POLICY_VIOLATION_CODE } from '../policy/violation-text.js';
 import { awsErrorCode } from './write-errors.js';
 import { retireExpiredIntents } from './write-intents.js';
 import { nameKeyed } from '../model/name-keyed.js';
@@ -88,10 +88,7 @@ export async function reconcileOnce(deps: ReconcileDeps, options: ReconcileOptio
   let profilesDirectory: DirectoryStatus | undefined;
   const finish = (plan: Plan, outcomes: ProfileOutcome[], error?: ReconcileReport['error']): ReconcileReport => {
     // Not converged: a failure, or a write that a stop request kept from starting.
-    const ok =
-      !error &&
-      plan.summary.error === 0 &&
-      outcomes.every((o) => o.result !== 'failed' && !(o.result === 'skipped' && o.error?.code === 'aborted') && o.error?.code !== POLICY_VIOLATION_CODE);
+    const ok = !error && converged(plan, outcomes);
     // The plan and report say which revision of the profiles they were made from.
     if (deps.revision !== undefined) plan.revision = deps.revision;
     const report: ReconcileReport = {

@@ -47,16 +47,30 @@ export function renderApplyText(plan: Plan, outcomes: readonly ProfileOutcome[],
 }
 
 function closing(plan: Plan, outcomes: readonly ProfileOutcome[], paint: (t: string, c: string) => string): string {
+  const tally = applyTally(outcomes);
+  if (tally.failed + tally.denied > 0) return paint(`Apply finished with errors: ${tally.counts}${tally.problems}.`, '1;31');
+  if (tally.applied === 0 && plan.summary.error === 0) return paint('Apply complete: no changes were needed.', '1');
+  return paint(`Apply complete! Resources: ${tally.counts}.`, '1;32');
+}
+
+export interface ApplyTally {
+  applied: number;
+  failed: number;
+  denied: number;
+  /** `A added, C changed, D destroyed`. */
+  counts: string;
+  /** `, F failed, N denied by policy` (each part only when not zero); '' when neither. */
+  problems: string;
+}
+
+/** What a set of outcomes came to, in the words of apply's closing line (one target or several). */
+export function applyTally(outcomes: readonly ProfileOutcome[]): ApplyTally {
   const applied = outcomes.filter((o) => o.result === 'applied');
   const count = (...actions: string[]) => applied.filter((o) => actions.includes(o.action)).length;
   // A replacement both destroys and adds, as Terraform counts it.
-  const added = count('create', 'replace');
-  const changed = count('update');
-  const destroyed = count('delete', 'replace');
+  const counts = `${count('create', 'replace')} added, ${count('update')} changed, ${count('delete', 'replace')} destroyed`;
   const failed = outcomes.filter((o) => o.result === 'failed').length;
   const denied = outcomes.filter((o) => o.error?.code === POLICY_VIOLATION_CODE).length;
-  const counts = `${added} added, ${changed} changed, ${destroyed} destroyed`;
-  if (failed + denied > 0) return paint(`Apply finished with errors: ${counts}${failed > 0 ? `, ${failed} failed` : ''}${denied > 0 ? `, ${denied} denied by policy` : ''}.`, '1;31');
-  if (applied.length === 0 && plan.summary.error === 0) return paint('Apply complete: no changes were needed.', '1');
-  return paint(`Apply complete! Resources: ${counts}.`, '1;32');
+  const problems = `${failed > 0 ? `, ${failed} failed` : ''}${denied > 0 ? `, ${denied} denied by policy` : ''}`;
+  return { applied: applied.length, failed, denied, counts, problems };
 }
