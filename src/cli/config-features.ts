@@ -56,7 +56,7 @@ export function excludeUnder(profiles: string, root: string, excludeFiles: reado
   return pathsUnderRoot(excludeFiles, profiles, root);
 }
 
-/** What a policy sees of the one target a command works on (the implicit target until targets are wired). */
+/** The policies a target's writes are checked against, and what they see of it (by name; the implicit target is `default`). */
 export function policyCheckFor(features: ConfigFeatures, target: AwsTarget, name = IMPLICIT_TARGET_NAME): PolicyCheck | undefined {
   if (features.policies.length === 0) return undefined;
   return { policies: features.policies, target: policyTargetOf(target, name) };

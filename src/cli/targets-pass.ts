@@ -1,5 +1,8 @@
 // plan and apply when appflow-gitops.yaml declares targets: one set of clients per target, one
 // pass over all of them (src/reconcile/reconcile-targets.ts), output with a header per target.
+// Like the single-target path, the pass reads the profiles through the directory as resolved once
+// (so content and revision agree), checks each target's writes against the policies that apply to
+// it, and tells the notifier (apply) of each target's pass under the target's name.
 // Without declared targets the commands keep their single-target code path unchanged.
 import { resolveIdentity } from '../aws/target.js';
 import { createTargetAdapters, type TargetAdapters } from '../aws/target-adapters.js';
@@ -11,9 +14,13 @@ import { formatDiagnostic } from '../desired/diagnostics.js';
 import { withDirectory } from '../desired/validation-report.js';
 import type { Logger } from '../logging/logger.js';
 import type { StateStore } from '../model/types.js';
+import type { Notifier } from '../notify/notifier.js';
+import { messageOf } from '../reconcile/pass-state.js';
 import { reconcileTargets, type TargetRun, type TargetsReport } from '../reconcile/reconcile-targets.js';
 import type { ReconcileOptions } from '../reconcile/types.js';
 import { renderTargetsMarkdown, renderTargetsText, targetsToJson } from '../render/plan-targets.js';
+import type { ProfilesSource } from '../revision/resolve-revision.js';
+import { excludeUnder, policyCheckFor, type ConfigFeatures } from './config-features.js';
 import type { CommandConfig } from './load-config-or-fail.js';
 import { UserError } from './user-error.js';
 
@@ -41,7 +48,7 @@ export async function identifiedAdapters(target: TargetSettings): Promise<Target
     return { ...adapters, target: identified };
   } catch (err) {
     adapters.destroy();
-    throw new UserError(err instanceof Error ? err.message : String(err));
+    throw new UserError(messageOf(err));
   }
 }
 
@@ -85,13 +92,19 @@ export function buildTargetRuns(cmd: CommandConfig, settings: AwsSettings): Targ
     return { runs, destroy: () => built.forEach((a) => a.destroy()) };
   } catch (err) {
     built.forEach((a) => a.destroy());
-    throw new UserError(err instanceof Error ? err.message : String(err));
+    throw new UserError(messageOf(err));
   }
 }
 
 export async function runTargetsPass(args: {
+  /** The profiles directory as given (messages name files under it). */
   profilesDir: string;
+  /** The same directory resolved once, with its revision (config-features.ts profilesSourceOrFail). */
+  source: ProfilesSource;
   cmd: CommandConfig;
+  features: ConfigFeatures;
+  /** Told of each target's pass (apply); absent for plan. */
+  notifier?: Notifier;
   store: StateStore;
   logger: Logger;
   settings: AwsSettings;
@@ -99,19 +112,25 @@ export async function runTargetsPass(args: {
   options: ReconcileOptions & { readOnly?: boolean; skipCredentials?: boolean };
 }): Promise<TargetsReport> {
   const pass = buildTargetRuns(args.cmd, args.settings);
+  const { source, notifier } = args;
+  const revision = source.revision ?? null;
   try {
     const config = args.cmd.config;
+    for (const run of pass.runs) notifier?.passStarted({ target: run.name, revision });
     const report = await reconcileTargets(
       {
-        profilesDir: args.profilesDir,
+        profilesDir: source.root,
         loadOptions: {
           allowPlaintextCredentials: args.allowPlaintextCredentials,
-          excludeFiles: args.cmd.excludeFiles,
+          excludeFiles: excludeUnder(args.profilesDir, source.root, args.features.excludeFiles),
           scopesOf: (file) => targetsOfFile(config.targets, file).map((t) => t.name),
         },
         store: args.store,
         logger: args.logger,
         targets: pass.runs,
+        ...(source.revision !== undefined ? { revision: source.revision } : {}),
+        policiesFor: (target, name) => policyCheckFor(args.features, target, name),
+        ...(notifier ? { onTargetFinished: (result) => notifier.passFinished(result.report, { target: result.name, revision }) } : {}),
       },
       args.options,
     );

@@ -3,6 +3,9 @@
 // own account and region and writes with its own concurrency, side by side with a bound. A
 // target that fails (role denied, wrong account, AWS unreachable) is reported for that target;
 // the others converge. The planner never sees accounts: each target is one ordinary plan.
+// As in the single-target pass, each target's plan and report carry the revision of the profiles,
+// its planned writes are checked against the policies that apply to it (a denied write is not
+// made, the rest proceed), and a caller is told when each target starts and finishes.
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import pLimit from 'p-limit';
@@ -12,6 +15,8 @@ import { loadProfiles, type LoadOptions } from '../desired/load-profiles.js';
 import { restrictLoad } from '../desired/restrict-load.js';
 import type { Logger } from '../logging/logger.js';
 import type { LoadResult, Plan, StateSnapshot, StateStore, TargetState } from '../model/types.js';
+import type { PolicyCheck } from '../policy/evaluate-policies.js';
+import { converged } from './converged.js';
 import { executePlan } from './executor.js';
 import { createPlanBarrier, type PlanBarrier } from './plan-barrier.js';
 import { loadPassState, messageOf } from './pass-state.js';
@@ -41,9 +46,20 @@ export interface TargetsDeps {
   targets: readonly TargetRun[];
   now?: () => number;
   concurrency?: number;
+  /** Git revision of the profiles read from `profilesDir`: carried by every target's plan and report and every log line. */
+  revision?: string;
+  /**
+   * The policies a target's planned writes are checked against, given the target as identified
+   * (account confirmed) and its configured name; none when absent or undefined.
+   */
+  policiesFor?: (target: AwsTarget, name: string) => PolicyCheck | undefined;
+  /** Told as each target finishes (apply's notifications), in the order targets finish. */
+  onTargetFinished?: (result: TargetReport) => void;
 }
 
 export interface TargetReport {
+  /** The target's configured name. */
+  name: string;
   /** The target as identified (account and final state key once STS confirmed them). */
   target: AwsTarget;
   report: ReconcileReport;
@@ -83,10 +99,16 @@ export function adoptLegacyState(snapshot: StateSnapshot, key: string, legacyKey
 export async function reconcileTargets(deps: TargetsDeps, options: ReconcileOptions & TargetsPlanOptions): Promise<TargetsReport> {
   const now = deps.now ?? Date.now;
   const warnings: string[] = [];
+  const logger = deps.revision !== undefined ? deps.logger.child({ revision: deps.revision }) : deps.logger;
+  const finished = (result: TargetReport): TargetReport => {
+    deps.onTargetFinished?.(result);
+    return result;
+  };
   const passState = await loadPassState(deps.store, warnings);
   if (!passState.ok) {
     const error = passState.error;
-    return { targets: deps.targets.map((t) => failed(t.adapters.target, error, now)), ok: false, warnings, error };
+    const targets = deps.targets.map((t) => finished(failed(t.name, t.adapters.target, error, now, deps.revision)));
+    return { targets, ok: false, warnings, error };
   }
   const { snapshot, hmacKey } = passState;
   const loadedJson = JSON.stringify(snapshot);
@@ -96,7 +118,8 @@ export async function reconcileTargets(deps: TargetsDeps, options: ReconcileOpti
   // With a plan check, every target waits at the barrier for the others: all must be running at once.
   const barrier = options.verifyPlans ? createPlanBarrier(deps.targets.length, options.verifyPlans) : undefined;
   const limit = pLimit(barrier ? Math.max(1, deps.targets.length) : (deps.concurrency ?? TARGET_CONCURRENCY));
-  const reports = await Promise.all(deps.targets.map((run) => limit(() => reconcileTarget(run, { snapshot, hmacKey, load, persist, now, logger: deps.logger, fingerprintScheme: deps.store.fingerprintScheme, barrier }, options))));
+  const shared: Shared = { snapshot, hmacKey, load, persist, now, logger, fingerprintScheme: deps.store.fingerprintScheme, revision: deps.revision, policiesFor: deps.policiesFor, barrier };
+  const reports = await Promise.all(deps.targets.map((run) => limit(async () => finished(await reconcileTarget(run, shared, options)))));
 
   let error: TargetsReport['error'];
   try {
@@ -115,12 +138,16 @@ interface Shared {
   now: () => number;
   logger: Logger;
   fingerprintScheme: StateStore['fingerprintScheme'];
+  revision: string | undefined;
+  policiesFor: TargetsDeps['policiesFor'];
   /** Present when `options.verifyPlans` is: every target plans, then the check, then writes. */
-  barrier?: PlanBarrier;
+  barrier: PlanBarrier | undefined;
 }
 
-function failed(target: AwsTarget, error: { code: string; message: string }, now: () => number, plan: Plan = emptyPlan(target.key)): TargetReport {
-  return { target, report: { id: randomUUID(), plan, outcomes: [], ok: false, startedAt: new Date(now()).toISOString(), durationMs: 0, warnings: [], error } };
+function failed(name: string, target: AwsTarget, error: { code: string; message: string }, now: () => number, revision: string | undefined, plan: Plan = emptyPlan(target.key)): TargetReport {
+  if (revision !== undefined) plan.revision = revision;
+  const report: ReconcileReport = { id: randomUUID(), ...(revision !== undefined ? { revision } : {}), plan, outcomes: [], ok: false, startedAt: new Date(now()).toISOString(), durationMs: 0, warnings: [], error };
+  return { name, target, report };
 }
 
 async function reconcileTarget(run: TargetRun, shared: Shared, options: ReconcileOptions & TargetsPlanOptions): Promise<TargetReport> {
@@ -134,7 +161,7 @@ async function reconcileTarget(run: TargetRun, shared: Shared, options: Reconcil
     const code = (err as { code?: string }).code ?? awsErrorCode(err) ?? 'target.failed';
     logger.warn({ event: 'target.failed', errorCode: code }, messageOf(err));
     await shared.barrier?.arrive({ name: run.name, target: run.adapters.target, error: messageOf(err) });
-    return failed(run.adapters.target, { code, message: messageOf(err) }, shared.now);
+    return failed(run.name, run.adapters.target, { code, message: messageOf(err) }, shared.now, shared.revision);
   }
   const warnings: string[] = [];
   const moved = options.readOnly ? undefined : adoptLegacyState(shared.snapshot, target.key, run.legacyKeys);
@@ -143,27 +170,48 @@ async function reconcileTarget(run: TargetRun, shared: Shared, options: Reconcil
   const state: TargetState = options.readOnly ? structuredClone(existing ?? { profiles: {}, intents: {} }) : (shared.snapshot.targets[target.key] ??= { profiles: {}, intents: {} });
   if (!options.readOnly) retireExpiredIntents(state, shared.now());
 
+  const policies = shared.policiesFor?.(target, run.name);
   let plan: Plan;
   try {
     plan = await preparePlan(
-      { target, appflow: run.adapters.appflow, secrets: run.adapters.secrets, state, hmacKey: shared.hmacKey, fingerprintScheme: shared.fingerprintScheme, ...(options.skipCredentials ? { skipCredentials: true } : {}) },
+      {
+        target,
+        appflow: run.adapters.appflow,
+        secrets: run.adapters.secrets,
+        state,
+        hmacKey: shared.hmacKey,
+        fingerprintScheme: shared.fingerprintScheme,
+        ...(options.skipCredentials ? { skipCredentials: true } : {}),
+        ...(policies ? { policies } : {}),
+      },
       restrictLoad(shared.load, (file) => run.takes(file)),
       options,
     );
   } catch (err) {
     const code = awsErrorCode(err) ?? 'observe.failed';
     await shared.barrier?.arrive({ name: run.name, target, error: messageOf(err) });
-    return failed(target, { code: code === 'UnknownError' ? 'observe.failed' : code, message: `could not read the current state: ${messageOf(err)}` }, shared.now);
+    return failed(run.name, target, { code: code === 'UnknownError' ? 'observe.failed' : code, message: `could not read the current state: ${messageOf(err)}` }, shared.now, shared.revision);
   }
   plan.warnings.unshift(...warnings);
+  if (shared.revision !== undefined) plan.revision = shared.revision;
   const refused = await shared.barrier?.arrive({ name: run.name, target, plan, state });
-  if (refused !== undefined) return failed(target, { code: PLAN_STALE_CODE, message: refused }, shared.now, plan);
+  if (refused !== undefined) return failed(run.name, target, { code: PLAN_STALE_CODE, message: refused }, shared.now, shared.revision, plan);
   let outcomes: ProfileOutcome[] = [];
   if (!options.readOnly) {
     outcomes = await executePlan(plan, { writer: run.adapters.appflow, state, persist: shared.persist, hmacKey: shared.hmacKey, fingerprintScheme: shared.fingerprintScheme, now: shared.now, logger }, options);
   }
-  const ok = plan.summary.error === 0 && outcomes.every((o) => o.result !== 'failed' && !(o.result === 'skipped' && o.error?.code === 'aborted'));
-  const report: ReconcileReport = { id: randomUUID(), plan, outcomes, ok, startedAt, durationMs: Math.round(performance.now() - started), warnings: plan.warnings, profilesDirectory: shared.load.directory };
+  const ok = converged(plan, outcomes);
+  const report: ReconcileReport = {
+    id: randomUUID(),
+    ...(shared.revision !== undefined ? { revision: shared.revision } : {}),
+    plan,
+    outcomes,
+    ok,
+    startedAt,
+    durationMs: Math.round(performance.now() - started),
+    warnings: plan.warnings,
+    profilesDirectory: shared.load.directory,
+  };
   logger.info({ event: 'reconcile.finished', ok, durationMs: report.durationMs, summary: plan.summary }, ok ? 'target reconciled' : 'target reconciled with failures');
-  return { target, report };
+  return { name: run.name, target, report };
 }

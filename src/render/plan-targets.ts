@@ -1,13 +1,15 @@
 // Plans and apply results of several targets (appflow-gitops.yaml): each target's plan as the
 // single-target renderers print it, under a header naming the target, its account, region and
 // role, with a loud EMULATOR marker when it talks to an emulator; a target that failed says why.
-// The closing line counts every target. JSON keeps the version-1 fields (changes of all targets,
-// each with `target`, summed summary) and adds `targets[]`.
+// The closing line counts every target. Every target's plan carries the same revision (one pass
+// reads the profiles once) and its own policy violations. JSON keeps the version-1 fields
+// (changes of all targets, each with `target`, summed summary and policy counts, the revision)
+// and adds `targets[]`.
 import type { AwsTarget } from '../aws/ports.js';
 import type { Plan } from '../model/types.js';
 import type { ProfileOutcome, ReconcileReport } from '../reconcile/types.js';
-import { renderApplyText } from '../reconcile/render-apply-text.js';
-import { closingLine } from './plan-common.js';
+import { applyTally, renderApplyText } from '../reconcile/render-apply-text.js';
+import { closingLine, policyCounts, policyLine } from './plan-common.js';
 import { planToJson } from './plan-json.js';
 import { renderPlanMarkdown } from './plan-markdown.js';
 import { renderPlanText } from './plan-text.js';
@@ -32,7 +34,19 @@ export function targetHeader(target: AwsTarget): string {
 export function totalPlan(results: readonly TargetResult[]): Plan {
   const summary = { create: 0, update: 0, replace: 0, delete: 0, noop: 0, error: 0 };
   for (const { report } of results) for (const key of Object.keys(summary) as (keyof typeof summary)[]) summary[key] += report.plan.summary[key];
-  return { target: results.map((r) => r.target.key).join(','), changes: results.flatMap((r) => r.report.plan.changes), warnings: [], summary };
+  const revision = revisionOf(results);
+  return {
+    target: results.map((r) => r.target.key).join(','),
+    ...(revision !== undefined ? { revision } : {}),
+    changes: results.flatMap((r) => r.report.plan.changes),
+    warnings: [],
+    summary,
+  };
+}
+
+/** The revision of the profiles the pass read (the same for every target). */
+function revisionOf(results: readonly TargetResult[]): string | undefined {
+  return results.find((r) => r.report.plan.revision !== undefined)?.report.plan.revision;
 }
 
 function hasChanges(plan: Plan): boolean {
@@ -41,6 +55,8 @@ function hasChanges(plan: Plan): boolean {
 
 export function renderTargetsText(results: readonly TargetResult[], options: { color: boolean; apply: boolean }): string {
   const out: string[] = [];
+  const revision = revisionOf(results);
+  if (revision !== undefined) out.push(`Profiles at revision ${revision}`, '');
   for (const { target, report } of results) {
     out.push(targetHeader(target));
     if (report.error) out.push(`Target failed: ${report.error.code}: ${report.error.message}`);
@@ -50,20 +66,25 @@ export function renderTargetsText(results: readonly TargetResult[], options: { c
     out.push('');
   }
   const failed = results.filter((r) => r.report.error).length;
-  const total = `${closingLine(totalPlan(results))} (${results.length} target${results.length === 1 ? '' : 's'}${failed > 0 ? `, ${failed} failed` : ''})`;
-  out.push(options.apply ? applyTotal(results, failed) : total);
+  const total = totalPlan(results);
+  if (options.apply) {
+    out.push(applyTotal(results, failed));
+  } else {
+    out.push(`${closingLine(total)} (${results.length} target${results.length === 1 ? '' : 's'}${failed > 0 ? `, ${failed} failed` : ''})`);
+    const policies = policyLine(total);
+    if (policies) out.push(policies);
+  }
   return `${out.join('\n')}\n`;
 }
 
 function applyTotal(results: readonly TargetResult[], failedTargets: number): string {
-  const outcomes = results.flatMap((r) => r.report.outcomes);
-  const applied = outcomes.filter((o) => o.result === 'applied');
-  const count = (...actions: string[]) => applied.filter((o) => actions.includes(o.action)).length;
-  const failed = outcomes.filter((o) => o.result === 'failed').length;
-  const counts = `${count('create', 'replace')} added, ${count('update')} changed, ${count('delete', 'replace')} destroyed`;
+  const tally = applyTally(results.flatMap((r) => r.report.outcomes));
   const targets = `${results.length} target${results.length === 1 ? '' : 's'}`;
-  if (failed > 0 || failedTargets > 0) return `Apply finished with errors across ${targets}: ${counts}, ${failed} failed, ${failedTargets} target${failedTargets === 1 ? '' : 's'} failed.`;
-  return `Apply complete across ${targets}: ${counts}.`;
+  if (tally.failed + tally.denied > 0 || failedTargets > 0) {
+    const targetsFailed = failedTargets > 0 ? `, ${failedTargets} target${failedTargets === 1 ? '' : 's'} failed` : '';
+    return `Apply finished with errors across ${targets}: ${tally.counts}${tally.problems}${targetsFailed}.`;
+  }
+  return `Apply complete across ${targets}: ${tally.counts}.`;
 }
 
 export function targetsToJson(results: readonly TargetResult[], apply: boolean): Record<string, unknown> {
@@ -87,7 +108,9 @@ export function targetsToJson(results: readonly TargetResult[], apply: boolean):
       emulator: target.endpoint === 'local',
       ok: report.ok,
       error: report.error ?? null,
+      revision: report.plan.revision ?? null,
       summary: { ...report.plan.summary },
+      policies: policyCounts(report.plan),
     })),
   };
 }
@@ -98,5 +121,7 @@ export function renderTargetsMarkdown(results: readonly TargetResult[], apply: b
     if (report.error) return `${title}\n\n**Target failed:** \`${report.error.code}\`: ${report.error.message.replace(/[<>]/g, '')}\n`;
     return `${title}\n\n${renderPlanMarkdown(report.plan, apply ? report.outcomes : undefined)}`;
   });
-  return `${sections.join('\n')}\n${closingLine(totalPlan(results))}\n`;
+  const total = totalPlan(results);
+  const policies = policyLine(total);
+  return `${sections.join('\n')}\n${closingLine(total)}\n${policies ? `${policies}\n` : ''}`;
 }

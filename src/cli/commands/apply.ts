@@ -110,7 +110,7 @@ async function runApply(flags: ApplyFlags, planFile: string | undefined): Promis
   // that was never acted on. Fail fast, in one line naming the holder, before any AWS call.
   const lock = await lockStateDirectory(flags.state);
   try {
-    if (declaresTargets(command)) return await applyTargetsLocked(flags, format, command, verifyPlans);
+    if (declaresTargets(command)) return await applyTargetsLocked(flags, format, command, features, source, verifyPlans);
     return await applyWithBackend(flags, format, fileBackend(flags.state), features, source, verifyPlans);
   } finally {
     await lock.release().catch(() => undefined);
@@ -244,15 +244,25 @@ function listenForStop(): { signal: AbortSignal; dispose(): void } {
   };
 }
 
-/** apply over the targets of appflow-gitops.yaml: each target converges on its own; exit 1 when any failed. */
-async function applyTargetsLocked(flags: ApplyFlags, format: Format, command: CommandConfig, verifyPlans?: VerifyPlans): Promise<number> {
-  const store = createFileStateStore(flags.state, { lock: true });
+/**
+ * apply over the targets of appflow-gitops.yaml: each target converges on its own (a write a deny
+ * policy rejects is not made, the rest proceed); the notifier is told of each target's pass; exit
+ * 1 when any target failed.
+ */
+async function applyTargetsLocked(flags: ApplyFlags, format: Format, command: CommandConfig, features: ConfigFeatures, source: ProfilesSource, verifyPlans?: VerifyPlans): Promise<number> {
   const logger = process.env.LOG_LEVEL ? createLogger({ destination: process.stderr, format: flags.logFormat }) : createSilentLogger();
+  // An unset notification secret fails here, before any AWS call.
+  const notifier = createConfiguredNotifier(features, { repeatMs: flags.notifyRepeat, logger, warn: (message) => process.stderr.write(`warning: ${message}\n`) });
+  const store = createFileStateStore(flags.state, { lock: true });
   const stop = listenForStop();
+  let delivered: Promise<void> | undefined;
   try {
     const report = await runTargetsPass({
       profilesDir: flags.profiles,
+      source,
       cmd: command,
+      features,
+      notifier,
       store,
       logger,
       settings: { writeMaxAttempts: WRITE_SDK_MAX_ATTEMPTS },
@@ -267,6 +277,8 @@ async function applyTargetsLocked(flags: ApplyFlags, format: Format, command: Co
         ...runScope(flags, format, verifyPlans),
       },
     });
+    // Told in the background while the report is printed (see applyWithBackend).
+    delivered = notifier.close(NOTIFY_GRACE_MS);
     for (const warning of report.warnings) process.stderr.write(`warning: ${warning}\n`);
     const stale = report.targets.find((t) => t.report.error?.code === PLAN_STALE_CODE)?.report.error;
     if (stale) throw new UserError(stale.message);
@@ -278,6 +290,7 @@ async function applyTargetsLocked(flags: ApplyFlags, format: Format, command: Co
   } finally {
     stop.dispose();
     await store.release().catch(() => undefined);
+    await (delivered ?? notifier.close(NOTIFY_GRACE_MS));
   }
 }
 

@@ -28,7 +28,8 @@ import { loadCommandConfig, type CommandConfig } from '../load-config-or-fail.js
 import { declaresTargets, renderTargetsReport, runTargetsPass } from '../targets-pass.js';
 import { createSilentLogger } from '../../logging/logger.js';
 import type { StateStore } from '../../model/types.js';
-import { excludeUnder, featuresOf, policyCheckFor, profilesSourceOrFail } from '../config-features.js';
+import { excludeUnder, featuresOf, policyCheckFor, profilesSourceOrFail, type ConfigFeatures } from '../config-features.js';
+import type { ProfilesSource } from '../../revision/resolve-revision.js';
 import { ExitCode } from '../exit-codes.js';
 import { credentialsOnUpdateOption, resolveCredentialsOnUpdate } from '../credentials-on-update.js';
 import { UserError } from '../user-error.js';
@@ -104,13 +105,13 @@ export async function runPlan(flags: PlanFlags): Promise<number> {
   refusePlaintextOnSharedState(location, flags.allowPlaintextCredentials);
   if (flags.out !== undefined && flags.skipCredentials) throw new UserError('--out cannot be used with --skip-credentials: a plan made without credentials cannot be applied');
   const command = await loadCommandConfig(flags);
-  if (declaresTargets(command)) {
-    if (location.kind !== 'file') throw new UserError('targets (appflow-gitops.yaml) work with a state directory; the DynamoDB state backend does not support them yet');
-    return runPlanTargets(flags, command, format, options, location.dir);
-  }
-
   const features = featuresOf(command);
   const source = await profilesSourceOrFail(flags.profiles, flags.revision);
+  if (declaresTargets(command)) {
+    if (location.kind !== 'file') throw new UserError('targets (appflow-gitops.yaml) work with a state directory; the DynamoDB state backend does not support them yet');
+    return runPlanTargets(flags, { command, features, source }, format, options, location.dir);
+  }
+
   const load = await loadProfiles(source.root, {
     allowPlaintextCredentials: flags.allowPlaintextCredentials === true,
     excludeFiles: excludeUnder(flags.profiles, source.root, features.excludeFiles),
@@ -167,7 +168,13 @@ export async function runPlan(flags: PlanFlags): Promise<number> {
 }
 
 /** plan over the targets of appflow-gitops.yaml: read-only (no AWS write, no state write). */
-async function runPlanTargets(flags: PlanFlags, command: CommandConfig, format: PlanFormat, options: PlanOptions, stateDir: string): Promise<number> {
+async function runPlanTargets(
+  flags: PlanFlags,
+  { command, features, source }: { command: CommandConfig; features: ConfigFeatures; source: ProfilesSource },
+  format: PlanFormat,
+  options: PlanOptions,
+  stateDir: string,
+): Promise<number> {
   const hmacKey = (await fingerprintKey(stateDir, emptyTargetState())).hmacKey;
   const store: StateStore = {
     load: async () => {
@@ -181,7 +188,9 @@ async function runPlanTargets(flags: PlanFlags, command: CommandConfig, format: 
   let planned: PlannedTarget[] | undefined;
   const report = await runTargetsPass({
     profilesDir: flags.profiles,
+    source,
     cmd: command,
+    features,
     store,
     logger: createSilentLogger(),
     settings: {},
@@ -197,7 +206,8 @@ async function runPlanTargets(flags: PlanFlags, command: CommandConfig, format: 
   if (flags.out !== undefined) await writeSavedPlan(flags.out, savedPlanScope(flags, command, options, flags.profiles), planned ?? []);
   for (const warning of report.warnings) process.stderr.write(`warning: ${warning}\n`);
   process.stdout.write(renderTargetsReport(report, format, { color: useColor(flags.color), apply: false }));
-  if (!report.ok) return ExitCode.Error;
+  // As with one target: a write a deny policy rejects, in any target, fails the plan.
+  if (!report.ok || report.targets.some((t) => policyCounts(t.report.plan).denied > 0)) return ExitCode.Error;
   if (flags.detailedExitcode && report.targets.some((t) => hasPendingChanges(t.report.plan))) return ExitCode.ChangesPending;
   return ExitCode.Ok;
 }
