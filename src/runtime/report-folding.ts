@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto';
 import type { Logger } from '../logging/logger.js';
 import type { PlanAction } from '../model/types.js';
 import type { ReconcileReport } from '../reconcile/types.js';
-import type { DaemonMetrics } from '../server/metrics.js';
+import type { TargetMetrics } from '../server/metrics.js';
 import type { ProfileBackoff } from './backoff.js';
 
 /** The executor's code for a write abandoned because the pass was stopped (not a failure of the profile). */
@@ -19,7 +19,7 @@ const DRIFT_ACTIONS: PlanAction[] = ['create', 'update', 'replace', 'delete'];
 
 export interface FoldContext {
   backoff: ProfileBackoff;
-  metrics: DaemonMetrics | undefined;
+  metrics: TargetMetrics | undefined;
   /** The name filter the pass ran with (undefined: every profile). */
   onlyNames: ReadonlySet<string> | undefined;
   aborted: boolean;

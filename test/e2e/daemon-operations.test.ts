@@ -46,14 +46,14 @@ describe('the running daemon', () => {
     const d = start([], profiles);
     await d.started();
     await d.waitReady();
-    expect(metricValue(await d.text('/metrics'), 'appflow_gitops_profiles_directory_ok')).toBe('0');
+    expect(metricValue(await d.text('/metrics'), 'appflow_gitops_profiles_directory_ok{target="default"}')).toBe('0');
     const status = await d.json<{ conditions: { type: string; status: string; reason: string }[] }>('/status');
     expect(status.conditions).toEqual([expect.objectContaining({ type: 'ProfilesDirectory', status: 'False', reason: 'Missing' })]);
 
     await mkdir(profiles);
     await writeFile(join(profiles, 'dd.json'), JSON.stringify(datadogDocument('ops-dd', { secret: 'ops/dd' })));
     expect((await fetch(`${d.url}/reconcile`, { method: 'POST' })).status).toBe(202);
-    await waitFor(async () => metricValue(await d.text('/metrics'), 'appflow_gitops_profiles_directory_ok') === '1', 20_000);
+    await waitFor(async () => metricValue(await d.text('/metrics'), 'appflow_gitops_profiles_directory_ok{target="default"}') === '1', 20_000);
     const after = await d.json<{ conditions: { status: string; reason: string }[] }>('/status');
     expect(after.conditions[0]).toMatchObject({ status: 'True', reason: 'Found' });
   });

@@ -164,17 +164,17 @@ describe('appflow-gitops run (spawned CLI against the emulator)', () => {
     // AWS a moment before the pass that made it finishes and records its metrics.)
     const metrics = await waitFor(async () => {
       const text = await daemon.text('/metrics');
-      return /appflow_gitops_drift_detected_total\{action="update"\} [2-9]/.test(text) ? text : undefined;
+      return /appflow_gitops_drift_detected_total\{action="update",target="default"\} [2-9]/.test(text) ? text : undefined;
     }, 5000);
-    expect(metrics).toMatch(/appflow_gitops_reconcile_total\{result="success"\} [1-9]/);
-    expect(metrics).toMatch(/appflow_gitops_reconcile_duration_seconds_count\{result="success"\} [1-9]/);
-    expect(metrics).toContain('appflow_gitops_profiles{condition="Ready"} 2');
-    expect(metrics).toMatch(/appflow_gitops_drift_detected_total\{action="update"\} [2-9]/);
-    expect(metrics).toContain('appflow_gitops_drift_detected_total{action="create"} 2');
-    expect(metrics).toMatch(/appflow_gitops_aws_calls_total\{service="appflow",operation="DescribeConnectorProfiles",code="Success"\} [1-9]/);
-    expect(metrics).toMatch(/appflow_gitops_aws_calls_total\{service="appflow",operation="UpdateConnectorProfile",code="Success"\} [2-9]/);
-    expect(metrics).toMatch(/appflow_gitops_last_successful_reconcile_timestamp_seconds 1\d{9}/);
-    expect(metrics).toMatch(/appflow_gitops_reconcile_requests_total\{trigger="resync"\} [1-9]/);
+    expect(metrics).toMatch(/appflow_gitops_reconcile_total\{result="success",target="default"\} [1-9]/);
+    expect(metrics).toMatch(/appflow_gitops_reconcile_duration_seconds_count\{result="success",target="default"\} [1-9]/);
+    expect(metrics).toContain('appflow_gitops_profiles{condition="Ready",target="default"} 2');
+    expect(metrics).toMatch(/appflow_gitops_drift_detected_total\{action="update",target="default"\} [2-9]/);
+    expect(metrics).toContain('appflow_gitops_drift_detected_total{action="create",target="default"} 2');
+    expect(metrics).toMatch(/appflow_gitops_aws_calls_total\{service="appflow",operation="DescribeConnectorProfiles",code="Success",target="default"\} [1-9]/);
+    expect(metrics).toMatch(/appflow_gitops_aws_calls_total\{service="appflow",operation="UpdateConnectorProfile",code="Success",target="default"\} [2-9]/);
+    expect(metrics).toMatch(/appflow_gitops_last_successful_reconcile_timestamp_seconds{target="default"} 1\d{9}/);
+    expect(metrics).toMatch(/appflow_gitops_reconcile_requests_total\{trigger="resync",target="default"\} [1-9]/);
     expect(metrics).toMatch(/^process_resident_memory_bytes /m);
 
     // Redaction across every channel: logs, /status, /metrics, state files.

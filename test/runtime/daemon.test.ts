@@ -159,8 +159,8 @@ describe('Daemon (fake reconcile, manual clock)', () => {
     expect(daemon.readiness()).toEqual({ ready: false, checks: { firstReconcileDone: false, awsReachable: false } });
     expect(daemon.status().lastReconcile).toMatchObject({ result: 'error', error: 'connect ECONNREFUSED 127.0.0.1:1' });
     const text = await metrics.render();
-    expect(text).toContain('appflow_gitops_reconcile_total{result="error"} 1');
-    expect(text).toContain('appflow_gitops_aws_calls_total{service="appflow",operation="DescribeConnectorProfiles",code="ECONNREFUSED"} 1');
+    expect(text).toContain('appflow_gitops_reconcile_total{result="error",target="default"} 1');
+    expect(text).toContain('appflow_gitops_aws_calls_total{service="appflow",operation="DescribeConnectorProfiles",code="ECONNREFUSED",target="default"} 1');
     await daemon.stop();
   });
 
@@ -192,7 +192,7 @@ describe('Daemon with a pass that fails as a whole (report.error)', () => {
     await daemon.whenIdle();
     expect(daemon.readiness().ready).toBe(false);
     expect(daemon.status().lastReconcile).toMatchObject({ result: 'error', error: 'could not read the current state: socket hang up' });
-    expect(await metrics.render()).toContain('appflow_gitops_reconcile_total{result="error"} 1');
+    expect(await metrics.render()).toContain('appflow_gitops_reconcile_total{result="error",target="default"} 1');
     fail = false;
     daemon.requestReconcile('http');
     await daemon.whenIdle();

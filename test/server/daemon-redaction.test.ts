@@ -71,7 +71,7 @@ describe('daemon redaction and terminal failures (in-process, emulator over HTTP
       backoff: { waitingForInputChange: true },
     });
     const metrics = await (await fetch(`${d.url}/metrics`)).text();
-    expect(metrics).toContain('appflow_gitops_aws_calls_total{service="appflow",operation="CreateConnectorProfile",code="ValidationException"} 1');
+    expect(metrics).toContain('appflow_gitops_aws_calls_total{service="appflow",operation="CreateConnectorProfile",code="ValidationException",target="default"} 1');
 
     // A resync does not resend the rejected request (nothing changed).
     const createsBefore = emu.requestLog().filter((e) => e.operation === 'CreateConnectorProfile').length;

@@ -75,22 +75,22 @@ describe('daemon HTTP server', () => {
     expect(res.headers.get('content-type')).toContain('text/plain');
     const text = await res.text();
     for (const line of [
-      'appflow_gitops_reconcile_total{result="failure"} 1',
-      'appflow_gitops_reconcile_total{result="success"} 0',
-      'appflow_gitops_reconcile_duration_seconds_count{result="failure"} 1',
-      'appflow_gitops_profiles{condition="Ready"} 2',
-      'appflow_gitops_profiles{condition="Failed"} 1',
-      'appflow_gitops_profiles{condition="Pending"} 0',
-      'appflow_gitops_drift_detected_total{action="update"} 2',
-      'appflow_gitops_aws_calls_total{service="appflow",operation="DescribeConnectorProfiles",code="Success"} 1',
-      'appflow_gitops_aws_calls_total{service="appflow",operation="UpdateConnectorProfile",code="ThrottlingException"} 1',
-      'appflow_gitops_aws_call_duration_seconds_count{service="appflow",operation="UpdateConnectorProfile"} 2',
-      'appflow_gitops_profile_writes_total{action="update",result="applied"} 1',
-      'appflow_gitops_profile_writes_total{action="update",result="failed"} 1',
-      'appflow_gitops_profiles_backing_off 1',
-      'appflow_gitops_reconcile_requests_total{trigger="startup"} 1',
-      'appflow_gitops_last_successful_reconcile_timestamp_seconds 0',
-      'appflow_gitops_reconcile_in_progress 0',
+      'appflow_gitops_reconcile_total{result="failure",target="default"} 1',
+      'appflow_gitops_reconcile_total{result="success",target="default"} 0',
+      'appflow_gitops_reconcile_duration_seconds_count{result="failure",target="default"} 1',
+      'appflow_gitops_profiles{condition="Ready",target="default"} 2',
+      'appflow_gitops_profiles{condition="Failed",target="default"} 1',
+      'appflow_gitops_profiles{condition="Pending",target="default"} 0',
+      'appflow_gitops_drift_detected_total{action="update",target="default"} 2',
+      'appflow_gitops_aws_calls_total{service="appflow",operation="DescribeConnectorProfiles",code="Success",target="default"} 1',
+      'appflow_gitops_aws_calls_total{service="appflow",operation="UpdateConnectorProfile",code="ThrottlingException",target="default"} 1',
+      'appflow_gitops_aws_call_duration_seconds_count{service="appflow",operation="UpdateConnectorProfile",target="default"} 2',
+      'appflow_gitops_profile_writes_total{action="update",result="applied",target="default"} 1',
+      'appflow_gitops_profile_writes_total{action="update",result="failed",target="default"} 1',
+      'appflow_gitops_profiles_backing_off{target="default"} 1',
+      'appflow_gitops_reconcile_requests_total{trigger="startup",target="default"} 1',
+      'appflow_gitops_last_successful_reconcile_timestamp_seconds{target="default"} 0',
+      'appflow_gitops_reconcile_in_progress{target="default"} 0',
     ]) {
       expect(text).toContain(line);
     }
@@ -103,8 +103,8 @@ describe('daemon HTTP server', () => {
     await daemon!.start();
     await daemon!.whenIdle();
     const text = await (await fetch(`${base}/metrics`)).text();
-    expect(text).toContain(`appflow_gitops_last_successful_reconcile_timestamp_seconds ${Date.UTC(2026, 0, 1) / 1000}`);
-    expect(text).toContain('appflow_gitops_reconcile_total{result="success"} 1');
+    expect(text).toContain(`appflow_gitops_last_successful_reconcile_timestamp_seconds{target="default"} ${Date.UTC(2026, 0, 1) / 1000}`);
+    expect(text).toContain('appflow_gitops_reconcile_total{result="success",target="default"} 1');
   });
 
   it('serves /status JSON per profile', async () => {
