@@ -39,7 +39,7 @@ export class TargetAccessError extends Error {
 
 export interface TargetAdapters extends AwsAdapters {
   /**
-   * Confirms the account with STS GetCallerIdentity (once; later calls reuse the answer) and
+   * Confirms the account with STS GetCallerIdentity (once; later calls reuse the answer, a failure is asked again) and
    * returns the target with its account and final state key. Throws TargetAccessError.
    */
   identify(): Promise<AwsTarget>;
@@ -108,6 +108,11 @@ export function createTargetAdapters(target: TargetAccess, settings: AwsSettings
       const key = `${account}/${target.region!}${endpoint !== undefined ? `@${endpoint}` : ''}`;
       return { ...base, key, accountId: account };
     })();
+    // A failure is not kept: the daemon asks again on its next pass (a role fixed, a trust policy
+    // corrected), while a confirmed identity is asked for once for the life of the clients.
+    identified.catch(() => {
+      identified = undefined;
+    });
     return identified;
   };
   return { ...adapters, target: base, identify };

@@ -53,15 +53,6 @@ export async function identifiedAdapters(target: TargetSettings): Promise<Target
 }
 
 /**
- * The daemon still works on the one implicit target. With declared targets they must
- * not quietly reconcile every file into the ambient account: refuse, in one line.
- */
-export async function refuseDeclaredTargets(command: 'run', cmd: CommandConfig): Promise<void> {
-  if (!declaresTargets(cmd)) return;
-  throw new UserError(`${command} does not support the targets of ${cmd.config.file ?? 'appflow-gitops.yaml'} yet (it would use one account and region for every file); use plan and apply, which reconcile each target, or move the config file aside`);
-}
-
-/**
  * Keys a target's inventory may sit under from before targets: `REGION/IDENTITY` as v1 computed
  * it (role, else profile, else AWS_ROLE_ARN/AWS_PROFILE/default). Only against AWS: an emulator's
  * old entry cannot be told from AWS's, so it is never carried over (docs/targets.md).

@@ -4,6 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { loadProfiles } from '../desired/load-profiles.js';
+import { restrictLoad } from '../desired/restrict-load.js';
 import type { DirectoryStatus, Plan, TargetState } from '../model/types.js';
 import { hasPendingChanges } from '../planner/plan-changes.js';
 import { converged } from './converged.js';
@@ -122,7 +123,8 @@ export async function reconcileOnce(deps: ReconcileDeps, options: ReconcileOptio
 
   let plan: Plan;
   try {
-    const load = await loadProfiles(deps.profilesDir, deps.loadOptions);
+    const loaded = await loadProfiles(deps.profilesDir, deps.loadOptions);
+    const load = deps.takesFile ? restrictLoad(loaded, deps.takesFile) : loaded;
     profilesDirectory = load.directory;
     plan = await preparePlan(
       { target: deps.target, appflow: deps.appflow, secrets: deps.secrets, state, hmacKey, fingerprintScheme: deps.store.fingerprintScheme, ...(deps.policies ? { policies: deps.policies } : {}) },

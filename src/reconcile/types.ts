@@ -39,6 +39,11 @@ export interface ReconcileDeps {
   policies?: PolicyCheck;
   /** Git revision of the profiles read from `profilesDir` (src/revision/): carried by the plan, the report and every log line of the pass. */
   revision?: string;
+  /**
+   * The files this pass reconciles (a declared target's paths, relative to `profilesDir`); every
+   * file when undefined. Files outside are neither planned nor, with prune, counted as gone.
+   */
+  takesFile?: (relativePath: string) => boolean;
 }
 
 /** Overrides of the write retry policy (tests shorten the backoff; defaults in retry-policy.ts). */

@@ -45,6 +45,31 @@ export interface DaemonStatus {
    * lease holder, the lease expiry and the fencing counter. Absent with the file state.
    */
   leadership?: LeaseStatus[];
+  /** Each target's own pass and profiles (src/runtime/fleet-status.ts); set by the fleet's /status. */
+  targets?: TargetStatus[];
+}
+
+/** One target in /status: who it is, its last pass, and its profiles. */
+export interface TargetStatus {
+  name: string;
+  /** The state key (ACCOUNT/REGION[@ENDPOINT]; the v1 key for the implicit target). */
+  key: string;
+  /** The account, once STS confirmed it (or as configured). */
+  accountId?: string;
+  region: string;
+  roleArn?: string;
+  /** A non-AWS endpoint ('local' for an emulator on loopback); absent for AWS. */
+  endpoint?: string;
+  emulator: boolean;
+  ready: boolean;
+  reconciling: boolean;
+  lastReconcile?: DaemonStatus['lastReconcile'];
+  lastSuccessfulReconcileAt?: string;
+  /** Why the target's last pass failed as a whole (role denied, account mismatch, AWS unreachable). */
+  error?: string;
+  passRetry?: DaemonStatus['passRetry'];
+  lastAwsError?: DaemonStatus['lastAwsError'];
+  profiles: ProfileStatus[];
 }
 
 export interface DaemonCondition {

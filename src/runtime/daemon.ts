@@ -14,7 +14,7 @@ import type { AwsCallObserver } from '../aws/ports.js';
 import type { Logger } from '../logging/logger.js';
 import type { ManagedProfileRecord } from '../model/types.js';
 import type { ReconcileReport } from '../reconcile/types.js';
-import type { DaemonMetrics } from '../server/metrics.js';
+import type { TargetMetrics } from '../server/metrics.js';
 import { AwsReachability } from './aws-reachability.js';
 import { ProfileBackoff, type BackoffPolicy } from './backoff.js';
 import { systemClock, type Clock } from './clock.js';
@@ -42,9 +42,15 @@ export type DaemonReconcileFn = (options: {
 export interface DaemonOptions {
   reconcile: DaemonReconcileFn;
   logger: Logger;
-  metrics?: DaemonMetrics;
+  /** This daemon's metrics: a DaemonMetrics (the implicit target) or one target's view of it. */
+  metrics?: TargetMetrics;
   /** Profiles directory to watch; no watcher when undefined. */
   watchDir?: string;
+  /**
+   * Someone else watches `watchDir` (the fleet's one watcher, src/runtime/daemon-fleet.ts) and
+   * calls filesChanged(); the daemon then starts no watcher of its own.
+   */
+  externalWatch?: boolean;
   /** Periodic resync interval (±10% jitter). */
   resyncIntervalMs?: number;
   clock?: Clock;
@@ -64,6 +70,8 @@ export interface DaemonOptions {
   leadership?: DaemonLeadership;
   /** File that persists `suspend` across restarts (STATE/suspended.json); in memory when undefined. */
   pauseFile?: string;
+  /** A pause shared with other daemons (the fleet's), already loaded by its owner; `pauseFile` is then unused. */
+  pause?: WritePause;
 }
 
 const MAX_CONSECUTIVE_FOLLOW_UPS = 3;
@@ -91,7 +99,7 @@ export class Daemon {
     this.#clock = options.clock ?? systemClock;
     const random = options.random ?? Math.random;
     this.#log = options.logger;
-    this.#pause = new WritePause(options.pauseFile);
+    this.#pause = options.pause ?? new WritePause(options.pauseFile);
     this.#backoff = new ProfileBackoff(options.backoff, random);
     this.#aws = new AwsReachability(() => this.#clock.now());
     this.#timers = new PassTimers({
@@ -121,15 +129,17 @@ export class Daemon {
 
   /** Starts the watcher and the resync timer, and requests the first pass. */
   async start(): Promise<void> {
-    await this.#pause.load();
-    this.#opts.metrics?.setSuspended(this.#pause.suspended);
-    if (this.#pause.suspended) this.#log.warn({ event: 'daemon.suspended', since: this.#pause.state().since }, 'writes are suspended (appflow-gitops resume lifts it)');
-    if (this.#opts.watchDir !== undefined) {
+    if (!this.#opts.pause) {
+      await this.#pause.load();
+      this.#opts.metrics?.setSuspended(this.#pause.suspended);
+      if (this.#pause.suspended) this.#log.warn({ event: 'daemon.suspended', since: this.#pause.state().since }, 'writes are suspended (appflow-gitops resume lifts it)');
+    }
+    if (this.#opts.watchDir !== undefined && !this.#opts.externalWatch) {
       this.#watcher = watchProfiles({
         dir: this.#opts.watchDir,
         clock: this.#clock,
         debounceMs: this.#opts.watchDebounceMs,
-        onChange: (paths) => this.#onFilesChanged(paths),
+        onChange: (paths) => this.filesChanged(paths),
         onError: (err) => this.#log.warn({ err: errorSummary(err) }, 'profile watcher error'),
       });
       await this.#watcher.ready;
@@ -232,7 +242,8 @@ export class Daemon {
     };
   }
 
-  #onFilesChanged(paths: string[]): void {
+  /** Files under the profiles directory changed (paths relative to it): a pass, and their profiles leave backoff. */
+  filesChanged(paths: string[]): void {
     const changed = new Set(paths);
     // An edited file is a changed input: its profiles get another chance right away.
     for (const [name, file] of this.#sourceFiles) if (changed.has(file)) this.#backoff.clear(name);

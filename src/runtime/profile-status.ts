@@ -13,6 +13,8 @@ export type ProfileCondition = 'Ready' | 'Failed' | 'Pending';
 
 export interface ProfileStatus {
   name: string;
+  /** The target the profile belongs to (its name; IMPLICIT_TARGET_NAME without declared targets). Set by /status. */
+  target?: string;
   condition: ProfileCondition;
   /** CamelCase cause: Applied, UpToDate, WriteFailed, PlanError, Blocked, BackingOff, Planned, Aborted. */
   reason: string;

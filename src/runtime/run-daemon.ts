@@ -4,21 +4,20 @@
 import type { CredentialsOnUpdate } from '../model/types.js';
 import { mkdir } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
-import { join, resolve } from 'node:path';
-import { createAwsAdapters } from '../aws/clients.js';
-import { IMPLICIT_TARGET_NAME } from '../config/target-settings.js';
+import { join, relative, resolve } from 'node:path';
+import pLimit from 'p-limit';
+import { createTargetAdapters } from '../aws/target-adapters.js';
+import { targetsOfFile } from '../config/placement.js';
+import { implicitTarget, targetTakesFile, type TargetSettings } from '../config/target-settings.js';
 import { DEFAULT_NOTIFY_REPEAT_MS } from '../notify/deduplicate.js';
 import { Notifier } from '../notify/notifier.js';
 import type { NotificationSink } from '../notify/types.js';
 import type { CompiledPolicy } from '../policy/compile-policies.js';
-import { policyTargetOf } from '../policy/policy-target.js';
-import { pathsUnderRoot, resolveProfilesSource } from '../revision/resolve-revision.js';
 import { ProfileParseCache } from '../desired/parse-cache.js';
-import type { AwsAdapters, AwsSettings } from '../aws/ports.js';
+import type { AwsSettings } from '../aws/ports.js';
 import type { Logger } from '../logging/logger.js';
-import { reconcileOnce } from '../reconcile/reconcile-once.js';
+import { TARGET_CONCURRENCY } from '../reconcile/reconcile-targets.js';
 import { WRITE_SDK_MAX_ATTEMPTS } from '../reconcile/retry-policy.js';
-import type { ReconcileOptions } from '../reconcile/types.js';
 import type { StateStore } from '../model/types.js';
 import { createDaemonHttpServer, type DaemonHttpServer } from '../server/http-server.js';
 import { formatListenUrl, type ListenAddress } from '../server/listen-address.js';
@@ -26,10 +25,13 @@ import { createDaemonMetrics, type DaemonMetrics } from '../server/metrics.js';
 import { createFileStateStore, LOCK_FILE, type FileStateStore } from '../state/file-state-store.js';
 import { StateLock } from '../state/state-lock.js';
 import { Daemon, errorSummary } from './daemon.js';
-import { PAUSE_FILE } from './write-pause.js';
+import { DaemonFleet, pathTouchesSelectors, type FleetMember } from './daemon-fleet.js';
+import { PAUSE_FILE, WritePause } from './write-pause.js';
 import { startEmbeddedEmulator, type EmbeddedEmulator } from './embedded-emulator.js';
 import { formatDuration } from './duration.js';
 import { openSharedState, type SharedState, type SharedStateSettings } from './shared-state.js';
+import { targetPass, type PassSettings, type TargetPass } from './target-pass.js';
+import { targetStateViews } from './target-state-views.js';
 
 export interface RunDaemonConfig {
   profilesDir: string;
@@ -66,10 +68,16 @@ export interface RunDaemonConfig {
   notifyRepeatMs?: number;
   /** Paths the profile loader skips (a --config file inside the profiles directory). */
   excludeFiles?: readonly string[];
+  /**
+   * The targets to reconcile (appflow-gitops.yaml `targets:`, narrowed by --target), each by its
+   * own Daemon; the one implicit target (the SDK chain, today's behaviour) when undefined or empty.
+   */
+  targets?: readonly TargetSettings[];
 }
 
 export interface RunningDaemon {
-  daemon: Daemon;
+  /** Every target's daemon behind one watcher (one member without declared targets). */
+  daemon: DaemonFleet;
   metrics: DaemonMetrics;
   address: AddressInfo;
   url: string;
@@ -118,36 +126,29 @@ export async function startDaemon(config: RunDaemonConfig): Promise<RunningDaemo
     }
 
     const metrics = createDaemonMetrics();
-    let daemon: Daemon | undefined;
-    const adapters: AwsAdapters = createAwsAdapters({
+    const targets = config.targets && config.targets.length > 0 ? config.targets : [implicitTarget()];
+    const declared = targets.filter((t) => !t.implicit);
+    if (config.sharedState && declared.length > 0) throw new Error('--state dynamodb:// does not support declared targets in the daemon yet');
+    const settings: AwsSettings = {
       ...config.aws,
       ...emulator?.awsSettings,
       // One SDK attempt per write: the executor's p-retry is the write retry layer (retry-policy.ts).
       writeMaxAttempts: WRITE_SDK_MAX_ATTEMPTS,
-      observer: (call) => daemon?.awsObserver(call),
-    });
-    cleanups.push(() => adapters.destroy());
+    };
     let shared: SharedState | undefined;
-    let store: StateStore;
-    let appflow = adapters.appflow;
-    if (config.sharedState) {
-      shared = openSharedState(config.sharedState, adapters.target, adapters.appflow, log);
-      const opened = shared;
-      cleanups.push(() => opened.stop());
-      store = shared.store;
-      appflow = shared.appflow;
-      // A missing table fails the start in one line (naming it and `state init`), not every heartbeat.
-      await store.load();
-    } else {
-      const fileStore: FileStateStore = createFileStateStore(stateDir, {
+    let fileStore: FileStateStore | undefined;
+    if (!config.sharedState) {
+      const opened = createFileStateStore(stateDir, {
         lock: true,
         onWarning: (message) => log.warn({ event: 'state.warning' }, message),
       });
-      cleanups.push(() => fileStore.release());
-      store = fileStore;
+      cleanups.push(() => opened.release());
+      fileStore = opened;
     }
+    // One state file for every target: with several, each saves only its own entry (target-state-views.ts).
+    const views = fileStore && targets.length > 1 ? targetStateViews(fileStore, (message) => log.warn({ event: 'state.warning' }, message)) : undefined;
 
-    const reconcileOptions: Omit<ReconcileOptions, 'signal' | 'reconcileId' | 'onlyNames'> = {
+    const reconcileOptions: PassSettings = {
       prune: config.prune,
       allowEmpty: config.allowEmpty,
       maxDeletes: config.maxDeletes,
@@ -164,49 +165,85 @@ export async function startDaemon(config: RunDaemonConfig): Promise<RunningDaemo
     });
     // Queued notifications get a short grace at shutdown; the pass itself never waits for them.
     cleanups.push(() => notifier.close(NOTIFY_SHUTDOWN_GRACE_MS));
-    const policies = config.policies && config.policies.length > 0 ? { policies: config.policies, target: policyTargetOf(adapters.target, IMPLICIT_TARGET_NAME) } : undefined;
-    daemon = new Daemon({
+    // With the shared state there is no state directory: suspend is held in memory by the
+    // replica that was asked (docs/state.md), never written to a path made of the table URL.
+    const pause = new WritePause(config.sharedState ? undefined : join(stateDir, PAUSE_FILE));
+    // A bound on target passes at once; each has its own write concurrency inside.
+    const passSlots = pLimit(TARGET_CONCURRENCY);
+    const scopesOf = declared.length > 0 ? (file: string) => targetsOfFile(targets, file).map((t) => t.name) : undefined;
+
+    const members: FleetMember[] = [];
+    for (const targetSettings of targets) {
+      const name = targetSettings.name;
+      const targetLog = log.child({ target: name });
+      const targetMetrics = metrics.forTarget(name);
+      let daemon: Daemon | undefined;
+      const adapters = createTargetAdapters(targetSettings, { ...settings, observer: (call) => daemon?.awsObserver(call) });
+      cleanups.push(() => adapters.destroy());
+      let store: StateStore;
+      let appflow = adapters.appflow;
+      let pass: TargetPass | undefined;
+      if (config.sharedState) {
+        shared = openSharedState(config.sharedState, adapters.target, adapters.appflow, log);
+        const opened = shared;
+        cleanups.push(() => opened.stop());
+        store = shared.store;
+        appflow = shared.appflow;
+        // A missing table fails the start in one line (naming it and `state init`), not every heartbeat.
+        await store.load();
+      } else {
+        store = views ? views.forTarget(() => pass!.identified().key) : fileStore!;
+      }
+      pass = targetPass({
+        name,
+        profilesDir,
+        ...(config.revision !== undefined ? { revision: config.revision } : {}),
+        adapters,
+        appflow,
+        store,
+        ...(targetSettings.implicit ? {} : { takesFile: (file: string) => targetTakesFile(targetSettings, file) }),
+        ...(scopesOf ? { scopesOf } : {}),
+        allowPlaintextCredentials: config.allowPlaintextCredentials,
+        parseCache,
+        ...(config.excludeFiles ? { excludeFiles: config.excludeFiles } : {}),
+        ...(config.policies ? { policies: config.policies } : {}),
+        notifier,
+        settings: reconcileOptions,
+        logger: targetLog,
+      });
+      const reconcile = pass.reconcile;
+      const inventoryStore = store;
+      daemon = new Daemon({
+        logger: targetLog,
+        metrics: targetMetrics,
+        pause,
+        watchDir: profilesDir,
+        externalWatch: true,
+        resyncIntervalMs: config.resyncIntervalMs,
+        reconcile: (request) => passSlots(() => reconcile(request)),
+        readInventory: async (key) => (await inventoryStore.load()).state.targets[key]?.profiles,
+        ...(shared ? { leadership: shared.leadership } : {}),
+      });
+      const passOfTarget = pass;
+      members.push({ name, daemon, identified: () => passOfTarget.identified(), touches: (path) => pathTouchesSelectors(targetSettings.paths, path) });
+    }
+    const fleet = new DaemonFleet({
+      members,
       logger: log,
       metrics,
-      // With the shared state there is no state directory: suspend is held in memory by the
-      // replica that was asked (docs/state.md), never written to a path made of the table URL.
-      ...(config.sharedState ? {} : { pauseFile: join(stateDir, PAUSE_FILE) }),
+      pause,
       watchDir: profilesDir,
-      resyncIntervalMs: config.resyncIntervalMs,
-      reconcile: async ({ signal, reconcileId, onlyNames }) => {
-        // Each pass resolves the directory (a git-sync link may have moved) and reads its files
-        // through that one real path, so the revision it reports is the one it read.
-        const source = await resolveProfilesSource(profilesDir, config.revision !== undefined ? { flag: config.revision } : {});
-        const pass = { target: IMPLICIT_TARGET_NAME, revision: source.revision ?? null };
-        notifier.passStarted(pass);
-        const report = await reconcileOnce(
-          {
-            profilesDir: source.root,
-            loadOptions: { allowPlaintextCredentials: config.allowPlaintextCredentials, parseCache, ...(config.excludeFiles ? { excludeFiles: pathsUnderRoot(config.excludeFiles, profilesDir, source.root) } : {}) },
-            store,
-            appflow,
-            secrets: adapters.secrets,
-            target: adapters.target,
-            logger: log,
-            ...(source.revision !== undefined ? { revision: source.revision } : {}),
-            ...(policies ? { policies } : {}),
-          },
-          { ...reconcileOptions, signal, reconcileId, ...(onlyNames ? { onlyNames } : {}) },
-        );
-        notifier.passFinished(report, pass);
-        return report;
-      },
-      readInventory: async (target) => (await store.load()).state.targets[target]?.profiles,
-      ...(shared ? { leadership: shared.leadership } : {}),
+      ...(config.excludeFiles ? { ignoredPaths: config.excludeFiles.map((file) => relative(profilesDir, file)) } : {}),
     });
-    const running = daemon;
+    const running = fleet;
     if (shared) {
       const lease = shared;
-      metrics.setLeader(adapters.target.key, false);
+      const member = members[0]!;
+      metrics.setLeader(member.identified().key, false);
       lease.start((role, status) => {
         metrics.setLeader(status.target, role === 'leader');
         log.info({ event: 'lease.role', target: status.target, role, fence: status.fence, holder: status.holder }, `${status.target}: this replica is now ${role}`);
-        if (role === 'leader') running.requestReconcile('leadership');
+        if (role === 'leader') member.daemon.requestReconcile('leadership');
       });
     }
 
@@ -230,7 +267,8 @@ export async function startDaemon(config: RunDaemonConfig): Promise<RunningDaemo
         listen: url,
         profiles: profilesDir,
         state: config.sharedState ? `dynamodb://${config.sharedState.table}` : stateDir,
-        target: adapters.target.key,
+        ...(members.length === 1 ? { target: members[0]!.identified().key } : {}),
+        targets: members.map((m) => m.name),
         aws: emulator ? 'embedded-emulator' : 'aws',
         resyncInterval: formatDuration(config.resyncIntervalMs),
         prune: config.prune,

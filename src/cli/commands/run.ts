@@ -17,8 +17,8 @@ import { DEFAULT_HEARTBEAT_MS, DEFAULT_LEASE_MS } from '../../leadership/target-
 import { UserError } from '../user-error.js';
 import { httpTokenFileOption, readTokenFileOrFail } from '../daemon-client.js';
 import { credentialsOnUpdateOption, resolveCredentialsOnUpdate } from '../credentials-on-update.js';
-import { loadCommandConfig } from '../load-config-or-fail.js';
-import { refuseDeclaredTargets } from '../targets-pass.js';
+import { loadCommandConfig, type CommandConfig } from '../load-config-or-fail.js';
+import { declaresTargets } from '../targets-pass.js';
 
 /**
  * Loopback by default: the port serves an unauthenticated POST /reconcile and per-profile status,
@@ -121,12 +121,11 @@ export function registerRunCommand(program: Command): void {
     .addOption(revisionOption())
     .addOption(notifyRepeatOption())
     .action(async (flags: RunFlags) => {
-      await refuseDeclaredTargets('run', await loadCommandConfig(flags));
-      await runDaemonCommand(flags);
+      await runDaemonCommand(flags, await loadCommandConfig(flags));
     });
 }
 
-async function runDaemonCommand(flags: RunFlags): Promise<void> {
+async function runDaemonCommand(flags: RunFlags, cmd: CommandConfig): Promise<void> {
   const logger = createLogger({ level: flags.logLevel, format: flags.logFormat });
   const useEmulator = flags.embeddedEmulator === true && !realAwsRequested();
   if (flags.embeddedEmulator && !useEmulator) {
@@ -135,6 +134,10 @@ async function runDaemonCommand(flags: RunFlags): Promise<void> {
 
   const location = stateLocation(flags.state);
   refusePlaintextOnSharedState(location, flags.allowPlaintextCredentials);
+  if (location.kind === 'dynamodb' && declaresTargets(cmd)) {
+    // The per-target leases are not wired into the daemon yet (docs/targets.md).
+    throw new UserError(`run --state dynamodb:// does not support the targets of ${cmd.config.file ?? 'appflow-gitops.yaml'} yet; use the file state (--state DIR), or plan and apply with the table`);
+  }
   if (location.kind === 'dynamodb' && useEmulator) {
     throw new UserError('--embedded-emulator keeps its data in the state directory; it cannot be used with --state dynamodb://');
   }
@@ -173,6 +176,7 @@ async function runDaemonCommand(flags: RunFlags): Promise<void> {
       notificationSinks,
       notifyRepeatMs: flags.notifyRepeat,
       excludeFiles: features.excludeFiles,
+      ...(declaresTargets(cmd) ? { targets: cmd.selected } : {}),
     });
   } catch (err) {
     if (err instanceof StateLockedError) throw new UserError(err.message);

@@ -1,0 +1,85 @@
+// One target's reconcile pass in the daemon: the ordinary single-target reconcileOnce with that
+// target's clients, files, policies, revision and notifications. A declared target's identity
+// (STS GetCallerIdentity, the accountId check) is confirmed before its first read and again only
+// after it failed: a denied role or a wrong account fails this target's pass (no AppFlow call),
+// and the daemon's pass retry asks again later.
+import type { AppFlowPort, AwsTarget } from '../aws/ports.js';
+import type { TargetAdapters } from '../aws/target-adapters.js';
+import type { ProfileParseCache } from '../desired/parse-cache.js';
+import type { Logger } from '../logging/logger.js';
+import type { StateStore } from '../model/types.js';
+import type { Notifier } from '../notify/notifier.js';
+import type { CompiledPolicy } from '../policy/compile-policies.js';
+import { policyTargetOf } from '../policy/policy-target.js';
+import { reconcileOnce } from '../reconcile/reconcile-once.js';
+import type { ReconcileOptions } from '../reconcile/types.js';
+import { pathsUnderRoot, resolveProfilesSource } from '../revision/resolve-revision.js';
+import type { DaemonReconcileFn } from './daemon.js';
+
+export type PassSettings = Omit<ReconcileOptions, 'signal' | 'reconcileId' | 'onlyNames'>;
+
+export interface TargetPassDeps {
+  /** The target's name (IMPLICIT_TARGET_NAME without declared targets). */
+  name: string;
+  profilesDir: string;
+  /** `--revision`; otherwise read from the checkout each pass. */
+  revision?: string;
+  adapters: TargetAdapters;
+  /** The AppFlow port writes go through (fenced by the lease with the shared state). */
+  appflow: AppFlowPort;
+  store: StateStore;
+  /** The files this target takes (relative to the profiles directory); every file when undefined. */
+  takesFile?: (relativePath: string) => boolean;
+  /** Which targets a file belongs to (two documents of one name clash only inside a target). */
+  scopesOf?: (relativePath: string) => readonly string[];
+  allowPlaintextCredentials: boolean;
+  parseCache: ProfileParseCache;
+  excludeFiles?: readonly string[];
+  policies?: readonly CompiledPolicy[];
+  notifier: Notifier;
+  settings: PassSettings;
+  logger: Logger;
+}
+
+export interface TargetPass {
+  reconcile: DaemonReconcileFn;
+  /** The target as last confirmed (account and state key), else as configured. */
+  identified(): AwsTarget;
+}
+
+export function targetPass(deps: TargetPassDeps): TargetPass {
+  let identified: AwsTarget | undefined;
+  const reconcile: DaemonReconcileFn = async ({ signal, reconcileId, onlyNames }) => {
+    // Throws TargetAccessError (a safe one-line reason): the pass fails before any read.
+    const target = await deps.adapters.identify();
+    identified = target;
+    // Each pass resolves the directory (a git-sync link may have moved) and reads its files
+    // through that one real path, so the revision it reports is the one it read.
+    const source = await resolveProfilesSource(deps.profilesDir, deps.revision !== undefined ? { flag: deps.revision } : {});
+    const pass = { target: deps.name, revision: source.revision ?? null };
+    deps.notifier.passStarted(pass);
+    const report = await reconcileOnce(
+      {
+        profilesDir: source.root,
+        loadOptions: {
+          allowPlaintextCredentials: deps.allowPlaintextCredentials,
+          parseCache: deps.parseCache,
+          ...(deps.excludeFiles ? { excludeFiles: pathsUnderRoot(deps.excludeFiles, deps.profilesDir, source.root) } : {}),
+          ...(deps.scopesOf ? { scopesOf: deps.scopesOf } : {}),
+        },
+        store: deps.store,
+        appflow: deps.appflow,
+        secrets: deps.adapters.secrets,
+        target,
+        logger: deps.logger,
+        ...(deps.takesFile ? { takesFile: deps.takesFile } : {}),
+        ...(source.revision !== undefined ? { revision: source.revision } : {}),
+        ...(deps.policies && deps.policies.length > 0 ? { policies: { policies: deps.policies, target: policyTargetOf(target, deps.name) } } : {}),
+      },
+      { ...deps.settings, signal, reconcileId, ...(onlyNames ? { onlyNames } : {}) },
+    );
+    deps.notifier.passFinished(report, pass);
+    return report;
+  };
+  return { reconcile, identified: () => identified ?? deps.adapters.target };
+}

@@ -1,0 +1,160 @@
+// The daemon with declared targets, end to end: the built CLI's `run` against the emulator with two
+// accounts x two regions (the default account's keys, and a role in account 222222222222 assumed
+// through STS). One Daemon per target behind one watcher and one HTTP server: each target
+// converges in isolation, /status groups profiles by target, metrics carry the target label,
+// every log line of a pass names its target, and no sentinel secret reaches any output.
+import { rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { stringify } from 'yaml';
+import { resetEmulator, startEmulatorHarness, type EmulatorHarness } from '../support/emulator-harness.js';
+import { datadogDocument } from '../support/profile-documents.js';
+import { profileDir } from '../desired/helpers.js';
+import { DaemonProcess, emulatorEnv } from './daemon-process.js';
+
+const SLOW = 120_000;
+const ROLE = 'arn:aws:iam::222222222222:role/appflow-gitops';
+const SENTINEL = 'SENTINEL-SECRET-fleet';
+const PLACES = {
+  'dev-us': { accountId: '123456789012', region: 'us-east-1' },
+  'dev-eu': { accountId: '123456789012', region: 'eu-west-1' },
+  'prod-us': { accountId: '222222222222', region: 'us-east-1' },
+  'prod-eu': { accountId: '222222222222', region: 'eu-west-1' },
+} as const;
+type TargetName = keyof typeof PLACES;
+
+const config = (extra: Partial<Record<TargetName, Record<string, unknown>>> = {}) => stringify({
+  targets: [
+    { name: 'dev-us', region: 'us-east-1', paths: ['dev/', 'shared/'], ...extra['dev-us'] },
+    { name: 'dev-eu', region: 'eu-west-1', paths: ['dev/'], ...extra['dev-eu'] },
+    { name: 'prod-us', region: 'us-east-1', accountId: '222222222222', roleArn: ROLE, paths: ['prod/', 'shared/'], ...extra['prod-us'] },
+    { name: 'prod-eu', region: 'eu-west-1', roleArn: ROLE, paths: ['prod/'], ...extra['prod-eu'] },
+  ],
+});
+
+interface TargetEntry {
+  name: string;
+  key: string;
+  accountId?: string;
+  region: string;
+  endpoint?: string;
+  emulator: boolean;
+  ready: boolean;
+  error?: string;
+  lastReconcile?: { result: string };
+  profiles: { name: string; target: string; condition: string }[];
+}
+interface FleetStatus {
+  ready: boolean;
+  profiles: { name: string; target: string; condition: string }[];
+  targets: TargetEntry[];
+  lastReconcile?: { result: string };
+}
+
+let harness: EmulatorHarness;
+let dir: string;
+let state: string;
+const daemons: DaemonProcess[] = [];
+const outputs: string[] = [];
+
+beforeAll(async () => {
+  harness = await startEmulatorHarness();
+});
+afterEach(async () => {
+  for (const d of daemons.splice(0)) {
+    await d.stop();
+    outputs.push(d.rawStdout.join('\n'), d.stderr);
+  }
+});
+afterAll(async () => {
+  await harness.close();
+  // Nothing the daemons logged or served may hold a secret value.
+  expect(outputs.join('\n')).not.toContain(SENTINEL);
+});
+beforeEach(() => {
+  resetEmulator(harness.emulator);
+  harness.emulator.faults.reset();
+  for (const place of Object.values(PLACES)) {
+    harness.emulator.seed({ ...place, secrets: [{ name: 'dd', secretString: JSON.stringify({ apiKey: `${SENTINEL}-a`, applicationKey: `${SENTINEL}-b` }) }] });
+  }
+  dir = profileDir({
+    'appflow-gitops.yaml': config(),
+    'dev/app.yaml': stringify(datadogDocument('dev-app')),
+    'prod/app.yaml': stringify(datadogDocument('prod-app')),
+    'shared/common.yaml': stringify(datadogDocument('common')),
+  });
+  state = join(dir, '..', `${dir.split('/').pop()}-state`);
+  rmSync(state, { recursive: true, force: true });
+});
+
+const names = (target: TargetName) => harness.emulator.profileNames!(PLACES[target]);
+
+async function startFleet(...extra: string[]): Promise<DaemonProcess> {
+  const daemon = new DaemonProcess(['--profiles', dir, '--state', state, '--listen', '127.0.0.1:0', '--interval', '1h', ...extra], emulatorEnv(harness.emulator.endpoint), dir);
+  daemons.push(daemon);
+  await daemon.started();
+  return daemon;
+}
+
+const passLines = (daemon: DaemonProcess, from = 0) => daemon.lines.slice(from).filter((l) => l.event === 'daemon.pass');
+
+describe('run with declared targets (built CLI, emulator with STS)', () => {
+  it('converges every target in its own account and region; /status by target; metrics and logs carry the target', async () => {
+    const daemon = await startFleet();
+    await daemon.waitReady(30_000);
+    expect(names('dev-us')).toEqual(['common', 'dev-app']);
+    expect(names('dev-eu')).toEqual(['dev-app']);
+    expect(names('prod-us')).toEqual(['common', 'prod-app']);
+    expect(names('prod-eu')).toEqual(['prod-app']);
+
+    const status = await daemon.json<FleetStatus>('/status');
+    expect(status.ready).toBe(true);
+    expect(status.targets.map((t) => [t.name, t.key, t.accountId, t.region, t.emulator, t.ready])).toEqual([
+      ['dev-us', '123456789012/us-east-1@local', '123456789012', 'us-east-1', true, true],
+      ['dev-eu', '123456789012/eu-west-1@local', '123456789012', 'eu-west-1', true, true],
+      ['prod-us', '222222222222/us-east-1@local', '222222222222', 'us-east-1', true, true],
+      ['prod-eu', '222222222222/eu-west-1@local', '222222222222', 'eu-west-1', true, true],
+    ]);
+    expect(status.targets.map((t) => t.profiles.map((p) => `${p.target}:${p.name}:${p.condition}`))).toEqual([
+      ['dev-us:common:Ready', 'dev-us:dev-app:Ready'],
+      ['dev-eu:dev-app:Ready'],
+      ['prod-us:common:Ready', 'prod-us:prod-app:Ready'],
+      ['prod-eu:prod-app:Ready'],
+    ]);
+    // The top level keeps every profile, each naming its target.
+    expect(status.profiles.map((p) => `${p.target}:${p.name}`)).toHaveLength(6);
+
+    const metrics = await daemon.text('/metrics');
+    for (const target of Object.keys(PLACES)) {
+      expect(metrics).toContain(`appflow_gitops_profiles{condition="Ready",target="${target}"} ${target.endsWith('us') ? 2 : 1}`);
+      expect(metrics).toMatch(new RegExp(`appflow_gitops_aws_calls_total\\{service="appflow",operation="CreateConnectorProfile",code="Success",target="${target}"\\} [12]`));
+      expect(metrics).toMatch(new RegExp(`appflow_gitops_reconcile_total\\{result="success",target="${target}"\\} 1`));
+    }
+    expect(metrics).not.toContain('target="default"');
+
+    // Every line logged by a target's daemon, pass or executor names that target.
+    const passScoped = daemon.lines.filter((l) => typeof l.reconcileId === 'string');
+    expect(passScoped.length).toBeGreaterThan(8);
+    for (const line of passScoped) expect(Object.keys(PLACES), JSON.stringify(line)).toContain(line.target);
+    const writes = daemon.lines.filter((l) => l.event === 'profile.reconciled');
+    expect(writes.map((l) => `${String(l.target)}:${String(l.profile ?? l.name)}`).sort()).toHaveLength(6);
+    expect(JSON.stringify(status) + metrics).not.toContain(SENTINEL);
+  }, SLOW);
+
+  it('a file edit wakes only the targets that take it (event-synchronised)', async () => {
+    const daemon = await startFleet();
+    await daemon.waitReady(30_000);
+    const from = daemon.lines.length;
+    writeFileSync(join(dir, 'prod', 'more.yaml'), stringify(datadogDocument('prod-more')));
+    // Both prod targets are told in the same burst; then each finishes its pass.
+    await daemon.waitForLog((l) => l.event === 'daemon.files-changed' && l.target === 'prod-eu', 15_000, from);
+    await daemon.waitForLog((l) => l.event === 'daemon.pass' && l.target === 'prod-eu', 15_000, from);
+    await daemon.waitForLog((l) => l.event === 'daemon.pass' && l.target === 'prod-us', 15_000, from);
+    const woken = daemon.lines.slice(from).filter((l) => l.event === 'daemon.files-changed').map((l) => l.target);
+    expect(woken.sort()).toEqual(['prod-eu', 'prod-us']);
+    expect(passLines(daemon, from).map((l) => l.target).sort()).toEqual(['prod-eu', 'prod-us']);
+    expect(names('prod-eu')).toEqual(['prod-app', 'prod-more']);
+    expect(names('dev-us')).toEqual(['common', 'dev-app']);
+  }, SLOW);
+});
+
