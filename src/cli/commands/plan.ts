@@ -10,6 +10,7 @@ import { formatDiagnostic } from '../../desired/diagnostics.js';
 import { loadProfiles } from '../../desired/load-profiles.js';
 import type { CredentialsOnUpdate, LoadResult, Plan, PlanOptions, StateSnapshot, TargetState } from '../../model/types.js';
 import { hasPendingChanges } from '../../planner/plan-changes.js';
+import { messageOf } from '../../reconcile/pass-state.js';
 import { preparePlan } from '../../reconcile/prepare-plan.js';
 import { policyCounts } from '../../render/plan-common.js';
 import { renderPlanJson } from '../../render/plan-json.js';
@@ -324,8 +325,4 @@ function render(plan: Plan, format: PlanFormat, color: boolean): string {
 /** Colour only on a TTY, unless --no-color or NO_COLOR (https://no-color.org: set and non-empty). */
 export function useColor(flag: boolean, stream: { isTTY?: boolean } = process.stdout, env: NodeJS.ProcessEnv = process.env): boolean {
   return flag !== false && stream.isTTY === true && !(env.NO_COLOR !== undefined && env.NO_COLOR !== '');
-}
-
-function messageOf(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
 }

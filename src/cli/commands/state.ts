@@ -1,6 +1,7 @@
 // `appflow-gitops state init|migrate`: set up the shared DynamoDB state (docs/state.md).
 import type { Command } from 'commander';
 import { resolveRegion } from '../../aws/target.js';
+import { messageOf } from '../../reconcile/pass-state.js';
 import { createStateTableClient } from '../../state/dynamodb/client.js';
 import { createDynamoDbStateStore } from '../../state/dynamodb/dynamodb-state-store.js';
 import { MigrationRefused, migrateFileState } from '../../state/dynamodb/migrate.js';
@@ -76,8 +77,4 @@ function dynamoTable(value: string, flag: string): string {
   const parsed = location(value, flag);
   if (parsed.kind !== 'dynamodb') throw new UserError(`${flag} must be dynamodb://TABLE (state init and migrate work on the shared DynamoDB state)`);
   return parsed.table;
-}
-
-function messageOf(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
 }
