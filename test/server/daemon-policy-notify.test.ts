@@ -5,16 +5,14 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startEmulator, type RunningEmulator } from '../../src/emulator/index.js';
-import { createLogger } from '../../src/logging/logger.js';
 import { buildSinks } from '../../src/notify/notify-settings.js';
 import type { NotificationEvent } from '../../src/notify/types.js';
 import { compilePolicies } from '../../src/policy/compile-policies.js';
-import { startDaemon, type RunningDaemon } from '../../src/runtime/run-daemon.js';
-import { emulatorAwsSettings } from '../support/emulator-harness.js';
+import type { RunningDaemon } from '../../src/runtime/run-daemon.js';
 import { startReceiver, type HttpReceiver } from '../support/http-receiver.js';
+import { capturedLogger, startTestDaemon } from '../support/in-process-daemon.js';
 import { datadogDocument } from '../support/profile-documents.js';
 import { waitFor } from '../support/wait-for.js';
 import { repositoryWithCommits } from '../revision/git-fixtures.js';
@@ -47,24 +45,8 @@ describe('daemon with policies, revision and notifications', () => {
     expect(problems).toEqual([]);
     const sinks = buildSinks([{ type: 'webhook', url: `${hook.url}/hook` }], {});
 
-    let logs = '';
-    const logger = createLogger({ level: 'info', format: 'json', destination: new Writable({ write: (c, _e, cb) => ((logs += String(c)), cb()) }) });
-    daemon = await startDaemon({
-      profilesDir: join(work, 'profiles'),
-      stateDir: join(work, 'state'),
-      resyncIntervalMs: 3_600_000,
-      listen: { host: '127.0.0.1', port: 0 },
-      prune: false,
-      allowReplace: false,
-      maxDeletes: 5,
-      allowEmpty: false,
-      allowPlaintextCredentials: false,
-      embeddedEmulator: false,
-      logger,
-      aws: emulatorAwsSettings(emu),
-      policies,
-      notificationSinks: sinks.sinks,
-    });
+    const log = capturedLogger({ level: 'info' });
+    daemon = await startTestDaemon(emu, { profilesDir: join(work, 'profiles'), stateDir: join(work, 'state'), logger: log.logger, policies, notificationSinks: sinks.sinks });
     const d = daemon;
     await waitFor(() => d.daemon.status().lastReconcile, 15_000);
     await d.daemon.whenIdle();
@@ -104,6 +86,7 @@ describe('daemon with policies, revision and notifications', () => {
     expect(hook.received).toHaveLength(3);
 
     // Every log line of a pass carries the revision.
+    const logs = log.text();
     const passLines = logs.split('\n').filter((line) => line.includes('"event":"reconcile.finished"'));
     expect(passLines.length).toBeGreaterThanOrEqual(2);
     for (const line of passLines) expect(JSON.parse(line)).toMatchObject({ revision });

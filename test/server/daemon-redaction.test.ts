@@ -4,12 +4,10 @@
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startEmulator, type RunningEmulator } from '../../src/emulator/index.js';
-import { createLogger } from '../../src/logging/logger.js';
-import { startDaemon, type RunningDaemon } from '../../src/runtime/run-daemon.js';
-import { emulatorAwsSettings } from '../support/emulator-harness.js';
+import type { RunningDaemon } from '../../src/runtime/run-daemon.js';
+import { capturedLogger, startTestDaemon } from '../support/in-process-daemon.js';
 import { datadogDocument } from '../support/profile-documents.js';
 import { waitFor } from '../support/wait-for.js';
 
@@ -41,22 +39,8 @@ describe('daemon redaction and terminal failures (in-process, emulator over HTTP
     await writeFile(join(profiles, 'leaky.json'), profile('https://api.datadoghq.com'));
     emu.faults.failNext('CreateConnectorProfile', 1, { status: 400, code: 'ValidationException', message: `apiKey ${API_KEY} is not valid` });
 
-    let logs = '';
-    const logger = createLogger({ level: 'debug', destination: new Writable({ write: (c, _e, cb) => ((logs += String(c)), cb()) }) });
-    daemon = await startDaemon({
-      profilesDir: profiles,
-      stateDir: state,
-      resyncIntervalMs: 3_600_000,
-      listen: { host: '127.0.0.1', port: 0 },
-      prune: false,
-      allowReplace: false,
-      maxDeletes: 5,
-      allowEmpty: false,
-      allowPlaintextCredentials: false,
-      embeddedEmulator: false,
-      logger,
-      aws: emulatorAwsSettings(emu),
-    });
+    const log = capturedLogger({ level: 'debug' });
+    daemon = await startTestDaemon(emu, { profilesDir: profiles, stateDir: state, logger: log.logger });
     const d = daemon;
     await waitFor(() => d.daemon.status().lastReconcile, 10_000);
     await d.daemon.whenIdle();
@@ -87,6 +71,7 @@ describe('daemon redaction and terminal failures (in-process, emulator over HTTP
     let stateText = '';
     for (const f of await readdir(state)) stateText += await readFile(join(state, f), 'utf8').catch(() => '');
     const finalStatus = await (await fetch(`${d.url}/status`)).text();
+    const logs = log.text();
     for (const sentinel of [API_KEY, APP_KEY]) {
       expect(logs).not.toContain(sentinel);
       expect(status).not.toContain(sentinel);
