@@ -43,7 +43,7 @@ export class StateSaveError extends Error {
  * every caller that arrives while a save runs shares the ONE save that starts right after it, which
  * serialises the state as it is at that moment (their mutations included). Each caller's promise
  * therefore still resolves only once its own change is on disk (an intent before its write goes
- * out; an inventory update before the pass reports it), but four concurrent writes cost one
+ * out; an inventory update before the pass reports it), but eight concurrent writes cost one
  * fsynced save per round instead of one each, and the state file is never written concurrently.
  */
 export function groupCommitSaver(save: () => Promise<void>): () => Promise<void> {
