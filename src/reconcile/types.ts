@@ -57,6 +57,10 @@ export interface WriteRetrySettings {
   maxTimeout: number;
   /** Cap on the whole retried write, in ms. */
   maxRetryTime: number;
+  /** A throttled attempt is retried after a pause of this to twice this, in ms, without using a retry. */
+  throttlePauseMs: number;
+  /** Throttled attempts per write that pause instead of using a retry; later ones back off as above. */
+  throttlePauses: number;
 }
 
 export interface ReconcileOptions extends PlanOptions {

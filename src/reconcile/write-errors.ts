@@ -2,7 +2,7 @@
 // plus the scrubbing of AWS messages before they reach an outcome, a log or the terminal.
 import { awsErrorCode as classifyCode } from '../aws/error-codes.js';
 
-export { isRetryable, isTerminal, isUncertain } from '../aws/error-codes.js';
+export { isRetryable, isTerminal, isThrottling, isUncertain } from '../aws/error-codes.js';
 
 /** The AWS error code (or Node network code); never undefined, so it can key metrics and outcomes. */
 export function awsErrorCode(err: unknown): string {

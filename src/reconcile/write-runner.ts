@@ -3,13 +3,14 @@
 // Every attempt of the write carries the intent's clientToken. A create whose outcome is uncertain
 // (lost answer, timeout, 5xx, or a token reused from a previous process) is settled by a Describe
 // by name before it is sent again: AppFlow names are unique, so "it exists now" means it landed.
+import { setTimeout as sleep } from 'node:timers/promises';
 import pRetry, { AbortError } from 'p-retry';
 import type { AppFlowPort } from '../aws/ports.js';
 import type { Logger } from '../logging/logger.js';
 import type { FingerprintScheme, ObservedProfile, TargetState, WriteIntent, WriteOperation } from '../model/types.js';
-import { pRetryOptions } from './retry-policy.js';
+import { pRetryOptions, throttlePauseMs } from './retry-policy.js';
 import type { WriteRetrySettings } from './types.js';
-import { awsErrorCode, isRetryable, isTerminal, isUncertain, safeErrorMessage } from './write-errors.js';
+import { awsErrorCode, isRetryable, isTerminal, isThrottling, isUncertain, safeErrorMessage } from './write-errors.js';
 import { chooseIntent, requestDigest } from './write-intents.js';
 
 /** What every write needs from its caller (the executor passes its own context through). */
@@ -103,16 +104,26 @@ async function runWithIntent<Req extends object>(
 
   const tracker: AttemptTracker = { attempts: 0, uncertain: reused };
   const stop = stopBetweenAttempts(ctx.signal);
+  // Throttled attempts that paused briefly instead of using a retry (see retry-policy.ts).
+  let pauses = 0;
+  let paused = false;
   try {
     const settled = await pRetry(() => stop.guard(() => attempt(intent.clientToken, tracker)), {
       ...pRetryOptions(ctx.retry, stop.signal),
       shouldRetry: ({ error }) => isRetryable(error),
-      onFailedAttempt: ({ error, attemptNumber, retriesLeft }) => {
+      shouldConsumeRetry: () => !paused,
+      onFailedAttempt: async ({ error, attemptNumber, retriesLeft }) => {
         if (isUncertain(error)) tracker.uncertain = true;
         log.warn(
           { event: 'write.attempt-failed', attempt: attemptNumber, retriesLeft, errorCode: awsErrorCode(error), retryable: isRetryable(error) },
           'write attempt failed',
         );
+        paused = isThrottling(error) && pauses < ctx.retry.throttlePauses;
+        if (paused) {
+          pauses += 1;
+          // A stop request ends the pause at once; p-retry then sees the aborted signal.
+          await sleep(throttlePauseMs(ctx.retry), undefined, stop.signal ? { signal: stop.signal } : {}).catch(() => undefined);
+        }
       },
     });
     return { settled, attempts: tracker.attempts, intent, reusedToken: reused };

@@ -73,6 +73,23 @@ describe('create', () => {
     expect((await h.adapters.appflow.describeByNames(['dd-retry'])).map((p) => p.name)).toEqual(['dd-retry']);
   });
 
+  it('a throttled attempt pauses and tries again without using one of the retries', async () => {
+    // Four 429s and one retry: throttling means the rate is full, not that the write is failing.
+    h.emulator.faults.failNext('CreateConnectorProfile', 4, { status: 429, code: 'ThrottlingException', message: 'Rate exceeded' });
+    const [outcome] = await h.execute([datadogChange('dd-throttled', 'create')], { retry: { retries: 1, throttlePauseMs: 1 } });
+    expect(outcome).toMatchObject({ result: 'applied', attempts: 5 });
+    expect(h.writes().map((w) => w.status)).toEqual([429, 429, 429, 429, 200]);
+    expect(new Set(h.writes().map((w) => w.clientToken)).size).toBe(1);
+  });
+
+  it('past throttlePauses, a throttled attempt uses a retry like any other error', async () => {
+    h.emulator.faults.failNext('CreateConnectorProfile', 5, { status: 429, code: 'ThrottlingException', message: 'Rate exceeded' });
+    const [outcome] = await h.execute([datadogChange('dd-throttled', 'create')], { retry: { retries: 1, throttlePauses: 2, throttlePauseMs: 1, minTimeout: 1, maxTimeout: 1 } });
+    // Two pauses, then the one retry, then out of retries: four attempts, all refused.
+    expect(outcome).toMatchObject({ result: 'failed', attempts: 4, error: { code: 'ThrottlingException' } });
+    expect(h.writes().map((w) => w.status)).toEqual([429, 429, 429, 429]);
+  });
+
   it('after "apply, then drop the connection" settles by Describe: one profile, no error, no second create', async () => {
     h.emulator.faults.applyThenDrop('CreateConnectorProfile', 1);
     const [outcome] = await h.execute([datadogChange('dd-drop', 'create')]);

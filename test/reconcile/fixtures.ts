@@ -16,7 +16,7 @@ import { createFileStateStore, type FileStateStore } from '../../src/state/file-
 import { profileWrites, startEmulatorHarness, type ProfileWrite } from '../support/emulator-harness.js';
 import { datadogCreateRequest, datadogDocument } from '../support/profile-documents.js';
 
-export const FAST_RETRY = { minTimeout: 5, maxTimeout: 20 } as const;
+export const FAST_RETRY = { minTimeout: 5, maxTimeout: 20, throttlePauseMs: 2 } as const;
 
 export interface Harness {
   emulator: RunningEmulator;

@@ -4,6 +4,7 @@ import {
   WRITE_SDK_MAX_ATTEMPTS,
   pRetryOptions,
   resolveWriteRetry,
+  throttlePauseMs,
   writeRetryBudget,
 } from '../../src/reconcile/retry-policy.js';
 
@@ -12,6 +13,13 @@ describe('write retry policy', () => {
     expect(WRITE_SDK_MAX_ATTEMPTS).toBe(1);
     expect(writeRetryBudget()).toEqual({ attempts: 6, maxBackoffMs: 400 + 800 + 1600 + 3200 + 6400 });
     expect(DEFAULT_WRITE_RETRY.maxRetryTime).toBe(60_000);
+  });
+
+  it('pauses a throttled write 100 to 200 ms, up to 30 times (at most 6 s), without using a retry', () => {
+    expect(DEFAULT_WRITE_RETRY).toMatchObject({ throttlePauseMs: 100, throttlePauses: 30 });
+    expect(throttlePauseMs(DEFAULT_WRITE_RETRY, () => 0)).toBe(100);
+    expect(throttlePauseMs(DEFAULT_WRITE_RETRY, () => 0.999)).toBe(200);
+    expect(() => resolveWriteRetry({ throttlePauses: 1.5 })).toThrow(/retry\.throttlePauses/);
   });
 
   it('turns jitter on (p-retry defaults it off) and passes the abort signal', () => {
