@@ -43,6 +43,12 @@ export interface TargetAdapters extends AwsAdapters {
    * returns the target with its account and final state key. Throws TargetAccessError.
    */
   identify(): Promise<AwsTarget>;
+  /**
+   * The credentials this target's clients use (the assumed role's provider, a shared-config
+   * profile, or the settings' own); undefined means the SDK's default chain. Other clients of the
+   * same target (the shared state's DynamoDB table) reuse them.
+   */
+  readonly credentials?: AwsSettings['credentials'];
 }
 
 function credentialsFor(target: TargetAccess, settings: AwsSettings, sts: string | undefined, env: Env): CredentialsProvider | AwsSettings['credentials'] {
@@ -73,7 +79,7 @@ export function createTargetAdapters(target: TargetAccess, settings: AwsSettings
   if (target.implicit) {
     const adapters = createAwsAdapters(settings);
     const named: AwsTarget = { ...adapters.target, name: target.name };
-    return { ...adapters, target: named, identify: async () => named };
+    return { ...adapters, target: named, identify: async () => named, ...(settings.credentials ? { credentials: settings.credentials } : {}) };
   }
   const appflow = appflowEndpoint(settings.endpoints?.appflow, env);
   const sts = stsEndpoint(appflow, env);
@@ -115,5 +121,5 @@ export function createTargetAdapters(target: TargetAccess, settings: AwsSettings
     });
     return identified;
   };
-  return { ...adapters, target: base, identify };
+  return { ...adapters, target: base, identify, ...(credentials ? { credentials } : {}) };
 }

@@ -2,7 +2,7 @@
 // their duration, exactly like a daemon replica: the lease is taken before any AWS call, every
 // state save is fenced by it, AppFlow writes re-check it, and it is released at the end. When a
 // daemon leads the target the command refuses in one line instead of racing it.
-import type { AppFlowPort, AwsAdapters } from '../aws/ports.js';
+import type { AppFlowPort, AwsAdapters, AwsSettings } from '../aws/ports.js';
 import type { Logger } from '../logging/logger.js';
 import type { StateStore } from '../model/types.js';
 import { ledElsewhere, openSharedState } from '../runtime/shared-state.js';
@@ -16,8 +16,12 @@ export interface LeadSession {
   close(): Promise<void>;
 }
 
-export async function leadSharedState(table: string, adapters: AwsAdapters, logger: Logger): Promise<LeadSession> {
-  const shared = openSharedState({ table }, adapters.target, adapters.appflow, logger);
+/**
+ * Leads `adapters.target` in `table`. A declared target's adapters carry its credentials: its
+ * table is the one in its own account and region (docs/state.md); otherwise the SDK chain's.
+ */
+export async function leadSharedState(table: string, adapters: AwsAdapters & { credentials?: AwsSettings['credentials'] }, logger: Logger): Promise<LeadSession> {
+  const shared = openSharedState({ table, ...(adapters.credentials ? { client: { credentials: adapters.credentials } } : {}) }, adapters.target, adapters.appflow, logger);
   try {
     await shared.store.load(); // a missing table: its one line, before anything else
     const status = await shared.acquire();

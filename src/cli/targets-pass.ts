@@ -96,13 +96,15 @@ export async function runTargetsPass(args: {
   features: ConfigFeatures;
   /** Told of each target's pass (apply); absent for plan. */
   notifier?: Notifier;
-  store: StateStore;
+  /** The state of every target; or `openState`, which opens it per target once the runs exist. */
+  store?: StateStore;
+  openState?: (runs: readonly TargetRun[]) => Promise<TargetsState>;
   logger: Logger;
   settings: AwsSettings;
   allowPlaintextCredentials: boolean;
   options: ReconcileOptions & { readOnly?: boolean; skipCredentials?: boolean };
 }): Promise<TargetsReport> {
-  const pass = buildTargetRuns(args.cmd, args.settings);
+  const pass = await openTargetRuns(args);
   const { source, notifier } = args;
   const revision = source.revision ?? null;
   try {
@@ -116,7 +118,7 @@ export async function runTargetsPass(args: {
           excludeFiles: excludeUnder(args.profilesDir, source.root, args.features.excludeFiles),
           scopesOf: (file) => targetsOfFile(config.targets, file).map((t) => t.name),
         },
-        store: args.store,
+        store: pass.store,
         logger: args.logger,
         targets: pass.runs,
         ...(source.revision !== undefined ? { revision: source.revision } : {}),
@@ -131,8 +133,36 @@ export async function runTargetsPass(args: {
     for (const d of unplaced) process.stderr.write(`${d.severity === 'error' ? 'error' : 'warning'}: ${formatDiagnostic(withDirectory(args.profilesDir, d))}\n`);
     return unplaced.some((d) => d.severity === 'error') ? { ...report, ok: false } : report;
   } finally {
-    pass.destroy();
+    await pass.destroy();
   }
+}
+
+/** A state opened per target once its runs exist (the shared DynamoDB state: src/cli/shared-state-targets.ts). */
+export interface TargetsState {
+  /** The runs to reconcile (a target may fail here, alone). */
+  runs: TargetRun[];
+  store: StateStore;
+  close(): Promise<void>;
+}
+
+/** The runs of the selected targets and the state they reconcile against. */
+async function openTargetRuns(args: { cmd: CommandConfig; settings: AwsSettings; store?: StateStore; openState?: (runs: readonly TargetRun[]) => Promise<TargetsState> }) {
+  const pass = buildTargetRuns(args.cmd, args.settings);
+  let state: TargetsState;
+  try {
+    state = args.openState ? await args.openState(pass.runs) : { runs: pass.runs, store: args.store!, close: async () => undefined };
+  } catch (err) {
+    pass.destroy();
+    throw err;
+  }
+  return {
+    runs: state.runs,
+    store: state.store,
+    async destroy() {
+      await state.close().catch(() => undefined);
+      pass.destroy();
+    },
+  };
 }
 
 export function renderTargetsReport(report: TargetsReport, format: 'text' | 'json' | 'markdown', options: { color: boolean; apply: boolean }): string {

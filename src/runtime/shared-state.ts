@@ -7,9 +7,8 @@ import { fencedAppFlow } from '../leadership/fenced-appflow.js';
 import { replicaId } from '../leadership/replica-id.js';
 import { TargetLease, type LeaseRole, type LeaseStatus } from '../leadership/target-lease.js';
 import type { Logger } from '../logging/logger.js';
-import type { StateStore } from '../model/types.js';
 import { createStateTableClient, type StateTableClientSettings } from '../state/dynamodb/client.js';
-import { createDynamoDbStateStore } from '../state/dynamodb/dynamodb-state-store.js';
+import { createDynamoDbStateStore, type DynamoDbStateStore } from '../state/dynamodb/dynamodb-state-store.js';
 import { errorSummary } from './error-summary.js';
 
 export interface LeaseTiming {
@@ -33,7 +32,7 @@ export interface DaemonLeadership {
 }
 
 export interface SharedState {
-  store: StateStore;
+  store: DynamoDbStateStore;
   appflow: AppFlowPort;
   leadership: DaemonLeadership;
   /** Starts the heartbeat; `onRole` hears every change of role. */

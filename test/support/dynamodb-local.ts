@@ -6,6 +6,10 @@
 // Readiness is a real API call (ListTables) polled until it answers, not a sleep. Start-up takes
 // about 1.5-3 s on this project's CI machine (2 cores); start it once per test file (beforeAll).
 //
+// -sharedDb: one database whatever the access key and region of a request (by default DynamoDB
+// Local keeps one per key and region), so a declared target's table, reached with the keys its
+// assumed role was issued, is the table `state init` created with the test keys.
+//
 // DynamoDB Local has no option to bind an address: it listens on every interface of the port it
 // is given. Tests reach it on 127.0.0.1 only; it holds nothing but throwaway test data.
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -91,7 +95,7 @@ export async function startDynamoDbLocal(options: { timeoutMs?: number } = {}): 
     const java = spawn(
       'java',
       // C1 only and the serial collector: a test database needs a quick start, not peak throughput.
-      ['-XX:TieredStopAtLevel=1', '-XX:+UseSerialGC', '-Xss512k', '-Djava.library.path=./DynamoDBLocal_lib', '-jar', 'DynamoDBLocal.jar', '-inMemory', '-disableTelemetry', '-port', String(port)],
+      ['-XX:TieredStopAtLevel=1', '-XX:+UseSerialGC', '-Xss512k', '-Djava.library.path=./DynamoDBLocal_lib', '-jar', 'DynamoDBLocal.jar', '-inMemory', '-sharedDb', '-disableTelemetry', '-port', String(port)],
       { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] },
     );
     let output = '';

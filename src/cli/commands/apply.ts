@@ -27,6 +27,7 @@ import { ExitCode } from '../exit-codes.js';
 import { credentialsOnUpdateOption, resolveCredentialsOnUpdate } from '../credentials-on-update.js';
 import { checkProfilesDirectory, checkStateDirectory } from '../preflight.js';
 import { leadSharedState } from '../shared-state-lease.js';
+import { openTargetsSharedState } from '../shared-state-targets.js';
 import { refusePlaintextOnSharedState, stateLocation } from '../state-backend.js';
 import { lockStateDirectory } from '../state-lock.js';
 import { UserError } from '../user-error.js';
@@ -101,7 +102,11 @@ async function runApply(flags: ApplyFlags, planFile: string | undefined): Promis
   // apply FILE: a wrong file or other flags fail here, before any lock, lease or AWS call.
   const verifyPlans = planFile === undefined ? undefined : await savedPlanCheck(planFile, flags, command, declaresTargets(command) ? flags.profiles : source.root);
   if (location.kind === 'dynamodb') {
-    if (declaresTargets(command)) throw new UserError('targets (appflow-gitops.yaml) work with a state directory; the DynamoDB state backend does not support them yet');
+    // Each declared target is led for the run in its own account's table (shared-state-targets.ts).
+    if (declaresTargets(command)) {
+      const { table } = location;
+      return applyTargets(flags, format, command, features, source, (logger) => ({ openState: (runs) => openTargetsSharedState(runs, { table, lead: true, logger }) }), verifyPlans);
+    }
     return applyWithBackend(flags, format, sharedBackend(location.table), features, source, verifyPlans);
   }
   await checkStateDirectory(flags.state);
@@ -110,7 +115,14 @@ async function runApply(flags: ApplyFlags, planFile: string | undefined): Promis
   // that was never acted on. Fail fast, in one line naming the holder, before any AWS call.
   const lock = await lockStateDirectory(flags.state);
   try {
-    if (declaresTargets(command)) return await applyTargetsLocked(flags, format, command, features, source, verifyPlans);
+    if (declaresTargets(command)) {
+      const store = createFileStateStore(flags.state, { lock: true });
+      try {
+        return await applyTargets(flags, format, command, features, source, () => ({ store }), verifyPlans);
+      } finally {
+        await store.release().catch(() => undefined);
+      }
+    }
     return await applyWithBackend(flags, format, fileBackend(flags.state), features, source, verifyPlans);
   } finally {
     await lock.release().catch(() => undefined);
@@ -244,16 +256,18 @@ function listenForStop(): { signal: AbortSignal; dispose(): void } {
   };
 }
 
+/** Where the targets' state is: the locked state directory's store, or the shared state opened per target. */
+type TargetsBackend = (logger: Logger) => Pick<Parameters<typeof runTargetsPass>[0], 'store' | 'openState'>;
+
 /**
  * apply over the targets of appflow-gitops.yaml: each target converges on its own (a write a deny
  * policy rejects is not made, the rest proceed); the notifier is told of each target's pass; exit
  * 1 when any target failed.
  */
-async function applyTargetsLocked(flags: ApplyFlags, format: Format, command: CommandConfig, features: ConfigFeatures, source: ProfilesSource, verifyPlans?: VerifyPlans): Promise<number> {
+async function applyTargets(flags: ApplyFlags, format: Format, command: CommandConfig, features: ConfigFeatures, source: ProfilesSource, backend: TargetsBackend, verifyPlans?: VerifyPlans): Promise<number> {
   const logger = process.env.LOG_LEVEL ? createLogger({ destination: process.stderr, format: flags.logFormat }) : createSilentLogger();
   // An unset notification secret fails here, before any AWS call.
   const notifier = createConfiguredNotifier(features, { repeatMs: flags.notifyRepeat, logger, warn: (message) => process.stderr.write(`warning: ${message}\n`) });
-  const store = createFileStateStore(flags.state, { lock: true });
   const stop = listenForStop();
   let delivered: Promise<void> | undefined;
   try {
@@ -263,7 +277,7 @@ async function applyTargetsLocked(flags: ApplyFlags, format: Format, command: Co
       cmd: command,
       features,
       notifier,
-      store,
+      ...backend(logger),
       logger,
       settings: { writeMaxAttempts: WRITE_SDK_MAX_ATTEMPTS },
       allowPlaintextCredentials: flags.allowPlaintextCredentials === true,
@@ -289,7 +303,6 @@ async function applyTargetsLocked(flags: ApplyFlags, format: Format, command: Co
     return report.ok ? ExitCode.Ok : ExitCode.Error;
   } finally {
     stop.dispose();
-    await store.release().catch(() => undefined);
     await (delivered ?? notifier.close(NOTIFY_GRACE_MS));
   }
 }

@@ -64,10 +64,11 @@ export function registerImportCommand(program: Command): void {
       let store: StateStore;
       let appflow: AppFlowPort;
       if (location.kind === 'dynamodb') {
-        if (declared) throw new UserError('targets (appflow-gitops.yaml) work with a state directory; the DynamoDB state backend does not support them yet');
-        adapters = createAwsAdapters({});
-        const session = await leadSharedState(location.table, adapters, createSilentLogger()).catch((err: unknown) => {
-          adapters.destroy();
+        // A declared target: its identity (the state key) first, then its lease in its own table.
+        const opened = declared ? await identifiedAdapters(declared) : createAwsAdapters({});
+        adapters = opened;
+        const session = await leadSharedState(location.table, opened, createSilentLogger()).catch((err: unknown) => {
+          opened.destroy();
           throw err;
         });
         ({ store, appflow } = session);

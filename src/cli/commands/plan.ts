@@ -27,6 +27,8 @@ import { withAwsFailureHint } from '../aws-failure-hint.js';
 import { allowPlaintextOption, configOption, jsonOption, maxDeletesOption, namesOption, profilesOption, revisionOption, stateOption, targetOption } from '../common-options.js';
 import { loadCommandConfig, type CommandConfig } from '../load-config-or-fail.js';
 import { declaresTargets, renderTargetsReport, runTargetsPass } from '../targets-pass.js';
+import { openTargetsSharedState } from '../shared-state-targets.js';
+import type { StateLocation } from '../../state/state-location.js';
 import { createSilentLogger } from '../../logging/logger.js';
 import type { StateStore } from '../../model/types.js';
 import { excludeUnder, featuresOf, policyCheckFor, profilesSourceOrFail, type ConfigFeatures } from '../config-features.js';
@@ -109,8 +111,7 @@ export async function runPlan(flags: PlanFlags): Promise<number> {
   const features = featuresOf(command);
   const source = await profilesSourceOrFail(flags.profiles, flags.revision);
   if (declaresTargets(command)) {
-    if (location.kind !== 'file') throw new UserError('targets (appflow-gitops.yaml) work with a state directory; the DynamoDB state backend does not support them yet');
-    return runPlanTargets(flags, { command, features, source }, format, options, location.dir);
+    return runPlanTargets(flags, { command, features, source }, format, options, location);
   }
 
   const load = await loadProfiles(source.root, {
@@ -168,23 +169,21 @@ export async function runPlan(flags: PlanFlags): Promise<number> {
   return ExitCode.Ok;
 }
 
-/** plan over the targets of appflow-gitops.yaml: read-only (no AWS write, no state write). */
+/**
+ * plan over the targets of appflow-gitops.yaml: read-only (no AWS write, no state write). On the
+ * shared state each target's partition is read with the target's own credentials, without a lease.
+ */
 async function runPlanTargets(
   flags: PlanFlags,
   { command, features, source }: { command: CommandConfig; features: ConfigFeatures; source: ProfilesSource },
   format: PlanFormat,
   options: PlanOptions,
-  stateDir: string,
+  location: StateLocation,
 ): Promise<number> {
-  const hmacKey = (await fingerprintKey(stateDir, emptyTargetState())).hmacKey;
-  const store: StateStore = {
-    load: async () => {
-      const { snapshot, warnings } = await readStateReadOnly(stateDir);
-      return { state: snapshot, warnings };
-    },
-    save: () => Promise.reject(new Error('plan never writes the state')),
-    hmacKey: async () => hmacKey,
-  };
+  const state: Pick<Parameters<typeof runTargetsPass>[0], 'store' | 'openState'> =
+    location.kind === 'file'
+      ? { store: await readOnlyFileStore(location.dir) }
+      : { openState: (runs) => openTargetsSharedState(runs, { table: location.table, lead: false, logger: createSilentLogger() }) };
   // plan --out: the read-only pass hands over every target's plan and state once all have planned.
   let planned: PlannedTarget[] | undefined;
   const report = await runTargetsPass({
@@ -192,7 +191,7 @@ async function runPlanTargets(
     source,
     cmd: command,
     features,
-    store,
+    ...state,
     logger: createSilentLogger(),
     settings: {},
     allowPlaintextCredentials: flags.allowPlaintextCredentials === true,
@@ -217,6 +216,19 @@ async function runPlanTargets(
 function savedPlanScope(flags: PlanFlags, command: CommandConfig, options: PlanOptions, root: string): SavedPlanScope {
   const targets = command.selected.map((t) => t.name);
   return { root, configFiles: command.excludeFiles, flags: planningFlags(flags, options.credentialsOnUpdate ?? DEFAULT_CREDENTIALS_ON_UPDATE, targets) };
+}
+
+/** The state directory for plan: read without the store's repairs or the lock (plan never writes). */
+async function readOnlyFileStore(stateDir: string): Promise<StateStore> {
+  const hmacKey = (await fingerprintKey(stateDir, emptyTargetState())).hmacKey;
+  return {
+    load: async () => {
+      const { snapshot, warnings } = await readStateReadOnly(stateDir);
+      return { state: snapshot, warnings };
+    },
+    save: () => Promise.reject(new Error('plan never writes the state')),
+    hmacKey: async () => hmacKey,
+  };
 }
 
 interface PlanState {

@@ -12,11 +12,18 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 
 export const STATE_TABLE_MAX_ATTEMPTS = 8;
 
+interface TableCredentials {
+  accessKeyId: string;
+  secretAccessKey: string;
+  sessionToken?: string;
+}
+
 export interface StateTableClientSettings {
   region: string;
   /** Explicit endpoint (tests); otherwise AWS_ENDPOINT_URL_DYNAMODB / AWS_ENDPOINT_URL via the SDK. */
   endpoint?: string;
-  credentials?: { accessKeyId: string; secretAccessKey: string };
+  /** Static keys or a provider (a declared target's assumed role); the SDK's default chain when absent. */
+  credentials?: TableCredentials | (() => Promise<TableCredentials & { expiration?: Date }>);
   maxAttempts?: number;
   requestTimeoutMs?: number;
 }
