@@ -12,21 +12,30 @@
 //   baseline  - the naive reader: one DescribeConnectorProfiles per profile and one
 //               GetSecretValue per reference, sequential (how Terraform's provider reads)
 //   throttled - reconcileOnce creating every profile while the emulator throttles creates
+//   fleet-converge, fleet-warm - the same as converge and noop-warm over declared targets
+//               (`targets`, each its own region): one multi-target pass (reconcileTargets), as
+//               `apply` runs it with appflow-gitops.yaml `targets:`
 import { AppflowClient, DescribeConnectorProfilesCommand } from '@aws-sdk/client-appflow';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { createAwsAdapters } from '../src/aws/clients.js';
+import type { AwsCallObserver } from '../src/aws/ports.js';
+import { createTargetAdapters, type TargetAdapters } from '../src/aws/target-adapters.js';
 import { loadProfiles } from '../src/desired/load-profiles.js';
 import { ProfileParseCache } from '../src/desired/parse-cache.js';
 import { createSilentLogger } from '../src/logging/logger.js';
 import { reconcileOnce } from '../src/reconcile/reconcile-once.js';
+import { reconcileTargets } from '../src/reconcile/reconcile-targets.js';
+import type { ReconcileOptions } from '../src/reconcile/types.js';
 import { WRITE_SDK_MAX_ATTEMPTS } from '../src/reconcile/retry-policy.js';
 import { createFileStateStore } from '../src/state/file-state-store.js';
 
 interface WorkerInput {
-  mode: 'converge' | 'noop' | 'noop-warm' | 'baseline' | 'throttled';
+  mode: 'converge' | 'noop' | 'noop-warm' | 'baseline' | 'throttled' | 'fleet-converge' | 'fleet-warm';
   profilesDir: string;
   stateDir: string;
   endpoint: string;
+  /** The fleet modes: the declared targets (each its own region, paths `tN/`). */
+  targets?: { name: string; region: string; paths: string[] }[];
 }
 
 export interface WorkerResult {
@@ -44,23 +53,70 @@ export interface WorkerResult {
   failures: number;
   writes: number;
   profiles: number;
+  /** DescribeConnectorProfiles calls the SDK made (the measured pass). */
+  describeCalls?: number;
 }
 
 const credentials = { accessKeyId: 'bench', secretAccessKey: 'bench' };
+/** Every measured pass: what `apply` does by default (no prune, no replace). */
+const NO_PRUNE: ReconcileOptions = { prune: false, allowEmpty: false, maxDeletes: 0, allowReplace: false };
 const region = 'us-east-1';
 
 async function main(): Promise<void> {
   const input = JSON.parse(process.argv[2] ?? '{}') as WorkerInput;
-  const counts = { appflow: 0, secrets: 0, appflowRequests: 0, secretsRequests: 0, throttled: 0 };
+  const counts = { appflow: 0, secrets: 0, appflowRequests: 0, secretsRequests: 0, throttled: 0, describes: 0 };
   let failures = 0;
   let writes = 0;
   let profiles: number;
   let cpuBefore = process.cpuUsage();
   let started = performance.now();
 
+  const observer: AwsCallObserver = (call) => {
+    const attempts = call.attempts ?? 1;
+    if (call.service === 'appflow') {
+      counts.appflow++;
+      counts.appflowRequests += attempts;
+      if (call.operation === 'DescribeConnectorProfiles') counts.describes++;
+    } else {
+      counts.secrets++;
+      counts.secretsRequests += attempts;
+    }
+    if (call.errorCode === 'ThrottlingException') counts.throttled++;
+  };
+  const resetCounts = () => {
+    for (const key of Object.keys(counts) as (keyof typeof counts)[]) counts[key] = 0;
+    cpuBefore = process.cpuUsage();
+    started = performance.now();
+  };
+
   if (input.mode === 'baseline') {
     const result = await runBaseline(input, counts);
     profiles = result.profiles;
+  } else if (input.mode === 'fleet-converge' || input.mode === 'fleet-warm') {
+    const runs = (input.targets ?? []).map((t) => {
+      const adapters: TargetAdapters = createTargetAdapters(
+        { name: t.name, region: t.region, implicit: false },
+        { credentials, endpoints: { appflow: input.endpoint, secretsmanager: input.endpoint }, writeMaxAttempts: WRITE_SDK_MAX_ATTEMPTS, observer },
+      );
+      return { name: t.name, adapters, takes: (file: string) => t.paths.some((prefix) => file.startsWith(prefix)) };
+    });
+    const parseCache = input.mode === 'fleet-warm' ? new ProfileParseCache() : undefined;
+    const store = createFileStateStore(input.stateDir);
+    const pass = () =>
+      reconcileTargets(
+        { profilesDir: input.profilesDir, loadOptions: parseCache ? { parseCache } : {}, store, logger: createSilentLogger(), targets: runs },
+        { ...NO_PRUNE, ...(input.mode === 'fleet-converge' ? { writeConcurrency: 16 } : {}) },
+      );
+    if (input.mode === 'fleet-warm') {
+      await pass();
+      resetCounts();
+    }
+    const report = await pass();
+    for (const run of runs) run.adapters.destroy();
+    const reports = report.targets.map((t) => t.report);
+    profiles = reports.reduce((sum, r) => sum + r.plan.changes.length, 0);
+    failures = reports.reduce((sum, r) => sum + r.outcomes.filter((o) => o.result === 'failed').length + r.plan.summary.error + (r.error ? 1 : 0), 0) + (report.error ? 1 : 0);
+    writes = reports.reduce((sum, r) => sum + r.outcomes.filter((o) => o.result === 'applied').length, 0);
   } else {
     const adapters = createAwsAdapters({
       region,
@@ -68,17 +124,7 @@ async function main(): Promise<void> {
       endpoints: { appflow: input.endpoint, secretsmanager: input.endpoint },
       // As the daemon and `apply` do: p-retry is the only retry layer for writes.
       writeMaxAttempts: WRITE_SDK_MAX_ATTEMPTS,
-      observer: (call) => {
-        const attempts = call.attempts ?? 1;
-        if (call.service === 'appflow') {
-          counts.appflow++;
-          counts.appflowRequests += attempts;
-        } else {
-          counts.secrets++;
-          counts.secretsRequests += attempts;
-        }
-        if (call.errorCode === 'ThrottlingException') counts.throttled++;
-      },
+      observer,
     });
     const store = createFileStateStore(input.stateDir);
     // The daemon keeps a parse cache (unchanged files are not parsed again by its next pass);
@@ -96,19 +142,14 @@ async function main(): Promise<void> {
           logger: createSilentLogger(),
         },
         {
-          prune: false,
-          allowEmpty: false,
-          maxDeletes: 0,
-          allowReplace: false,
+          ...NO_PRUNE,
           // Setup only (not a measurement): more writes in flight fill a 10,000-profile account sooner.
           ...(input.mode === 'converge' ? { writeConcurrency: 16 } : {}),
         },
       );
     if (input.mode === 'noop-warm') {
       await pass();
-      for (const key of Object.keys(counts) as (keyof typeof counts)[]) counts[key] = 0;
-      cpuBefore = process.cpuUsage();
-      started = performance.now();
+      resetCounts();
     }
     const report = await pass();
     adapters.destroy();
@@ -133,6 +174,7 @@ async function main(): Promise<void> {
     failures,
     writes,
     profiles,
+    describeCalls: counts.describes,
   };
   process.stdout.write(`${JSON.stringify(result)}\n`);
 }

@@ -9,7 +9,7 @@
 //   BENCH_THROTTLE_RPS=50        emulator limit on CreateConnectorProfile
 //   BENCH_THROTTLE_CREATES=500   creates in the throttled scenario
 //   BENCH_CPU_PROF=DIR           write a V8 CPU profile of every measured worker into DIR
-//   BENCH_ONLY=noop,daemon,throttled,policies  run only these scenarios (results.json/BENCHMARKS.md are
+//   BENCH_ONLY=noop,fleet,daemon,throttled,policies  run only these scenarios (results.json/BENCHMARKS.md are
 //                                then NOT written: published numbers always come from a full run)
 import { execFile } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -18,10 +18,10 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { startEmulator, type RunningEmulator } from '../src/emulator/index.js';
-import { profileName, profileYaml, writeFleet } from './fixtures.js';
+import { profileName, profileYaml, writeFleet, writeTargetFleet } from './fixtures.js';
 import { processCpuSeconds, processRssMb, sleep, startDaemon, waitForIdle, waitForReady } from './daemon-probe.js';
 import type { WorkerResult } from './reconcile-worker.js';
-import { renderMarkdown, renderTables, renderTargets, type BenchResults, type FloorResult, type IdleResult, type LatencyResult, type NoopResult, type PoliciesResult, type ThrottledResult } from './report.js';
+import { renderMarkdown, renderTables, renderTargets, type BenchResults, type FleetResult, type FloorResult, type IdleResult, type LatencyResult, type NoopResult, type PoliciesResult, type ThrottledResult } from './report.js';
 
 const run = promisify(execFile);
 const here = dirname(fileURLToPath(import.meta.url));
@@ -35,6 +35,9 @@ const edits = Number(process.env.BENCH_EDITS ?? 30);
 const idleSeconds = Number(process.env.BENCH_IDLE_SECONDS ?? 60);
 const throttleRps = Number(process.env.BENCH_THROTTLE_RPS ?? 50);
 const throttleCreates = Number(process.env.BENCH_THROTTLE_CREATES ?? 500);
+/** Issue 17's fleet scenario: 10 targets x 100 profiles. */
+const FLEET_TARGETS = 10;
+const FLEET_PROFILES_PER_TARGET = 100;
 const cpuProfDir = process.env.BENCH_CPU_PROF;
 const only = process.env.BENCH_ONLY ? new Set(process.env.BENCH_ONLY.split(',')) : undefined;
 /** Every measured scenario runs this many times; the results give the median and each run. */
@@ -45,6 +48,7 @@ const WORKER_TIMEOUT_MS = 20 * 60_000;
 interface Measured extends WorkerResult {
   /** HTTP requests that reached the emulator during the run, by service (the authoritative count). */
   emulatorAppflow: number;
+  emulatorDescribes: number;
   emulatorSecrets: number;
   emulator429s: number;
   /** The whole child process, spawn to exit, as the parent saw it (comparable with the floors). */
@@ -55,13 +59,13 @@ interface Measured extends WorkerResult {
  * Runs one measurement in a fresh process. The emulator's request log is cleared first, so the
  * call counts are the requests that actually reached the emulator during this run.
  */
-async function runWorker(mode: string, profilesDir: string, stateDir: string, emulator: RunningEmulator): Promise<Measured> {
+async function runWorker(mode: string, profilesDir: string, stateDir: string, emulator: RunningEmulator, extra: object = {}): Promise<Measured> {
   emulator.clearRequestLog();
   const profiling = cpuProfDir && mode !== 'converge' ? ['--cpu-prof', `--cpu-prof-dir=${cpuProfDir}`, `--cpu-prof-name=${mode}-${Date.now()}.cpuprofile`] : [];
   const spawnedAt = performance.now();
   const { stdout } = await run(
     process.execPath,
-    [...profiling, workerPath, JSON.stringify({ mode, profilesDir, stateDir, endpoint: emulator.endpoint })],
+    [...profiling, workerPath, JSON.stringify({ mode, profilesDir, stateDir, endpoint: emulator.endpoint, ...extra })],
     { maxBuffer: 16 * 1024 * 1024, timeout: WORKER_TIMEOUT_MS },
   );
   const processWallMs = performance.now() - spawnedAt;
@@ -70,6 +74,7 @@ async function runWorker(mode: string, profilesDir: string, stateDir: string, em
   return {
     ...result,
     emulatorAppflow: log.filter((e) => e.service === 'appflow').length,
+    emulatorDescribes: log.filter((e) => e.operation === 'DescribeConnectorProfiles').length,
     emulatorSecrets: log.filter((e) => e.service === 'secretsmanager').length,
     emulator429s: log.filter((e) => e.status === 429).length,
     processWallMs,
@@ -175,6 +180,51 @@ async function benchNoop(size: number, work: string): Promise<NoopResult> {
 }
 
 
+
+/**
+ * The fleet: declared targets, each a directory of profiles in its own region, reconciled by one
+ * multi-target pass (what `apply` with appflow-gitops.yaml `targets:` runs). The warm pass (the
+ * second in the same process, with the daemon's parse cache) should make one Describe per target
+ * and cost at most twice the single-target warm pass over as many profiles.
+ */
+async function benchFleet(work: string, singleTargetWarmWallMs: number | undefined): Promise<FleetResult> {
+  const emulator = await startEmulator({ profileQuota: FLEET_PROFILES_PER_TARGET + 100 });
+  try {
+    const fleet = await writeTargetFleet(join(work, 'fleet'), FLEET_TARGETS, FLEET_PROFILES_PER_TARGET);
+    for (const target of fleet.targets) emulator.seed({ region: target.region, secrets: target.secrets });
+    const targets = fleet.targets.map(({ name, region, paths }) => ({ name, region, paths }));
+    const stateDir = join(work, 'fleet-state');
+    const size = FLEET_TARGETS * FLEET_PROFILES_PER_TARGET;
+    const converge = await runWorker('fleet-converge', fleet.dir, stateDir, emulator, { targets });
+    if (converge.failures > 0 || converge.writes !== size) {
+      throw new Error(`fleet converge: ${converge.writes} writes of ${size}, ${converge.failures} failures`);
+    }
+    const runs: Measured[] = [];
+    for (let i = 0; i < repeats; i++) runs.push(await runWorker('fleet-warm', fleet.dir, stateDir, emulator, { targets }));
+    for (const m of runs) {
+      if (m.writes !== 0 || m.failures !== 0 || m.profiles !== size) throw new Error(`fleet warm pass: ${m.profiles} profiles planned, ${m.writes} writes, ${m.failures} failures`);
+      // The emulator saw both passes of the run (the unmeasured first one too): twice the measured one's.
+      if (m.emulatorDescribes !== 2 * (m.describeCalls ?? 0)) {
+        throw new Error(`fleet Describe counts disagree: the emulator saw ${m.emulatorDescribes} over two passes, the SDK observer ${m.describeCalls} in the measured one`);
+      }
+    }
+    const warmWallMs = round(median(runs.map((m) => m.wallMs)));
+    return {
+      targets: FLEET_TARGETS,
+      profilesPerTarget: FLEET_PROFILES_PER_TARGET,
+      warmWallMs,
+      warmWallMsRuns: runs.map((m) => round(m.wallMs)),
+      warmCpuMs: round(median(runs.map((m) => m.cpuMs))),
+      warmCpuMsRuns: runs.map((m) => round(m.cpuMs)),
+      describeCalls: Math.max(...runs.map((m) => m.describeCalls ?? 0)),
+      appflowCalls: Math.max(...runs.map((m) => m.appflowCalls)),
+      secretsCalls: Math.max(...runs.map((m) => m.secretsCalls)),
+      ...(singleTargetWarmWallMs !== undefined ? { singleTargetWarmWallMs } : {}),
+    };
+  } finally {
+    await emulator.close();
+  }
+}
 
 /** Scenarios 2 and 4 share one daemon watching 1,000 files: edits first, then the idle window. */
 async function benchDaemon(work: string): Promise<{ latency: LatencyResult; idle: IdleResult }> {
@@ -327,7 +377,7 @@ function load1(): number {
   return round(loadavg()[0] ?? 0, 2);
 }
 
-function wanted(scenario: 'noop' | 'daemon' | 'throttled' | 'policies'): boolean {
+function wanted(scenario: 'noop' | 'fleet' | 'daemon' | 'throttled' | 'policies'): boolean {
   return !only || only.has(scenario);
 }
 
@@ -347,6 +397,12 @@ async function main(): Promise<void> {
         noop[String(size)] = await benchNoop(size, work);
         loadAverage[`noop${size}`] = load1();
       }
+    }
+    let fleet: FleetResult | undefined;
+    if (wanted('fleet')) {
+      process.stderr.write(`fleet: ${FLEET_TARGETS} targets x ${FLEET_PROFILES_PER_TARGET} profiles, warm no-op pass...\n`);
+      fleet = await benchFleet(work, noop['1000']?.warmWallMs);
+      loadAverage.fleet = load1();
     }
     let daemonResults: Awaited<ReturnType<typeof benchDaemon>> | undefined;
     if (wanted('daemon')) {
@@ -373,6 +429,7 @@ async function main(): Promise<void> {
       command: commandLine(),
       noop,
       floors,
+      fleet,
       latency: daemonResults?.latency,
       throttled,
       idle: daemonResults?.idle,
