@@ -3,12 +3,12 @@
 // through STS). One Daemon per target behind one watcher and one HTTP server: each target
 // converges in isolation, /status groups profiles by target, metrics carry the target label,
 // every log line of a pass names its target, and no sentinel secret reaches any output.
-import { rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { resetEmulator, startEmulatorHarness, type EmulatorHarness } from '../support/emulator-harness.js';
-import { datadogDocument } from '../support/profile-documents.js';
+import { datadogCreateRequest, datadogDocument } from '../support/profile-documents.js';
 import { profileDir } from '../desired/helpers.js';
 import { DaemonProcess, emulatorEnv } from './daemon-process.js';
 
@@ -71,9 +71,10 @@ afterAll(async () => {
   // Nothing the daemons logged or served may hold a secret value.
   expect(outputs.join('\n')).not.toContain(SENTINEL);
 });
-beforeEach(() => {
+beforeEach(async () => {
+  // Every partition empty (profiles, secrets, STS sessions), then each seeded with the secret.
+  expect((await fetch(`${harness.emulator.endpoint}/__emulator/reset`, { method: 'POST' })).status).toBe(200);
   resetEmulator(harness.emulator);
-  harness.emulator.faults.reset();
   for (const place of Object.values(PLACES)) {
     harness.emulator.seed({ ...place, secrets: [{ name: 'dd', secretString: JSON.stringify({ apiKey: `${SENTINEL}-a`, applicationKey: `${SENTINEL}-b` }) }] });
   }
@@ -87,6 +88,7 @@ beforeEach(() => {
   rmSync(state, { recursive: true, force: true });
 });
 
+const datadogCreate = (name: string) => datadogCreateRequest(name, { apiKey: `${SENTINEL}-x`, applicationKey: `${SENTINEL}-y` }, 'https://api.datadoghq.com');
 const names = (target: TargetName) => harness.emulator.profileNames!(PLACES[target]);
 
 async function startFleet(...extra: string[]): Promise<DaemonProcess> {
@@ -97,6 +99,14 @@ async function startFleet(...extra: string[]): Promise<DaemonProcess> {
 }
 
 const passLines = (daemon: DaemonProcess, from = 0) => daemon.lines.slice(from).filter((l) => l.event === 'daemon.pass');
+const appflowCalls = () => harness.emulator.requestLog().filter((e) => e.service === 'appflow');
+
+/** Resolves once each named target has logged a finished pass with this result (from line `from`). */
+async function passesDone(daemon: DaemonProcess, results: Partial<Record<TargetName, string>>, from = 0): Promise<void> {
+  for (const [target, result] of Object.entries(results)) {
+    await daemon.waitForLog((l) => l.event === 'daemon.pass' && l.target === target && l.result === result, 30_000, from);
+  }
+}
 
 describe('run with declared targets (built CLI, emulator with STS)', () => {
   it('converges every target in its own account and region; /status by target; metrics and logs carry the target', async () => {
@@ -156,5 +166,89 @@ describe('run with declared targets (built CLI, emulator with STS)', () => {
     expect(names('prod-eu')).toEqual(['prod-app', 'prod-more']);
     expect(names('dev-us')).toEqual(['common', 'dev-app']);
   }, SLOW);
-});
 
+  it('a denied role fails only its targets: the others converge, /status names the error, /readyz waits, a retry recovers', async () => {
+    harness.emulator.faults.denyRole!(ROLE);
+    const daemon = await startFleet();
+    await passesDone(daemon, { 'dev-us': 'success', 'dev-eu': 'success', 'prod-us': 'error', 'prod-eu': 'error' });
+    expect(names('dev-us')).toEqual(['common', 'dev-app']);
+    expect(names('dev-eu')).toEqual(['dev-app']);
+    expect(names('prod-us')).toEqual([]);
+    expect(appflowCalls().every((e) => e.accountId === '123456789012')).toBe(true);
+
+    const status = await daemon.json<FleetStatus>('/status');
+    const byName = Object.fromEntries(status.targets.map((t) => [t.name, t]));
+    expect(byName['dev-us']).toMatchObject({ ready: true, lastReconcile: { result: 'success' } });
+    expect(byName['prod-us']!.error).toContain(`target prod-us: could not assume ${ROLE}: AccessDenied`);
+    expect(byName['prod-eu']!.ready).toBe(false);
+    expect(status.ready).toBe(false);
+    expect(status.lastReconcile?.result).toBe('error');
+    // Ready means every target has finished a pass: a target that cannot is a rollout to hold.
+    expect((await fetch(`${daemon.url}/readyz`)).status).toBe(503);
+    const metrics = await daemon.text('/metrics');
+    expect(metrics).toMatch(/appflow_gitops_reconcile_total\{result="error",target="prod-us"\} [1-9]/);
+    expect(metrics).toContain('appflow_gitops_reconcile_total{result="success",target="dev-us"} 1');
+
+    // The role is allowed again: the next pass asks STS again and the target converges.
+    harness.emulator.faults.denyRole!(ROLE, false);
+    const from = daemon.lines.length;
+    expect((await fetch(`${daemon.url}/reconcile`, { method: 'POST' })).status).toBe(202);
+    await passesDone(daemon, { 'prod-us': 'success', 'prod-eu': 'success' }, from);
+    expect(names('prod-us')).toEqual(['common', 'prod-app']);
+    await daemon.waitReady(15_000);
+  }, SLOW);
+
+  it('an account mismatch makes no AppFlow call for that target', async () => {
+    writeFileSync(join(dir, 'appflow-gitops.yaml'), config({ 'dev-us': { accountId: '999999999999' } }));
+    const daemon = await startFleet();
+    await passesDone(daemon, { 'dev-us': 'error', 'dev-eu': 'success', 'prod-us': 'success', 'prod-eu': 'success' });
+    expect(appflowCalls().filter((e) => e.accountId === '123456789012' && e.region === 'us-east-1')).toEqual([]);
+    const status = await daemon.json<FleetStatus>('/status');
+    expect(status.targets.find((t) => t.name === 'dev-us')!.error).toContain('the credentials belong to account 123456789012, not 999999999999');
+    expect(names('dev-eu')).toEqual(['dev-app']);
+  }, SLOW);
+
+  it('prune stays inside its target; the state file keeps one entry per target', async () => {
+    const daemon = await startFleet('--prune');
+    await daemon.waitReady(30_000);
+    const from = daemon.lines.length;
+    rmSync(join(dir, 'prod', 'app.yaml'));
+    await passesDone(daemon, { 'prod-us': 'success', 'prod-eu': 'success' }, from);
+    expect(names('prod-us')).toEqual(['common']);
+    expect(names('prod-eu')).toEqual([]);
+    expect(names('dev-us')).toEqual(['common', 'dev-app']);
+    expect(names('dev-eu')).toEqual(['dev-app']);
+    const deletes = appflowCalls().filter((e) => e.operation === 'DeleteConnectorProfile');
+    expect(deletes.map((e) => `${e.accountId}/${e.region}:${e.profileName}`).sort()).toEqual(['222222222222/eu-west-1:prod-app', '222222222222/us-east-1:prod-app']);
+    const saved = JSON.parse(readFileSync(join(state, 'state.json'), 'utf8')) as { targets: Record<string, { profiles: Record<string, unknown> }> };
+    expect(Object.fromEntries(Object.entries(saved.targets).map(([k, t]) => [k, Object.keys(t.profiles).sort()]))).toEqual({
+      '123456789012/us-east-1@local': ['common', 'dev-app'],
+      '123456789012/eu-west-1@local': ['dev-app'],
+      '222222222222/us-east-1@local': ['common'],
+      '222222222222/eu-west-1@local': [],
+    });
+  }, SLOW);
+
+  it('state isolation: an inventory kept for AWS is never pruned through the emulator, and stays in the file untouched', async () => {
+    // What `apply` against AWS left for the same account and region (no @endpoint in its key).
+    mkdirSync(state, { recursive: true, mode: 0o700 });
+    const awsEntry = { profiles: { 'aws-only': { name: 'aws-only', origin: 'created', connectorType: 'Datadog', lastAppliedAt: '2026-01-01T00:00:00.000Z' } }, intents: {} };
+    writeFileSync(join(state, 'state.json'), JSON.stringify({ formatVersion: 1, targets: { '123456789012/us-east-1': awsEntry } }));
+    // The same name exists in the emulator's partition, with no document for it.
+    harness.emulator.seed({ ...PLACES['dev-us'], profiles: [datadogCreate('aws-only')] });
+    const daemon = await startFleet('--prune');
+    await daemon.waitReady(30_000);
+    expect(names('dev-us')).toEqual(['aws-only', 'common', 'dev-app']);
+    expect(appflowCalls().filter((e) => e.operation === 'DeleteConnectorProfile')).toEqual([]);
+    const saved = JSON.parse(readFileSync(join(state, 'state.json'), 'utf8')) as { targets: Record<string, unknown> };
+    expect(saved.targets['123456789012/us-east-1']).toEqual(awsEntry);
+    expect(Object.keys(saved.targets).sort()).toEqual(['123456789012/eu-west-1@local', '123456789012/us-east-1', '123456789012/us-east-1@local', '222222222222/eu-west-1@local', '222222222222/us-east-1@local']);
+  }, SLOW);
+
+  it('run --state dynamodb:// with declared targets still refuses in one line', async () => {
+    const daemon = new DaemonProcess(['--profiles', dir, '--state', 'dynamodb://some-table', '--listen', '127.0.0.1:0'], emulatorEnv(harness.emulator.endpoint), dir);
+    const exit = await daemon.exited;
+    expect(exit.code).toBe(1);
+    expect(daemon.stderr).toMatch(/^error: run --state dynamodb:\/\/ does not support the targets of .*appflow-gitops\.yaml yet; use the file state \(--state DIR\), or plan and apply with the table\n$/);
+  }, SLOW);
+});

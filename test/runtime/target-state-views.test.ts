@@ -1,0 +1,70 @@
+// The fleet's one state.json: each target's pass loads the whole snapshot at its start and saves
+// after every write. Through its view a target saves only its own entry, so two targets writing
+// at the same time lose nothing; saving whole snapshots (the control) does lose writes.
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { StateSnapshot, StateStore } from '../../src/model/types.js';
+import { targetStateViews } from '../../src/runtime/target-state-views.js';
+import { createFileStateStore, emptyTargetState, type FileStateStore } from '../../src/state/file-state-store.js';
+
+const KEYS = ['111111111111/us-east-1@local', '222222222222/eu-west-1@local'];
+const WRITES = 40;
+
+let dir: string;
+let store: FileStateStore;
+beforeEach(async () => {
+  dir = join(await mkdtemp(join(tmpdir(), 'afg-views-')), 'state');
+  store = createFileStateStore(dir, { lock: true });
+});
+afterEach(async () => {
+  await store.release();
+  await rm(join(dir, '..'), { recursive: true, force: true });
+});
+
+/** One target's pass: the snapshot it loaded at its start, then a save after each of its writes, all in flight at once. */
+async function pass(through: StateStore, key: string, snapshot: StateSnapshot): Promise<void> {
+  const mine = (snapshot.targets[key] ??= emptyTargetState());
+  await Promise.all(
+    Array.from({ length: WRITES }, async (_, i) => {
+      await Promise.resolve();
+      mine.profiles[`p${i}`] = { name: `p${i}`, origin: 'created', connectorType: 'Datadog', lastAppliedAt: new Date(0).toISOString() };
+      await through.save(snapshot);
+    }),
+  );
+}
+
+async function saved(): Promise<Record<string, string[]>> {
+  const json = JSON.parse(await readFile(join(dir, 'state.json'), 'utf8')) as StateSnapshot;
+  return Object.fromEntries(Object.entries(json.targets).map(([key, t]) => [key, Object.keys(t.profiles).sort()]));
+}
+
+const every = Array.from({ length: WRITES }, (_, i) => `p${i}`).sort();
+
+describe('per-target state views', () => {
+  it('two targets saving concurrently into one state.json lose nothing', async () => {
+    const views = targetStateViews(store);
+    const stores = KEYS.map((key) => views.forTarget(() => key));
+    // Both passes have loaded before either saves, as two targets' passes side by side do.
+    const loaded = await Promise.all(stores.map(async (s) => (await s.load()).state));
+    await Promise.all(KEYS.map((key, i) => pass(stores[i]!, key, loaded[i]!)));
+    expect(await saved()).toEqual({ [KEYS[0]!]: every, [KEYS[1]!]: every });
+  });
+
+  it('keeps what other processes of the fleet saved before (another target, untouched)', async () => {
+    const before = { formatVersion: 1 as const, targets: { 'other/key': emptyTargetState() } };
+    await store.save(before);
+    const views = targetStateViews(store);
+    const view = views.forTarget(() => KEYS[0]!);
+    await pass(view, KEYS[0]!, (await view.load()).state);
+    expect(Object.keys((await saved()))).toEqual(['other/key', KEYS[0]]);
+  });
+
+  it('control: whole-snapshot saves from two passes overwrite each other (why the views exist)', async () => {
+    const loaded = await Promise.all(KEYS.map(async () => (await store.load()).state));
+    await Promise.all(KEYS.map((key, i) => pass(store, key, loaded[i]!)));
+    const result = await saved();
+    expect(Object.keys(result).length).toBeLessThan(2);
+  });
+});
