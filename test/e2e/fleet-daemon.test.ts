@@ -7,6 +7,7 @@ import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
+import { runBuiltCli } from '../support/cli.js';
 import { resetEmulator, startEmulatorHarness, type EmulatorHarness } from '../support/emulator-harness.js';
 import { datadogCreateRequest, datadogDocument } from '../support/profile-documents.js';
 import { profileDir } from '../desired/helpers.js';
@@ -185,6 +186,13 @@ describe('run with declared targets (built CLI, emulator with STS)', () => {
     expect(status.lastReconcile?.result).toBe('error');
     // Ready means every target has finished a pass: a target that cannot is a rollout to hold.
     expect((await fetch(`${daemon.url}/readyz`)).status).toBe(503);
+    // `appflow-gitops status`: the target column, and one line per failed target.
+    const cli = await runBuiltCli(['status', '--server', daemon.url], { cwd: dir, env: { PATH: process.env.PATH, NO_COLOR: '1' } });
+    expect(cli.code).toBe(0);
+    expect(cli.stdout.split('\n')[0]).toMatch(/^NAME\s+TARGET\s+CONDITION/);
+    expect(cli.stdout).toMatch(/^common\s+dev-us\s+Ready/m);
+    expect(cli.stderr.split('\n').filter((l) => l.startsWith('target prod-us: could not assume'))).toHaveLength(1);
+    outputs.push(cli.stdout, cli.stderr);
     const metrics = await daemon.text('/metrics');
     expect(metrics).toMatch(/appflow_gitops_reconcile_total\{result="error",target="prod-us"\} [1-9]/);
     expect(metrics).toContain('appflow_gitops_reconcile_total{result="success",target="dev-us"} 1');

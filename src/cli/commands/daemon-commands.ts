@@ -41,11 +41,16 @@ async function runStatus(name: string | undefined, flags: StatusFlags): Promise<
   return profiles.some((p) => p.condition === 'Failed') ? ExitCode.Error : ExitCode.Ok;
 }
 
-/** What is true of the daemon as a whole: suspended, a false condition, not ready. */
+/** What is true of the daemon as a whole: suspended, a false condition, a failed target, not ready. */
 function daemonLines(status: DaemonStatus): string[] {
   const lines: string[] = [];
   if (status.suspended?.suspended) lines.push(`SUSPENDED since ${status.suspended.since ?? '?'}: no writes (appflow-gitops resume lifts it)`);
   for (const condition of status.conditions ?? []) if (condition.status === 'False') lines.push(`${condition.type}: ${condition.reason}: ${condition.message}`);
+  // A target whose pass failed as a whole (role denied, wrong account, AWS unreachable) has no
+  // profile rows to show it: one line each.
+  for (const { name, error } of status.targets ?? []) {
+    if (error !== undefined) lines.push(error.startsWith(`target ${name}: `) ? error : `target ${name}: ${error}`);
+  }
   if (!status.ready) lines.push(`not ready: ${Object.entries(status.checks).filter(([, ok]) => !ok).map(([check]) => check).join(', ')}`);
   return lines;
 }
@@ -54,7 +59,7 @@ function renderTable(profiles: readonly ProfileStatus[], wide: boolean): string 
   const header = ['NAME', 'TARGET', 'CONDITION', 'REASON', 'LAST APPLIED', ...(wide ? ['FILE', 'LAST ERROR'] : []), 'MESSAGE'];
   const rows = profiles.map((p) => [
     p.name,
-    (p as ProfileStatus & { target?: string }).target ?? '-',
+    p.target ?? '-',
     p.condition,
     p.reason,
     p.lastAppliedAt ?? '-',
