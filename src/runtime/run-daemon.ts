@@ -183,6 +183,9 @@ export async function startDaemon(config: RunDaemonConfig): Promise<RunningDaemo
       let store: StateStore;
       let appflow = adapters.appflow;
       let pass: TargetPass | undefined;
+      // Where a per-target shared state plugs in (issue 14): open this target's store, fenced
+      // AppFlow port and lease here, and give the Daemon below its `leadership`. Today only the
+      // implicit target reaches this branch (run.ts refuses dynamodb:// with declared targets).
       if (config.sharedState) {
         shared = openSharedState(config.sharedState, adapters.target, adapters.appflow, log);
         const opened = shared;
