@@ -363,6 +363,12 @@ const STATIC_EXPLANATION = `## How each number is measured
   emulator admits at most R CreateConnectorProfile requests in any sliding second (the rest get
   429 ThrottlingException). Achieved rate = (successful creates - 1) / (last - first success).
   Three runs on fresh accounts; the result is the worst run, each run is listed.
+- **Fleet**: 10 declared targets × 100 profiles, each target its own directory and its own region
+  of the emulator, reconciled by one multi-target pass as \`apply\` runs it with targets
+  (src/reconcile/reconcile-targets.ts). The warm pass is the second in the same process, with the
+  parse cache, median of three processes; its Describe calls are counted by the SDK and checked
+  against the emulator's log. The yardstick is the single-target 1,000-profile warm pass of the
+  same run.
 - **Policies**: bench/policies.ts in three fresh processes: 1,000 profiles loaded from files,
   planned as creates, then five compiled CEL policies evaluated over the plan (issue 16's budget:
   20 ms); the first evaluation is what a one-shot \`plan\` pays, the later ones a daemon pass.
@@ -380,8 +386,12 @@ const STATIC_EXPLANATION = `## How each number is measured
 - **No-op, warm pass** (the daemon): unchanged files are read but neither parsed, validated nor
   located again (the daemon's cache keeps each file's loaded result, keyed by its text); what is
   left is reading the files, copying the cached results, the batched reads (ceil(N / 100)
-  DescribeConnectorProfiles calls, one after another, beside ceil(secrets / 20)
-  BatchGetSecretValue calls), the fingerprints and the plan.
+  DescribeConnectorProfiles calls and ceil(secrets / 20) BatchGetSecretValue calls, each four at a
+  time, side by side), the fingerprints and the plan. The AWS SDK's per-call work (signing,
+  (de)serialisation, HTTP) is the largest part; the 50 secret batches are the longest chain.
+- **Fleet**: each target's pass reads its own files (the directory once), describes its own
+  profiles (one call per 100) and resolves its own secrets; the targets run four at a time, so the
+  fleet costs about what one target of as many profiles does.
 - **Peak RSS** is about 90 MB before any profile (the Node runtime, the two AWS SDK clients),
   plus what one pass holds: the parsed documents (each YAML tree is dropped as soon as its file
   is validated), the observed profiles, the resolved secrets, the inventory and the plan, and the
@@ -389,13 +399,17 @@ const STATIC_EXPLANATION = `## How each number is measured
 - **Change to applied** is 100 ms of deliberate waiting (50 ms for the file's size to settle, then
   a 50 ms debounce; git-sync and most editors save by rename) plus one warm pass over the 1,000
   files, including the fsynced save of the write's intent before the update is sent. An event
-  still runs the full pass (every file read, every profile described).
-- **Throttled throughput** is bounded by the limit itself; below it, by the retry timing. The
-  4 writers burst past the limit, the emulator's sliding one-second window rejects the rest, and
-  every throttled write sleeps p-retry's backoff (0.2 to 0.4 s, then 0.4 to 0.8 s, with jitter);
-  writers that wake while the window is still full are throttled again and sleep longer, so the
-  window sits partly unused, and the result varies from run to run (hence three runs, worst
-  reported). Two client-side rate limiters were tried and are not used: the SDK's adaptive retry
+  still runs the full pass (every file read, every profile described): a pass limited to the
+  changed files needs the daemon to merge partial reports into its status and backoff first.
+- **Throttled throughput** is bounded by the limit itself; below it, by how soon a writer is ready
+  when the window has room, and by how fast the writers go at all. The 8 writers burst past the
+  limit and the emulator's sliding one-second window rejects the rest; a throttled write pauses
+  100 to 200 ms and tries again without using a retry (up to 30 times), so some writer is ready
+  within tens of milliseconds of a slot freeing. Each write also waits on two fsynced state saves
+  (shared by the writes in flight), so on a loaded machine four writers alone could not keep up
+  with 50/s. With p-retry's growing backoff instead of the pauses, writers that woke while the
+  window was still full slept longer and longer, the window sat partly unused and the result
+  varied from 75 to 92% from run to run. Two client-side rate limiters were tried and are not used: the SDK's adaptive retry
   mode (a CUBIC limiter) paced the writes below 80% of the limit; a pacer that learned the rate
   from 429s (start at the successes of the second before the first 429, +1/s each second, -5% on
   a later 429) cut the 429s about fourfold but did not raise the fraction of the limit in an A/B
