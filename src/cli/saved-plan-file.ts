@@ -1,6 +1,8 @@
 // plan --out FILE and apply FILE: the saved plan's file on disk and the check apply runs before
 // its first write. The format, digests and comparison are in src/saved-plan/; this is the wiring.
 import { readFile, stat } from 'node:fs/promises';
+import { basename, isAbsolute, relative, resolve } from 'node:path';
+import { profileFormat } from '../desired/discover-files.js';
 import type { CredentialsOnUpdate } from '../model/types.js';
 import type { PlannedTarget } from '../reconcile/types.js';
 import { buildSavedPlan, deniedWrite } from '../saved-plan/build.js';
@@ -9,6 +11,7 @@ import { digestConfigFiles, digestProfileFiles } from '../saved-plan/input-files
 import { compareFiles, compareFlags, compareTargets } from '../saved-plan/verify.js';
 import { writeFileAtomic } from '../state/atomic-write.js';
 import { ownVersion } from './own-version.js';
+import type { CommandConfig } from './load-config-or-fail.js';
 import { UserError } from './user-error.js';
 
 /** A saved plan is a few KB per profile; anything far larger is not one (and is not read whole). */
@@ -23,14 +26,22 @@ export interface SavedPlanScope {
   flags: PlanningFlags;
 }
 
-export function planningFlags(flags: {
+/** The command-line flags a saved plan records (plan) or is checked against (apply FILE). */
+export interface PlanningFlagValues {
   prune?: boolean;
   allowEmpty?: boolean;
   allowReplace?: boolean;
   maxDeletes: number;
   names?: string[];
   allowPlaintextCredentials?: boolean;
-}, credentialsOnUpdate: CredentialsOnUpdate, targets: readonly string[]): PlanningFlags {
+}
+
+/** This run's scope: `root` is where the profiles are read (a --revision checkout's root, if any). */
+export function savedPlanScope(flags: PlanningFlagValues, command: CommandConfig, credentialsOnUpdate: CredentialsOnUpdate, root: string): SavedPlanScope {
+  return { root, configFiles: command.excludeFiles, flags: planningFlags(flags, credentialsOnUpdate, command.selected.map((t) => t.name)) };
+}
+
+function planningFlags(flags: PlanningFlagValues, credentialsOnUpdate: CredentialsOnUpdate, targets: readonly string[]): PlanningFlags {
   return {
     prune: flags.prune === true,
     allowEmpty: flags.allowEmpty === true,
@@ -41,6 +52,17 @@ export function planningFlags(flags: {
     targets: [...targets],
     allowPlaintextCredentials: flags.allowPlaintextCredentials === true,
   };
+}
+
+/**
+ * A plan file the loader would read as a profile (a .json or .yaml under the profiles directory)
+ * would change the very inputs it records: refused before anything is read.
+ */
+export function refuseOutInsideProfiles(file: string, profilesDir: string): void {
+  const inside = relative(resolve(profilesDir), resolve(file));
+  if (!inside.startsWith('..') && !isAbsolute(inside) && profileFormat(basename(file)) !== undefined) {
+    throw new UserError(`--out ${file} is inside the profiles directory and would be read as a profile file; write the plan elsewhere`);
+  }
 }
 
 /** Writes the saved plan atomically with mode 0600, or fails in one line with nothing written. */
@@ -67,7 +89,7 @@ export async function writeSavedPlan(file: string, scope: SavedPlanScope, planne
 }
 
 /** Reads and checks a saved plan, or fails in one line naming the file. */
-export async function readSavedPlan(file: string): Promise<SavedPlan> {
+async function readSavedPlan(file: string): Promise<SavedPlan> {
   let text: string;
   try {
     const info = await stat(file);
@@ -86,17 +108,22 @@ export async function readSavedPlan(file: string): Promise<SavedPlan> {
   }
 }
 
-/** What apply FILE can refuse before reading AWS: other flags, or a write a deny policy rejects. */
-export function refuseBeforeApply(file: string, saved: SavedPlan, flags: PlanningFlags): void {
-  const reason = compareFlags(saved.flags, flags) ?? deniedWrite(saved);
+/**
+ * apply FILE, before any lock, lease or AWS call: reads the saved plan, refuses other flags or a
+ * write a deny policy rejects, and returns the check the pass runs before its first write.
+ */
+export async function checkSavedPlan(file: string, scope: SavedPlanScope): Promise<(planned: PlannedTarget[]) => Promise<string | undefined>> {
+  const saved = await readSavedPlan(file);
+  const reason = compareFlags(saved.flags, scope.flags) ?? deniedWrite(saved);
   if (reason) throw new UserError(`saved plan ${file} cannot be applied: ${reason}; nothing was written`);
+  return savedPlanVerifier(file, saved, scope);
 }
 
 /**
  * The pass's `verifyPlans`: recomputes every input digest and compares the fresh plans with the
  * saved ones. Called after planning and before any write; its message refuses the whole pass.
  */
-export function savedPlanVerifier(file: string, saved: SavedPlan, scope: SavedPlanScope): (planned: PlannedTarget[]) => Promise<string | undefined> {
+function savedPlanVerifier(file: string, saved: SavedPlan, scope: SavedPlanScope): (planned: PlannedTarget[]) => Promise<string | undefined> {
   return async (planned) => {
     const files = { config: await digestConfigFiles(scope.configFiles), files: await digestProfileFiles(scope.root, scope.configFiles) };
     const difference = compareFiles(saved.inputs, files) ?? compareTargets(saved.targets, planned);

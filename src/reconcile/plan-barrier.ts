@@ -5,11 +5,12 @@
 import type { PlannedTarget } from './types.js';
 
 export interface PlanBarrier {
-  /** Resolves, once all `count` targets have arrived, with the check's refusal (undefined: go ahead). */
+  /** Resolves, once every target has arrived, with the check's refusal (undefined: go ahead). */
   arrive(planned: PlannedTarget): Promise<string | undefined>;
 }
 
-export function createPlanBarrier(count: number, check: (planned: PlannedTarget[]) => Promise<string | undefined>): PlanBarrier {
+/** `names`: the targets of the pass, in the order the check sees them (config order, whatever order they finish planning in). */
+export function createPlanBarrier(names: readonly string[], check: (planned: PlannedTarget[]) => Promise<string | undefined>): PlanBarrier {
   const arrived: PlannedTarget[] = [];
   let release!: (verdict: Promise<string | undefined>) => void;
   const verdict = new Promise<string | undefined>((resolve) => {
@@ -19,7 +20,10 @@ export function createPlanBarrier(count: number, check: (planned: PlannedTarget[
     arrive(planned) {
       arrived.push(planned);
       // A check that throws refuses the pass: nothing may be written on a check that did not finish.
-      if (arrived.length === count) release(check([...arrived]).catch((err: unknown) => `the plan could not be checked: ${err instanceof Error ? err.message : String(err)}`));
+      if (arrived.length === names.length) {
+        const inOrder = [...arrived].sort((a, b) => names.indexOf(a.name) - names.indexOf(b.name));
+        release(check(inOrder).catch((err: unknown) => `the plan could not be checked: ${err instanceof Error ? err.message : String(err)}`));
+      }
       return verdict;
     },
   };

@@ -116,7 +116,7 @@ export async function reconcileTargets(deps: TargetsDeps, options: ReconcileOpti
   const persist = groupCommitSaver(() => deps.store.save(snapshot));
 
   // With a plan check, every target waits at the barrier for the others: all must be running at once.
-  const barrier = options.verifyPlans ? createPlanBarrier(deps.targets.length, options.verifyPlans) : undefined;
+  const barrier = options.verifyPlans ? createPlanBarrier(deps.targets.map((t) => t.name), options.verifyPlans) : undefined;
   const limit = pLimit(barrier ? Math.max(1, deps.targets.length) : (deps.concurrency ?? TARGET_CONCURRENCY));
   const shared: Shared = { snapshot, hmacKey, load, persist, now, logger, fingerprintScheme: deps.store.fingerprintScheme, revision: deps.revision, policiesFor: deps.policiesFor, barrier };
   const reports = await Promise.all(deps.targets.map((run) => limit(async () => finished(await reconcileTarget(run, shared, options)))));

@@ -171,6 +171,13 @@ describe('plan --out FILE and apply FILE', () => {
     expect(plan.code).toBe(1);
     expect(plan.stderr).toMatch(/^error: --out cannot be used with --skip-credentials/);
   });
+
+  it('--out into the profiles directory as a .json or .yaml is refused: it would be read as a profile', async () => {
+    const plan = await cli('plan', '--out', join(profiles, 'plan.json'));
+    expect(plan.code).toBe(1);
+    expect(plan.stderr).toMatch(/^error: --out .*plan\.json is inside the profiles directory and would be read as a profile file; write the plan elsewhere\n$/);
+    expect(harness.emulator.requestLog()).toEqual([]);
+  });
 });
 
 describe('saved plans with declared targets and policies', () => {

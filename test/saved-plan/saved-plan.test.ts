@@ -104,9 +104,9 @@ describe('comparing a saved plan with now', () => {
 });
 
 describe('plan barrier', () => {
-  it('releases every target with one verdict once the last has planned', async () => {
+  it('releases every target with one verdict once the last has planned; the check sees them in config order', async () => {
     const seen: string[][] = [];
-    const barrier = createPlanBarrier(2, async (all) => {
+    const barrier = createPlanBarrier(['two', 'one'], async (all) => {
       seen.push(all.map((p) => p.name));
       return 'stale';
     });
@@ -117,11 +117,11 @@ describe('plan barrier', () => {
     expect(await barrier.arrive({ name: 'two', target: AWS_TARGET })).toBe('stale');
     await waiting;
     expect(first).toBe('stale');
-    expect(seen).toEqual([['one', 'two']]);
+    expect(seen).toEqual([['two', 'one']]);
   });
 
   it('a check that throws refuses the pass', async () => {
-    const barrier = createPlanBarrier(1, () => Promise.reject(new Error('disk gone')));
+    const barrier = createPlanBarrier(['one'], () => Promise.reject(new Error('disk gone')));
     expect(await barrier.arrive({ name: 'one', target: AWS_TARGET })).toBe('the plan could not be checked: disk gone');
   });
 });

@@ -31,7 +31,7 @@ import { openTargetsSharedState } from '../shared-state-targets.js';
 import { refusePlaintextOnSharedState, stateLocation } from '../state-backend.js';
 import { lockStateDirectory } from '../state-lock.js';
 import { UserError } from '../user-error.js';
-import { planningFlags, readSavedPlan, refuseBeforeApply, savedPlanVerifier } from '../saved-plan-file.js';
+import { checkSavedPlan, savedPlanScope } from '../saved-plan-file.js';
 
 type Format = 'text' | 'json' | 'markdown';
 
@@ -100,7 +100,10 @@ async function runApply(flags: ApplyFlags, planFile: string | undefined): Promis
   const features = featuresOf(command);
   const source = await profilesSourceOrFail(flags.profiles, flags.revision);
   // apply FILE: a wrong file or other flags fail here, before any lock, lease or AWS call.
-  const verifyPlans = planFile === undefined ? undefined : await savedPlanCheck(planFile, flags, command, declaresTargets(command) ? flags.profiles : source.root);
+  const verifyPlans =
+    planFile === undefined
+      ? undefined
+      : await checkSavedPlan(planFile, savedPlanScope(flags, command, await resolveCredentialsOnUpdate(flags.credentialsOnUpdate, flags.profiles), declaresTargets(command) ? flags.profiles : source.root));
   if (location.kind === 'dynamodb') {
     // Each declared target is led for the run in its own account's table (shared-state-targets.ts).
     if (declaresTargets(command)) {
@@ -149,15 +152,6 @@ function sharedBackend(table: string): ApplyBackend {
 }
 
 type VerifyPlans = ReconcileOptions['verifyPlans'];
-
-/** apply FILE: the saved plan, checked against this run's flags, and the check the pass runs before writing. */
-async function savedPlanCheck(planFile: string, flags: ApplyFlags, command: CommandConfig, root: string): Promise<VerifyPlans> {
-  const saved = await readSavedPlan(planFile);
-  const credentialsOnUpdate = await resolveCredentialsOnUpdate(flags.credentialsOnUpdate, flags.profiles);
-  const scope = { root, configFiles: command.excludeFiles, flags: planningFlags(flags, credentialsOnUpdate, command.selected.map((t) => t.name)) };
-  refuseBeforeApply(planFile, saved, scope.flags);
-  return savedPlanVerifier(planFile, saved, scope);
-}
 
 async function applyWithBackend(flags: ApplyFlags, format: Format, backend: ApplyBackend, features: ConfigFeatures, source: ProfilesSource, verifyPlans?: VerifyPlans): Promise<number> {
   // Logs go to stderr, and only when asked for (LOG_LEVEL): stdout carries the report.

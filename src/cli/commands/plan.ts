@@ -40,7 +40,7 @@ import { nameKeyed } from '../../model/name-keyed.js';
 import { DEFAULT_CREDENTIALS_ON_UPDATE } from '../../model/types.js';
 import { IMPLICIT_TARGET_NAME } from '../../config/target-settings.js';
 import type { PlannedTarget } from '../../reconcile/types.js';
-import { planningFlags, writeSavedPlan, type SavedPlanScope } from '../saved-plan-file.js';
+import { refuseOutInsideProfiles, savedPlanScope, writeSavedPlan } from '../saved-plan-file.js';
 
 export type PlanFormat = 'text' | 'json' | 'markdown';
 
@@ -106,7 +106,10 @@ export async function runPlan(flags: PlanFlags): Promise<number> {
   };
   const location = stateLocation(flags.state);
   refusePlaintextOnSharedState(location, flags.allowPlaintextCredentials);
-  if (flags.out !== undefined && flags.skipCredentials) throw new UserError('--out cannot be used with --skip-credentials: a plan made without credentials cannot be applied');
+  if (flags.out !== undefined) {
+    if (flags.skipCredentials) throw new UserError('--out cannot be used with --skip-credentials: a plan made without credentials cannot be applied');
+    refuseOutInsideProfiles(flags.out, flags.profiles);
+  }
   const command = await loadCommandConfig(flags);
   const features = featuresOf(command);
   const source = await profilesSourceOrFail(flags.profiles, flags.revision);
@@ -155,7 +158,7 @@ export async function runPlan(flags: PlanFlags): Promise<number> {
     plan.warnings.unshift(...warnings);
     if (flags.out !== undefined) {
       const planned = [{ name: adapters.target.name ?? IMPLICIT_TARGET_NAME, target: adapters.target, plan, state }];
-      await writeSavedPlan(flags.out, savedPlanScope(flags, command, options, source.root), planned);
+      await writeSavedPlan(flags.out, savedPlanScope(flags, command, options.credentialsOnUpdate ?? DEFAULT_CREDENTIALS_ON_UPDATE, source.root), planned);
     }
   } finally {
     adapters.destroy();
@@ -203,19 +206,13 @@ async function runPlanTargets(
       ...(flags.out !== undefined ? { verifyPlans: async (all: PlannedTarget[]) => void (planned = all) } : {}),
     },
   });
-  if (flags.out !== undefined) await writeSavedPlan(flags.out, savedPlanScope(flags, command, options, flags.profiles), planned ?? []);
+  if (flags.out !== undefined) await writeSavedPlan(flags.out, savedPlanScope(flags, command, options.credentialsOnUpdate ?? DEFAULT_CREDENTIALS_ON_UPDATE, flags.profiles), planned ?? []);
   for (const warning of report.warnings) process.stderr.write(`warning: ${warning}\n`);
   process.stdout.write(renderTargetsReport(report, format, { color: useColor(flags.color), apply: false }));
   // As with one target: a write a deny policy rejects, in any target, fails the plan.
   if (!report.ok || report.targets.some((t) => policyCounts(t.report.plan).denied > 0)) return ExitCode.Error;
   if (flags.detailedExitcode && report.targets.some((t) => hasPendingChanges(t.report.plan))) return ExitCode.ChangesPending;
   return ExitCode.Ok;
-}
-
-/** What a saved plan records of this run besides the plans: where its files are, and its flags. */
-function savedPlanScope(flags: PlanFlags, command: CommandConfig, options: PlanOptions, root: string): SavedPlanScope {
-  const targets = command.selected.map((t) => t.name);
-  return { root, configFiles: command.excludeFiles, flags: planningFlags(flags, options.credentialsOnUpdate ?? DEFAULT_CREDENTIALS_ON_UPDATE, targets) };
 }
 
 /** The state directory for plan: read without the store's repairs or the lock (plan never writes). */
