@@ -11,6 +11,7 @@ import { digestConfigFiles, digestProfileFiles } from '../saved-plan/input-files
 import { compareFiles, compareFlags, compareTargets } from '../saved-plan/verify.js';
 import { writeFileAtomic } from '../state/atomic-write.js';
 import { ownVersion } from './own-version.js';
+import { excludeUnder } from './config-features.js';
 import type { CommandConfig } from './load-config-or-fail.js';
 import { UserError } from './user-error.js';
 
@@ -21,13 +22,16 @@ const MAX_SAVED_PLAN_BYTES = 64 * 1024 * 1024;
 export interface SavedPlanScope {
   /** The profiles directory as read (a --revision checkout's root when there is one). */
   root: string;
-  /** The config file(s) read, which the loader skips. */
+  /** The config file(s) read. */
   configFiles: readonly string[];
+  /** What the loader skips below `root` (the config files, as found there). */
+  excludeFiles: readonly string[];
   flags: PlanningFlags;
 }
 
 /** The command-line flags a saved plan records (plan) or is checked against (apply FILE). */
 export interface PlanningFlagValues {
+  profiles: string;
   prune?: boolean;
   allowEmpty?: boolean;
   allowReplace?: boolean;
@@ -38,7 +42,7 @@ export interface PlanningFlagValues {
 
 /** This run's scope: `root` is where the profiles are read (a --revision checkout's root, if any). */
 export function savedPlanScope(flags: PlanningFlagValues, command: CommandConfig, credentialsOnUpdate: CredentialsOnUpdate, root: string): SavedPlanScope {
-  return { root, configFiles: command.excludeFiles, flags: planningFlags(flags, credentialsOnUpdate, command.selected.map((t) => t.name)) };
+  return { root, configFiles: command.excludeFiles, excludeFiles: excludeUnder(flags.profiles, root, command.excludeFiles), flags: planningFlags(flags, credentialsOnUpdate, command.selected.map((t) => t.name)) };
 }
 
 function planningFlags(flags: PlanningFlagValues, credentialsOnUpdate: CredentialsOnUpdate, targets: readonly string[]): PlanningFlags {
@@ -74,7 +78,7 @@ export async function writeSavedPlan(file: string, scope: SavedPlanScope, planne
       createdAt: new Date(),
       flags: scope.flags,
       config: await digestConfigFiles(scope.configFiles),
-      files: await digestProfileFiles(scope.root, scope.configFiles),
+      files: await digestProfileFiles(scope.root, scope.excludeFiles),
       planned,
     });
   } catch (err) {
@@ -125,7 +129,7 @@ export async function checkSavedPlan(file: string, scope: SavedPlanScope): Promi
  */
 function savedPlanVerifier(file: string, saved: SavedPlan, scope: SavedPlanScope): (planned: PlannedTarget[]) => Promise<string | undefined> {
   return async (planned) => {
-    const files = { config: await digestConfigFiles(scope.configFiles), files: await digestProfileFiles(scope.root, scope.configFiles) };
+    const files = { config: await digestConfigFiles(scope.configFiles), files: await digestProfileFiles(scope.root, scope.excludeFiles) };
     const difference = compareFiles(saved.inputs, files) ?? compareTargets(saved.targets, planned);
     return difference === undefined ? undefined : `saved plan ${file} is stale: ${difference}; nothing was written (run plan --out again)`;
   };

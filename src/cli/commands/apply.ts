@@ -103,7 +103,7 @@ async function runApply(flags: ApplyFlags, planFile: string | undefined): Promis
   const verifyPlans =
     planFile === undefined
       ? undefined
-      : await checkSavedPlan(planFile, savedPlanScope(flags, command, await resolveCredentialsOnUpdate(flags.credentialsOnUpdate, flags.profiles), declaresTargets(command) ? flags.profiles : source.root));
+      : await checkSavedPlan(planFile, savedPlanScope(flags, command, await resolveCredentialsOnUpdate(flags.credentialsOnUpdate, flags.profiles), source.root));
   if (location.kind === 'dynamodb') {
     // Each declared target is led for the run in its own account's table (shared-state-targets.ts).
     if (declaresTargets(command)) {

@@ -206,7 +206,7 @@ async function runPlanTargets(
       ...(flags.out !== undefined ? { verifyPlans: async (all: PlannedTarget[]) => void (planned = all) } : {}),
     },
   });
-  if (flags.out !== undefined) await writeSavedPlan(flags.out, savedPlanScope(flags, command, options.credentialsOnUpdate ?? DEFAULT_CREDENTIALS_ON_UPDATE, flags.profiles), planned ?? []);
+  if (flags.out !== undefined) await writeSavedPlan(flags.out, savedPlanScope(flags, command, options.credentialsOnUpdate ?? DEFAULT_CREDENTIALS_ON_UPDATE, source.root), planned ?? []);
   for (const warning of report.warnings) process.stderr.write(`warning: ${warning}\n`);
   process.stdout.write(renderTargetsReport(report, format, { color: useColor(flags.color), apply: false }));
   // As with one target: a write a deny policy rejects, in any target, fails the plan.
