@@ -29,7 +29,7 @@ import { DaemonFleet, pathTouchesSelectors, type FleetMember } from './daemon-fl
 import { PAUSE_FILE, WritePause } from './write-pause.js';
 import { startEmbeddedEmulator, type EmbeddedEmulator } from './embedded-emulator.js';
 import { formatDuration } from './duration.js';
-import { openSharedState, type SharedState, type SharedStateSettings } from './shared-state.js';
+import { openSharedState, openTargetSharedState, type SharedState, type SharedStateSettings } from './shared-state.js';
 import { targetPass, type PassSettings, type TargetPass } from './target-pass.js';
 import { targetStateViews } from './target-state-views.js';
 
@@ -128,14 +128,14 @@ export async function startDaemon(config: RunDaemonConfig): Promise<RunningDaemo
     const metrics = createDaemonMetrics();
     const targets = config.targets && config.targets.length > 0 ? config.targets : [implicitTarget()];
     const declared = targets.filter((t) => !t.implicit);
-    if (config.sharedState && declared.length > 0) throw new Error('--state dynamodb:// does not support declared targets in the daemon yet');
     const settings: AwsSettings = {
       ...config.aws,
       ...emulator?.awsSettings,
       // One SDK attempt per write: the executor's p-retry is the write retry layer (retry-policy.ts).
       writeMaxAttempts: WRITE_SDK_MAX_ATTEMPTS,
     };
-    let shared: SharedState | undefined;
+    // With the shared state: each target's lease, fenced store and AppFlow port (shared-state.ts).
+    const leases: { member: FleetMember; shared: SharedState; implicit: boolean }[] = [];
     let fileStore: FileStateStore | undefined;
     if (!config.sharedState) {
       const opened = createFileStateStore(stateDir, {
@@ -183,17 +183,17 @@ export async function startDaemon(config: RunDaemonConfig): Promise<RunningDaemo
       let store: StateStore;
       let appflow = adapters.appflow;
       let pass: TargetPass | undefined;
-      // Where a per-target shared state plugs in (issue 14): open this target's store, fenced
-      // AppFlow port and lease here, and give the Daemon below its `leadership`. Today only the
-      // implicit target reaches this branch (run.ts refuses dynamodb:// with declared targets).
+      let shared: SharedState | undefined;
       if (config.sharedState) {
-        shared = openSharedState(config.sharedState, adapters.target, adapters.appflow, log);
+        // A declared target opens its own table (its account and region) once its identity is
+        // confirmed, and keeps trying meanwhile; the implicit target's is opened here.
+        shared = targetSettings.implicit ? openSharedState(config.sharedState, adapters.target, adapters.appflow, log) : openTargetSharedState(config.sharedState, adapters, targetLog);
         const opened = shared;
         cleanups.push(() => opened.stop());
         store = shared.store;
         appflow = shared.appflow;
         // A missing table fails the start in one line (naming it and `state init`), not every heartbeat.
-        await store.load();
+        if (targetSettings.implicit) await store.load();
       } else {
         store = views ? views.forTarget(() => pass!.identified().key) : fileStore!;
       }
@@ -228,7 +228,9 @@ export async function startDaemon(config: RunDaemonConfig): Promise<RunningDaemo
         ...(shared ? { leadership: shared.leadership } : {}),
       });
       const passOfTarget = pass;
-      members.push({ name, daemon, identified: () => passOfTarget.identified(), touches: (path) => pathTouchesSelectors(targetSettings.paths, path) });
+      const member: FleetMember = { name, daemon, identified: () => passOfTarget.identified(), touches: (path) => pathTouchesSelectors(targetSettings.paths, path) };
+      members.push(member);
+      if (shared) leases.push({ member, shared, implicit: targetSettings.implicit });
     }
     const fleet = new DaemonFleet({
       members,
@@ -239,13 +241,12 @@ export async function startDaemon(config: RunDaemonConfig): Promise<RunningDaemo
       ...(config.excludeFiles ? { ignoredPaths: config.excludeFiles.map((file) => relative(profilesDir, file)) } : {}),
     });
     const running = fleet;
-    if (shared) {
-      const lease = shared;
-      const member = members[0]!;
-      metrics.setLeader(member.identified().key, false);
-      lease.start((role, status) => {
+    for (const { member, shared, implicit } of leases) {
+      // The implicit target's key is known now; a declared target announces its own once confirmed.
+      if (implicit) metrics.setLeader(member.identified().key, false);
+      shared.start((role, status) => {
         metrics.setLeader(status.target, role === 'leader');
-        log.info({ event: 'lease.role', target: status.target, role, fence: status.fence, holder: status.holder }, `${status.target}: this replica is now ${role}`);
+        log.info({ event: 'lease.role', target: status.target, targetName: member.name, role, fence: status.fence, holder: status.holder }, `${status.target}: this replica is now ${role}`);
         if (role === 'leader') member.daemon.requestReconcile('leadership');
       });
     }

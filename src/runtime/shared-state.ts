@@ -3,12 +3,13 @@
 // each write, and the lease itself. A replica that does not lead the target reconciles nothing
 // (no AppFlow, no Secrets Manager call): it watches the lease and takes over when it lapses.
 import type { AppFlowPort, AwsTarget } from '../aws/ports.js';
+import type { TargetAdapters } from '../aws/target-adapters.js';
 import { fencedAppFlow } from '../leadership/fenced-appflow.js';
 import { replicaId } from '../leadership/replica-id.js';
-import { TargetLease, type LeaseRole, type LeaseStatus } from '../leadership/target-lease.js';
+import { LeaseNotHeldError, TargetLease, type LeaseRole, type LeaseStatus } from '../leadership/target-lease.js';
 import type { Logger } from '../logging/logger.js';
 import { createStateTableClient, type StateTableClientSettings } from '../state/dynamodb/client.js';
-import { createDynamoDbStateStore, type DynamoDbStateStore } from '../state/dynamodb/dynamodb-state-store.js';
+import { createDynamoDbStateStore, SHARED_STATE_DIGEST_KEY, type DynamoDbStateStore } from '../state/dynamodb/dynamodb-state-store.js';
 import { errorSummary } from './error-summary.js';
 
 export interface LeaseTiming {
@@ -100,6 +101,86 @@ export function openSharedState(settings: SharedStateSettings, target: AwsTarget
       } finally {
         client.destroy();
       }
+    },
+  };
+}
+
+/** How long a declared target waits before it tries again to confirm its identity and open its table. */
+export const TARGET_OPEN_RETRY_MS = 5_000;
+
+/**
+ * The shared state of a declared target in the daemon. Its lease and partition are keyed by the
+ * target's state key (ACCOUNT/REGION[@ENDPOINT]), known only once STS has confirmed the account,
+ * and its table is the one in the target's own account and region, reached with the target's
+ * credentials (docs/state.md). So start() confirms the identity, opens the table and starts the
+ * lease, and keeps trying (every `retryMs`) while it cannot (a role denied, a table missing):
+ * meanwhile the target is an unhealthy standby that makes no AppFlow or Secrets Manager call,
+ * and the daemon's other targets are not held back.
+ */
+export function openTargetSharedState(settings: SharedStateSettings, adapters: TargetAdapters, log: Logger, retryMs = TARGET_OPEN_RETRY_MS): SharedState {
+  let inner: SharedState | undefined;
+  let stopped = false;
+  let timer: NodeJS.Timeout | undefined;
+  let lastError: string | undefined;
+  const name = adapters.target.name ?? adapters.target.key;
+  const notOpen = () => new LeaseNotHeldError(name, 'its identity and state table are not confirmed yet');
+  const whenOpen = <T>(use: (opened: SharedState) => Promise<T>): Promise<T> => (inner ? use(inner) : Promise.reject(notOpen()));
+
+  async function open(onRole: (role: LeaseRole, status: LeaseStatus) => void): Promise<void> {
+    if (stopped) return;
+    try {
+      const target = await adapters.identify();
+      const credentials = adapters.credentials;
+      const candidate = openSharedState({ ...settings, client: { ...settings.client, ...(credentials ? { credentials } : {}) } }, target, adapters.appflow, log);
+      try {
+        await candidate.store.load(); // the table exists and these credentials may read it
+      } catch (err) {
+        await candidate.stop().catch(() => undefined);
+        throw err;
+      }
+      if (stopped) return void (await candidate.stop());
+      inner = candidate;
+      candidate.start(onRole);
+      // Announce the starting role, so the leader gauge and /status name the target from the start.
+      onRole('standby', candidate.leadership.status()[0]!);
+    } catch (err) {
+      const summary = errorSummary(err);
+      if (summary.message !== lastError) log.warn({ event: 'lease.error', target: name, err: summary }, `shared state of target ${name}: ${summary.message} (trying again every ${Math.round(retryMs / 1000)} s)`);
+      lastError = summary.message;
+      if (!stopped) timer = setTimeout(() => void open(onRole), retryMs);
+    }
+  }
+
+  const store: DynamoDbStateStore = {
+    table: settings.table,
+    fingerprintScheme: 'secret-version',
+    load: () => whenOpen((o) => o.store.load()),
+    save: (snapshot) => whenOpen((o) => o.store.save(snapshot)),
+    hmacKey: async () => SHARED_STATE_DIGEST_KEY,
+    release: async () => undefined,
+  };
+  return {
+    store,
+    appflow: {
+      describeByNames: (names) => adapters.appflow.describeByNames(names),
+      describeAll: (filter) => adapters.appflow.describeAll(filter),
+      create: (request) => whenOpen((o) => o.appflow.create(request)),
+      update: (request) => whenOpen((o) => o.appflow.update(request)),
+      delete: (profile, force) => whenOpen((o) => o.appflow.delete(profile, force)),
+    },
+    leadership: {
+      isLeader: () => inner?.leadership.isLeader() ?? false,
+      healthy: () => inner?.leadership.healthy() ?? false,
+      status: () => inner?.leadership.status() ?? [{ target: name, role: 'standby', healthy: false }],
+    },
+    start(onRole) {
+      void open(onRole);
+    },
+    acquire: () => whenOpen((o) => o.acquire()),
+    async stop() {
+      stopped = true;
+      if (timer) clearTimeout(timer);
+      await inner?.stop();
     },
   };
 }

@@ -252,11 +252,4 @@ describe('run with declared targets (built CLI, emulator with STS)', () => {
     expect(saved.targets['123456789012/us-east-1']).toEqual(awsEntry);
     expect(Object.keys(saved.targets).sort()).toEqual(['123456789012/eu-west-1@local', '123456789012/us-east-1', '123456789012/us-east-1@local', '222222222222/eu-west-1@local', '222222222222/us-east-1@local']);
   }, SLOW);
-
-  it('run --state dynamodb:// with declared targets still refuses in one line', async () => {
-    const daemon = new DaemonProcess(['--profiles', dir, '--state', 'dynamodb://some-table', '--listen', '127.0.0.1:0'], emulatorEnv(harness.emulator.endpoint), dir);
-    const exit = await daemon.exited;
-    expect(exit.code).toBe(1);
-    expect(daemon.stderr).toMatch(/^error: run --state dynamodb:\/\/ does not support the targets of .*appflow-gitops\.yaml yet; use the file state \(--state DIR\), or plan and apply with the table\n$/);
-  }, SLOW);
 });

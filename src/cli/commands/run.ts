@@ -134,10 +134,6 @@ async function runDaemonCommand(flags: RunFlags, cmd: CommandConfig): Promise<vo
 
   const location = stateLocation(flags.state);
   refusePlaintextOnSharedState(location, flags.allowPlaintextCredentials);
-  if (location.kind === 'dynamodb' && declaresTargets(cmd)) {
-    // The per-target leases are not wired into the daemon yet (docs/targets.md).
-    throw new UserError(`run --state dynamodb:// does not support the targets of ${cmd.config.file ?? 'appflow-gitops.yaml'} yet; use the file state (--state DIR), or plan and apply with the table`);
-  }
   if (location.kind === 'dynamodb' && useEmulator) {
     throw new UserError('--embedded-emulator keeps its data in the state directory; it cannot be used with --state dynamodb://');
   }
