@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ensureBuilt, runBuiltCli } from '../support/cli.js';
-import { profileWrites, resetEmulator, startEmulatorHarness, type EmulatorHarness } from '../support/emulator-harness.js';
+import { profileWrites, emptyEmulator, startEmulatorHarness, type EmulatorHarness } from '../support/emulator-harness.js';
 import { datadogDocument } from '../support/profile-documents.js';
 import { hasScript, runBuiltCliOnPty } from '../support/pty.js';
 
@@ -26,8 +26,7 @@ beforeAll(async () => {
 afterAll(() => harness.close());
 
 beforeEach(async () => {
-  expect((await fetch(`${harness.emulator.endpoint}/__emulator/reset`, { method: 'POST' })).status).toBe(200);
-  resetEmulator(harness.emulator);
+  await emptyEmulator(harness.emulator);
   harness.emulator.seed({ secrets: [{ name: 'pty/dd', secretString: JSON.stringify({ apiKey: `${SENTINEL}-a`, applicationKey: `${SENTINEL}-b` }) }] });
   root = await mkdtemp(join(tmpdir(), 'apply-pty-'));
   await mkdir(join(root, 'profiles'));

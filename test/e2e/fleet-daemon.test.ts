@@ -8,30 +8,16 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { runBuiltCli } from '../support/cli.js';
-import { resetEmulator, startEmulatorHarness, type EmulatorHarness } from '../support/emulator-harness.js';
+import { startEmulatorHarness, type EmulatorHarness } from '../support/emulator-harness.js';
+import { FOUR_PLACES, fourTargetsConfig, freshFourTargets, SPOKE_ROLE, type FourTargetName } from '../support/four-targets.js';
 import { datadogCreateRequest, datadogDocument } from '../support/profile-documents.js';
-import { profileDir } from '../desired/helpers.js';
 import { DaemonProcess, emulatorEnv } from './daemon-process.js';
 
 const SLOW = 120_000;
-const ROLE = 'arn:aws:iam::222222222222:role/appflow-gitops';
+const ROLE = SPOKE_ROLE;
 const SENTINEL = 'SENTINEL-SECRET-fleet';
-const PLACES = {
-  'dev-us': { accountId: '123456789012', region: 'us-east-1' },
-  'dev-eu': { accountId: '123456789012', region: 'eu-west-1' },
-  'prod-us': { accountId: '222222222222', region: 'us-east-1' },
-  'prod-eu': { accountId: '222222222222', region: 'eu-west-1' },
-} as const;
-type TargetName = keyof typeof PLACES;
-
-const config = (extra: Partial<Record<TargetName, Record<string, unknown>>> = {}) => stringify({
-  targets: [
-    { name: 'dev-us', region: 'us-east-1', paths: ['dev/', 'shared/'], ...extra['dev-us'] },
-    { name: 'dev-eu', region: 'eu-west-1', paths: ['dev/'], ...extra['dev-eu'] },
-    { name: 'prod-us', region: 'us-east-1', accountId: '222222222222', roleArn: ROLE, paths: ['prod/', 'shared/'], ...extra['prod-us'] },
-    { name: 'prod-eu', region: 'eu-west-1', roleArn: ROLE, paths: ['prod/'], ...extra['prod-eu'] },
-  ],
-});
+const PLACES = FOUR_PLACES;
+type TargetName = FourTargetName;
 
 interface TargetEntry {
   name: string;
@@ -73,20 +59,7 @@ afterAll(async () => {
   expect(outputs.join('\n')).not.toContain(SENTINEL);
 });
 beforeEach(async () => {
-  // Every partition empty (profiles, secrets, STS sessions), then each seeded with the secret.
-  expect((await fetch(`${harness.emulator.endpoint}/__emulator/reset`, { method: 'POST' })).status).toBe(200);
-  resetEmulator(harness.emulator);
-  for (const place of Object.values(PLACES)) {
-    harness.emulator.seed({ ...place, secrets: [{ name: 'dd', secretString: JSON.stringify({ apiKey: `${SENTINEL}-a`, applicationKey: `${SENTINEL}-b` }) }] });
-  }
-  dir = profileDir({
-    'appflow-gitops.yaml': config(),
-    'dev/app.yaml': stringify(datadogDocument('dev-app')),
-    'prod/app.yaml': stringify(datadogDocument('prod-app')),
-    'shared/common.yaml': stringify(datadogDocument('common')),
-  });
-  state = join(dir, '..', `${dir.split('/').pop()}-state`);
-  rmSync(state, { recursive: true, force: true });
+  ({ dir, state } = await freshFourTargets(harness.emulator, SENTINEL));
 });
 
 const datadogCreate = (name: string) => datadogCreateRequest(name, { apiKey: `${SENTINEL}-x`, applicationKey: `${SENTINEL}-y` }, 'https://api.datadoghq.com');
@@ -207,7 +180,7 @@ describe('run with declared targets (built CLI, emulator with STS)', () => {
   }, SLOW);
 
   it('an account mismatch makes no AppFlow call for that target', async () => {
-    writeFileSync(join(dir, 'appflow-gitops.yaml'), config({ 'dev-us': { accountId: '999999999999' } }));
+    writeFileSync(join(dir, 'appflow-gitops.yaml'), fourTargetsConfig({ 'dev-us': { accountId: '999999999999' } }));
     const daemon = await startFleet();
     await passesDone(daemon, { 'dev-us': 'error', 'dev-eu': 'success', 'prod-us': 'success', 'prod-eu': 'success' });
     expect(appflowCalls().filter((e) => e.accountId === '123456789012' && e.region === 'us-east-1')).toEqual([]);

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ensureBuilt, runBuiltCli, type CliResult } from '../support/cli.js';
-import { profileWrites, resetEmulator, sdkConfigFor, startEmulatorHarness, type EmulatorHarness } from '../support/emulator-harness.js';
+import { profileWrites, emptyEmulator, sdkConfigFor, startEmulatorHarness, type EmulatorHarness } from '../support/emulator-harness.js';
 import { datadogDocument } from '../support/profile-documents.js';
 
 const SENTINEL = 'SENTINEL-SECRET-saved-plan';
@@ -33,8 +33,7 @@ afterAll(async () => {
 });
 
 beforeEach(async () => {
-  expect((await fetch(`${harness.emulator.endpoint}/__emulator/reset`, { method: 'POST' })).status).toBe(200);
-  resetEmulator(harness.emulator);
+  await emptyEmulator(harness.emulator);
   harness.emulator.seed({ secrets: [{ name: 'sp/dd', secretString: secretString('v1') }] });
   root = await mkdtemp(join(tmpdir(), 'saved-plan-'));
   profiles = join(root, 'profiles');

@@ -9,7 +9,7 @@ import { GetCommand, PutCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { createStateTableClient, type StateTableClient } from '../../src/state/dynamodb/client.js';
 import { ensureBuilt, runBuiltCli, type CliResult } from '../support/cli.js';
 import { startDynamoDbLocal, type DynamoDbLocal } from '../support/dynamodb-local.js';
-import { emulatorEnv, resetEmulator, startEmulatorHarness, type EmulatorHarness } from '../support/emulator-harness.js';
+import { emulatorEnv, emptyEmulator, startEmulatorHarness, type EmulatorHarness } from '../support/emulator-harness.js';
 import { datadogCreateRequest, datadogDocument } from '../support/profile-documents.js';
 import { profileDir } from '../desired/helpers.js';
 
@@ -50,8 +50,7 @@ afterAll(async () => {
 });
 
 beforeEach(async () => {
-  expect((await fetch(`${harness.emulator.endpoint}/__emulator/reset`, { method: 'POST' })).status).toBe(200);
-  resetEmulator(harness.emulator);
+  await emptyEmulator(harness.emulator);
   for (const place of [DEV, PROD]) {
     harness.emulator.seed({ ...place, secrets: [{ name: 'dd', secretString: JSON.stringify({ apiKey: `${SENTINEL}-a`, applicationKey: `${SENTINEL}-b` }) }] });
   }

@@ -8,28 +8,15 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { runBuiltCli, type CliResult } from '../support/cli.js';
-import { emulatorEnv, resetEmulator, startEmulatorHarness, type EmulatorHarness } from '../support/emulator-harness.js';
+import { emulatorEnv, startEmulatorHarness, type EmulatorHarness } from '../support/emulator-harness.js';
+import { FOUR_PLACES, fourTargetsConfig, freshFourTargets, SPOKE_ROLE } from '../support/four-targets.js';
 import { datadogCreateRequest, datadogDocument } from '../support/profile-documents.js';
-import { profileDir } from '../desired/helpers.js';
 
 const SLOW = 120_000;
-const ROLE = 'arn:aws:iam::222222222222:role/appflow-gitops';
+const ROLE = SPOKE_ROLE;
 const SENTINEL = 'SENTINEL-SECRET-targets';
-const PLACES = [
-  { accountId: '123456789012', region: 'us-east-1' },
-  { accountId: '123456789012', region: 'eu-west-1' },
-  { accountId: '222222222222', region: 'us-east-1' },
-  { accountId: '222222222222', region: 'eu-west-1' },
-];
-
-const config = (extra: Record<string, Record<string, unknown>> = {}) => stringify({
-  targets: [
-    { name: 'dev-us', region: 'us-east-1', paths: ['dev/', 'shared/'], ...extra['dev-us'] },
-    { name: 'dev-eu', region: 'eu-west-1', paths: ['dev/'], ...extra['dev-eu'] },
-    { name: 'prod-us', region: 'us-east-1', accountId: '222222222222', roleArn: ROLE, paths: ['prod/', 'shared/'], ...extra['prod-us'] },
-    { name: 'prod-eu', region: 'eu-west-1', roleArn: ROLE, paths: ['prod/'], ...extra['prod-eu'] },
-  ],
-});
+const PLACES = Object.values(FOUR_PLACES);
+const config = fourTargetsConfig;
 
 let harness: EmulatorHarness;
 let dir: string;
@@ -45,20 +32,7 @@ afterAll(async () => {
   expect(outputs.join('\n')).not.toContain(SENTINEL);
 });
 beforeEach(async () => {
-  // Every partition empty (profiles, secrets, STS sessions), then each seeded with the secret.
-  expect((await fetch(`${harness.emulator.endpoint}/__emulator/reset`, { method: 'POST' })).status).toBe(200);
-  resetEmulator(harness.emulator);
-  for (const place of PLACES) {
-    harness.emulator.seed({ ...place, secrets: [{ name: 'dd', secretString: JSON.stringify({ apiKey: `${SENTINEL}-a`, applicationKey: `${SENTINEL}-b` }) }] });
-  }
-  dir = profileDir({
-    'appflow-gitops.yaml': config(),
-    'dev/app.yaml': stringify(datadogDocument('dev-app')),
-    'prod/app.yaml': stringify(datadogDocument('prod-app')),
-    'shared/common.yaml': stringify(datadogDocument('common')),
-  });
-  state = join(dir, '..', `${dir.split('/').pop()}-state`);
-  rmSync(state, { recursive: true, force: true });
+  ({ dir, state } = await freshFourTargets(harness.emulator, SENTINEL));
 });
 
 async function cli(...args: string[]): Promise<CliResult> {

@@ -99,6 +99,13 @@ export function resetEmulator(emulator: Pick<RunningEmulator, 'clearRequestLog' 
   emulator.faults.reset();
 }
 
+/** Every partition empty as well (profiles, secrets, STS sessions; the admin API's reset), then resetEmulator. */
+export async function emptyEmulator(emulator: Pick<RunningEmulator, 'endpoint' | 'clearRequestLog' | 'faults'>): Promise<void> {
+  const res = await fetch(`${emulator.endpoint}/__emulator/reset`, { method: 'POST' });
+  if (res.status !== 200) throw new Error(`emulator reset answered ${res.status}`);
+  resetEmulator(emulator);
+}
+
 export interface ProfileWrite {
   operation: string;
   profileName?: string;
