@@ -2,26 +2,15 @@
 // profiles directory parses nothing again (every file is a cache hit), and an edited file is the
 // only one parsed on the next pass. Observed on the cache itself (what was looked up, what was
 // stored after a parse), never by timing. In-process daemon, emulator over HTTP.
-import { mkdir, mkdtemp, rename, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ProfileParseCache } from '../../src/desired/parse-cache.js';
-import { startEmulator, type RunningEmulator } from '../../src/emulator/index.js';
-import type { RunningDaemon } from '../../src/runtime/run-daemon.js';
-import { capturedLogger, startTestDaemon } from '../support/in-process-daemon.js';
+import { capturedLogger, startTestDaemon, startTestEmulator, testWorkDir } from '../support/in-process-daemon.js';
 import { datadogDocument } from '../support/profile-documents.js';
 import { waitFor } from '../support/wait-for.js';
 
-let emu: RunningEmulator | undefined;
-let daemon: RunningDaemon | undefined;
-let work: string | undefined;
-
-afterEach(async () => {
-  await daemon?.stop();
-  await emu?.close();
-  if (work) await rm(work, { recursive: true, force: true });
-  daemon = emu = work = undefined;
+afterEach(() => {
   vi.restoreAllMocks();
 });
 
@@ -31,8 +20,8 @@ const fileOf = (key: string) => key.split('\u0000')[1];
 
 describe('the daemon and its parse cache', () => {
   it('a pass over an unchanged directory parses nothing; an edit parses that file alone', async () => {
-    emu = await startEmulator({ seed: { secrets: [{ name: 'dd', secretString: JSON.stringify({ apiKey: 'SENTINEL-SECRET-cache-a', applicationKey: 'SENTINEL-SECRET-cache-b' }) }] } });
-    work = await mkdtemp(join(tmpdir(), 'daemon-parse-cache-'));
+    const emu = await startTestEmulator({ seed: { secrets: [{ name: 'dd', secretString: JSON.stringify({ apiKey: 'SENTINEL-SECRET-cache-a', applicationKey: 'SENTINEL-SECRET-cache-b' }) }] } });
+    const work = await testWorkDir('daemon-parse-cache-');
     const profiles = join(work, 'profiles');
     await mkdir(profiles);
     for (const name of NAMES) await writeFile(join(profiles, `${name}.json`), JSON.stringify(datadogDocument(name)));
@@ -43,8 +32,7 @@ describe('the daemon and its parse cache', () => {
     const parsedFiles = () => stored.mock.calls.map(([key]) => fileOf(key)).sort();
     const hits = () => looked.mock.results.filter((r) => r.type === 'return' && r.value !== undefined).length;
 
-    daemon = await startTestDaemon(emu, { profilesDir: profiles, stateDir: join(work, 'state'), logger: capturedLogger({ level: 'silent' }).logger });
-    const d = daemon;
+    const d = await startTestDaemon(emu, { profilesDir: profiles, stateDir: join(work, 'state'), logger: capturedLogger({ level: 'silent' }).logger });
     await waitFor(() => d.daemon.status().lastReconcile, 15_000);
     await d.daemon.whenIdle();
     expect(d.daemon.status().profiles.map((p) => [p.name, p.condition])).toEqual(NAMES.map((name) => [name, 'Ready']));

@@ -2,41 +2,25 @@
 // policy and a webhook receiver on loopback: the denied profile is never written (the other one
 // is), /status shows reason PolicyViolation and the last attempted and applied revisions, the
 // metrics expose the revision and the notifications, and a no-op resync tells nobody anything.
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import { startEmulator, type RunningEmulator } from '../../src/emulator/index.js';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { buildSinks } from '../../src/notify/notify-settings.js';
 import type { NotificationEvent } from '../../src/notify/types.js';
 import { compilePolicies } from '../../src/policy/compile-policies.js';
-import type { RunningDaemon } from '../../src/runtime/run-daemon.js';
-import { startReceiver, type HttpReceiver } from '../support/http-receiver.js';
-import { capturedLogger, startTestDaemon } from '../support/in-process-daemon.js';
+import { startReceiver } from '../support/http-receiver.js';
+import { capturedLogger, startTestDaemon, startTestEmulator, testWorkDir } from '../support/in-process-daemon.js';
 import { datadogDocument } from '../support/profile-documents.js';
 import { waitFor } from '../support/wait-for.js';
 import { repositoryWithCommits } from '../revision/git-fixtures.js';
 
 const SECRET = { apiKey: 'SENTINEL-SECRET-daemon-policy-api', applicationKey: 'SENTINEL-SECRET-daemon-policy-app' };
 
-let emu: RunningEmulator | undefined;
-let daemon: RunningDaemon | undefined;
-let hook: HttpReceiver | undefined;
-let work: string | undefined;
-
-afterEach(async () => {
-  await daemon?.stop();
-  await hook?.close();
-  await emu?.close();
-  if (work) await rm(work, { recursive: true, force: true });
-  daemon = emu = hook = work = undefined;
-});
-
 describe('daemon with policies, revision and notifications', () => {
   it('never writes the denied profile, reports PolicyViolation and the revisions, notifies once', async () => {
-    emu = await startEmulator({ seed: { secrets: [{ name: 'dp/dd', secretString: JSON.stringify(SECRET) }] } });
-    hook = await startReceiver();
-    work = await mkdtemp(join(tmpdir(), 'daemon-policy-'));
+    const emu = await startTestEmulator({ seed: { secrets: [{ name: 'dp/dd', secretString: JSON.stringify(SECRET) }] } });
+    const hook = await startReceiver();
+    onTestFinished(() => hook.close());
+    const work = await testWorkDir('daemon-policy-');
     const doc = (name: string) => JSON.stringify(datadogDocument(name, { secret: 'dp/dd' }));
     const [revision] = repositoryWithCommits(work, [{ 'profiles/prod-orders.json': doc('prod-orders'), 'profiles/dev-orders.json': doc('dev-orders') }]);
     const { policies, problems } = compilePolicies([
@@ -46,8 +30,7 @@ describe('daemon with policies, revision and notifications', () => {
     const sinks = buildSinks([{ type: 'webhook', url: `${hook.url}/hook` }], {});
 
     const log = capturedLogger({ level: 'info' });
-    daemon = await startTestDaemon(emu, { profilesDir: join(work, 'profiles'), stateDir: join(work, 'state'), logger: log.logger, policies, notificationSinks: sinks.sinks });
-    const d = daemon;
+    const d = await startTestDaemon(emu, { profilesDir: join(work, 'profiles'), stateDir: join(work, 'state'), logger: log.logger, policies, notificationSinks: sinks.sinks });
     await waitFor(() => d.daemon.status().lastReconcile, 15_000);
     await d.daemon.whenIdle();
     // Events: applied dev-orders, policy violation prod-orders, the summary.

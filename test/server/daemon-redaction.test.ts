@@ -1,13 +1,10 @@
 // In-process daemon against the emulator over HTTP (real SDK clients): a terminal AWS rejection
 // whose message echoes a secret (the worst case) must not leak the value into logs, /status,
 // /metrics or state files; editing the file releases the terminal hold and the profile converges.
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import { startEmulator, type RunningEmulator } from '../../src/emulator/index.js';
-import type { RunningDaemon } from '../../src/runtime/run-daemon.js';
-import { capturedLogger, startTestDaemon } from '../support/in-process-daemon.js';
+import { describe, expect, it } from 'vitest';
+import { capturedLogger, startTestDaemon, startTestEmulator, testWorkDir } from '../support/in-process-daemon.js';
 import { datadogDocument } from '../support/profile-documents.js';
 import { waitFor } from '../support/wait-for.js';
 
@@ -18,30 +15,18 @@ function profile(instanceUrl: string): string {
   return JSON.stringify(datadogDocument('leaky', { secret: 'redaction/datadog', instanceUrl }));
 }
 
-let emu: RunningEmulator | undefined;
-let daemon: RunningDaemon | undefined;
-let work: string | undefined;
-
-afterEach(async () => {
-  await daemon?.stop();
-  await emu?.close();
-  if (work) await rm(work, { recursive: true, force: true });
-  daemon = emu = work = undefined;
-});
-
 describe('daemon redaction and terminal failures (in-process, emulator over HTTP)', () => {
   it('keeps secrets out of every channel when AWS echoes one in an error, and retries after the file changes', async () => {
-    emu = await startEmulator({ seed: { secrets: [{ name: 'redaction/datadog', secretString: JSON.stringify({ apiKey: API_KEY, applicationKey: APP_KEY }) }] } });
-    work = await mkdtemp(join(tmpdir(), 'redaction-'));
+    const emu = await startTestEmulator({ seed: { secrets: [{ name: 'redaction/datadog', secretString: JSON.stringify({ apiKey: API_KEY, applicationKey: APP_KEY }) }] } });
+    const work = await testWorkDir('redaction-');
     const profiles = join(work, 'profiles');
     const state = join(work, 'state');
-    await import('node:fs/promises').then((fs) => fs.mkdir(profiles));
+    await mkdir(profiles);
     await writeFile(join(profiles, 'leaky.json'), profile('https://api.datadoghq.com'));
     emu.faults.failNext('CreateConnectorProfile', 1, { status: 400, code: 'ValidationException', message: `apiKey ${API_KEY} is not valid` });
 
     const log = capturedLogger({ level: 'debug' });
-    daemon = await startTestDaemon(emu, { profilesDir: profiles, stateDir: state, logger: log.logger });
-    const d = daemon;
+    const d = await startTestDaemon(emu, { profilesDir: profiles, stateDir: state, logger: log.logger });
     await waitFor(() => d.daemon.status().lastReconcile, 10_000);
     await d.daemon.whenIdle();
 
