@@ -37,6 +37,11 @@ export interface DaemonFleetOptions {
   ignoredPaths?: readonly string[];
   watchDebounceMs?: number;
   clock?: Clock;
+  /**
+   * Problems of placement (files no target takes), asked at start and after each change of files;
+   * shown in /status warnings and logged when they change (src/runtime/fleet-placement.ts).
+   */
+  checkPlacement?: () => Promise<string[]>;
 }
 
 /** Does a change at `path` concern a target with these path selectors? ('.' is the directory itself.) */
@@ -56,6 +61,8 @@ export class DaemonFleet {
   readonly #log: Logger;
   readonly #ignored: ReadonlySet<string>;
   #watcher: ProfileWatcher | undefined;
+  #placement: string[] = [];
+  #placementCheck: Promise<void> = Promise.resolve();
 
   constructor(options: DaemonFleetOptions) {
     this.#opts = options;
@@ -89,12 +96,35 @@ export class DaemonFleet {
       await this.#watcher.ready;
       this.#log.info({ event: 'daemon.watch', dir: this.#opts.watchDir }, 'watching profiles directory');
     }
+    this.#recheckPlacement();
     for (const member of this.#members) await member.daemon.start();
+  }
+
+  /** Resolves once the placement checks asked for so far have finished. */
+  placementChecked(): Promise<void> {
+    return this.#placementCheck;
+  }
+
+  #recheckPlacement(): void {
+    const check = this.#opts.checkPlacement;
+    if (!check) return;
+    this.#placementCheck = this.#placementCheck.then(async () => {
+      try {
+        const found = await check();
+        if (found.join('\n') !== this.#placement.join('\n')) {
+          for (const message of found) this.#log.warn({ event: 'daemon.placement' }, message);
+        }
+        this.#placement = found;
+      } catch (err) {
+        this.#log.warn({ event: 'daemon.placement', err: errorSummary(err) }, 'could not check which target takes each file');
+      }
+    });
   }
 
   /** Hands each target the changed paths it takes; a target that takes none is not woken. */
   filesChanged(paths: readonly string[]): void {
     const relevant = paths.filter((p) => !this.#ignored.has(p));
+    if (relevant.length > 0) this.#recheckPlacement();
     for (const member of this.#members) {
       const mine = relevant.filter((p) => member.touches(p));
       if (mine.length > 0) member.daemon.filesChanged(mine);
@@ -149,7 +179,8 @@ export class DaemonFleet {
   }
 
   status(): DaemonStatus {
-    return fleetStatus(this.#memberStatuses());
+    const status = fleetStatus(this.#memberStatuses());
+    return this.#placement.length === 0 ? status : { ...status, warnings: [...this.#placement, ...status.warnings] };
   }
 
   #memberStatuses() {

@@ -32,6 +32,8 @@ import { formatDuration } from './duration.js';
 import { openSharedState, openTargetSharedState, type SharedState, type SharedStateSettings } from './shared-state.js';
 import { targetPass, type PassSettings, type TargetPass } from './target-pass.js';
 import { targetStateViews } from './target-state-views.js';
+import { placementWarnings } from './fleet-placement.js';
+import type { AppConfig } from '../config/app-config.js';
 
 export interface RunDaemonConfig {
   profilesDir: string;
@@ -73,6 +75,8 @@ export interface RunDaemonConfig {
    * own Daemon; the one implicit target (the SDK chain, today's behaviour) when undefined or empty.
    */
   targets?: readonly TargetSettings[];
+  /** The whole config file (with declared targets): the daemon warns about files no target takes. */
+  appConfig?: AppConfig;
 }
 
 export interface RunningDaemon {
@@ -232,6 +236,7 @@ export async function startDaemon(config: RunDaemonConfig): Promise<RunningDaemo
       members.push(member);
       if (shared) leases.push({ member, shared, implicit: targetSettings.implicit });
     }
+    const appConfig = config.appConfig;
     const fleet = new DaemonFleet({
       members,
       logger: log,
@@ -239,6 +244,7 @@ export async function startDaemon(config: RunDaemonConfig): Promise<RunningDaemo
       pause,
       watchDir: profilesDir,
       ...(config.excludeFiles ? { ignoredPaths: config.excludeFiles.map((file) => relative(profilesDir, file)) } : {}),
+      ...(appConfig && declared.length > 0 ? { checkPlacement: () => placementWarnings(profilesDir, appConfig, targets, config.excludeFiles) } : {}),
     });
     const running = fleet;
     for (const { member, shared, implicit } of leases) {

@@ -11,6 +11,7 @@ import { runBuiltCli } from '../support/cli.js';
 import { startEmulatorHarness, type EmulatorHarness } from '../support/emulator-harness.js';
 import { FOUR_PLACES, fourTargetsConfig, freshFourTargets, SPOKE_ROLE, type FourTargetName } from '../support/four-targets.js';
 import { datadogCreateRequest, datadogDocument } from '../support/profile-documents.js';
+import { waitFor } from '../support/wait-for.js';
 import { DaemonProcess, emulatorEnv } from './daemon-process.js';
 
 const SLOW = 120_000;
@@ -224,5 +225,22 @@ describe('run with declared targets (built CLI, emulator with STS)', () => {
     const saved = JSON.parse(readFileSync(join(state, 'state.json'), 'utf8')) as { targets: Record<string, unknown> };
     expect(saved.targets['123456789012/us-east-1']).toEqual(awsEntry);
     expect(Object.keys(saved.targets).sort()).toEqual(['123456789012/eu-west-1@local', '123456789012/us-east-1', '123456789012/us-east-1@local', '222222222222/eu-west-1@local', '222222222222/us-east-1@local']);
+  }, SLOW);
+
+  it('a file no target takes: a warning in /status and the log (every target converges); gone when the file goes, waking no target', async () => {
+    mkdirSync(join(dir, 'stray'));
+    writeFileSync(join(dir, 'stray', 'lost.yaml'), stringify(datadogDocument('lost')));
+    const daemon = await startFleet();
+    await daemon.waitReady(30_000);
+    const message = `${dir}/stray/lost.yaml:1:1: no target takes this file (targets: dev-us, dev-eu, prod-us, prod-eu)`;
+    await daemon.waitForLog((l) => l.event === 'daemon.placement');
+    expect(daemon.lines.filter((l) => l.event === 'daemon.placement').map((l) => String(l.msg))).toEqual([expect.stringContaining(message)]);
+    expect((await daemon.json<{ warnings: string[] }>('/status')).warnings.some((w) => w.startsWith(message))).toBe(true);
+    for (const target of Object.keys(PLACES) as TargetName[]) expect(names(target)).not.toContain('lost');
+
+    const from = daemon.lines.length;
+    rmSync(join(dir, 'stray'), { recursive: true });
+    await waitFor(async () => ((await daemon.json<{ warnings: string[] }>('/status')).warnings.length === 0 ? true : undefined), 15_000);
+    expect(daemon.lines.slice(from).filter((l) => l.event === 'daemon.files-changed')).toEqual([]);
   }, SLOW);
 });

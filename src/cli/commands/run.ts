@@ -172,7 +172,7 @@ async function runDaemonCommand(flags: RunFlags, cmd: CommandConfig): Promise<vo
       notificationSinks,
       notifyRepeatMs: flags.notifyRepeat,
       excludeFiles: features.excludeFiles,
-      ...(declaresTargets(cmd) ? { targets: cmd.selected } : {}),
+      ...(declaresTargets(cmd) ? { targets: cmd.selected, appConfig: cmd.config } : {}),
     });
   } catch (err) {
     if (err instanceof StateLockedError) throw new UserError(err.message);
