@@ -261,6 +261,8 @@ export class Daemon {
   }
 
   async #runLeaderPass({ reasons, signal }: ReconcileRequest): Promise<void> {
+    // A pause kept in the shared state may have been set or lifted through another replica.
+    await this.#pause.refresh();
     const reconcileId = randomUUID().slice(0, 8);
     const startedAt = this.#clock.now();
     this.#manual.passStarted(reasons, startedAt);

@@ -29,7 +29,8 @@ import { DaemonFleet, pathTouchesSelectors, type FleetMember } from './daemon-fl
 import { PAUSE_FILE, WritePause } from './write-pause.js';
 import { startEmbeddedEmulator, type EmbeddedEmulator } from './embedded-emulator.js';
 import { formatDuration } from './duration.js';
-import { openSharedState, openTargetSharedState, type SharedState, type SharedStateSettings } from './shared-state.js';
+import { openSharedState, openTargetSharedState, sharedPauseStorage, type SharedState, type SharedStateSettings } from './shared-state.js';
+import { DEFAULT_HEARTBEAT_MS } from '../leadership/target-lease.js';
 import { targetPass, type PassSettings, type TargetPass } from './target-pass.js';
 import { targetStateViews } from './target-state-views.js';
 import { placementWarnings } from './fleet-placement.js';
@@ -169,9 +170,22 @@ export async function startDaemon(config: RunDaemonConfig): Promise<RunningDaemo
     });
     // Queued notifications get a short grace at shutdown; the pass itself never waits for them.
     cleanups.push(() => notifier.close(NOTIFY_SHUTDOWN_GRACE_MS));
-    // With the shared state there is no state directory: suspend is held in memory by the
-    // replica that was asked (docs/state.md), never written to a path made of the table URL.
-    const pause = new WritePause(config.sharedState ? undefined : join(stateDir, PAUSE_FILE));
+    // With the shared state there is no state directory: suspend is an item in each target's
+    // table (docs/state.md), read again by every replica before each pass and every heartbeat.
+    const sharedStates: SharedState[] = [];
+    let resumed: (() => void) | undefined;
+    const pause = new WritePause(config.sharedState ? sharedPauseStorage(sharedStates) : join(stateDir, PAUSE_FILE), (state) => {
+      metrics.setSuspended(state.suspended);
+      if (state.suspended) log.warn({ event: 'daemon.suspended', since: state.since }, 'writes suspended (through another replica)');
+      else log.info({ event: 'daemon.resumed' }, 'writes resumed (through another replica)');
+      // As after a resume sent here: the targets this replica leads catch up now.
+      if (!state.suspended) resumed?.();
+    });
+    if (config.sharedState) {
+      const timer = setInterval(() => void pause.refresh(), config.sharedState.heartbeatMs ?? DEFAULT_HEARTBEAT_MS);
+      timer.unref();
+      cleanups.push(() => clearInterval(timer));
+    }
     // A bound on target passes at once; each has its own write concurrency inside.
     const passSlots = pLimit(TARGET_CONCURRENCY);
     const scopesOf = declared.length > 0 ? (file: string) => targetsOfFile(targets, file).map((t) => t.name) : undefined;
@@ -193,6 +207,7 @@ export async function startDaemon(config: RunDaemonConfig): Promise<RunningDaemo
         // confirmed, and keeps trying meanwhile; the implicit target's is opened here.
         shared = targetSettings.implicit ? openSharedState(config.sharedState, adapters.target, adapters.appflow, log) : openTargetSharedState(config.sharedState, adapters, targetLog);
         const opened = shared;
+        sharedStates.push(opened);
         cleanups.push(() => opened.stop());
         store = shared.store;
         appflow = shared.appflow;
@@ -247,6 +262,7 @@ export async function startDaemon(config: RunDaemonConfig): Promise<RunningDaemo
       ...(appConfig && declared.length > 0 ? { checkPlacement: () => placementWarnings(profilesDir, appConfig, targets, config.excludeFiles) } : {}),
     });
     const running = fleet;
+    resumed = () => running.requestManualReconcile('http');
     for (const { member, shared, implicit } of leases) {
       // The implicit target's key is known now; a declared target announces its own once confirmed.
       if (implicit) metrics.setLeader(member.identified().key, false);

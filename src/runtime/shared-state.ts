@@ -10,7 +10,9 @@ import { LeaseNotHeldError, TargetLease, type LeaseRole, type LeaseStatus } from
 import type { Logger } from '../logging/logger.js';
 import { createStateTableClient, type StateTableClientSettings } from '../state/dynamodb/client.js';
 import { createDynamoDbStateStore, SHARED_STATE_DIGEST_KEY, type DynamoDbStateStore } from '../state/dynamodb/dynamodb-state-store.js';
+import { pauseItem, type PauseItem } from '../state/dynamodb/pause-item.js';
 import { errorSummary } from './error-summary.js';
+import type { PauseStorage } from './write-pause.js';
 
 export interface LeaseTiming {
   leaseMs?: number;
@@ -36,6 +38,8 @@ export interface SharedState {
   store: DynamoDbStateStore;
   appflow: AppFlowPort;
   leadership: DaemonLeadership;
+  /** The target's `suspend` item (read by every replica; not fenced: any replica may pause writes). */
+  pause: PauseItem;
   /** Starts the heartbeat; `onRole` hears every change of role. */
   start(onRole: (role: LeaseRole, status: LeaseStatus) => void): void;
   /**
@@ -57,13 +61,14 @@ export function ledElsewhere(table: string, status: LeaseStatus): string {
 
 export function openSharedState(settings: SharedStateSettings, target: AwsTarget, appflow: AppFlowPort, log: Logger): SharedState {
   const client = createStateTableClient({ region: target.region, ...settings.client });
+  const owner = replicaId();
   let onRole: ((role: LeaseRole, status: LeaseStatus) => void) | undefined;
   let lastError: string | undefined;
   const lease = new TargetLease({
     doc: client.doc,
     table: settings.table,
     target: target.key,
-    owner: replicaId(),
+    owner,
     leaseMs: settings.leaseMs,
     heartbeatMs: settings.heartbeatMs,
     onRoleChange: (role, status) => onRole?.(role, status),
@@ -77,6 +82,7 @@ export function openSharedState(settings: SharedStateSettings, target: AwsTarget
   const store = createDynamoDbStateStore({ table: settings.table, client, targets: [target.key], leaseGuard: () => lease.guard() });
   return {
     store,
+    pause: pauseItem(client, settings.table, target.key, owner),
     appflow: fencedAppFlow(appflow, lease),
     leadership: {
       isLeader: () => lease.role === 'leader',
@@ -168,6 +174,12 @@ export function openTargetSharedState(settings: SharedStateSettings, adapters: T
       update: (request) => whenOpen((o) => o.appflow.update(request)),
       delete: (profile, force) => whenOpen((o) => o.appflow.delete(profile, force)),
     },
+    // Not open yet: no pause is known for this target (the fleet's other targets may know one).
+    pause: {
+      read: () => (inner ? inner.pause.read() : Promise.resolve(undefined)),
+      write: (since) => (inner ? inner.pause.write(since) : Promise.resolve()),
+      clear: () => (inner ? inner.pause.clear() : Promise.resolve()),
+    },
     leadership: {
       isLeader: () => inner?.leadership.isLeader() ?? false,
       healthy: () => inner?.leadership.healthy() ?? false,
@@ -181,6 +193,27 @@ export function openTargetSharedState(settings: SharedStateSettings, adapters: T
       stopped = true;
       if (timer) clearTimeout(timer);
       await inner?.stop();
+    },
+  };
+}
+
+/**
+ * The daemon's one pause (suspend applies to every target) kept in each target's table: set and
+ * lifted in every one, in effect when any holds it (the earliest start wins), so a replica that
+ * reconciles only some of the targets honours a pause set through another.
+ */
+export function sharedPauseStorage(states: readonly SharedState[]): PauseStorage {
+  return {
+    shared: true,
+    async read() {
+      const found = (await Promise.all(states.map((s) => s.pause.read()))).filter((since): since is string => since !== undefined);
+      return found.sort()[0];
+    },
+    async write(since) {
+      await Promise.all(states.map((s) => s.pause.write(since)));
+    },
+    async clear() {
+      await Promise.all(states.map((s) => s.pause.clear()));
     },
   };
 }

@@ -1,7 +1,8 @@
 // `appflow-gitops suspend` / `resume`: a daemon-wide pause of every write, for incidents. Passes
-// keep running (they read, plan and report drift) but write nothing. The pause is a small file in
-// the state directory, so it survives a restart: a pod restarted mid-incident must not resume
-// writing on its own.
+// keep running (they read, plan and report drift) but write nothing. The pause is persisted, so it
+// survives a restart: a pod restarted mid-incident must not resume writing on its own. Where it is
+// kept is a storage port: a small file in the state directory, or an item per target in the
+// shared DynamoDB state (src/runtime/shared-state.ts), which every replica reads.
 import { readFile, rm } from 'node:fs/promises';
 import { writeFileAtomic } from '../state/atomic-write.js';
 
@@ -13,32 +14,84 @@ export interface PauseState {
   since?: string;
 }
 
+/** Where a pause is kept. */
+export interface PauseStorage {
+  /**
+   * True when other processes may set or lift the pause (the shared table): the daemon then reads
+   * it again before each pass and on a timer (refresh()).
+   */
+  readonly shared?: boolean;
+  /** When the persisted pause began; undefined when there is none. Throws when it cannot tell. */
+  read(): Promise<string | undefined>;
+  /** Persists a pause (an existing one keeps its own start). */
+  write(since: string): Promise<void>;
+  clear(): Promise<void>;
+}
+
+/** The pause as a file (STATE/suspended.json). A malformed file counts as paused since now. */
+export function filePauseStorage(file: string): PauseStorage {
+  return {
+    async read() {
+      let text: string;
+      try {
+        text = await readFile(file, 'utf8');
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+        throw err;
+      }
+      try {
+        const parsed = JSON.parse(text) as { since?: unknown };
+        return typeof parsed.since === 'string' ? parsed.since : new Date().toISOString();
+      } catch {
+        return new Date().toISOString();
+      }
+    },
+    write: (since) => writeFileAtomic(file, `${JSON.stringify({ suspended: true, since })}\n`),
+    clear: () => rm(file, { force: true }),
+  };
+}
+
 export class WritePause {
-  readonly #file: string | undefined;
+  readonly #storage: PauseStorage | undefined;
+  readonly #onChange: ((state: PauseState) => void) | undefined;
   #since: string | undefined;
 
-  /** Without a file the pause lives in memory only (tests, embedding code). */
-  constructor(file: string | undefined) {
-    this.#file = file;
+  /**
+   * A file path or a storage; without either the pause lives in memory only (tests, embedding
+   * code). `onChange` hears a pause set or lifted elsewhere, found by refresh().
+   */
+  constructor(storage: string | PauseStorage | undefined, onChange?: (state: PauseState) => void) {
+    this.#storage = typeof storage === 'string' ? filePauseStorage(storage) : storage;
+    this.#onChange = onChange;
   }
 
-  /** Reads the persisted pause. An unreadable or malformed file counts as paused: failing safe means no writes. */
+  /** Reads the persisted pause. A pause that cannot be read counts as paused: failing safe means no writes. */
   async load(): Promise<void> {
-    if (!this.#file) return;
-    let text: string;
+    if (!this.#storage) return;
     try {
-      text = await readFile(this.#file, 'utf8');
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return;
-      this.#since = new Date().toISOString();
-      return;
-    }
-    try {
-      const parsed = JSON.parse(text) as { since?: unknown };
-      this.#since = typeof parsed.since === 'string' ? parsed.since : new Date().toISOString();
+      this.#since = await this.#storage.read();
     } catch {
       this.#since = new Date().toISOString();
     }
+  }
+
+  /**
+   * Reads a shared pause again (set or lifted through another replica); a no-op for a pause only
+   * this process changes. A failed read keeps what was known: a table that cannot be reached for
+   * a moment neither lifts a pause nor sets one. Resolves true when the pause changed.
+   */
+  async refresh(): Promise<boolean> {
+    if (!this.#storage?.shared) return false;
+    let since: string | undefined;
+    try {
+      since = await this.#storage.read();
+    } catch {
+      return false;
+    }
+    const changed = (since === undefined) !== (this.#since === undefined);
+    this.#since = since === undefined ? undefined : (this.#since ?? since);
+    if (changed) this.#onChange?.(this.state());
+    return changed;
   }
 
   get suspended(): boolean {
@@ -52,14 +105,14 @@ export class WritePause {
   async suspend(nowMs: number): Promise<PauseState> {
     if (this.#since === undefined) {
       const since = new Date(nowMs).toISOString();
-      if (this.#file) await writeFileAtomic(this.#file, `${JSON.stringify({ suspended: true, since })}\n`);
+      await this.#storage?.write(since);
       this.#since = since;
     }
     return this.state();
   }
 
   async resume(): Promise<PauseState> {
-    if (this.#file) await rm(this.#file, { force: true });
+    await this.#storage?.clear();
     this.#since = undefined;
     return this.state();
   }

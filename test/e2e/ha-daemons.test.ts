@@ -3,6 +3,8 @@
 // 500 ms): one leader writes, standbys make no AWS call, every profile is created once, and the
 // lease moves on kill -9, SIGSTOP and SIGTERM without a double or a stale write.
 import { existsSync } from 'node:fs';
+import { ScanCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { createStateTableClient, type StateTableClient } from '../../src/state/dynamodb/client.js';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ensureBuilt } from '../support/cli.js';
@@ -12,7 +14,7 @@ import { waitFor } from '../support/wait-for.js';
 import { datadog, ddSecret, removeDir, tempDir, writeProfiles } from '../integration/plan-helpers.js';
 import { DaemonProcess, emulatorEnv } from './daemon-process.js';
 
-const SOURCES = ['runtime/run-daemon.ts', 'runtime/shared-state.ts', 'runtime/daemon.ts', 'leadership/target-lease.ts', 'cli/commands/run.ts'];
+const SOURCES = ['runtime/run-daemon.ts', 'runtime/shared-state.ts', 'runtime/daemon.ts', 'runtime/write-pause.ts', 'state/dynamodb/pause-item.ts', 'leadership/target-lease.ts', 'cli/commands/run.ts'];
 const LEASE_MS = 3_000;
 const HEARTBEAT_MS = 500;
 
@@ -36,6 +38,7 @@ afterEach(async () => {
 });
 
 afterAll(async () => {
+  for (const client of clients) client.destroy();
   await Promise.all([ddb?.stop(), emu?.close(), work ? removeDir(work) : undefined]);
 });
 
@@ -65,6 +68,14 @@ async function startDaemon(f: Fleet): Promise<DaemonProcess> {
   daemons.push(d);
   await d.started();
   return d;
+}
+
+const clients: StateTableClient[] = [];
+
+/** A document client on DynamoDB Local for the test's own reads of the table. */
+function tableDoc(): DynamoDBDocumentClient {
+  clients[0] ??= createStateTableClient(ddb.sdkConfig());
+  return clients[0].doc;
 }
 
 interface LeaseView {
@@ -128,6 +139,47 @@ describe('several daemons on one shared state', () => {
     expect(suspended.status).toBe(200);
     expect(existsSync(join(work, 'dynamodb:'))).toBe(false);
   });
+
+  it('suspend through one replica blocks writes on the other, shows on every replica, survives a restart, and resume on any replica lifts it', async () => {
+    const f = await fleet(['u1']);
+    const [a, b] = await Promise.all([startDaemon(f), startDaemon(f)]);
+    const leader = await leaderOf([a, b]);
+    const standby = leader === a ? b : a;
+    await appliedAll(['u1']);
+    await leader.waitForLog((l) => l.event === 'daemon.pass' && l.result === 'success', 15_000);
+
+    // Suspended through the standby: the item is in the table, and the leader learns of it.
+    expect((await fetch(`${standby.url}/suspend`, { method: 'POST' })).status).toBe(200);
+    const items = (await tableDoc().send(new ScanCommand({ TableName: f.table, ConsistentRead: true }))).Items ?? [];
+    expect(items.filter((i) => i.sk === 'suspended')).toHaveLength(1);
+    await waitFor(async () => (await leader.json<{ suspended?: { suspended: boolean } }>('/status')).suspended?.suspended === true, 10_000);
+    expect(await leader.text('/metrics')).toMatch(/^appflow_gitops_suspended 1$/m);
+    expect(await standby.text('/metrics')).toMatch(/^appflow_gitops_suspended 1$/m);
+
+    // An edit: the leader's pass reads it and writes nothing.
+    let from = leader.lines.length;
+    await writeProfiles(f.profiles, { 'u1.json': datadog('u1', 'dd', 'https://api.datadoghq.eu') });
+    await leader.waitForLog((l) => l.event === 'daemon.pass', 15_000, from);
+    expect(writesOf('u1', 'UpdateConnectorProfile')).toHaveLength(0);
+
+    // Both replicas gone (kill -9), a new one starts: still suspended, still no write.
+    for (const d of [a, b]) d.kill();
+    await Promise.all([a.exited, b.exited]);
+    const c = await startDaemon(f);
+    await waitFor(async () => (await role(c))?.role === 'leader', 20_000);
+    await c.waitForLog((l) => l.event === 'daemon.pass', 15_000);
+    expect((await c.json<{ suspended?: { suspended: boolean } }>('/status')).suspended?.suspended).toBe(true);
+    expect(writesOf('u1', 'UpdateConnectorProfile')).toHaveLength(0);
+
+    // resume through a standby replica lifts it everywhere: the leader applies the edit, once.
+    const d = await startDaemon(f);
+    await leaderOf([c, d]);
+    from = c.lines.length;
+    expect((await fetch(`${d.url}/resume`, { method: 'POST' })).status).toBe(200);
+    await waitFor(() => writesOf('u1', 'UpdateConnectorProfile').length === 1, 20_000);
+    expect(((await tableDoc().send(new ScanCommand({ TableName: f.table, ConsistentRead: true }))).Items ?? []).filter((i) => i.sk === 'suspended')).toEqual([]);
+    await c.waitForLog((l) => l.event === 'daemon.resumed', 10_000, from);
+  }, 90_000);
 
   it('kill -9 of the leader: the standby applies the next edit within lease + heartbeat', async () => {
     const f = await fleet(['k1']);

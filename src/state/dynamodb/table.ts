@@ -5,6 +5,7 @@
 //   target#<TARGET>  lease            the leadership lease of that target (src/leadership/)
 //   target#<TARGET>  profile#<NAME>   an inventory record (no secret, no value-derived hash)
 //   target#<TARGET>  intent#<NAME>    a pending write intent; `expiresAt` (epoch s) is the TTL
+//   target#<TARGET>  suspended        `suspend` in effect since `since` (./pause-item.ts)
 import {
   CreateTableCommand,
   DescribeTableCommand,
@@ -24,6 +25,7 @@ export const PARTITION_KEY = 'pk';
 export const SORT_KEY = 'sk';
 export const TTL_ATTRIBUTE = 'expiresAt';
 export const LEASE_SORT_KEY = 'lease';
+export const PAUSE_SORT_KEY = 'suspended';
 
 export function targetPartition(targetKey: string): string {
   return `target#${targetKey}`;
