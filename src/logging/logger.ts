@@ -3,8 +3,9 @@
 // that a credential which reaches a log call by mistake is censored rather than written; the
 // first line of defence is still that secret values travel only inside `Sensitive` boxes (which
 // serialise as "[REDACTED]") and never get logged at all.
+import { createRequire } from 'node:module';
 import { pino, type Logger } from 'pino';
-import { build as prettyStream } from 'pino-pretty';
+import type { build as PrettyBuild } from 'pino-pretty';
 
 export type { Logger };
 
@@ -93,6 +94,9 @@ export function createLogger(options: LoggerOptions = {}): Logger {
  */
 function prettyDestination(destination: NodeJS.WritableStream): NodeJS.WritableStream {
   const tty = (destination as { isTTY?: boolean }).isTTY === true;
+  // Loaded only when pretty lines are asked for: JSON runs (CI, containers, every one-shot command
+  // that prints its own output) do not pay for loading it (about 18 ms of CPU at each start).
+  const { build: prettyStream } = createRequire(import.meta.url)('pino-pretty') as { build: typeof PrettyBuild };
   return prettyStream({
     destination,
     sync: true,
