@@ -171,6 +171,13 @@ describe('plan --out FILE and apply FILE', () => {
     expect(plan.stderr).toMatch(/^error: --out cannot be used with --skip-credentials/);
   });
 
+  it('--out with --allow-plaintext-credentials is refused: a digest of a plaintext secret could be brute-forced', async () => {
+    const plan = await cli('plan', '--out', planFile, '--allow-plaintext-credentials');
+    expect(plan.code).toBe(1);
+    expect(plan.stderr).toMatch(/^error: --out cannot be used with --allow-plaintext-credentials: the plan file would hold a digest of plaintext secrets\n$/);
+    await expect(stat(planFile)).rejects.toThrow(/ENOENT/);
+  });
+
   it('--out into the profiles directory as a .json or .yaml is refused: it would be read as a profile', async () => {
     const plan = await cli('plan', '--out', join(profiles, 'plan.json'));
     expect(plan.code).toBe(1);

@@ -108,6 +108,8 @@ export async function runPlan(flags: PlanFlags): Promise<number> {
   refusePlaintextOnSharedState(location, flags.allowPlaintextCredentials);
   if (flags.out !== undefined) {
     if (flags.skipCredentials) throw new UserError('--out cannot be used with --skip-credentials: a plan made without credentials cannot be applied');
+    // The plan file holds a digest of each profile file's bytes: of a plaintext secret, that could be brute-forced.
+    if (flags.allowPlaintextCredentials) throw new UserError('--out cannot be used with --allow-plaintext-credentials: the plan file would hold a digest of plaintext secrets');
     refuseOutInsideProfiles(flags.out, flags.profiles);
   }
   const command = await loadCommandConfig(flags);
