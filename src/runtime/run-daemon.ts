@@ -78,6 +78,8 @@ export interface RunDaemonConfig {
   targets?: readonly TargetSettings[];
   /** The whole config file (with declared targets): the daemon warns about files no target takes. */
   appConfig?: AppConfig;
+  /** Keys a declared target's inventory may have had before targets (against AWS only; src/cli/targets-pass.ts). */
+  legacyKeysOf?: (target: TargetSettings) => readonly string[];
 }
 
 export interface RunningDaemon {
@@ -150,8 +152,8 @@ export async function startDaemon(config: RunDaemonConfig): Promise<RunningDaemo
       cleanups.push(() => opened.release());
       fileStore = opened;
     }
-    // One state file for every target: with several, each saves only its own entry (target-state-views.ts).
-    const views = fileStore && targets.length > 1 ? targetStateViews(fileStore, (message) => log.warn({ event: 'state.warning' }, message)) : undefined;
+    // One state file for every target: with declared targets each saves only its own entry (target-state-views.ts).
+    const views = fileStore && declared.length > 0 ? targetStateViews(fileStore, (message) => log.warn({ event: 'state.warning' }, message)) : undefined;
 
     const reconcileOptions: PassSettings = {
       prune: config.prune,
@@ -214,7 +216,9 @@ export async function startDaemon(config: RunDaemonConfig): Promise<RunningDaemo
         // A missing table fails the start in one line (naming it and `state init`), not every heartbeat.
         if (targetSettings.implicit) await store.load();
       } else {
-        store = views ? views.forTarget(() => pass!.identified().key) : fileStore!;
+        // Against AWS, a declared target takes over its pre-targets inventory (as apply does).
+        const legacy = adapters.target.endpoint === undefined ? (config.legacyKeysOf?.(targetSettings) ?? []) : [];
+        store = views ? views.forTarget(() => pass!.identified().key, legacy) : fileStore!;
       }
       pass = targetPass({
         name,

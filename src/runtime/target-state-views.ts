@@ -4,11 +4,19 @@
 // own entry: under one mutex for the fleet, it reloads the snapshot as it is on disk, replaces
 // targets[KEY] with the pass's copy and saves that. Nothing another target wrote is lost, and the
 // file is still written by one save at a time.
+//
+// A target against AWS may find its inventory under the key it had before targets existed (as
+// `apply` does, src/reconcile/reconcile-targets.ts): the view moves it to the target's key on
+// load, once, and only for the first target that claims it; the next save removes the old entry.
 import type { StateSnapshot, StateStore } from '../model/types.js';
+import { adoptLegacyState } from '../reconcile/reconcile-targets.js';
 
 export interface TargetStateViews {
-  /** The store a target's passes use; `ownKey` is the target's state key (known once its identity is confirmed). */
-  forTarget(ownKey: () => string): StateStore;
+  /**
+   * The store a target's passes use; `ownKey` is the target's state key (known once its identity
+   * is confirmed), `legacyKeys` the keys its inventory may have had before targets.
+   */
+  forTarget(ownKey: () => string, legacyKeys?: readonly string[]): StateStore;
 }
 
 export function targetStateViews(store: StateStore, onWarning: (message: string) => void = () => undefined): TargetStateViews {
@@ -18,10 +26,24 @@ export function targetStateViews(store: StateStore, onWarning: (message: string)
     chain = run.catch(() => undefined);
     return run;
   };
+  // Old key → the target key that took it over: one claimant, whatever the order of passes.
+  const claims = new Map<string, string>();
   return {
-    forTarget(ownKey) {
+    forTarget(ownKey, legacyKeys = []) {
+      const adopted = new Set<string>();
       return {
-        load: () => store.load(),
+        async load() {
+          const loaded = await store.load();
+          const key = ownKey();
+          const free = legacyKeys.filter((legacy) => (claims.get(legacy) ?? key) === key);
+          const moved = adoptLegacyState(loaded.state, key, free);
+          if (moved !== undefined) {
+            claims.set(moved, key);
+            adopted.add(moved);
+            loaded.warnings.push(`state: this target now keeps its inventory under ${key} (moved from ${moved}, the key before targets)`);
+          }
+          return loaded;
+        },
         hmacKey: () => store.hmacKey(),
         ...(store.fingerprintScheme ? { fingerprintScheme: store.fingerprintScheme } : {}),
         save(snapshot: StateSnapshot): Promise<void> {
@@ -33,6 +55,7 @@ export function targetStateViews(store: StateStore, onWarning: (message: string)
             for (const message of current.warnings) onWarning(message);
             if (own === undefined) delete current.state.targets[key];
             else current.state.targets[key] = own;
+            for (const legacy of adopted) delete current.state.targets[legacy];
             await store.save(current.state);
           });
         },

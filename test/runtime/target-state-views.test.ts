@@ -61,6 +61,26 @@ describe('per-target state views', () => {
     expect(Object.keys((await saved()))).toEqual(['other/key', KEYS[0]]);
   });
 
+  it('moves a pre-targets inventory to the first target that claims it, once; the next save drops the old key', async () => {
+    const legacy = 'us-east-1/arn:aws:iam::111111111111:role/appflow-gitops';
+    const old = emptyTargetState();
+    old.profiles.kept = { name: 'kept', origin: 'created', connectorType: 'Datadog' };
+    await store.save({ formatVersion: 1, targets: { [legacy]: old } });
+    const views = targetStateViews(store);
+    const first = views.forTarget(() => KEYS[0]!, [legacy]);
+    const second = views.forTarget(() => KEYS[1]!, [legacy]);
+    // Whichever pass loads first claims it (here `first`, by awaiting it first).
+    const a = await first.load();
+    const b = await second.load();
+    expect(Object.keys(a.state.targets[KEYS[0]!]!.profiles)).toEqual(['kept']);
+    expect(a.warnings).toEqual([`state: this target now keeps its inventory under ${KEYS[0]} (moved from ${legacy}, the key before targets)`]);
+    // The second claimant finds it taken, even though the file still holds it.
+    expect(b.state.targets[KEYS[1]!]).toBeUndefined();
+    await first.save(a.state);
+    expect(await saved()).toEqual({ [KEYS[0]!]: ['kept'] });
+    expect((await second.load()).state.targets[KEYS[1]!]).toBeUndefined();
+  });
+
   it('control: whole-snapshot saves from two passes overwrite each other (why the views exist)', async () => {
     const loaded = await Promise.all(KEYS.map(async () => (await store.load()).state));
     await Promise.all(KEYS.map((key, i) => pass(store, key, loaded[i]!)));

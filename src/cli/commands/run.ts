@@ -18,7 +18,8 @@ import { UserError } from '../user-error.js';
 import { httpTokenFileOption, readTokenFileOrFail } from '../daemon-client.js';
 import { credentialsOnUpdateOption, resolveCredentialsOnUpdate } from '../credentials-on-update.js';
 import { loadCommandConfig, type CommandConfig } from '../load-config-or-fail.js';
-import { declaresTargets } from '../targets-pass.js';
+import { declaresTargets, legacyKeys } from '../targets-pass.js';
+import type { TargetSettings } from '../../config/target-settings.js';
 
 /**
  * Loopback by default: the port serves an unauthenticated POST /reconcile and per-profile status,
@@ -172,7 +173,7 @@ async function runDaemonCommand(flags: RunFlags, cmd: CommandConfig): Promise<vo
       notificationSinks,
       notifyRepeatMs: flags.notifyRepeat,
       excludeFiles: features.excludeFiles,
-      ...(declaresTargets(cmd) ? { targets: cmd.selected, appConfig: cmd.config } : {}),
+      ...(declaresTargets(cmd) ? { targets: cmd.selected, appConfig: cmd.config, legacyKeysOf: (target: TargetSettings) => legacyKeys(target) } : {}),
     });
   } catch (err) {
     if (err instanceof StateLockedError) throw new UserError(err.message);
