@@ -167,4 +167,36 @@ describe('daemon replicas with declared targets on one shared state', () => {
     expect(JSON.stringify(items)).not.toContain(SENTINEL);
     for (const d of [a, b]) expect(d.rawStdout.join('\n') + d.stderr).not.toContain(SENTINEL);
   }, SLOW);
+
+  it('apply fails only the target a daemon leads; a suspend through that daemon holds every replica, resume lifts it', async () => {
+    const s = await setup();
+    const a = await start(s, '--target', 'prod-eu');
+    await leaders([a], [PROD_KEY]);
+    await waitFor(() => creates('prod-c') === 1, 20_000);
+    const holder = (await a.json<{ leadership: LeaseView[] }>('/status')).leadership[0]!.holder!;
+
+    const apply = await runBuiltCli(['apply', '--profiles', s.dir, '--state', `dynamodb://${s.name}`], { cwd: s.dir, env: { ...emulatorEnv(harness.emulator.endpoint), ...ddb.env, NO_COLOR: '1' } });
+    expect(apply.code).toBe(1);
+    expect(apply.stdout).toContain(`Target failed: state.led-elsewhere: target ${PROD_KEY} in dynamodb://${s.name} is led by ${holder}`);
+    expect(harness.emulator.profileNames!(DEV)).toEqual(['dev-a', 'dev-b']);
+    expect(creates('prod-c')).toBe(1);
+    expect(apply.stdout + apply.stderr).not.toContain(SENTINEL);
+
+    // Suspended through A (prod-eu only): B, with every target, honours it for all of them.
+    expect((await fetch(`${a.url}/suspend`, { method: 'POST' })).status).toBe(200);
+    const b = await start(s);
+    await leaders([a, b], [DEV_KEY, PROD_KEY]);
+    await waitFor(async () => (await b.json<{ suspended?: { suspended: boolean } }>('/status')).suspended?.suspended === true, 10_000);
+    let from = b.lines.length;
+    writeFileSync(join(s.dir, 'dev', 'a.yaml'), stringify(datadogDocument('dev-a', { instanceUrl: 'https://api.datadoghq.eu' })));
+    await b.waitForLog((l) => l.event === 'daemon.pass' && l.target === 'dev-us', 15_000, from);
+    expect(updates('dev-a')).toBe(0);
+
+    // resume through A lifts it on B too, which applies the edit once.
+    from = b.lines.length;
+    expect((await fetch(`${a.url}/resume`, { method: 'POST' })).status).toBe(200);
+    await waitFor(() => updates('dev-a') === 1, 20_000);
+    await b.waitForLog((l) => l.event === 'daemon.resumed', 10_000, from);
+    expect(updates('dev-a')).toBe(1);
+  }, SLOW);
 });
