@@ -16,6 +16,8 @@ export interface SavedPlanInputs {
 
 /** A saved plan, or the one-line reason it cannot be made (a target that could not plan). */
 export function buildSavedPlan(inputs: SavedPlanInputs): SavedPlan {
+  // Every run plans at least one target; none means the pass failed before planning (state unreadable).
+  if (inputs.planned.length === 0) throw new Error('no target was planned, so there is no plan to save');
   const targets = inputs.planned.map((planned) => {
     if (planned.error !== undefined || !planned.plan || !planned.state) {
       throw new Error(`target ${planned.name} could not be planned (${planned.error ?? 'no plan'}), so there is no plan to save`);

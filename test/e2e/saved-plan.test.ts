@@ -223,6 +223,17 @@ describe('saved plans with declared targets and policies', () => {
     await expectRefusal(['--target', 'dev-us'], /cannot be applied: --target was \["dev-us","dev-eu"\] when planned and is \["dev-us"\] now/);
   }, SLOW);
 
+  it('a target that cannot plan (its role denied) leaves no plan file, after the report', async () => {
+    const role = 'arn:aws:iam::222222222222:role/appflow-gitops';
+    await writeFile(join(profiles, 'appflow-gitops.yaml'), `${targetsConfig}  - name: prod\n    region: us-east-1\n    accountId: '222222222222'\n    roleArn: ${role}\n    paths: [dev/]\n`);
+    harness.emulator.faults.denyRole!(role);
+    const plan = await cli('plan', '--out', planFile);
+    expect(plan.code).toBe(1);
+    expect(plan.stdout).toContain('=== target prod');
+    expect(plan.stderr).toMatch(/error: plan --out .*reviewed\.plan: target prod could not be planned \(.*\), so there is no plan to save; no plan file written\n$/);
+    await expect(stat(planFile)).rejects.toThrow(/ENOENT/);
+  }, SLOW);
+
   it('a write a deny policy rejects keeps the saved plan from being applied', async () => {
     await writeFile(join(profiles, 'appflow-gitops.yaml'), 'policies:\n  - name: private-only\n    expression: "profile.connectionMode == \'Private\'"\n    message: profiles must use a Private connection\n');
     const plan = await cli('plan', '--out', planFile);

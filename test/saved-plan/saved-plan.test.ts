@@ -56,6 +56,10 @@ describe('saved plan format', () => {
     expect(() => parseSavedPlan(text, '1.2.3')).toThrow(message);
   });
 
+  it('a pass that planned no target leaves nothing to save', () => {
+    expect(() => buildSavedPlan({ toolVersion: '1', createdAt: new Date(0), flags: FLAGS, config: null, files: {}, planned: [] })).toThrow('no target was planned, so there is no plan to save');
+  });
+
   it('a target that could not plan leaves nothing to save', () => {
     expect(() => buildSavedPlan({ toolVersion: '1', createdAt: new Date(0), flags: FLAGS, config: null, files: {}, planned: [{ name: 'prod', target: AWS_TARGET, error: 'AccessDenied' }] })).toThrow(
       'target prod could not be planned (AccessDenied), so there is no plan to save',

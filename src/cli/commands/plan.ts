@@ -208,9 +208,10 @@ async function runPlanTargets(
       ...(flags.out !== undefined ? { verifyPlans: async (all: PlannedTarget[]) => void (planned = all) } : {}),
     },
   });
-  if (flags.out !== undefined) await writeSavedPlan(flags.out, savedPlanScope(flags, command, options.credentialsOnUpdate ?? DEFAULT_CREDENTIALS_ON_UPDATE, source.root), planned ?? []);
   for (const warning of report.warnings) process.stderr.write(`warning: ${warning}\n`);
   process.stdout.write(renderTargetsReport(report, format, { color: useColor(flags.color), apply: false }));
+  // After the report: a target that could not plan is shown, then named as why no file was written.
+  if (flags.out !== undefined) await writeSavedPlan(flags.out, savedPlanScope(flags, command, options.credentialsOnUpdate ?? DEFAULT_CREDENTIALS_ON_UPDATE, source.root), planned ?? []);
   // As with one target: a write a deny policy rejects, in any target, fails the plan.
   if (!report.ok || report.targets.some((t) => policyCounts(t.report.plan).denied > 0)) return ExitCode.Error;
   if (flags.detailedExitcode && report.targets.some((t) => hasPendingChanges(t.report.plan))) return ExitCode.ChangesPending;
