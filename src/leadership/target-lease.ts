@@ -25,7 +25,10 @@ export const DEFAULT_HEARTBEAT_MS = 5_000;
 export type LeaseRole = 'leader' | 'standby';
 
 export interface LeaseStatus {
+  /** The target's state key (the lease's partition). */
   target: string;
+  /** The target's name (appflow-gitops.yaml, or 'default'), beside its key in /status. */
+  name?: string;
   role: LeaseRole;
   /** The replica holding the lease as last read (this one when leader); undefined when free. */
   holder?: string;

@@ -87,7 +87,7 @@ export function openSharedState(settings: SharedStateSettings, target: AwsTarget
     leadership: {
       isLeader: () => lease.role === 'leader',
       healthy: () => lease.status().healthy,
-      status: () => [lease.status()],
+      status: () => [{ ...lease.status(), ...(target.name !== undefined ? { name: target.name } : {}) }],
     },
     start(callback) {
       onRole = (role, status) => {
@@ -183,7 +183,7 @@ export function openTargetSharedState(settings: SharedStateSettings, adapters: T
     leadership: {
       isLeader: () => inner?.leadership.isLeader() ?? false,
       healthy: () => inner?.leadership.healthy() ?? false,
-      status: () => inner?.leadership.status() ?? [{ target: name, role: 'standby', healthy: false }],
+      status: () => inner?.leadership.status() ?? [{ target: name, name, role: 'standby', healthy: false }],
     },
     start(onRole) {
       void open(onRole);

@@ -155,8 +155,8 @@ describe('daemon replicas with declared targets on one shared state', () => {
     await waitFor(() => updates('dev-a') === 1, 30_000);
     console.log(`kill -9 of the replica leading dev-us: takeover ${tookOver.receivedAt - killedAt} ms, edit applied ${Date.now() - killedAt} ms after the kill (lease ${LEASE_MS} ms, heartbeat ${HEARTBEAT_MS} ms)`);
     const after = await b.json<{ leadership: LeaseView[] }>('/status');
-    expect(after.leadership.find((l) => l.target === DEV_KEY)).toMatchObject({ role: 'leader', fence: 2 });
-    expect(after.leadership.find((l) => l.target === PROD_KEY)).toMatchObject({ role: 'leader', fence: 1 });
+    expect(after.leadership.find((l) => l.target === DEV_KEY)).toMatchObject({ name: 'dev-us', role: 'leader', fence: 2 });
+    expect(after.leadership.find((l) => l.target === PROD_KEY)).toMatchObject({ name: 'prod-eu', role: 'leader', fence: 1 });
     for (const name of ['dev-a', 'dev-b', 'prod-c']) expect(creates(name)).toBe(1);
     expect(updates('dev-a')).toBe(1);
 
