@@ -18,6 +18,12 @@ export const allowPlaintextOption = () =>
 
 export const jsonOption = () => new Option('--json', 'machine-readable JSON output');
 
+/** `--format` of plan and apply (--json is short for --format json). */
+export const formatOption = () => new Option('--format <format>', 'output format').choices(['text', 'json', 'markdown']);
+
+/** `--no-color` of plan and apply: `color` is false when given. */
+export const noColorOption = () => new Option('--no-color', 'no ANSI colours in text output (also: NO_COLOR, or when stdout is not a TTY)');
+
 /** A whole number >= 0 (a safe integer), for --max-deletes. */
 export function parseMaxDeletes(value: string): number {
   const n = Number(value);
