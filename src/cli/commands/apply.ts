@@ -1,64 +1,34 @@
 // `appflow-gitops apply`: one reconcile pass that writes. It prints the plan it acted on, with the
 // result of each write, in the plan's formats; exit 0 when everything converged, 1 when any
 // profile failed (the others are still applied).
-import { createInterface } from 'node:readline/promises';
-import type { CredentialsOnUpdate, Plan } from '../../model/types.js';
-import { Option, type Command } from 'commander';
+import type { Command } from 'commander';
 import { createAwsAdapters } from '../../aws/clients.js';
 import type { AppFlowPort, AwsAdapters } from '../../aws/ports.js';
 import { IMPLICIT_TARGET_NAME } from '../../config/target-settings.js';
-import { createLogger, createSilentLogger, type LogFormat, type Logger } from '../../logging/logger.js';
+import type { Logger } from '../../logging/logger.js';
 import type { StateStore } from '../../model/types.js';
 import { reconcileOnce } from '../../reconcile/reconcile-once.js';
-import { renderApplyText } from '../../reconcile/render-apply-text.js';
 import { WRITE_SDK_MAX_ATTEMPTS } from '../../reconcile/retry-policy.js';
-import { PLAN_STALE_CODE, type ReconcileOptions, type ReconcileReport } from '../../reconcile/types.js';
+import { PLAN_STALE_CODE, type ReconcileReport } from '../../reconcile/types.js';
 import type { ProfilesSource } from '../../revision/resolve-revision.js';
-import { renderPlanJson } from '../../render/plan-json.js';
-import { renderPlanMarkdown } from '../../render/plan-markdown.js';
-import { renderPlanText } from '../../render/plan-text.js';
 import { createFileStateStore } from '../../state/file-state-store.js';
+import { applyLoggerAndNotifier, applyOptions, NOTIFY_GRACE_MS, type ApplyFlags, type VerifyPlans } from '../apply-pass-setup.js';
 import { awsFailureHint } from '../aws-failure-hint.js';
-import { allowPlaintextOption, configOption, jsonOption, logFormatOption, maxDeletesOption, namesOption, notifyRepeatOption, profilesOption, revisionOption, stateOption, targetOption } from '../common-options.js';
+import { outputFormat, printWarning, renderApplyOutput, useColor, type OutputFormat } from '../command-output.js';
+import { allowPlaintextOption, configOption, formatOption, jsonOption, logFormatOption, maxDeletesOption, namesOption, noColorOption, notifyRepeatOption, profilesOption, revisionOption, stateOption, targetOption } from '../common-options.js';
 import { loadCommandConfig, type CommandConfig } from '../load-config-or-fail.js';
 import { declaresTargets, renderTargetsReport, runTargetsPass } from '../targets-pass.js';
-import { createConfiguredNotifier, excludeUnder, featuresOf, policyCheckFor, profilesSourceOrFail, type ConfigFeatures } from '../config-features.js';
+import { excludeUnder, featuresOf, policyCheckFor, profilesSourceOrFail, type ConfigFeatures } from '../config-features.js';
 import { ExitCode } from '../exit-codes.js';
 import { credentialsOnUpdateOption, resolveCredentialsOnUpdate } from '../credentials-on-update.js';
 import { checkProfilesDirectory, checkStateDirectory } from '../preflight.js';
 import { leadSharedState } from '../shared-state-lease.js';
 import { openTargetsSharedState } from '../shared-state-targets.js';
 import { refusePlaintextOnSharedState, stateLocation } from '../state-backend.js';
+import { listenForStop } from '../stop-signal.js';
 import { lockStateDirectory } from '../state-lock.js';
 import { UserError } from '../user-error.js';
 import { checkSavedPlan, savedPlanScope } from '../saved-plan-file.js';
-
-type Format = 'text' | 'json' | 'markdown';
-
-/** How long apply waits at exit for notifications still being delivered (then they are dropped). */
-const NOTIFY_GRACE_MS = 10_000;
-
-interface ApplyFlags {
-  names?: string[];
-  strict?: boolean;
-  autoApprove?: boolean;
-  credentialsOnUpdate?: CredentialsOnUpdate;
-  profiles: string;
-  state: string;
-  prune?: boolean;
-  allowReplace?: boolean;
-  maxDeletes: number;
-  allowEmpty?: boolean;
-  json?: boolean;
-  format?: Format;
-  color: boolean;
-  allowPlaintextCredentials?: boolean;
-  logFormat?: LogFormat;
-  config?: string;
-  target?: string[];
-  revision?: string;
-  notifyRepeat: number;
-}
 
 export function registerApplyCommand(program: Command): void {
   program
@@ -76,8 +46,8 @@ export function registerApplyCommand(program: Command): void {
     .option('--auto-approve', 'do not ask for confirmation on a terminal (non-interactive runs never ask)')
     .option('--allow-empty', 'with --prune: allow deletes when the profiles directory is missing or empty')
     .addOption(jsonOption().conflicts('format'))
-    .addOption(new Option('--format <format>', 'output format').choices(['text', 'json', 'markdown']))
-    .option('--no-color', 'no ANSI colours in text output (also: NO_COLOR, or when stdout is not a TTY)')
+    .addOption(formatOption())
+    .addOption(noColorOption())
     .addOption(allowPlaintextOption())
     .addOption(logFormatOption())
     .addOption(configOption())
@@ -90,7 +60,7 @@ export function registerApplyCommand(program: Command): void {
 }
 
 async function runApply(flags: ApplyFlags, planFile: string | undefined): Promise<number> {
-  const format: Format = flags.json ? 'json' : (flags.format ?? 'text');
+  const format: OutputFormat = outputFormat(flags);
   // Wrong paths fail here, in one line, before any AWS call or state write.
   await checkProfilesDirectory(flags.profiles, { allowEmpty: flags.allowEmpty === true, command: 'apply' });
   const location = stateLocation(flags.state);
@@ -151,13 +121,9 @@ function sharedBackend(table: string): ApplyBackend {
   return { open: (adapters, logger) => leadSharedState(table, adapters, logger) };
 }
 
-type VerifyPlans = ReconcileOptions['verifyPlans'];
-
-async function applyWithBackend(flags: ApplyFlags, format: Format, backend: ApplyBackend, features: ConfigFeatures, source: ProfilesSource, verifyPlans?: VerifyPlans): Promise<number> {
-  // Logs go to stderr, and only when asked for (LOG_LEVEL): stdout carries the report.
-  const logger = process.env.LOG_LEVEL ? createLogger({ destination: process.stderr, format: flags.logFormat }) : createSilentLogger();
+async function applyWithBackend(flags: ApplyFlags, format: OutputFormat, backend: ApplyBackend, features: ConfigFeatures, source: ProfilesSource, verifyPlans?: VerifyPlans): Promise<number> {
   // An unset notification secret fails here, before any AWS call.
-  const notifier = createConfiguredNotifier(features, { repeatMs: flags.notifyRepeat, logger, warn: (message) => process.stderr.write(`warning: ${message}\n`) });
+  const { logger, notifier } = applyLoggerAndNotifier(flags, features);
   // Writes get one SDK attempt each: the executor's p-retry is the only write retry layer, which
   // keeps every attempt on the same clientToken and the budget as documented (retry-policy.ts).
   const adapters = createAwsAdapters({ writeMaxAttempts: WRITE_SDK_MAX_ATTEMPTS });
@@ -188,15 +154,7 @@ async function applyWithBackend(flags: ApplyFlags, format: Format, backend: Appl
         ...(source.revision !== undefined ? { revision: source.revision } : {}),
         policies: policyCheckFor(features, adapters.target),
       },
-      {
-        prune: flags.prune === true,
-        allowEmpty: flags.allowEmpty === true,
-        maxDeletes: flags.maxDeletes,
-        credentialsOnUpdate: await resolveCredentialsOnUpdate(flags.credentialsOnUpdate, flags.profiles),
-        allowReplace: flags.allowReplace === true,
-        signal: stop.signal,
-        ...runScope(flags, format, verifyPlans),
-      },
+      await applyOptions(flags, format, stop.signal, verifyPlans),
     );
   } finally {
     stop.dispose();
@@ -215,9 +173,7 @@ async function applyWithBackend(flags: ApplyFlags, format: Format, backend: Appl
     throw new UserError(report.error.message);
   }
   const errorText = report.error?.message;
-  for (const warning of report.warnings.filter((w) => !report.plan.warnings.includes(w) && !(errorText && w.includes(errorText)))) {
-    process.stderr.write(`warning: ${warning}\n`);
-  }
+  report.warnings.filter((w) => !report.plan.warnings.includes(w) && !(errorText && w.includes(errorText))).forEach(printWarning);
   // A pass that failed before planning has nothing to show; one that failed at the final state
   // save still shows what it did before saying so.
   if (report.error && report.plan.changes.length === 0) {
@@ -225,29 +181,10 @@ async function applyWithBackend(flags: ApplyFlags, format: Format, backend: Appl
     const hint = awsFailureHint(report.error.code);
     throw new UserError(hint ? `${report.error.message}; ${hint}` : report.error.message);
   }
-  process.stdout.write(render(report, format, flags.color));
+  process.stdout.write(renderApplyOutput(report, format, useColor(flags.color)));
   if (report.error) process.stderr.write(`error: ${report.error.message}\n`);
   await delivered;
   return report.ok ? ExitCode.Ok : ExitCode.Error;
-}
-
-/** SIGINT/SIGTERM: start no new write; writes in flight finish (or keep their intent in state); a second signal exits at once. */
-function listenForStop(): { signal: AbortSignal; dispose(): void } {
-  const controller = new AbortController();
-  const onSignal = (signal: NodeJS.Signals) => {
-    if (controller.signal.aborted) process.exit(128 + (signal === 'SIGINT' ? 2 : 15));
-    process.stderr.write(`${signal}: stopping after the writes in flight (send again to exit now)\n`);
-    controller.abort(new Error(`received ${signal}`));
-  };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
-  return {
-    signal: controller.signal,
-    dispose() {
-      process.off('SIGINT', onSignal);
-      process.off('SIGTERM', onSignal);
-    },
-  };
 }
 
 /** Where the targets' state is: the locked state directory's store, or the shared state opened per target. */
@@ -258,10 +195,9 @@ type TargetsBackend = (logger: Logger) => Pick<Parameters<typeof runTargetsPass>
  * policy rejects is not made, the rest proceed); the notifier is told of each target's pass; exit
  * 1 when any target failed.
  */
-async function applyTargets(flags: ApplyFlags, format: Format, command: CommandConfig, features: ConfigFeatures, source: ProfilesSource, backend: TargetsBackend, verifyPlans?: VerifyPlans): Promise<number> {
-  const logger = process.env.LOG_LEVEL ? createLogger({ destination: process.stderr, format: flags.logFormat }) : createSilentLogger();
+async function applyTargets(flags: ApplyFlags, format: OutputFormat, command: CommandConfig, features: ConfigFeatures, source: ProfilesSource, backend: TargetsBackend, verifyPlans?: VerifyPlans): Promise<number> {
   // An unset notification secret fails here, before any AWS call.
-  const notifier = createConfiguredNotifier(features, { repeatMs: flags.notifyRepeat, logger, warn: (message) => process.stderr.write(`warning: ${message}\n`) });
+  const { logger, notifier } = applyLoggerAndNotifier(flags, features);
   const stop = listenForStop();
   let delivered: Promise<void> | undefined;
   try {
@@ -275,61 +211,19 @@ async function applyTargets(flags: ApplyFlags, format: Format, command: CommandC
       logger,
       settings: { writeMaxAttempts: WRITE_SDK_MAX_ATTEMPTS },
       allowPlaintextCredentials: flags.allowPlaintextCredentials === true,
-      options: {
-        prune: flags.prune === true,
-        allowEmpty: flags.allowEmpty === true,
-        maxDeletes: flags.maxDeletes,
-        allowReplace: flags.allowReplace === true,
-        credentialsOnUpdate: await resolveCredentialsOnUpdate(flags.credentialsOnUpdate, flags.profiles),
-        signal: stop.signal,
-        ...runScope(flags, format, verifyPlans),
-      },
+      options: await applyOptions(flags, format, stop.signal, verifyPlans),
     });
     // Told in the background while the report is printed (see applyWithBackend).
     delivered = notifier.close(NOTIFY_GRACE_MS);
-    for (const warning of report.warnings) process.stderr.write(`warning: ${warning}\n`);
+    report.warnings.forEach(printWarning);
     const stale = report.targets.find((t) => t.report.error?.code === PLAN_STALE_CODE)?.report.error;
     if (stale) throw new UserError(stale.message);
     if (report.error && report.targets.every((t) => t.report.plan.changes.length === 0)) throw new UserError(report.error.message);
-    const color = flags.color && process.stdout.isTTY === true && !process.env.NO_COLOR;
-    process.stdout.write(renderTargetsReport(report, format, { color, apply: true }));
+    process.stdout.write(renderTargetsReport(report, format, { color: useColor(flags.color), apply: true }));
     if (report.error) process.stderr.write(`error: ${report.error.message}\n`);
     return report.ok ? ExitCode.Ok : ExitCode.Error;
   } finally {
     stop.dispose();
     await (delivered ?? notifier.close(NOTIFY_GRACE_MS));
   }
-}
-
-/**
- * --names, --strict, and Terraform's confirmation on a terminal (unless --auto-approve). A saved
- * plan was the review: apply FILE checks it instead of asking.
- */
-function runScope(flags: ApplyFlags, format: Format, verifyPlans?: VerifyPlans): Pick<ReconcileOptions, 'names' | 'strict' | 'confirm' | 'verifyPlans'> {
-  const interactive = !flags.autoApprove && verifyPlans === undefined && process.stdin.isTTY === true && process.stdout.isTTY === true;
-  return {
-    ...(flags.names ? { names: new Set(flags.names) } : {}),
-    ...(flags.strict ? { strict: true } : {}),
-    ...(verifyPlans ? { verifyPlans } : {}),
-    ...(interactive ? { confirm: (plan: Plan) => confirmPlan(plan, format, flags.color) } : {}),
-  };
-}
-
-async function confirmPlan(plan: Plan, format: Format, colorFlag: boolean): Promise<boolean> {
-  const color = colorFlag && !process.env.NO_COLOR;
-  process.stdout.write(format === 'text' ? renderPlanText(plan, { color }) : renderPlanJson(plan));
-  const rl = createInterface({ input: process.stdin, output: process.stdout });
-  try {
-    const answer = await rl.question("\nDo you want to perform these actions?\n  Only 'yes' will be accepted to approve.\n\n  Enter a value: ");
-    return answer.trim() === 'yes';
-  } finally {
-    rl.close();
-  }
-}
-
-function render(report: ReconcileReport, format: Format, colorFlag: boolean): string {
-  if (format === 'json') return renderPlanJson(report.plan, report.outcomes);
-  if (format === 'markdown') return renderPlanMarkdown(report.plan, report.outcomes);
-  const color = colorFlag && process.stdout.isTTY === true && !process.env.NO_COLOR;
-  return `${renderPlanText(report.plan, { color })}\n${renderApplyText(report.plan, report.outcomes, { color })}`;
 }
