@@ -1,14 +1,14 @@
 // Assembles the daemon for `appflow-gitops run`: AWS adapters (real or the embedded emulator),
-// the state store and its lock, the reconcile loop, and the HTTP server. Kept apart from the CLI
-// module so tests and the benchmarks can start a full daemon in-process.
+// the state store and its lock, the reconcile loop (one member per target: fleet-member.ts), and
+// the HTTP server. Kept apart from the CLI module so tests and the benchmarks can start a full
+// daemon in-process.
 import type { CredentialsOnUpdate } from '../model/types.js';
 import { mkdir } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { join, relative, resolve } from 'node:path';
 import pLimit from 'p-limit';
-import { createTargetAdapters } from '../aws/target-adapters.js';
 import { targetsOfFile } from '../config/placement.js';
-import { implicitTarget, targetTakesFile, type TargetSettings } from '../config/target-settings.js';
+import { implicitTarget, type TargetSettings } from '../config/target-settings.js';
 import { DEFAULT_NOTIFY_REPEAT_MS } from '../notify/deduplicate.js';
 import { Notifier } from '../notify/notifier.js';
 import type { NotificationSink } from '../notify/types.js';
@@ -18,20 +18,20 @@ import type { AwsSettings } from '../aws/ports.js';
 import type { Logger } from '../logging/logger.js';
 import { TARGET_CONCURRENCY } from '../reconcile/reconcile-targets.js';
 import { WRITE_SDK_MAX_ATTEMPTS } from '../reconcile/retry-policy.js';
-import type { StateStore } from '../model/types.js';
 import { createDaemonHttpServer, type DaemonHttpServer } from '../server/http-server.js';
 import { formatListenUrl, type ListenAddress } from '../server/listen-address.js';
 import { createDaemonMetrics, type DaemonMetrics } from '../server/metrics.js';
 import { createFileStateStore, LOCK_FILE, type FileStateStore } from '../state/file-state-store.js';
 import { StateLock } from '../state/state-lock.js';
-import { Daemon, errorSummary } from './daemon.js';
-import { DaemonFleet, pathTouchesSelectors, type FleetMember } from './daemon-fleet.js';
+import { errorSummary } from './daemon.js';
+import { DaemonFleet, type FleetMember } from './daemon-fleet.js';
+import { assembleFleetMember, type FleetMemberContext } from './fleet-member.js';
 import { PAUSE_FILE, WritePause } from './write-pause.js';
 import { startEmbeddedEmulator, type EmbeddedEmulator } from './embedded-emulator.js';
 import { formatDuration } from './duration.js';
-import { openSharedState, openTargetSharedState, sharedPauseStorage, type SharedState, type SharedStateSettings } from './shared-state.js';
+import { sharedPauseStorage, type SharedState, type SharedStateSettings } from './shared-state.js';
 import { DEFAULT_HEARTBEAT_MS } from '../leadership/target-lease.js';
-import { targetPass, type PassSettings, type TargetPass } from './target-pass.js';
+import type { PassSettings } from './target-pass.js';
 import { targetStateViews } from './target-state-views.js';
 import { placementWarnings } from './fleet-placement.js';
 import type { AppConfig } from '../config/app-config.js';
@@ -192,66 +192,26 @@ export async function startDaemon(config: RunDaemonConfig): Promise<RunningDaemo
     const passSlots = pLimit(TARGET_CONCURRENCY);
     const scopesOf = declared.length > 0 ? (file: string) => targetsOfFile(targets, file).map((t) => t.name) : undefined;
 
+    const memberContext: FleetMemberContext = {
+      config,
+      profilesDir,
+      ...(fileStore ? { fileStore } : {}),
+      ...(views ? { views } : {}),
+      settings,
+      logger: log,
+      metrics,
+      pause,
+      notifier,
+      parseCache,
+      passSettings: reconcileOptions,
+      passSlots,
+      ...(scopesOf ? { scopesOf } : {}),
+      sharedStates,
+      onCleanup: (fn) => cleanups.push(fn),
+    };
     const members: FleetMember[] = [];
     for (const targetSettings of targets) {
-      const name = targetSettings.name;
-      const targetLog = log.child({ target: name });
-      const targetMetrics = metrics.forTarget(name);
-      let daemon: Daemon | undefined;
-      const adapters = createTargetAdapters(targetSettings, { ...settings, observer: (call) => daemon?.awsObserver(call) });
-      cleanups.push(() => adapters.destroy());
-      let store: StateStore;
-      let appflow = adapters.appflow;
-      let pass: TargetPass | undefined;
-      let shared: SharedState | undefined;
-      if (config.sharedState) {
-        // A declared target opens its own table (its account and region) once its identity is
-        // confirmed, and keeps trying meanwhile; the implicit target's is opened here.
-        shared = targetSettings.implicit ? openSharedState(config.sharedState, adapters.target, adapters.appflow, log) : openTargetSharedState(config.sharedState, adapters, targetLog);
-        const opened = shared;
-        sharedStates.push(opened);
-        cleanups.push(() => opened.stop());
-        store = shared.store;
-        appflow = shared.appflow;
-        // A missing table fails the start in one line (naming it and `state init`), not every heartbeat.
-        if (targetSettings.implicit) await store.load();
-      } else {
-        // Against AWS, a declared target takes over its pre-targets inventory (as apply does).
-        const legacy = adapters.target.endpoint === undefined ? (config.legacyKeysOf?.(targetSettings) ?? []) : [];
-        store = views ? views.forTarget(() => pass!.identified().key, legacy) : fileStore!;
-      }
-      pass = targetPass({
-        name,
-        profilesDir,
-        ...(config.revision !== undefined ? { revision: config.revision } : {}),
-        adapters,
-        appflow,
-        store,
-        ...(targetSettings.implicit ? {} : { takesFile: (file: string) => targetTakesFile(targetSettings, file) }),
-        ...(scopesOf ? { scopesOf } : {}),
-        allowPlaintextCredentials: config.allowPlaintextCredentials,
-        parseCache,
-        ...(config.excludeFiles ? { excludeFiles: config.excludeFiles } : {}),
-        ...(config.policies ? { policies: config.policies } : {}),
-        notifier,
-        settings: reconcileOptions,
-        logger: targetLog,
-      });
-      const reconcile = pass.reconcile;
-      const inventoryStore = store;
-      daemon = new Daemon({
-        logger: targetLog,
-        metrics: targetMetrics,
-        pause,
-        watchDir: profilesDir,
-        externalWatch: true,
-        resyncIntervalMs: config.resyncIntervalMs,
-        reconcile: (request) => passSlots(() => reconcile(request)),
-        readInventory: async (key) => (await inventoryStore.load()).state.targets[key]?.profiles,
-        ...(shared ? { leadership: shared.leadership } : {}),
-      });
-      const passOfTarget = pass;
-      const member: FleetMember = { name, daemon, identified: () => passOfTarget.identified(), touches: (path) => pathTouchesSelectors(targetSettings.paths, path) };
+      const { member, shared } = await assembleFleetMember(memberContext, targetSettings);
       members.push(member);
       if (shared) leases.push({ member, shared, implicit: targetSettings.implicit });
     }
