@@ -211,6 +211,25 @@ describe('run with declared targets (built CLI, emulator with STS)', () => {
     });
   }, SLOW);
 
+  it('a checkout without a target\'s only directory prunes nothing there: /status says why; the other targets prune as usual', async () => {
+    const daemon = await startFleet('--prune', '--max-deletes', '100');
+    await daemon.waitReady(30_000);
+    const from = daemon.lines.length;
+    // git-sync delivers a checkout without prod/: prod-eu (paths: prod/) takes no file at all.
+    rmSync(join(dir, 'prod'), { recursive: true });
+    await passesDone(daemon, { 'prod-us': 'success', 'prod-eu': 'success' }, from);
+    expect(names('prod-eu')).toEqual(['prod-app']);
+    // prod-us still takes shared/: the removed file is an ordinary prune there.
+    expect(names('prod-us')).toEqual(['common']);
+    expect(names('dev-us')).toEqual(['common', 'dev-app']);
+    const deletes = appflowCalls().filter((e) => e.operation === 'DeleteConnectorProfile');
+    expect(deletes.map((e) => `${e.accountId}/${e.region}:${e.profileName}`)).toEqual(['222222222222/us-east-1:prod-app']);
+    const line = "prune skipped: target prod-eu's paths (prod/) match no profile file; pass --allow-empty to delete every profile it manages";
+    const status = await daemon.json<FleetStatus & { warnings: string[] }>('/status');
+    expect(status.warnings).toContain(`prod-eu: ${line}`);
+    expect(status.warnings.filter((w) => w.includes('prune skipped'))).toHaveLength(1);
+  }, SLOW);
+
   it('state isolation: an inventory kept for AWS is never pruned through the emulator, and stays in the file untouched', async () => {
     // What `apply` against AWS left for the same account and region (no @endpoint in its key).
     mkdirSync(state, { recursive: true, mode: 0o700 });

@@ -141,6 +141,32 @@ describe('targets (built CLI, emulator with STS)', () => {
     expect(deletes.map((e) => `${e.accountId}/${e.region}:${e.profileName}`).sort()).toEqual(['222222222222/eu-west-1:prod-app', '222222222222/us-east-1:prod-app']);
   }, SLOW);
 
+  it('a target whose paths match no file prunes nothing (one line names it and its paths); the others prune; --allow-empty deletes on purpose', async () => {
+    expect((await cli('apply')).code).toBe(0);
+    // prod/ was renamed to production/ in prod-eu's paths: that target now takes no file at all,
+    // and every profile it manages would otherwise be a prune candidate (max-deletes set high).
+    writeFileSync(join(dir, 'appflow-gitops.yaml'), config({ 'prod-eu': { paths: ['production/'] } }));
+    rmSync(join(dir, 'shared', 'common.yaml'));
+    const line = "prune skipped: target prod-eu's paths (production/) match no profile file; pass --allow-empty to delete every profile it manages";
+    const prune = await cli('apply', '--prune', '--max-deletes', '100');
+    expect(prune.code, prune.stderr).toBe(0);
+    expect(prune.stdout).toContain(line);
+    expect(names(PLACES[3]!)).toEqual(['prod-app']);
+    // The other targets are unaffected: the removed shared file is pruned where it was applied.
+    expect(names(PLACES[0]!)).toEqual(['dev-app']);
+    expect(names(PLACES[2]!)).toEqual(['prod-app']);
+    const deletes = () => harness.emulator.requestLog().filter((e) => e.operation === 'DeleteConnectorProfile').map((e) => `${e.accountId}/${e.region}:${e.profileName}`).sort();
+    expect(deletes()).toEqual(['123456789012/us-east-1:common', '222222222222/us-east-1:common']);
+    const plan = await cli('plan', '--prune', '--max-deletes', '100', '--format', 'json');
+    expect((JSON.parse(plan.stdout) as { warnings: string[] }).warnings).toContain(`prod-eu: ${line}`);
+
+    const deliberate = await cli('apply', '--prune', '--max-deletes', '100', '--allow-empty');
+    expect(deliberate.code, deliberate.stderr).toBe(0);
+    expect(deliberate.stdout).not.toContain('prune skipped');
+    expect(names(PLACES[3]!)).toEqual([]);
+    expect(deletes()).toContain('222222222222/eu-west-1:prod-app');
+  }, SLOW);
+
   it('import --target NAME reads that target\'s account and region and writes into its first path', async () => {
     harness.emulator.seed({ accountId: '222222222222', region: 'eu-west-1', profiles: [datadogCreateRequest('legacy-eu', { apiKey: `${SENTINEL}-x`, applicationKey: `${SENTINEL}-y` }, 'https://api.datadoghq.eu')] });
     const env = { ...emulatorEnv(harness.emulator.endpoint), NO_COLOR: '1' };
