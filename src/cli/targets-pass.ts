@@ -77,6 +77,7 @@ export function buildTargetRuns(cmd: CommandConfig, settings: AwsSettings): Targ
         name: target.name,
         adapters,
         takes: (file) => targetTakesFile(target, file),
+        ...(target.implicit ? {} : { paths: target.paths }),
         ...(adapters.target.endpoint === undefined ? { legacyKeys: legacyKeys(target) } : {}),
       };
     });

@@ -110,6 +110,18 @@ export interface LoadResult {
   /** Files (relative) that failed to parse or hold an invalid document. Non-empty blocks prune. */
   failedFiles: string[];
   filesRead: number;
+  /**
+   * Set when the load was restricted to a declared target whose paths match no profile file (a
+   * renamed directory, a checkout without it): for that target the directory is as good as empty,
+   * so it blocks prune as an empty directory does (unless --allow-empty).
+   */
+  emptyTarget?: TargetPaths;
+}
+
+/** A declared target's name and the path selectors (relative to the profiles directory) of its files. */
+export interface TargetPaths {
+  name: string;
+  paths: readonly string[];
 }
 
 // ---------------------------------------------------------------------------------------------

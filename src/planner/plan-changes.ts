@@ -15,6 +15,7 @@ import type {
   PlannedChange,
   ResolvedCredentials,
   TargetKey,
+  TargetPaths,
   TargetState,
 } from '../model/types.js';
 import { diffConfiguration, leavesOf } from './diff.js';
@@ -42,6 +43,8 @@ export interface PlanInput {
   /** By profile name; absent for documents without `connectorProfileCredentials`. */
   credentials: Map<string, CredentialResolution>;
   directory: DirectoryStatus;
+  /** Set when this is a declared target's plan and its paths match no profile file (blocks prune like an empty directory). */
+  emptyTarget?: TargetPaths;
   failedFiles: string[];
 }
 
@@ -259,6 +262,7 @@ function planRemovedDocuments(
   const verdict = evaluatePruneGuards({
     candidates: candidates.map((c) => c.record.name),
     directory: input.directory,
+    ...(input.emptyTarget ? { emptyTarget: input.emptyTarget } : {}),
     failedFiles: input.failedFiles,
     invalidCount: input.invalid.length,
     options,

@@ -1,11 +1,13 @@
 // The rules that keep prune from deleting what it should not. Each guard blocks ALL deletes of
 // the pass rather than some of them: a partial prune after a bad checkout is still a bad prune.
-import type { DirectoryStatus, PlanOptions } from '../model/types.js';
+import type { DirectoryStatus, PlanOptions, TargetPaths } from '../model/types.js';
 
 export interface PruneGuardInput {
   /** Names that would be deleted if nothing blocked them. */
   candidates: readonly string[];
   directory: DirectoryStatus;
+  /** The declared target whose paths match no profile file, when this plan is that target's. */
+  emptyTarget?: TargetPaths;
   failedFiles: readonly string[];
   /** Number of invalid documents (their profiles are unknown, not absent). */
   invalidCount: number;
@@ -28,6 +30,13 @@ export function evaluatePruneGuards(input: PruneGuardInput): PruneVerdict {
     return {
       blocked: true,
       reason: `prune skipped: the profiles directory is ${directory}; pass --allow-empty to delete every managed profile`,
+    };
+  }
+  if (input.emptyTarget !== undefined && !options.allowEmpty) {
+    const { name, paths } = input.emptyTarget;
+    return {
+      blocked: true,
+      reason: `prune skipped: target ${name}'s paths (${paths.map((p) => p || './').join(', ')}) match no profile file; pass --allow-empty to delete every profile it manages`,
     };
   }
   if (candidates.length > options.maxDeletes) {

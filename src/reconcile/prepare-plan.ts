@@ -39,6 +39,7 @@ export async function preparePlan(ctx: PlanContext, load: LoadResult, options: P
       state: ctx.state,
       credentials,
       directory: load.directory,
+      ...(load.emptyTarget ? { emptyTarget: load.emptyTarget } : {}),
       failedFiles: load.failedFiles,
     },
     options,

@@ -124,7 +124,7 @@ export async function reconcileOnce(deps: ReconcileDeps, options: ReconcileOptio
   let plan: Plan;
   try {
     const loaded = await loadProfiles(deps.profilesDir, deps.loadOptions);
-    const load = deps.takesFile ? restrictLoad(loaded, deps.takesFile) : loaded;
+    const load = deps.takesFile ? restrictLoad(loaded, deps.takesFile, deps.targetFiles) : loaded;
     profilesDirectory = load.directory;
     plan = await preparePlan(
       { target: deps.target, appflow: deps.appflow, secrets: deps.secrets, state, hmacKey, fingerprintScheme: deps.store.fingerprintScheme, ...(deps.policies ? { policies: deps.policies } : {}) },

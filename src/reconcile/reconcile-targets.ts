@@ -34,6 +34,8 @@ export interface TargetRun {
   adapters: TargetAdapters;
   /** Does this target take the profile file at this path (relative to the profiles directory)? */
   takes(relativePath: string): boolean;
+  /** The path selectors `takes` stands for: named when they match no file (prune is then blocked). */
+  paths?: readonly string[];
   /** State keys this target's inventory may have been stored under before (moved on first use). */
   legacyKeys?: readonly string[];
 }
@@ -184,7 +186,7 @@ async function reconcileTarget(run: TargetRun, shared: Shared, options: Reconcil
         ...(options.skipCredentials ? { skipCredentials: true } : {}),
         ...(policies ? { policies } : {}),
       },
-      restrictLoad(shared.load, (file) => run.takes(file)),
+      restrictLoad(shared.load, (file) => run.takes(file), run.paths ? { name: run.name, paths: run.paths } : undefined),
       options,
     );
   } catch (err) {

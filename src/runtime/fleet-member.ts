@@ -97,7 +97,7 @@ export async function assembleFleetMember(context: FleetMemberContext, targetSet
     adapters,
     appflow,
     store,
-    ...(targetSettings.implicit ? {} : { takesFile: (file: string) => targetTakesFile(targetSettings, file) }),
+    ...(targetSettings.implicit ? {} : { takesFile: (file: string) => targetTakesFile(targetSettings, file), targetFiles: { name, paths: targetSettings.paths } }),
     ...(context.scopesOf ? { scopesOf: context.scopesOf } : {}),
     allowPlaintextCredentials: config.allowPlaintextCredentials,
     parseCache: context.parseCache,

@@ -7,7 +7,7 @@ import type { AppFlowPort, AwsTarget } from '../aws/ports.js';
 import type { TargetAdapters } from '../aws/target-adapters.js';
 import type { ProfileParseCache } from '../desired/parse-cache.js';
 import type { Logger } from '../logging/logger.js';
-import type { StateStore } from '../model/types.js';
+import type { StateStore, TargetPaths } from '../model/types.js';
 import type { Notifier } from '../notify/notifier.js';
 import type { CompiledPolicy } from '../policy/compile-policies.js';
 import { policyTargetOf } from '../policy/policy-target.js';
@@ -30,6 +30,8 @@ export interface TargetPassDeps {
   store: StateStore;
   /** The files this target takes (relative to the profiles directory); every file when undefined. */
   takesFile?: (relativePath: string) => boolean;
+  /** The declared target `takesFile` selects for (its name and paths): prune is blocked when they match no file. */
+  targetFiles?: TargetPaths;
   /** Which targets a file belongs to (two documents of one name clash only inside a target). */
   scopesOf?: (relativePath: string) => readonly string[];
   allowPlaintextCredentials: boolean;
@@ -73,6 +75,7 @@ export function targetPass(deps: TargetPassDeps): TargetPass {
         target,
         logger: deps.logger,
         ...(deps.takesFile ? { takesFile: deps.takesFile } : {}),
+        ...(deps.targetFiles ? { targetFiles: deps.targetFiles } : {}),
         ...(source.revision !== undefined ? { revision: source.revision } : {}),
         ...(deps.policies && deps.policies.length > 0 ? { policies: { policies: deps.policies, target: policyTargetOf(target, deps.name) } } : {}),
       },

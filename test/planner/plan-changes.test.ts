@@ -315,6 +315,13 @@ describe('planChanges: removed documents and prune guards', () => {
     { title: 'an empty directory blocks deletes', mutate: (i) => ({ ...i, directory: 'empty', desired: [] }), blocked: /directory is empty.*--allow-empty/ },
     { title: 'a missing directory blocks deletes', mutate: (i) => ({ ...i, directory: 'missing', desired: [] }), blocked: /directory is missing/ },
     { title: '--allow-empty lets an empty directory prune', mutate: (i) => ({ ...i, directory: 'empty', desired: [] }), options: { allowEmpty: true, maxDeletes: 10 }, blocked: undefined },
+    {
+      title: "a declared target whose paths match no file blocks deletes, naming the target and its paths",
+      mutate: (i) => ({ ...i, desired: [], emptyTarget: { name: 'prod-us', paths: ['prod/', 'shared/'] } }),
+      options: { maxDeletes: 100 },
+      blocked: /prune skipped: target prod-us's paths \(prod\/, shared\/\) match no profile file; pass --allow-empty to delete every profile it manages/,
+    },
+    { title: '--allow-empty lets a target whose paths match no file prune', mutate: (i) => ({ ...i, desired: [], emptyTarget: { name: 'prod-us', paths: ['prod/'] } }), options: { allowEmpty: true, maxDeletes: 10 }, blocked: undefined },
     { title: 'more deletes than --max-deletes blocks all of them', mutate: (i) => i, options: { maxDeletes: 2 }, blocked: /3 deletes exceed --max-deletes 2/ },
     { title: 'exactly --max-deletes is allowed', mutate: (i) => i, options: { maxDeletes: 3 }, blocked: undefined },
   ];
