@@ -44,7 +44,7 @@ export function registerApplyCommand(program: Command): void {
     .addOption(namesOption())
     .option('--strict', 'write nothing when any file is invalid or any profile cannot be planned (default: apply what can be planned, report the rest)')
     .option('--auto-approve', 'do not ask for confirmation on a terminal (non-interactive runs never ask)')
-    .option('--allow-empty', 'with --prune: allow deletes when the profiles directory is missing or empty')
+    .option('--allow-empty', 'with --prune: allow deletes when the profiles directory is missing or empty, or a declared target\'s paths match no file')
     .addOption(jsonOption().conflicts('format'))
     .addOption(formatOption())
     .addOption(noColorOption())

@@ -60,7 +60,7 @@ export function registerPlanCommand(program: Command): void {
     .addOption(profilesOption())
     .addOption(stateOption())
     .option('--prune', 'plan deletes of profiles this tool created or adopted whose document is gone (guarded)')
-    .option('--allow-empty', 'with --prune: allow deletes when the profiles directory is missing or empty')
+    .option('--allow-empty', 'with --prune: allow deletes when the profiles directory is missing or empty, or a declared target\'s paths match no file')
     .addOption(maxDeletesOption())
     .addOption(credentialsOnUpdateOption())
     .addOption(namesOption())

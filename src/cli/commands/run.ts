@@ -94,7 +94,7 @@ export function registerRunCommand(program: Command): void {
     .addOption(maxDeletesOption())
     .addOption(credentialsOnUpdateOption())
     .addOption(httpTokenFileOption('POST /reconcile, /suspend and /resume then require Authorization: Bearer TOKEN (GET routes stay open)'))
-    .option('--allow-empty', 'with --prune: allow deletes when the profiles directory is missing or empty')
+    .option('--allow-empty', 'with --prune: allow deletes when the profiles directory is missing or empty, or a declared target\'s paths match no file')
     .addOption(allowPlaintextOption())
     .option('--embedded-emulator', `run against an in-process AppFlow emulator (state in STATE/emulator.json), not AWS; ignored when ${USE_AWS_ENV}=1`)
     .option('--emulator-seed <file>', 'with --embedded-emulator: secrets (and profiles) to seed, default demo/seed.json')
