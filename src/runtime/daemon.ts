@@ -5,74 +5,35 @@
 //   scheduler.ts       single-flight pass queue (trigger coalescing)
 //   manual-trigger-gate.ts  rate limit for POST /reconcile and SIGHUP
 //   pass-timers.ts     resync, backoff wake-up and failed-pass retry timers
-//   report-folding.ts  a report into per-profile backoff and write metrics
+//   report-folding.ts  which profiles a pass writes; its report into backoff and metrics
 //   daemon-status.ts   pass history behind /status and /readyz
+//   daemon-status-view.ts  /status and /readyz assembled from the parts
+//   daemon-options.ts  what a Daemon is built with (and its reconcile function)
 //   error-summary.ts   errors as log fields
 import { WritePause, type PauseState } from './write-pause.js';
+import type { DaemonOptions } from './daemon-options.js';
 import { randomUUID } from 'node:crypto';
 import type { AwsCallObserver } from '../aws/ports.js';
 import type { Logger } from '../logging/logger.js';
 import type { ManagedProfileRecord } from '../model/types.js';
-import type { ReconcileReport } from '../reconcile/types.js';
-import type { TargetMetrics } from '../server/metrics.js';
 import { AwsReachability } from './aws-reachability.js';
-import { ProfileBackoff, type BackoffPolicy } from './backoff.js';
+import { ProfileBackoff } from './backoff.js';
 import { systemClock, type Clock } from './clock.js';
 import { PassHistory, profilesDirectoryWarning, type DaemonStatus } from './daemon-status.js';
+import { readinessOf, statusOf, type Readiness } from './daemon-status-view.js';
 import { errorSummary, PassError } from './error-summary.js';
-import { DEFAULT_PASS_RETRY, DEFAULT_RESYNC_INTERVAL_MS, PassTimers, type PassRetryPolicy } from './pass-timers.js';
+import { DEFAULT_PASS_RETRY, DEFAULT_RESYNC_INTERVAL_MS, PassTimers } from './pass-timers.js';
 import { ProfileStatusBook } from './profile-status.js';
 import { watchProfiles, type ProfileWatcher } from './profile-watcher.js';
-import { foldReport } from './report-folding.js';
+import { foldReport, writeScope } from './report-folding.js';
 import { ManualTriggerGate } from './manual-trigger-gate.js';
 import { ReconcileScheduler, type ReconcileRequest, type TriggerReason } from './scheduler.js';
-import type { DaemonLeadership } from './shared-state.js';
 
 // Names other modules import from here; they keep working after the split.
 export { errorSummary } from './error-summary.js';
 export { DEFAULT_PASS_RETRY, DEFAULT_RESYNC_INTERVAL_MS, RESYNC_JITTER, type PassRetryPolicy } from './pass-timers.js';
 export type { DaemonStatus } from './daemon-status.js';
-
-export type DaemonReconcileFn = (options: {
-  signal: AbortSignal;
-  reconcileId: string;
-  onlyNames?: ReadonlySet<string>;
-}) => Promise<ReconcileReport>;
-
-export interface DaemonOptions {
-  reconcile: DaemonReconcileFn;
-  logger: Logger;
-  /** This daemon's metrics: a DaemonMetrics (the implicit target) or one target's view of it. */
-  metrics?: TargetMetrics;
-  /** Profiles directory to watch; no watcher when undefined. */
-  watchDir?: string;
-  /**
-   * Someone else watches `watchDir` (the fleet's one watcher, src/runtime/daemon-fleet.ts) and
-   * calls filesChanged(); the daemon then starts no watcher of its own.
-   */
-  externalWatch?: boolean;
-  /** Periodic resync interval (±10% jitter). */
-  resyncIntervalMs?: number;
-  clock?: Clock;
-  random?: () => number;
-  backoff?: Partial<BackoffPolicy>;
-  /** Retry delays after a pass that failed as a whole (see DEFAULT_PASS_RETRY). */
-  passRetry?: Partial<PassRetryPolicy>;
-  watchDebounceMs?: number;
-  /** Least time between the starts of passes that manual triggers asked for (default 1 s). */
-  manualMinIntervalMs?: number;
-  /** Inventory from the state file, read after each pass for lastAppliedAt/sourceFile. */
-  readInventory?: (target: string) => Promise<Record<string, ManagedProfileRecord> | undefined>;
-  /**
-   * Shared state (src/runtime/shared-state.ts): passes run only while this replica leads; a
-   * standby makes no AWS call and is ready while it can watch the lease.
-   */
-  leadership?: DaemonLeadership;
-  /** File that persists `suspend` across restarts (STATE/suspended.json); in memory when undefined. */
-  pauseFile?: string;
-  /** A pause shared with other daemons (the fleet's), already loaded by its owner; `pauseFile` is then unused. */
-  pause?: WritePause;
-}
+export type { DaemonOptions, DaemonReconcileFn } from './daemon-options.js';
 
 const MAX_CONSECUTIVE_FOLLOW_UPS = 3;
 
@@ -207,39 +168,24 @@ export class Daemon {
     return this.#scheduler.passes;
   }
 
-  readiness(): { ready: boolean; checks: DaemonStatus['checks'] } {
-    const checks = { firstReconcileDone: this.#history.firstReconcileDone, awsReachable: this.#aws.reachable !== false };
-    const leadership = this.#opts.leadership;
-    if (leadership && !leadership.isLeader()) return { ready: leadership.healthy(), checks };
-    return { ready: checks.firstReconcileDone && checks.awsReachable, checks };
+  readiness(): Readiness {
+    return readinessOf(this.#history, this.#aws, this.#opts.leadership);
   }
 
   status(): DaemonStatus {
-    const { ready, checks } = this.readiness();
-    const awsError = this.#aws.lastError;
-    const history = this.#history;
     const { resyncAt, passRetryAt } = this.#timers;
-    return {
-      ready,
-      checks,
+    return statusOf({
+      readiness: this.readiness(),
+      history: this.#history,
+      aws: this.#aws,
       reconciling: this.#reconciling,
       reconcileQueued: this.#scheduler.queued || this.#manual.waiting,
-      lastReconcile: history.lastReconcile,
-      lastSuccessfulReconcileAt: history.lastSuccessAt === undefined ? undefined : new Date(history.lastSuccessAt).toISOString(),
-      lastAttemptedRevision: history.lastAttemptedRevision,
-      lastAppliedRevision: history.lastAppliedRevision,
-      nextResyncAt: resyncAt === undefined ? undefined : new Date(resyncAt).toISOString(),
-      passRetry:
-        passRetryAt === undefined
-          ? undefined
-          : { consecutiveFailures: history.consecutiveFailures, nextRetryAt: new Date(passRetryAt).toISOString() },
-      lastAwsError: awsError && { ...awsError, at: new Date(awsError.at).toISOString() },
-      warnings: history.warnings,
-      ...(history.profilesDirectory ? { conditions: [history.profilesDirectory] } : {}),
-      ...(this.#pause.suspended ? { suspended: this.#pause.state() } : {}),
+      resyncAt,
+      passRetryAt,
+      suspended: this.#pause.suspended ? this.#pause.state() : undefined,
       profiles: this.#book.list(),
-      ...(this.#opts.leadership ? { leadership: this.#opts.leadership.status() } : {}),
-    };
+      leadership: this.#opts.leadership,
+    });
   }
 
   /** Files under the profiles directory changed (paths relative to it): a pass, and their profiles leave backoff. */
@@ -267,14 +213,7 @@ export class Daemon {
     const startedAt = this.#clock.now();
     this.#manual.passStarted(reasons, startedAt);
     const blocked = this.#backoff.blockedNames(startedAt);
-    // Backed-off profiles are left out by naming everyone else. A profile added since the last
-    // pass is not known yet and gets skipped too; the follow-up pass below picks it up.
-    // Suspended: the pass reads, plans and reports drift, but every write is skipped.
-    const onlyNames = this.#pause.suspended
-      ? new Set<string>()
-      : blocked.size > 0
-        ? new Set([...this.#knownNames].filter((n) => !blocked.has(n)))
-        : undefined;
+    const onlyNames = writeScope({ suspended: this.#pause.suspended, blocked, knownNames: this.#knownNames });
     const log = this.#log.child({ reconcileId });
     log.info({ event: 'daemon.pass.start', triggers: reasons, backingOff: [...blocked].sort() }, 'reconcile pass started');
     this.#reconciling = true;

@@ -1,6 +1,7 @@
-// Folds one pass's report into per-profile backoff and the write/drift metrics, and says whether
-// another pass is needed right away (a released backoff, or a profile that is new since the last
-// pass and was left out by the pass's name filter).
+// Which profiles a pass may write (writeScope), and after it: folds the pass's report into
+// per-profile backoff and the write/drift metrics, and says whether another pass is needed right
+// away (a released backoff, or a profile that is new since the last pass and was left out by the
+// pass's name filter).
 import { createHash } from 'node:crypto';
 import type { Logger } from '../logging/logger.js';
 import type { PlanAction } from '../model/types.js';
@@ -98,4 +99,15 @@ function inputKey(document: unknown, credentialsFingerprint: string | undefined)
     .update('\0')
     .update(credentialsFingerprint ?? '')
     .digest('hex');
+}
+
+/**
+ * Which profiles a pass may write: every one (undefined) unless some are backing off, which are
+ * left out by naming everyone else. A profile added since the last pass is not known yet and is
+ * skipped too; the follow-up pass picks it up. Suspended: the pass reads, plans and reports
+ * drift, but every write is skipped.
+ */
+export function writeScope({ suspended, blocked, knownNames }: { suspended: boolean; blocked: ReadonlySet<string>; knownNames: ReadonlySet<string> }): ReadonlySet<string> | undefined {
+  if (suspended) return new Set<string>();
+  return blocked.size > 0 ? new Set([...knownNames].filter((n) => !blocked.has(n))) : undefined;
 }

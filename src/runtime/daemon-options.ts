@@ -1,0 +1,52 @@
+// The options a Daemon (daemon.ts) is built with, and the reconcile function it runs each pass:
+// a parameter, so the loop can be tested without AWS.
+import type { Logger } from '../logging/logger.js';
+import type { ManagedProfileRecord } from '../model/types.js';
+import type { ReconcileReport } from '../reconcile/types.js';
+import type { TargetMetrics } from '../server/metrics.js';
+import type { BackoffPolicy } from './backoff.js';
+import type { Clock } from './clock.js';
+import type { PassRetryPolicy } from './pass-timers.js';
+import type { DaemonLeadership } from './shared-state.js';
+import type { WritePause } from './write-pause.js';
+
+export type DaemonReconcileFn = (options: {
+  signal: AbortSignal;
+  reconcileId: string;
+  onlyNames?: ReadonlySet<string>;
+}) => Promise<ReconcileReport>;
+
+export interface DaemonOptions {
+  reconcile: DaemonReconcileFn;
+  logger: Logger;
+  /** This daemon's metrics: a DaemonMetrics (the implicit target) or one target's view of it. */
+  metrics?: TargetMetrics;
+  /** Profiles directory to watch; no watcher when undefined. */
+  watchDir?: string;
+  /**
+   * Someone else watches `watchDir` (the fleet's one watcher, src/runtime/daemon-fleet.ts) and
+   * calls filesChanged(); the daemon then starts no watcher of its own.
+   */
+  externalWatch?: boolean;
+  /** Periodic resync interval (±10% jitter). */
+  resyncIntervalMs?: number;
+  clock?: Clock;
+  random?: () => number;
+  backoff?: Partial<BackoffPolicy>;
+  /** Retry delays after a pass that failed as a whole (see DEFAULT_PASS_RETRY). */
+  passRetry?: Partial<PassRetryPolicy>;
+  watchDebounceMs?: number;
+  /** Least time between the starts of passes that manual triggers asked for (default 1 s). */
+  manualMinIntervalMs?: number;
+  /** Inventory from the state file, read after each pass for lastAppliedAt/sourceFile. */
+  readInventory?: (target: string) => Promise<Record<string, ManagedProfileRecord> | undefined>;
+  /**
+   * Shared state (src/runtime/shared-state.ts): passes run only while this replica leads; a
+   * standby makes no AWS call and is ready while it can watch the lease.
+   */
+  leadership?: DaemonLeadership;
+  /** File that persists `suspend` across restarts (STATE/suspended.json); in memory when undefined. */
+  pauseFile?: string;
+  /** A pause shared with other daemons (the fleet's), already loaded by its owner; `pauseFile` is then unused. */
+  pause?: WritePause;
+}
