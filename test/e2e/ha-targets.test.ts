@@ -8,10 +8,11 @@ import { join } from 'node:path';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
-import { createStateTableClient, type StateTableClient } from '../../src/state/dynamodb/client.js';
+import type { StateTableClient } from '../../src/state/dynamodb/client.js';
 import { ensureBuilt, runBuiltCli } from '../support/cli.js';
-import { startDynamoDbLocal, type DynamoDbLocal } from '../support/dynamodb-local.js';
-import { resetEmulator, startEmulatorHarness, type EmulatorHarness } from '../support/emulator-harness.js';
+import type { DynamoDbLocal } from '../support/dynamodb-local.js';
+import { resetEmulator, type EmulatorHarness } from '../support/emulator-harness.js';
+import { DEV, DEV_KEY, PROD, PROD_KEY, seedSentinelSecrets, startSharedStateRig, TWO_TARGETS_CONFIG, type SharedStateRig } from '../support/two-targets-shared-state.js';
 import { datadogDocument } from '../support/profile-documents.js';
 import { waitFor } from '../support/wait-for.js';
 import { profileDir } from '../desired/helpers.js';
@@ -21,13 +22,9 @@ const SOURCES = ['runtime/run-daemon.ts', 'runtime/shared-state.ts', 'runtime/da
 const LEASE_MS = 3_000;
 const HEARTBEAT_MS = 500;
 const SLOW = 120_000;
-const ROLE = 'arn:aws:iam::222222222222:role/appflow-gitops';
 const SENTINEL = 'SENTINEL-SECRET-ha-targets';
-const DEV = { accountId: '123456789012', region: 'us-east-1' };
-const PROD = { accountId: '222222222222', region: 'eu-west-1' };
-const DEV_KEY = '123456789012/us-east-1@local';
-const PROD_KEY = '222222222222/eu-west-1@local';
 
+let rig: SharedStateRig;
 let ddb: DynamoDbLocal;
 let harness: EmulatorHarness;
 let table: StateTableClient;
@@ -35,8 +32,8 @@ const daemons: DaemonProcess[] = [];
 
 beforeAll(async () => {
   ensureBuilt(SOURCES);
-  [ddb, harness] = await Promise.all([startDynamoDbLocal(), startEmulatorHarness()]);
-  table = createStateTableClient(ddb.sdkConfig());
+  rig = await startSharedStateRig();
+  ({ ddb, harness, table } = rig);
 }, SLOW);
 
 afterEach(async () => {
@@ -47,8 +44,7 @@ afterEach(async () => {
 });
 
 afterAll(async () => {
-  table?.destroy();
-  await Promise.all([ddb?.stop(), harness?.close()]);
+  await rig?.stop();
 });
 
 interface Setup {
@@ -59,16 +55,9 @@ interface Setup {
 async function setup(): Promise<Setup> {
   resetEmulator(harness.emulator);
   expect((await fetch(`${harness.emulator.endpoint}/__emulator/reset`, { method: 'POST' })).status).toBe(200);
-  for (const place of [DEV, PROD]) {
-    harness.emulator.seed({ ...place, secrets: [{ name: 'dd', secretString: JSON.stringify({ apiKey: `${SENTINEL}-a`, applicationKey: `${SENTINEL}-b` }) }] });
-  }
+  seedSentinelSecrets(harness.emulator, SENTINEL);
   const dir = profileDir({
-    'appflow-gitops.yaml': stringify({
-      targets: [
-        { name: 'dev-us', region: 'us-east-1', paths: ['dev/'] },
-        { name: 'prod-eu', region: 'eu-west-1', accountId: '222222222222', roleArn: ROLE, paths: ['prod/'] },
-      ],
-    }),
+    'appflow-gitops.yaml': TWO_TARGETS_CONFIG,
     'dev/a.yaml': stringify(datadogDocument('dev-a')),
     'dev/b.yaml': stringify(datadogDocument('dev-b')),
     'prod/c.yaml': stringify(datadogDocument('prod-c')),

@@ -6,29 +6,19 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { GetCommand, PutCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
-import { createStateTableClient, type StateTableClient } from '../../src/state/dynamodb/client.js';
+import type { StateTableClient } from '../../src/state/dynamodb/client.js';
 import { ensureBuilt, runBuiltCli, type CliResult } from '../support/cli.js';
-import { startDynamoDbLocal, type DynamoDbLocal } from '../support/dynamodb-local.js';
-import { emulatorEnv, emptyEmulator, startEmulatorHarness, type EmulatorHarness } from '../support/emulator-harness.js';
+import type { DynamoDbLocal } from '../support/dynamodb-local.js';
+import { emulatorEnv, emptyEmulator, type EmulatorHarness } from '../support/emulator-harness.js';
+import { DEV, DEV_KEY, PROD, PROD_KEY, seedSentinelSecrets, startSharedStateRig, TWO_TARGETS_CONFIG, type SharedStateRig } from '../support/two-targets-shared-state.js';
 import { datadogCreateRequest, datadogDocument } from '../support/profile-documents.js';
 import { profileDir } from '../desired/helpers.js';
 
 const SOURCES = ['cli/shared-state-targets.ts', 'cli/targets-pass.ts', 'cli/commands/apply.ts', 'cli/commands/plan.ts', 'cli/commands/import.ts', 'state/dynamodb/target-stores.ts', 'aws/target-adapters.ts'];
 const SLOW = 120_000;
-const ROLE = 'arn:aws:iam::222222222222:role/appflow-gitops';
 const SENTINEL = 'SENTINEL-SECRET-targets-ddb';
-const DEV = { accountId: '123456789012', region: 'us-east-1' };
-const PROD = { accountId: '222222222222', region: 'eu-west-1' };
-const DEV_KEY = '123456789012/us-east-1@local';
-const PROD_KEY = '222222222222/eu-west-1@local';
 
-const config = stringify({
-  targets: [
-    { name: 'dev-us', region: 'us-east-1', paths: ['dev/'] },
-    { name: 'prod-eu', region: 'eu-west-1', accountId: '222222222222', roleArn: ROLE, paths: ['prod/'] },
-  ],
-});
-
+let rig: SharedStateRig;
 let ddb: DynamoDbLocal;
 let harness: EmulatorHarness;
 let table: StateTableClient;
@@ -39,23 +29,20 @@ const outputs: string[] = [];
 
 beforeAll(async () => {
   ensureBuilt(SOURCES);
-  [ddb, harness] = await Promise.all([startDynamoDbLocal(), startEmulatorHarness()]);
-  table = createStateTableClient(ddb.sdkConfig());
+  rig = await startSharedStateRig();
+  ({ ddb, harness, table } = rig);
 }, SLOW);
 
 afterAll(async () => {
-  table?.destroy();
-  await Promise.all([ddb?.stop(), harness?.close()]);
+  await rig?.stop();
   expect(outputs.join('\n')).not.toContain(SENTINEL);
 });
 
 beforeEach(async () => {
   await emptyEmulator(harness.emulator);
-  for (const place of [DEV, PROD]) {
-    harness.emulator.seed({ ...place, secrets: [{ name: 'dd', secretString: JSON.stringify({ apiKey: `${SENTINEL}-a`, applicationKey: `${SENTINEL}-b` }) }] });
-  }
+  seedSentinelSecrets(harness.emulator, SENTINEL);
   dir = profileDir({
-    'appflow-gitops.yaml': config,
+    'appflow-gitops.yaml': TWO_TARGETS_CONFIG,
     'dev/app.yaml': stringify(datadogDocument('dev-app')),
     'prod/app.yaml': stringify(datadogDocument('prod-app')),
   });
