@@ -2,6 +2,7 @@
 // diagnostic with its position. Never throws for anything found in the directory: a broken file
 // becomes diagnostics, and `failedFiles` tells the planner that the desired state is incomplete.
 import type { Diagnostic, DesiredProfile, InvalidProfile, LoadResult, SourceLocation } from '../model/types.js';
+import { deepFreeze, isDeepFrozen } from '../model/deep-frozen.js';
 import { collectCredentialReferences } from './credential-refs.js';
 import { capPerFile, compareDiagnostics, makeDiagnostic } from './diagnostics.js';
 import { discoverProfileFiles, type DiscoveredFile } from './discover-files.js';
@@ -71,8 +72,7 @@ export async function loadProfiles(dir: string, opts: LoadOptions = {}): Promise
     result.diagnostics.push(...verdict.diagnostics);
     if (verdict.omittedDiagnostics) omitted.set(start.file, (omitted.get(start.file) ?? 0) + verdict.omittedDiagnostics);
     if (verdict.document && verdict.name !== undefined) {
-      // `lifecycle:` is this tool's, not AppFlow's: out of the document before anything could send it.
-      const { lifecycle, ...document } = verdict.document;
+      const { lifecycle, document } = withoutLifecycle(verdict.document);
       result.profiles.push({ name: verdict.name, document, source: start, credentialRefs, ...(lifecycle ? { lifecycle } : {}) });
     } else {
       const invalid: InvalidProfile = { source: start, diagnostics: verdict.diagnostics };
@@ -103,7 +103,8 @@ async function loadFile(file: DiscoveredFile, opts: LoadOptions, result: LoadRes
   let loaded = opts.parseCache?.get(key, read.text, file.format, variant);
   if (!loaded) {
     loaded = checkFileText(file.relativePath, read.text, file.format, opts.allowPlaintextCredentials === true);
-    opts.parseCache?.set(key, read.text, file.format, loaded, variant);
+    // The cache's own (frozen) copy from this pass on, so every pass hands out the same objects.
+    if (opts.parseCache) loaded = opts.parseCache.set(key, read.text, file.format, loaded, variant);
   }
   if (loaded.omittedDiagnostics) omitted.set(file.relativePath, loaded.omittedDiagnostics);
   if (loaded.diagnostics.length > 0) {
@@ -132,6 +133,24 @@ function checkFileText(relativePath: string, text: string, format: 'yaml' | 'jso
   return { diagnostics: parsed.diagnostics, omittedDiagnostics: parsed.omittedDiagnostics ?? 0, documents };
 }
 
+type ValidDocument = NonNullable<Checked['verdict']['document']>;
+type SplitDocument = { document: DesiredProfile['document']; lifecycle: DesiredProfile['lifecycle'] };
+
+/** Split once per deep-frozen (parse-cached) document, so its profile's document is the same object every pass. */
+const splitDocuments = new WeakMap<ValidDocument, SplitDocument>();
+
+/** `lifecycle:` is this tool's, not AppFlow's: out of the document before anything could send it. */
+function withoutLifecycle(valid: ValidDocument): SplitDocument {
+  const known = splitDocuments.get(valid);
+  if (known) return known;
+  const { lifecycle, ...document } = valid;
+  const split = { document, lifecycle };
+  if (!isDeepFrozen(valid)) return split;
+  deepFreeze(split);
+  splitDocuments.set(valid, split);
+  return split;
+}
+
 /** Files read and parsed between two turns of the event loop (a few ms of work). */
 const YIELD_EVERY_FILES = 50;
 
@@ -149,24 +168,34 @@ function locationOf(d: Diagnostic): SourceLocation {
  * the same name in two accounts is two profiles.
  */
 function markDuplicateNames(checked: Checked[], scopesOf: (file: string) => readonly string[] = () => ['']): void {
-  const byName = new Map<string, Checked[]>();
-  for (const entry of checked) {
+  const byName = new Map<string, number[]>();
+  for (const [index, entry] of checked.entries()) {
     if (entry.verdict.name === undefined) continue;
     const group = byName.get(entry.verdict.name) ?? [];
-    group.push(entry);
+    group.push(index);
     byName.set(entry.verdict.name, group);
   }
-  for (const [name, group] of byName) {
-    if (group.length < 2) continue;
+  for (const [name, indices] of byName) {
+    if (indices.length < 2) continue;
+    const group = indices.map((index) => checked[index]!);
     const scopes = group.map((entry) => new Set(scopesOf(entry.start.file)));
     const clashes = group.map((_, i) => group.map((__, j) => j).filter((j) => j !== i && [...scopes[i]!].some((scope) => scopes[j]!.has(scope))));
     group.forEach((entry, i) => {
       if (clashes[i]!.length === 0) return;
       const others = clashes[i]!.map((j) => formatLocation(group[j]!.nameAt)).join(', ');
-      entry.verdict.diagnostics.push(
-        makeDiagnostic(entry.nameAt, 'profile.duplicate-name', `connectorProfileName '${name}' is also defined at ${others}; each profile must be defined once`, 'connectorProfileName'),
-      );
-      delete entry.verdict.document;
+      // A copy of the entry with its own verdict: a parse-cached entry is frozen and shared by
+      // every pass, and the clash must not stick to the file once the other copy is gone.
+      const { document: _dropped, ...verdict } = entry.verdict;
+      checked[indices[i]!] = {
+        ...entry,
+        verdict: {
+          ...verdict,
+          diagnostics: [
+            ...entry.verdict.diagnostics,
+            makeDiagnostic(entry.nameAt, 'profile.duplicate-name', `connectorProfileName '${name}' is also defined at ${others}; each profile must be defined once`, 'connectorProfileName'),
+          ],
+        },
+      };
     });
   }
 }

@@ -6,8 +6,13 @@
 // The text itself is still read every pass (a cheap read) and is the cache key together with the
 // path, the format and the loader's options: no mtime heuristics, so an edit is never missed.
 // What is kept is plain data (values, diagnostics, positions), not the YAML trees, so a daemon
-// holds a few KB per file; and it is copied in and out (clonePlain, below), because later stages own
-// and may change what they are given (duplicate names drop a document, the plan fills values).
+// holds a few KB per file. A clean file (no diagnostic at all: nearly every file of a fleet) is
+// kept deep-frozen and handed out as is, the same objects every pass: copying 1,000 documents per
+// pass was a tenth of a warm pass, and the same objects let the planner remember what it derived
+// from them (digests, canonical forms, fingerprints: see src/planner/memo.ts). Frozen, so a stage
+// that tried to change one would throw rather than change the next pass (the loader copies what it
+// changes: a duplicate name drops a document). A file with diagnostics is copied out, as before.
+import { deepFreeze } from '../model/deep-frozen.js';
 import type { CredentialReference, Diagnostic, SourceLocation } from '../model/types.js';
 import type { DocumentVerdict } from './validate-document.js';
 
@@ -34,39 +39,75 @@ interface Entry {
   text: string;
   format: 'yaml' | 'json';
   variant: string;
+  /** Deep-frozen. */
   loaded: LoadedFile;
+  /** True when `loaded` has no diagnostic: handed out as is (frozen), not copied. */
+  clean: boolean;
+  /** The sweep generation in which this file was last looked up or stored. */
+  seenIn: number;
 }
 
 export class ProfileParseCache {
   readonly #entries = new Map<string, Entry>();
-  readonly #seen = new Set<string>();
+  /** Sweeps so far; an entry not seen in the current generation is gone from the directory. */
+  #generation = 0;
+  /** Entries seen in the current generation: when all were, a sweep has nothing to look at. */
+  #seenCount = 0;
 
   /**
    * What loading `text` at `key` (path) gave, if this exact text was loaded there before with the
-   * same options (`variant`); a fresh copy every time.
+   * same options (`variant`). A clean file's result is the stored one, deep-frozen (the same
+   * objects every time); one with diagnostics is a fresh copy every time.
    */
   get(key: string, text: string, format: 'yaml' | 'json', variant = ''): LoadedFile | undefined {
-    this.#seen.add(key);
     const entry = this.#entries.get(key);
-    if (!entry || entry.text !== text || entry.format !== format || entry.variant !== variant) return undefined;
-    return clonePlain(entry.loaded);
+    if (!entry) return undefined;
+    this.#see(entry);
+    if (entry.text !== text || entry.format !== format || entry.variant !== variant) return undefined;
+    return entry.clean ? entry.loaded : clonePlain(entry.loaded);
   }
 
-  /** Keeps a copy of `loaded`: the caller may go on changing its own. */
-  set(key: string, text: string, format: 'yaml' | 'json', loaded: LoadedFile, variant = ''): void {
-    this.#seen.add(key);
-    this.#entries.set(key, { text, format, variant, loaded: clonePlain(loaded) });
+  /**
+   * Keeps a frozen copy of `loaded` (the caller may go on changing its own) and returns what a
+   * `get` of the same text would: the stored value for a clean file, so the caller can use the
+   * same objects from this pass on.
+   */
+  set(key: string, text: string, format: 'yaml' | 'json', loaded: LoadedFile, variant = ''): LoadedFile {
+    const clean = isClean(loaded);
+    const stored = deepFreeze(clonePlain(loaded));
+    // A replaced entry already counted as seen in this generation is not counted twice.
+    const seenIn = this.#entries.get(key)?.seenIn ?? this.#generation - 1;
+    const entry: Entry = { text, format, variant, loaded: stored, clean, seenIn };
+    this.#entries.set(key, entry);
+    this.#see(entry);
+    return clean ? stored : loaded;
   }
 
-  /** Forgets every file not looked up since the previous sweep (deleted or renamed files). */
+  /**
+   * Forgets every file not looked up since the previous sweep (deleted or renamed files). When every
+   * entry was seen (a pass over an unchanged directory), there is nothing to look at.
+   */
   sweep(): void {
-    for (const key of this.#entries.keys()) if (!this.#seen.has(key)) this.#entries.delete(key);
-    this.#seen.clear();
+    if (this.#seenCount < this.#entries.size) {
+      for (const [key, entry] of this.#entries) if (entry.seenIn !== this.#generation) this.#entries.delete(key);
+    }
+    this.#generation += 1;
+    this.#seenCount = 0;
+  }
+
+  #see(entry: Entry): void {
+    if (entry.seenIn === this.#generation) return;
+    entry.seenIn = this.#generation;
+    this.#seenCount += 1;
   }
 
   get size(): number {
     return this.#entries.size;
   }
+}
+
+function isClean(loaded: LoadedFile): boolean {
+  return loaded.diagnostics.length === 0 && loaded.omittedDiagnostics === 0 && loaded.documents.every((d) => d.verdict.diagnostics.length === 0 && !d.verdict.omittedDiagnostics);
 }
 
 /** Deeper than any profile (the loader refuses nesting past MAX_NESTING_DEPTH): not a plain tree, let structuredClone decide. */

@@ -29,17 +29,41 @@ describe('ProfileParseCache', () => {
     expect(cache.get('other', text, 'yaml')).toBeUndefined();
   });
 
-  it('hands out fresh values each time, so a caller changing one cannot change the next pass', () => {
+  it('hands out the same frozen value for a clean file: a caller cannot change it for the next pass', () => {
     const cache = new ProfileParseCache();
     const text = profile('a', 'https://one.example.com');
     const stored = loadedFile('a.yaml', 'a');
+    const kept = cache.set('k', text, 'yaml', stored);
+    // What set keeps is a copy: changing the caller's own afterwards changes nothing cached.
+    (stored.documents[0]!.verdict.document as { connectorProfileName: string }).connectorProfileName = 'changed after set';
+    const first = cache.get('k', text, 'yaml')!;
+    expect(first).toBe(kept);
+    expect(first.documents[0]!.verdict.document?.connectorProfileName).toBe('a');
+    // Any change to what was handed out throws (ES modules are strict), at every depth.
+    expect(() => {
+      (first.documents[0]!.verdict.document as { connectorProfileName: string }).connectorProfileName = 'mutated';
+    }).toThrow(TypeError);
+    expect(() => {
+      delete first.documents[0]!.verdict.document;
+    }).toThrow(TypeError);
+    expect(() => first.documents[0]!.verdict.diagnostics.push({} as never)).toThrow(TypeError);
+    expect(() => first.documents.pop()).toThrow(TypeError);
+    const second = cache.get('k', text, 'yaml')!;
+    expect(second).toBe(first);
+    expect(second.documents[0]!.verdict.document?.connectorProfileName).toBe('a');
+  });
+
+  it('hands out a fresh copy each time for a file with diagnostics', () => {
+    const cache = new ProfileParseCache();
+    const text = profile('a', 'https://one.example.com');
+    const stored = loadedFile('a.yaml', 'a');
+    stored.documents[0]!.verdict.diagnostics.push({ ...stored.documents[0]!.start, severity: 'warning', code: 'x', message: 'a warning' } as never);
     cache.set('k', text, 'yaml', stored);
-    stored.documents[0]!.verdict.diagnostics.push({ ...stored.documents[0]!.start, severity: 'error', code: 'x', message: 'changed after set' } as never);
     const first = cache.get('k', text, 'yaml')!.documents[0]!.verdict;
-    expect(first.diagnostics).toEqual([]);
-    (first.document as { connectorProfileName: string }).connectorProfileName = 'mutated';
+    first.diagnostics.push({ ...stored.documents[0]!.start, severity: 'error', code: 'y', message: 'changed by a caller' } as never);
     delete first.document;
     const second = cache.get('k', text, 'yaml')!.documents[0]!.verdict;
+    expect(second.diagnostics.map((d) => d.code)).toEqual(['x']);
     expect(second.document?.connectorProfileName).toBe('a');
     expect(second).not.toBe(first);
   });
@@ -55,6 +79,26 @@ describe('ProfileParseCache', () => {
     cache.sweep();
     expect(cache.size).toBe(1);
     expect(cache.get('gone', text, 'yaml')).toBeUndefined();
+  });
+
+  it('sweep counts a file looked up, found changed and stored again once (the others still go)', () => {
+    const cache = new ProfileParseCache();
+    const text = profile('a', 'https://one.example.com');
+    for (const key of ['a', 'b', 'c']) cache.set(key, text, 'yaml', loadedFile(`${key}.yaml`, key));
+    cache.sweep();
+    // `a` edited (a miss, then stored), `b` unchanged, `c` deleted: only `c` goes.
+    const edited = `${text}# edited\n`;
+    expect(cache.get('a', edited, 'yaml')).toBeUndefined();
+    cache.set('a', edited, 'yaml', loadedFile('a.yaml', 'a'));
+    cache.get('b', text, 'yaml');
+    cache.sweep();
+    expect(cache.size).toBe(2);
+    expect(cache.get('c', text, 'yaml')).toBeUndefined();
+    expect(cache.get('a', edited, 'yaml')).toBeDefined();
+    // A pass that sees every file keeps them all.
+    cache.get('b', text, 'yaml');
+    cache.sweep();
+    expect(cache.size).toBe(2);
   });
 });
 
@@ -127,7 +171,7 @@ describe('loadProfiles with a parse cache', () => {
       }
       override set(...args: Parameters<ProfileParseCache['set']>) {
         this.stores += 1;
-        super.set(...args);
+        return super.set(...args);
       }
     }
     const cache = new CountingCache();
@@ -142,13 +186,23 @@ describe('loadProfiles with a parse cache', () => {
     expect([cache.hits, cache.stores]).toEqual([3, 3]);
   });
 
-  it('a document changed by one pass comes back unchanged in the next', async () => {
+  it('a document handed out by one pass cannot be changed, and the next pass gets the same one', async () => {
     const cache = new ProfileParseCache();
     await writeFile(join(dir, 'a.yaml'), profile('a', 'https://one.example.com'));
     const first = await loadProfiles(dir, { parseCache: cache });
-    (first.profiles[0]!.document as { connectionMode: string }).connectionMode = 'Private';
+    expect(() => {
+      (first.profiles[0]!.document as { connectionMode: string }).connectionMode = 'Private';
+    }).toThrow(TypeError);
+    expect(() => {
+      (first.profiles[0]!.document.connectorProfileConfig.connectorProfileProperties as { Datadog: { instanceUrl: string } }).Datadog.instanceUrl = 'x';
+    }).toThrow(TypeError);
     const second = await loadProfiles(dir, { parseCache: cache });
     expect(second.profiles[0]!.document.connectionMode).toBe('Public');
+    expect(second.profiles[0]!.document).toBe(first.profiles[0]!.document);
+    expect(second.profiles[0]!.credentialRefs).toBe(first.profiles[0]!.credentialRefs);
+    // Without a cache (one-shot commands) nothing is frozen.
+    const uncached = await loadProfiles(dir);
+    expect(Object.isFrozen(uncached.profiles[0]!.document)).toBe(false);
   });
 
   it('a duplicate name in one pass does not stick to the cached file once the other copy is gone', async () => {
