@@ -4,6 +4,7 @@
 // document's digest as last applied (see ManagedProfileRecord.documentDigest).
 import { createHash } from 'node:crypto';
 import type { ConnectorProfileDocument, FieldChange, PlannedChange } from '../model/types.js';
+import { memoizeDeepFrozen } from './memo.js';
 import { canonicalJson } from './normalize.js';
 
 export const SENSITIVE_MARK = '(sensitive)';
@@ -25,10 +26,15 @@ export function fieldRecords(fields: readonly FieldChange[]): FieldRecord[] {
   );
 }
 
-/** SHA-256 of the document (secret references, never values), canonical key order. */
+/**
+ * SHA-256 of the document (secret references, never values), canonical key order. Once per edit
+ * for a parse-cached document (every pass of the daemon asks for it, see memo.ts).
+ */
 export function documentDigest(document: ConnectorProfileDocument): string {
-  return createHash('sha256').update(canonicalJson(document)).digest('hex');
+  return digestOf(document);
 }
+
+const digestOf = memoizeDeepFrozen((document: ConnectorProfileDocument) => createHash('sha256').update(canonicalJson(document)).digest('hex'));
 
 export function changeReason(change: PlannedChange): ChangeReason {
   return change.drift === true ? 'DriftCorrected' : 'Applied';

@@ -3,6 +3,7 @@
 // scalars and whole lists (a list is compared as one value: the model gives no reason to treat
 // any AppFlow list as unordered).
 import type { FieldChange } from '../model/types.js';
+import { memoizeDeepFrozen } from './memo.js';
 import { canonicalJson, isPlainObject, modelDefaultAt, normalizeProperties } from './normalize.js';
 
 export const PROPERTIES_PATH = 'connectorProfileProperties';
@@ -29,8 +30,16 @@ export interface Leaf {
 
 /** Diff desired against observed. Fields come out sorted by path. */
 export function diffConfiguration(desired: ComparableConfiguration, observed: ComparableConfiguration): ConfigurationDiff {
-  const before = leavesOf(observed);
-  const after = leavesOf(desired);
+  const afterProperties = canonicalProperties(desired.properties);
+  const beforeProperties = canonicalProperties(observed.properties);
+  // Compare first: nearly every profile of a pass is unchanged, and then every leaf is unchanged
+  // (equal canonical trees have the same leaves with the same values). Only a difference builds the
+  // field-by-field diff below, which gives the same answer for equal trees, only slower.
+  if (modeOf(desired) === modeOf(observed) && plainEqual(afterProperties, beforeProperties)) {
+    return { fields: [], unchanged: leafCount(afterProperties) + (modeOf(desired) === undefined ? 0 : 1) };
+  }
+  const before = leavesFrom(observed.connectionMode, beforeProperties);
+  const after = leavesFrom(desired.connectionMode, afterProperties);
   const paths = [...new Set([...before.keys(), ...after.keys()])].sort(comparePaths);
   const fields: FieldChange[] = [];
   let unchanged = 0;
@@ -55,12 +64,50 @@ export function diffConfiguration(desired: ComparableConfiguration, observed: Co
 
 /** Every leaf of a configuration, normalized, keyed by dotted path. */
 export function leavesOf(config: ComparableConfiguration): Map<string, Leaf> {
+  return leavesFrom(config.connectionMode, canonicalProperties(config.properties));
+}
+
+function leavesFrom(connectionMode: string | undefined, properties: Record<string, unknown>): Map<string, Leaf> {
   const leaves = new Map<string, Leaf>();
-  if (config.connectionMode !== undefined && config.connectionMode !== null) {
-    leaves.set('connectionMode', { path: 'connectionMode', segments: [], value: config.connectionMode });
+  if (connectionMode !== undefined && connectionMode !== null) {
+    leaves.set('connectionMode', { path: 'connectionMode', segments: [], value: connectionMode });
   }
-  collect(normalizeProperties(config.properties), [], leaves);
+  collect(properties, [], leaves);
   return leaves;
+}
+
+/**
+ * normalizeProperties, once per edit for a parse-cached document's properties (frozen, since every
+ * pass shares it; see memo.ts). Describe's answers are new objects each pass: normalized each time.
+ */
+const canonicalProperties = memoizeDeepFrozen(normalizeProperties);
+
+function modeOf(config: ComparableConfiguration): string | undefined {
+  return config.connectionMode ?? undefined;
+}
+
+/** The leaves `collect` would find: values that are not plain objects (lists are one leaf). */
+function leafCount(value: unknown): number {
+  if (!isPlainObject(value)) return 1;
+  let count = 0;
+  for (const key of Object.keys(value)) count += leafCount(value[key]);
+  return count;
+}
+
+/** Deep equality of normalized data (plain objects, arrays, primitives compared with ===). */
+function plainEqual(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  if (Array.isArray(a)) {
+    if (!Array.isArray(b) || a.length !== b.length) return false;
+    for (let i = 0; i < a.length; i++) if (!plainEqual(a[i], b[i])) return false;
+    return true;
+  }
+  if (Array.isArray(b) || !isPlainObject(a) || !isPlainObject(b)) return false;
+  const keys = Object.keys(a);
+  if (keys.length !== Object.keys(b).length) return false;
+  for (const key of keys) if (!Object.hasOwn(b, key) || !plainEqual(a[key], b[key])) return false;
+  return true;
 }
 
 function collect(value: unknown, segments: string[], leaves: Map<string, Leaf>): void {

@@ -11,6 +11,7 @@ import type { DesiredProfile, FingerprintScheme, LoadResult, Plan, PlanOptions, 
 import { computeFingerprint, computeVersionFingerprint } from '../planner/fingerprint.js';
 import { planChanges, type CredentialResolution } from '../planner/plan-changes.js';
 import { checkPlanPolicies } from '../policy/evaluate-policies.js';
+import { CredentialMemo } from './credential-memo.js';
 import type { PlanContext } from './types.js';
 
 export async function preparePlan(ctx: PlanContext, load: LoadResult, options: PlanOptions): Promise<Plan> {
@@ -67,13 +68,16 @@ function recordSecretVersions(plan: Plan, versions: ReadonlyMap<string, string>)
   }
 }
 
+/** Keyed weakly on parse-cached documents: a daemon's passes share it, one-shot commands never hit it. */
+const credentialMemo = new CredentialMemo();
+
 async function resolveCredentials(ctx: PlanContext, profiles: readonly DesiredProfile[], versions: Map<string, string>): Promise<Map<string, CredentialResolution>> {
   const refs = uniqueReferences(profiles);
   const lookups = refs.length > 0 ? await ctx.secrets.resolve(refs) : new Map<string, SecretLookup>();
   for (const [raw, lookup] of lookups) if (lookup.ok && lookup.versionId) versions.set(raw, lookup.versionId);
   const credentials = new Map<string, CredentialResolution>();
   for (const profile of profiles) {
-    const resolution = assembleCredentials(profile, lookups, ctx.hmacKey, ctx.fingerprintScheme);
+    const resolution = credentialMemo.resolve(profile, lookups, ctx.hmacKey, ctx.fingerprintScheme ?? 'value', assembleCredentials);
     if (resolution) credentials.set(profile.name, resolution);
   }
   return credentials;
