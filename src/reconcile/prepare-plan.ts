@@ -6,6 +6,7 @@ import type { SecretLookup, SecretVersionLookup } from '../aws/ports.js';
 import { describeReference } from '../aws/secret-value.js';
 import { suggest } from '../desired/did-you-mean.js';
 import { checkResolvedCredentials } from '../desired/resolved-credentials.js';
+import { isDeepFrozen } from '../model/deep-frozen.js';
 import { Sensitive } from '../model/sensitive.js';
 import type { DesiredProfile, FingerprintScheme, LoadResult, Plan, PlanOptions, ResolvedCredentials, SecretReference, SourceLocation } from '../model/types.js';
 import { computeFingerprint, computeVersionFingerprint } from '../planner/fingerprint.js';
@@ -64,8 +65,19 @@ function recordSecretVersions(plan: Plan, versions: ReadonlyMap<string, string>)
   for (const change of plan.changes) {
     const refs = change.desired?.credentialRefs ?? [];
     if (refs.length === 0) continue;
-    change.secretVersions = Object.fromEntries(refs.map(({ ref }) => [ref.raw, versions.get(ref.raw) ?? '']));
+    change.secretVersions = secretVersionsOf(refs, versions);
   }
+}
+
+/** The last record made per parse-cached (deep-frozen) reference list: the same while no version moved. */
+const lastSecretVersions = new WeakMap<object, Readonly<Record<string, string>>>();
+
+function secretVersionsOf(refs: DesiredProfile['credentialRefs'], versions: ReadonlyMap<string, string>): Record<string, string> {
+  const known = isDeepFrozen(refs) ? lastSecretVersions.get(refs) : undefined;
+  if (known && refs.every(({ ref }) => known[ref.raw] === (versions.get(ref.raw) ?? ''))) return known as Record<string, string>;
+  const record = Object.fromEntries(refs.map(({ ref }) => [ref.raw, versions.get(ref.raw) ?? '']));
+  if (isDeepFrozen(refs)) lastSecretVersions.set(refs, Object.freeze(record));
+  return record;
 }
 
 /** Keyed weakly on parse-cached documents: a daemon's passes share it, one-shot commands never hit it. */
