@@ -7,7 +7,7 @@ import { collectCredentialReferences } from './credential-refs.js';
 import { capPerFile, compareDiagnostics, makeDiagnostic } from './diagnostics.js';
 import { discoverProfileFiles, type DiscoveredFile } from './discover-files.js';
 import { valueLocation } from './node-positions.js';
-import { parseProfileText } from './parse-documents.js';
+import { parseProfileText, parseProfileValues } from './parse-documents.js';
 import type { CheckedDocument as Checked, LoadedFile, ProfileParseCache } from './parse-cache.js';
 import { readProfileFile } from './read-profile-file.js';
 import { validateDocument } from './validate-document.js';
@@ -116,7 +116,8 @@ async function loadFile(file: DiscoveredFile, opts: LoadOptions, result: LoadRes
 
 /** Parses and validates one file's text: a pure function of it (what the parse cache keeps). */
 function checkFileText(relativePath: string, text: string, format: 'yaml' | 'json', allowPlaintextCredentials: boolean): LoadedFile {
-  const parsed = parseProfileText(relativePath, text, format);
+  // Values only, when the fast parse is sure of the file; positions come on first use (a diagnostic).
+  const parsed = parseProfileValues(relativePath, text, format) ?? parseProfileText(relativePath, text, format);
   const documents: Checked[] = [];
   for (const doc of parsed.documents) {
     if (doc.value === null || doc.value === undefined) continue; // empty document (comments only, trailing ---)

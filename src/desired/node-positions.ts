@@ -1,8 +1,9 @@
 // Finds the yaml node behind a JSON-pointer path so every diagnostic points at the offending
 // node: a value, a key (unknown fields), or the enclosing object (missing fields).
-import { isAlias, isMap, isPair, isScalar, isSeq, type Node, type Pair } from 'yaml';
+import type { Node, Pair } from 'yaml';
 import type { SourceLocation } from '../model/types.js';
 import { locate, type ParsedDocument } from './parse-documents.js';
+import { yamlLibrary } from './yaml-library.js';
 
 /** `/a/b~1c/0` → ['a', 'b/c', '0']. */
 export function pointerSegments(pointer: string): string[] {
@@ -21,12 +22,14 @@ export function displayPath(segments: readonly string[]): string {
 }
 
 function pairFor(node: unknown, key: string): Pair<unknown, unknown> | undefined {
+  const { isMap, isPair, isScalar } = yamlLibrary();
   if (!isMap(node)) return undefined;
   return node.items.find((pair) => isPair(pair) && isScalar(pair.key) && String(pair.key.value) === key);
 }
 
 /** The node at `segments`, or the deepest existing ancestor when the path does not exist. */
 export function nodeAt(doc: ParsedDocument, segments: readonly string[]): Node | undefined {
+  const { isAlias, isMap, isSeq } = yamlLibrary();
   let node = doc.yaml.contents as Node | null | undefined;
   for (const segment of segments) {
     if (!node || isAlias(node)) return node ?? undefined;
@@ -46,13 +49,13 @@ function nodeLocation(doc: ParsedDocument, node: Node | undefined): SourceLocati
 
 /** Location of the value at `segments`. */
 export function valueLocation(doc: ParsedDocument, segments: readonly string[]): SourceLocation {
-  return nodeLocation(doc, nodeAt(doc, segments));
+  return doc.scalarAt?.(segments) ?? nodeLocation(doc, nodeAt(doc, segments));
 }
 
 /** Location of the key `key` inside the object at `segments` (falls back to the object). */
 export function keyLocation(doc: ParsedDocument, segments: readonly string[], key: string): SourceLocation {
   const parent = nodeAt(doc, segments);
   const pair = pairFor(parent, key);
-  const keyNode = pair && isScalar(pair.key) ? (pair.key as Node) : parent;
+  const keyNode = pair && yamlLibrary().isScalar(pair.key) ? (pair.key as Node) : parent;
   return nodeLocation(doc, keyNode);
 }

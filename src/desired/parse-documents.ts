@@ -2,11 +2,13 @@
 // hold several documents (---); JSON files hold one. Both go through the `yaml` parser for
 // positions (JSON is YAML), but JSON syntax is checked by JSON.parse first so a .json file gets
 // JSON's rules (no comments, no trailing commas) and JSON-worded errors.
-import { Composer, LineCounter, visit, type Document } from 'yaml';
+import type { Document, LineCounter } from 'yaml';
 import type { Diagnostic, SourceLocation } from '../model/types.js';
 import { makeDiagnostic, MAX_DIAGNOSTICS_PER_FILE } from './diagnostics.js';
 import { duplicateKeyOffsets } from './duplicate-keys.js';
 import { findJsonSyntaxError } from '../json/json-syntax.js';
+import { parseFastYaml } from './fast-yaml.js';
+import { yamlLibrary } from './yaml-library.js';
 import { MAX_DOCUMENTS_PER_FILE, MAX_NESTING_DEPTH, scanYamlStructure } from './yaml-limits.js';
 import { safeConversionMessage, safeYamlMessage } from './yaml-messages.js';
 
@@ -15,11 +17,16 @@ export { MAX_DIAGNOSTICS_PER_FILE, MAX_DOCUMENTS_PER_FILE, MAX_NESTING_DEPTH };
 export interface ParsedDocument {
   /** The plain value (maps → objects); null for an empty document. */
   value: unknown;
-  /** The yaml document, for node positions. */
+  /** The yaml document, for node positions (built on first use for a document of the fast parse). */
   yaml: Document.Parsed;
   lineCounter: LineCounter;
   /** Where the document's content starts. */
   start: SourceLocation;
+  /**
+   * Where the string scalar at a path is, found without the yaml document (fast parse only);
+   * undefined when the path does not lead to one (node-positions.ts then asks `yaml`).
+   */
+  scalarAt?: (segments: readonly string[]) => SourceLocation | undefined;
 }
 
 export interface ParsedFile {
@@ -37,6 +44,7 @@ export function locate(file: string, lineCounter: LineCounter, offset: number): 
 }
 
 export function parseProfileText(file: string, text: string, format: 'yaml' | 'json'): ParsedFile {
+  const { Composer, LineCounter } = yamlLibrary();
   const lineCounter = new LineCounter();
   if (format === 'json') {
     const jsonError = checkJsonSyntax(file, text, lineCounter);
@@ -80,6 +88,61 @@ export function parseProfileText(file: string, text: string, format: 'yaml' | 'j
 }
 
 /**
+ * The same result as parseProfileText for a file the fast parse (fast-yaml.ts) is sure of, without
+ * building the yaml document; undefined for any other file (then call parseProfileText). The
+ * document's `yaml` and `lineCounter` are built by parsing the text with positions on first use
+ * (a located diagnostic), so a valid file never pays for them.
+ */
+export function parseProfileValues(file: string, text: string, format: 'yaml' | 'json'): ParsedFile | undefined {
+  if (format === 'json' && !isJson(text)) return undefined;
+  const fast = parseFastYaml(text);
+  if (!fast) return undefined;
+  const at = (offset: number) => locateInText(file, text, offset);
+  let positioned: ParsedDocument | undefined;
+  const withPositions = (): ParsedDocument => {
+    positioned ??= parseProfileText(file, text, format).documents[0];
+    // The differential test keeps the two parses in agreement; this only guards that promise.
+    if (!positioned) throw new Error('the positioned parse disagrees with the fast parse');
+    return positioned;
+  };
+  const document: ParsedDocument = {
+    value: fast.value,
+    start: at(fast.startOffset),
+    get yaml() {
+      return withPositions().yaml;
+    },
+    get lineCounter() {
+      return withPositions().lineCounter;
+    },
+    scalarAt: (segments) => {
+      const offset = fast.scalarOffset(segments);
+      return offset === undefined ? undefined : at(offset);
+    },
+  };
+  return { documents: [document], diagnostics: [], omittedDiagnostics: 0 };
+}
+
+function isJson(text: string): boolean {
+  try {
+    JSON.parse(text);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** 1-based line and column of an offset, counted in the text (line breaks are LF or CRLF on the fast path). */
+function locateInText(file: string, text: string, offset: number): SourceLocation {
+  let line = 1;
+  let lineStart = 0;
+  for (let i = text.indexOf('\n'); i !== -1 && i < offset; i = text.indexOf('\n', i + 1)) {
+    line++;
+    lineStart = i + 1;
+  }
+  return { file, line, column: offset - lineStart + 1 };
+}
+
+/**
  * Alias expansions allowed per document (the library's default, set explicitly): a "billion
  * laughs" file of nested aliases is refused instead of expanded.
  */
@@ -99,6 +162,7 @@ class DiagnosticBudget {
 /** Offset of the first alias without an anchor before it (toJS throws for it without a position). */
 function unresolvedAliasOffset(doc: Document.Parsed): number | undefined {
   let offset: number | undefined;
+  const { visit } = yamlLibrary();
   visit(doc, {
     Alias(_key, node) {
       if (node.resolve(doc) === undefined) {

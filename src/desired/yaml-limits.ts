@@ -3,7 +3,8 @@
 // composing documents, converting them to plain values and validating them recurse once per
 // nesting level, so a file of 6,000 `[` would exhaust the call stack; and a file of 100,000
 // tiny documents costs seconds and gigabytes however small each one is.
-import { Parser, type CST } from 'yaml';
+import type { CST } from 'yaml';
+import { yamlLibrary } from './yaml-library.js';
 
 /** Deepest nesting of mappings and lists accepted; a connector profile needs fewer than 10. */
 export const MAX_NESTING_DEPTH = 64;
@@ -22,7 +23,7 @@ export type CstScan =
 export function scanYamlStructure(text: string, addNewLine: (offset: number) => void): CstScan {
   const tokens: CST.Token[] = [];
   let documents = 0;
-  for (const token of new Parser(addNewLine).parse(text)) {
+  for (const token of new (yamlLibrary().Parser)(addNewLine).parse(text)) {
     if (token.type === 'document') {
       documents++;
       if (documents > MAX_DOCUMENTS_PER_FILE) return { tooManyDocuments: token.offset };
