@@ -5,7 +5,7 @@ import type { Diagnostic, DesiredProfile, InvalidProfile, LoadResult, SourceLoca
 import { deepFreeze, isDeepFrozen } from '../model/deep-frozen.js';
 import { collectCredentialReferences } from './credential-refs.js';
 import { capPerFile, compareDiagnostics, makeDiagnostic } from './diagnostics.js';
-import { discoverProfileFiles, type DiscoveredFile } from './discover-files.js';
+import { discoverProfileFiles, type DiscoveredFile, type Discovery } from './discover-files.js';
 import { valueLocation } from './node-positions.js';
 import { parseProfileText, parseProfileValues } from './parse-documents.js';
 import type { CheckedDocument as Checked, LoadedFile, ProfileParseCache } from './parse-cache.js';
@@ -30,6 +30,13 @@ export interface LoadOptions {
    * only when they share a target. Default: every file in one scope.
    */
   scopesOf?: (relativePath: string) => readonly string[];
+  /**
+   * Load only these files (relative paths) of what discovery finds: the daemon's pass over the
+   * files a watch event named (src/runtime/partial-pass.ts). Which files are profiles is still
+   * decided by discovery; the result says nothing about the rest of the directory (never 'empty'),
+   * and the parse cache is not swept (the other files were not looked at).
+   */
+  onlyFiles?: ReadonlySet<string>;
 }
 
 function formatLocation(at: SourceLocation): string {
@@ -37,7 +44,7 @@ function formatLocation(at: SourceLocation): string {
 }
 
 export async function loadProfiles(dir: string, opts: LoadOptions = {}): Promise<LoadResult> {
-  const discovery = await discoverProfileFiles(dir, opts.excludeFiles);
+  const discovery = onlyTheseFiles(await discoverProfileFiles(dir, opts.excludeFiles), opts.onlyFiles);
   const result: LoadResult = { directory: discovery.directory, profiles: [], invalid: [], diagnostics: [...discovery.diagnostics], failedFiles: [...discovery.unreadable], filesRead: 0 };
   if (discovery.directory !== 'ok') return result;
   // A link that cannot be followed is a failed file: the plan shows it with its reason.
@@ -64,7 +71,7 @@ export async function loadProfiles(dir: string, opts: LoadOptions = {}): Promise
       omitted.delete(file.relativePath);
     }
   }
-  opts.parseCache?.sweep();
+  if (!opts.onlyFiles) opts.parseCache?.sweep();
 
   markDuplicateNames(checked, opts.scopesOf);
 
@@ -85,8 +92,19 @@ export async function loadProfiles(dir: string, opts: LoadOptions = {}): Promise
   for (const d of result.diagnostics) if (d.severity === 'error' && d.file) failed.add(d.file);
   result.failedFiles = [...failed].sort();
   result.diagnostics = capPerFile(result.diagnostics.sort(compareDiagnostics), omitted);
-  if (checked.length === 0 && result.failedFiles.length === 0) result.directory = 'empty';
+  if (checked.length === 0 && result.failedFiles.length === 0 && !opts.onlyFiles) result.directory = 'empty';
   return result;
+}
+
+/** The part of a discovery that concerns `only` (every file when undefined). */
+function onlyTheseFiles(discovery: Discovery, only: ReadonlySet<string> | undefined): Discovery {
+  if (!only) return discovery;
+  return {
+    ...discovery,
+    files: discovery.files.filter((f) => only.has(f.relativePath)),
+    diagnostics: discovery.diagnostics.filter((d) => only.has(d.file)),
+    unreadable: discovery.unreadable.filter((path) => only.has(path)),
+  };
 }
 
 /** Reads, parses and validates one file into `result` (read and parse problems) and `checked` (its documents). */
