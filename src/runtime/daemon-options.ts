@@ -9,12 +9,18 @@ import type { Clock } from './clock.js';
 import type { PassRetryPolicy } from './pass-timers.js';
 import type { DaemonLeadership } from './shared-state.js';
 import type { WritePause } from './write-pause.js';
+import type { ChangedFiles, PartialReport } from './partial-pass.js';
 
 export type DaemonReconcileFn = (options: {
   signal: AbortSignal;
   reconcileId: string;
   onlyNames?: ReadonlySet<string>;
-}) => Promise<ReconcileReport>;
+  /**
+   * Set when only files changed since the last pass (a watch event): the function may reconcile
+   * just those files and return a PartialReport (src/runtime/partial-pass.ts), or do a full pass.
+   */
+  changed?: ChangedFiles;
+}) => Promise<ReconcileReport | PartialReport>;
 
 export interface DaemonOptions {
   reconcile: DaemonReconcileFn;
@@ -36,6 +42,11 @@ export interface DaemonOptions {
   /** Retry delays after a pass that failed as a whole (see DEFAULT_PASS_RETRY). */
   passRetry?: Partial<PassRetryPolicy>;
   watchDebounceMs?: number;
+  /**
+   * A watch event reconciles only the changed files when certain to match a full pass (default
+   * true); false makes every pass a full one.
+   */
+  partialPasses?: boolean;
   /** Least time between the starts of passes that manual triggers asked for (default 1 s). */
   manualMinIntervalMs?: number;
   /** Inventory from the state file, read after each pass for lastAppliedAt/sourceFile. */

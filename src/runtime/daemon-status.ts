@@ -20,6 +20,8 @@ export interface DaemonStatus {
     durationMs: number;
     summary?: Record<PlanAction, number>;
     error?: string;
+    /** Set when the pass covered only these changed files (summary counts their profiles only). */
+    files?: string[];
   };
   lastSuccessfulReconcileAt?: string;
   /** Git revision of the profiles the last pass read (whatever its outcome). */
@@ -106,14 +108,16 @@ export class PassHistory {
   }
 
   /** A pass that ran to the end (profile failures have their own backoff). */
-  recordCompleted(pass: PassTiming, report: ReconcileReport, directoryWarning: string | undefined): 'success' | 'failure' {
+  recordCompleted(pass: PassTiming, report: ReconcileReport, directoryWarning: string | undefined, scope?: { files: string[] }): 'success' | 'failure' {
     const result = report.ok ? 'success' : 'failure';
     this.firstReconcileDone = true;
     // The pass as a whole worked: normal interval again.
     this.consecutiveFailures = 0;
     if (report.ok) this.lastSuccessAt = pass.finishedAt;
-    this.lastReconcile = { ...this.#timing(pass, result), summary: report.plan.summary };
-    this.warnings = [...new Set([...(directoryWarning ? [directoryWarning] : []), ...report.plan.warnings, ...report.warnings])];
+    this.lastReconcile = { ...this.#timing(pass, result), summary: report.plan.summary, ...(scope ? { files: scope.files } : {}) };
+    // A pass over some files adds its warnings; the last full pass's stay until the next one.
+    const kept = scope ? this.warnings : [];
+    this.warnings = [...new Set([...kept, ...(directoryWarning ? [directoryWarning] : []), ...report.plan.warnings, ...report.warnings])];
     if (report.profilesDirectory !== undefined) this.#setDirectoryCondition(report.profilesDirectory, directoryWarning, pass.finishedAt);
     return result;
   }

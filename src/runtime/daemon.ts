@@ -25,7 +25,8 @@ import { errorSummary, PassError } from './error-summary.js';
 import { DEFAULT_PASS_RETRY, DEFAULT_RESYNC_INTERVAL_MS, PassTimers } from './pass-timers.js';
 import { ProfileStatusBook } from './profile-status.js';
 import { watchProfiles, type ProfileWatcher } from './profile-watcher.js';
-import { foldReport, writeScope } from './report-folding.js';
+import { failingFilesOf, foldReport, unconvergedNames, writeScope } from './report-folding.js';
+import type { ChangedFiles } from './partial-pass.js';
 import { ManualTriggerGate } from './manual-trigger-gate.js';
 import { ReconcileScheduler, type ReconcileRequest, type TriggerReason } from './scheduler.js';
 
@@ -36,6 +37,8 @@ export type { DaemonStatus } from './daemon-status.js';
 export type { DaemonOptions, DaemonReconcileFn } from './daemon-options.js';
 
 const MAX_CONSECUTIVE_FOLLOW_UPS = 3;
+/** More changed files than this at once (a checkout, an overflow of events): a full pass reads them all anyway. */
+export const MAX_PARTIAL_PASS_FILES = 20;
 
 export class Daemon {
   readonly #opts: DaemonOptions;
@@ -51,6 +54,11 @@ export class Daemon {
   #watcher: ProfileWatcher | undefined;
   #knownNames = new Set<string>();
   #sourceFiles = new Map<string, string>();
+  /** Files changed since the last pass started (a pass over only these may do). */
+  #changedFiles = new Set<string>();
+  /** Files of profiles that could not be planned, and profiles that did not converge, as of the last passes. */
+  #failingFiles = new Set<string>();
+  #unconverged = new Set<string>();
   #reconciling = false;
   #followUps = 0;
   readonly #pause: WritePause;
@@ -193,20 +201,38 @@ export class Daemon {
     const changed = new Set(paths);
     // An edited file is a changed input: its profiles get another chance right away.
     for (const [name, file] of this.#sourceFiles) if (changed.has(file)) this.#backoff.clear(name);
+    for (const path of paths) this.#changedFiles.add(path);
     this.#log.info({ event: 'daemon.files-changed', files: paths.slice(0, 20), fileCount: paths.length }, 'profile files changed');
     this.requestReconcile('watch');
   }
 
   async #runPass(request: ReconcileRequest): Promise<void> {
+    // Taken now, before any await: a file changed from here on asks for the next pass.
+    const changed = this.#takeChangedFiles(request.reasons);
     if (this.#opts.leadership && !this.#opts.leadership.isLeader()) {
       // A standby touches neither AppFlow nor Secrets Manager: the leader reconciles.
       this.#log.debug({ event: 'daemon.pass.standby', triggers: request.reasons }, 'standby: pass skipped');
       return;
     }
-    return this.#runLeaderPass(request);
+    return this.#runLeaderPass(request, changed);
   }
 
-  async #runLeaderPass({ reasons, signal }: ReconcileRequest): Promise<void> {
+  /**
+   * The changed files when this pass may cover only them: it was asked for by file events alone,
+   * a few files, after a full pass that completed. Anything else (startup, resync, a manual or
+   * backoff trigger, a pass that failed, an overflow of events) is a full pass.
+   */
+  #takeChangedFiles(reasons: readonly TriggerReason[]): ChangedFiles | undefined {
+    const files = [...this.#changedFiles].sort();
+    this.#changedFiles.clear();
+    if (this.#opts.partialPasses === false || files.length === 0 || files.length > MAX_PARTIAL_PASS_FILES) return undefined;
+    if (!reasons.every((r) => r === 'watch') || !this.#history.firstReconcileDone || this.#history.consecutiveFailures > 0) return undefined;
+    const fileSet = new Set(files);
+    const othersConverged = [...this.#unconverged].every((name) => fileSet.has(this.#sourceFiles.get(name) ?? '\0'));
+    return { files, sourceFiles: this.#sourceFiles, failingFiles: this.#failingFiles, othersConverged };
+  }
+
+  async #runLeaderPass({ reasons, signal }: ReconcileRequest, changed: ChangedFiles | undefined): Promise<void> {
     // A pause kept in the shared state may have been set or lifted through another replica.
     await this.#pause.refresh();
     const reconcileId = randomUUID().slice(0, 8);
@@ -219,7 +245,8 @@ export class Daemon {
     this.#reconciling = true;
     this.#opts.metrics?.setReconcileInProgress(true);
     try {
-      const report = await this.#opts.reconcile({ signal, reconcileId, onlyNames });
+      const report = await this.#opts.reconcile({ signal, reconcileId, onlyNames, ...(changed ? { changed } : {}) });
+      const scope = 'scope' in report ? report.scope : undefined;
       this.#history.recordRevision(report);
       if (report.revision !== undefined) this.#opts.metrics?.setRevision(report.plan.target, report.revision, report.ok);
       // reconcileOnce reports a pass that failed as a whole (state unreadable, AWS unreachable
@@ -227,14 +254,28 @@ export class Daemon {
       if (report.error) throw new PassError(report.error.code, report.error.message);
       const finishedAt = this.#clock.now();
       const inventory = await this.#readInventory(report.plan.target);
-      const folded = foldReport(report, { backoff: this.#backoff, metrics: this.#opts.metrics, onlyNames, aborted: signal.aborted, now: this.#clock.now(), log });
-      this.#knownNames = folded.knownNames;
-      this.#sourceFiles = folded.sourceFiles;
-      this.#book.applyReport(report, { now: finishedAt, aborted: signal.aborted, backoff: (name) => this.#backoff.get(name), inventory });
+      const folded = foldReport(report, { backoff: this.#backoff, metrics: this.#opts.metrics, onlyNames, aborted: signal.aborted, now: this.#clock.now(), log, partial: scope !== undefined });
+      const statusContext = { now: finishedAt, aborted: signal.aborted, backoff: (name: string) => this.#backoff.get(name), inventory };
+      if (scope) {
+        // A pass over some files: what it saw replaces only what is known of those files' profiles.
+        for (const name of folded.knownNames) this.#knownNames.add(name);
+        for (const [name, file] of folded.sourceFiles) this.#sourceFiles.set(name, file);
+        for (const change of report.plan.changes) this.#unconverged.delete(change.name);
+        for (const file of scope.files) this.#failingFiles.delete(file);
+        for (const name of unconvergedNames(report)) this.#unconverged.add(name);
+        for (const file of failingFilesOf(report)) this.#failingFiles.add(file);
+        this.#book.mergeReport(report, statusContext);
+      } else {
+        this.#knownNames = folded.knownNames;
+        this.#sourceFiles = folded.sourceFiles;
+        this.#unconverged = unconvergedNames(report);
+        this.#failingFiles = failingFilesOf(report);
+        this.#book.applyReport(report, statusContext);
+      }
       this.#opts.metrics?.setProfileConditions(this.#book.counts());
       this.#opts.metrics?.setBackoffProfiles(this.#backoff.size);
       const directoryWarning = profilesDirectoryWarning(report, this.#opts.watchDir);
-      const result = this.#history.recordCompleted({ id: reconcileId, reasons, startedAt, finishedAt }, report, directoryWarning);
+      const result = this.#history.recordCompleted({ id: reconcileId, reasons, startedAt, finishedAt }, report, directoryWarning, scope);
       if (report.profilesDirectory !== undefined) this.#opts.metrics?.setProfilesDirectoryOk(report.profilesDirectory === 'ok');
       if (directoryWarning) {
         // Every pass, not once: the condition is as current as the pass, and a log reader who
@@ -243,7 +284,7 @@ export class Daemon {
       }
       this.#opts.metrics?.recordReconcile(result, (finishedAt - startedAt) / 1000, finishedAt);
       log.info(
-        { event: 'daemon.pass', result, durationMs: finishedAt - startedAt, summary: report.plan.summary, conditions: this.#book.counts(), backingOff: this.#backoff.size },
+        { event: 'daemon.pass', result, durationMs: finishedAt - startedAt, summary: report.plan.summary, conditions: this.#book.counts(), backingOff: this.#backoff.size, ...(scope ? { files: scope.files } : {}) },
         'reconcile pass done',
       );
       // Follow-ups are bounded: should a profile keep coming back as "new", the loop falls back to

@@ -49,6 +49,18 @@ export class ProfileStatusBook {
 
   /** Replaces the book with the profiles of this pass's plan (profiles no longer planned drop out). */
   applyReport(report: ReconcileReport, ctx: StatusUpdateContext): void {
+    this.#byName = this.#statuses(report, ctx);
+  }
+
+  /** Updates the profiles of a pass over some files (a PartialReport); every other profile keeps its status. */
+  mergeReport(report: ReconcileReport, ctx: StatusUpdateContext): void {
+    const updated = this.#statuses(report, ctx);
+    // A create or update applied from a partial plan never drops a profile (it holds no delete).
+    for (const change of report.plan.changes) this.#byName.delete(change.name);
+    for (const [name, status] of updated) this.#byName.set(name, status);
+  }
+
+  #statuses(report: ReconcileReport, ctx: StatusUpdateContext): Map<string, ProfileStatus> {
     const at = new Date(ctx.now).toISOString();
     const outcomes = new Map(report.outcomes.map((o) => [o.name, o]));
     const next = new Map<string, ProfileStatus>();
@@ -93,7 +105,7 @@ export class ProfileStatusBook {
       }
       next.set(change.name, status);
     }
-    this.#byName = next;
+    return next;
   }
 
   list(): ProfileStatus[] {

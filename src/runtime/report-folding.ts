@@ -4,7 +4,8 @@
 // pass's name filter).
 import { createHash } from 'node:crypto';
 import type { Logger } from '../logging/logger.js';
-import type { PlanAction } from '../model/types.js';
+import type { Plan, PlanAction } from '../model/types.js';
+import { converged } from '../reconcile/converged.js';
 import type { ReconcileReport } from '../reconcile/types.js';
 import type { TargetMetrics } from '../server/metrics.js';
 import type { ProfileBackoff } from './backoff.js';
@@ -26,6 +27,8 @@ export interface FoldContext {
   aborted: boolean;
   now: number;
   log: Logger;
+  /** The report covers some files only (a PartialReport): profiles outside it keep their backoff. */
+  partial?: boolean;
 }
 
 export interface FoldResult {
@@ -55,7 +58,7 @@ export function foldReport(report: ReconcileReport, ctx: FoldContext): FoldResul
     }
   }
   // Profiles that left the plan (file deleted) leave backoff too.
-  for (const name of backoff.names()) if (!inputKeys.has(name)) backoff.clear(name);
+  if (!ctx.partial) for (const name of backoff.names()) if (!inputKeys.has(name)) backoff.clear(name);
 
   for (const action of DRIFT_ACTIONS) metrics?.recordDrift(action, report.plan.changes.filter((c) => c.action === action).length);
 
@@ -91,6 +94,22 @@ export function foldReport(report: ReconcileReport, ctx: FoldContext): FoldResul
   }
   return { followUp, knownNames, sourceFiles };
 }
+
+/** Profiles of the report that did not converge, by the rule a whole pass's `ok` follows (converged.ts). */
+export function unconvergedNames(report: ReconcileReport): Set<string> {
+  const names = new Set(report.plan.changes.filter((c) => c.action === 'error').map((c) => c.name));
+  for (const outcome of report.outcomes) if (!converged(NOTHING_PLANNED, [outcome])) names.add(outcome.name);
+  return names;
+}
+
+/** Files holding a profile that could not be planned (a parse error, an invalid document, a clash). */
+export function failingFilesOf(report: ReconcileReport): Set<string> {
+  const files = new Set<string>();
+  for (const change of report.plan.changes) if (change.action === 'error' && change.source?.file) files.add(change.source.file);
+  return files;
+}
+
+const NOTHING_PLANNED: Plan = { target: '', changes: [], warnings: [], summary: { create: 0, update: 0, replace: 0, delete: 0, noop: 0, error: 0 } };
 
 /** Digest of what a profile's write is made of: a terminal failure waits for this to change. */
 function inputKey(document: unknown, credentialsFingerprint: string | undefined): string {

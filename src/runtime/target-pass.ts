@@ -15,6 +15,7 @@ import { reconcileOnce } from '../reconcile/reconcile-once.js';
 import type { ReconcileOptions } from '../reconcile/types.js';
 import { pathsUnderRoot, resolveProfilesSource } from '../revision/resolve-revision.js';
 import type { DaemonReconcileFn } from './daemon.js';
+import { reconcileChangedFiles } from './partial-pass.js';
 
 export type PassSettings = Omit<ReconcileOptions, 'signal' | 'reconcileId' | 'onlyNames'>;
 
@@ -51,7 +52,9 @@ export interface TargetPass {
 
 export function targetPass(deps: TargetPassDeps): TargetPass {
   let identified: AwsTarget | undefined;
-  const reconcile: DaemonReconcileFn = async ({ signal, reconcileId, onlyNames }) => {
+  // The directory the last full pass read (a git-sync link resolves to a new one per revision).
+  let lastRoot: string | undefined;
+  const reconcile: DaemonReconcileFn = async ({ signal, reconcileId, onlyNames, changed }) => {
     // Throws TargetAccessError (a safe one-line reason): the pass fails before any read.
     const target = await deps.adapters.identify();
     identified = target;
@@ -60,27 +63,38 @@ export function targetPass(deps: TargetPassDeps): TargetPass {
     const source = await resolveProfilesSource(deps.profilesDir, deps.revision !== undefined ? { flag: deps.revision } : {});
     const pass = { target: deps.name, revision: source.revision ?? null };
     deps.notifier.passStarted(pass);
-    const report = await reconcileOnce(
-      {
-        profilesDir: source.root,
-        loadOptions: {
-          allowPlaintextCredentials: deps.allowPlaintextCredentials,
-          parseCache: deps.parseCache,
-          ...(deps.excludeFiles ? { excludeFiles: pathsUnderRoot(deps.excludeFiles, deps.profilesDir, source.root) } : {}),
-          ...(deps.scopesOf ? { scopesOf: deps.scopesOf } : {}),
-        },
-        store: deps.store,
-        appflow: deps.appflow,
-        secrets: deps.adapters.secrets,
-        target,
-        logger: deps.logger,
-        ...(deps.takesFile ? { takesFile: deps.takesFile } : {}),
-        ...(deps.targetFiles ? { targetFiles: deps.targetFiles } : {}),
-        ...(source.revision !== undefined ? { revision: source.revision } : {}),
-        ...(deps.policies && deps.policies.length > 0 ? { policies: { policies: deps.policies, target: policyTargetOf(target, deps.name) } } : {}),
+    const common = {
+      loadOptions: {
+        allowPlaintextCredentials: deps.allowPlaintextCredentials,
+        parseCache: deps.parseCache,
+        ...(deps.excludeFiles ? { excludeFiles: pathsUnderRoot(deps.excludeFiles, deps.profilesDir, source.root) } : {}),
+        ...(deps.scopesOf ? { scopesOf: deps.scopesOf } : {}),
       },
-      { ...deps.settings, signal, reconcileId, ...(onlyNames ? { onlyNames } : {}) },
+      store: deps.store,
+      appflow: deps.appflow,
+      secrets: deps.adapters.secrets,
+      target,
+      logger: deps.logger,
+      ...(deps.takesFile ? { takesFile: deps.takesFile } : {}),
+      ...(source.revision !== undefined ? { revision: source.revision } : {}),
+      ...(deps.policies && deps.policies.length > 0 ? { policies: { policies: deps.policies, target: policyTargetOf(target, deps.name) } } : {}),
+    };
+    const options = { ...deps.settings, signal, reconcileId, ...(onlyNames ? { onlyNames } : {}) };
+    // A watch event: only the changed files, unless that could differ from what a full pass does.
+    // The same root as the last full pass, or a link swap the watcher has not reported yet.
+    if (changed && source.root === lastRoot) {
+      const partial = await reconcileChangedFiles({ ...common, profilesDir: source.root }, options, changed);
+      if ('report' in partial) {
+        deps.notifier.passFinished(partial.report, pass);
+        return partial.report;
+      }
+      deps.logger.info({ event: 'daemon.pass.full', reconcileId, files: changed.files.slice(0, 20), because: partial.fullPassBecause }, `full pass: ${partial.fullPassBecause}`);
+    }
+    const report = await reconcileOnce(
+      { ...common, profilesDir: source.root, ...(deps.targetFiles ? { targetFiles: deps.targetFiles } : {}) },
+      options,
     );
+    lastRoot = source.root;
     deps.notifier.passFinished(report, pass);
     return report;
   };
