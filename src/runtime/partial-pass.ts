@@ -68,9 +68,12 @@ export async function reconcileChangedFiles(deps: PartialPassDeps, options: Reco
   const started = performance.now();
   const now = deps.now ?? Date.now;
   const startedAt = new Date(now()).toISOString();
-  const files = changed.files.filter((file) => !deps.takesFile || deps.takesFile(file));
-  const uncertain = await whyNotPartial(deps.profilesDir, files, changed.failingFiles);
+  // Every path is checked, the target's or not: a removed directory above its files (`prod` for
+  // paths `prod/`) is a change of this target too.
+  const uncertain = await whyNotPartial(deps.profilesDir, changed.files, changed.failingFiles);
   if (uncertain !== undefined) return { fullPassBecause: uncertain };
+  const files = changed.files.filter((file) => !deps.takesFile || deps.takesFile(file));
+  if (files.length === 0) return { fullPassBecause: 'no changed file is one of this target\'s files' };
 
   const loaded = await loadProfiles(deps.profilesDir, { ...deps.loadOptions, onlyFiles: new Set(files) });
   if (loaded.directory !== 'ok') return { fullPassBecause: `the profiles directory is ${loaded.directory}` };
