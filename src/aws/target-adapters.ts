@@ -2,8 +2,9 @@
 // caches the assumed role's credentials and refreshes them before they expire). The target's
 // identity is confirmed with STS GetCallerIdentity before anything is read: with a configured
 // accountId that differs, the target fails and no AppFlow call is made for it.
-import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
-import { fromIni, fromTemporaryCredentials } from '@aws-sdk/credential-providers';
+//
+// STS and the credential providers are imported on first use (about 40 ms of start-up): the
+// implicit target, which is every run without `targets:`, never needs them.
 import { createAwsAdapters } from './clients.js';
 import { appflowEndpoint, endpointIdentity, stsEndpoint } from './endpoint-identity.js';
 import { awsErrorCode } from './error-codes.js';
@@ -51,6 +52,22 @@ export interface TargetAdapters extends AwsAdapters {
   readonly credentials?: AwsSettings['credentials'];
 }
 
+/**
+ * A provider that builds the real one (`make`, from @aws-sdk/credential-providers) on the first
+ * request and hands every request to it, so the SDK's caching and refresh see the same provider.
+ */
+type CredentialProviders = typeof import('@aws-sdk/credential-providers');
+type SdkProvider = ReturnType<CredentialProviders['fromIni']>;
+
+function lazyProvider(make: (providers: CredentialProviders) => SdkProvider): CredentialsProvider {
+  let provider: SdkProvider | undefined;
+  // The SDK passes identity properties (the calling client's config); forward them unchanged.
+  return async (...args: Parameters<SdkProvider>) => {
+    provider ??= make(await import('@aws-sdk/credential-providers'));
+    return provider(...args);
+  };
+}
+
 function credentialsFor(target: TargetAccess, settings: AwsSettings, sts: string | undefined, env: Env): CredentialsProvider | AwsSettings['credentials'] {
   if (target.roleArn !== undefined) {
     let externalId: string | undefined;
@@ -60,13 +77,19 @@ function credentialsFor(target: TargetAccess, settings: AwsSettings, sts: string
         throw new TargetAccessError('target.external-id-missing', `target ${target.name}: the environment variable ${target.externalIdEnv} (externalIdEnv) is not set`);
       }
     }
-    return fromTemporaryCredentials({
-      params: { RoleArn: target.roleArn, RoleSessionName: ROLE_SESSION_NAME, ...(externalId !== undefined ? { ExternalId: externalId } : {}) },
-      ...(settings.credentials ? { masterCredentials: settings.credentials } : {}),
-      clientConfig: { region: target.region, ...(sts ? { endpoint: sts } : {}) },
-    });
+    const roleArn = target.roleArn;
+    return lazyProvider(({ fromTemporaryCredentials }) =>
+      fromTemporaryCredentials({
+        params: { RoleArn: roleArn, RoleSessionName: ROLE_SESSION_NAME, ...(externalId !== undefined ? { ExternalId: externalId } : {}) },
+        ...(settings.credentials ? { masterCredentials: settings.credentials } : {}),
+        clientConfig: { region: target.region, ...(sts ? { endpoint: sts } : {}) },
+      }),
+    );
   }
-  if (target.profile !== undefined) return fromIni({ profile: target.profile, clientConfig: { region: target.region, ...(sts ? { endpoint: sts } : {}) } });
+  if (target.profile !== undefined) {
+    const profile = target.profile;
+    return lazyProvider(({ fromIni }) => fromIni({ profile, clientConfig: { region: target.region, ...(sts ? { endpoint: sts } : {}) } }));
+  }
   return settings.credentials;
 }
 
@@ -96,6 +119,7 @@ export function createTargetAdapters(target: TargetAccess, settings: AwsSettings
   let identified: Promise<AwsTarget> | undefined;
   const identify = (): Promise<AwsTarget> => {
     identified ??= (async () => {
+      const { GetCallerIdentityCommand, STSClient } = await import('@aws-sdk/client-sts');
       const client = new STSClient({ region: target.region, ...(sts ? { endpoint: sts } : {}), ...(credentials ? { credentials } : {}), maxAttempts: settings.maxAttempts ?? 3 });
       let account: string | undefined;
       try {

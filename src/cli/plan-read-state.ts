@@ -8,13 +8,11 @@ import type { AwsTarget } from '../aws/ports.js';
 import { nameKeyed } from '../model/name-keyed.js';
 import type { FingerprintScheme, StateSnapshot, StateStore, TargetState } from '../model/types.js';
 import { messageOf } from '../reconcile/pass-state.js';
-import { createStateTableClient } from '../state/dynamodb/client.js';
-import { createDynamoDbStateStore, SHARED_STATE_DIGEST_KEY } from '../state/dynamodb/dynamodb-state-store.js';
-import { StateTableMissingError } from '../state/dynamodb/table.js';
 import { emptySnapshot, emptyTargetState, KEY_FILE, STATE_FILE } from '../state/file-state-store.js';
 import type { StateLocation } from '../state/state-location.js';
 import { parseStateText } from '../state/state-shape.js';
 import { withAwsFailureHint } from './aws-failure-hint.js';
+import { sharedStateModules } from './shared-state-modules.js';
 import { UserError } from './user-error.js';
 
 /** One target's state as plan sees it, with the key its credential fingerprints are checked with. */
@@ -52,6 +50,7 @@ async function readFileState(dir: string, target: string): Promise<PlanState> {
 
 /** The shared state, read with a strongly consistent Query and no lease (plan never writes). */
 async function readSharedState(table: string, target: string, region: string): Promise<PlanState> {
+  const { createStateTableClient, createDynamoDbStateStore, SHARED_STATE_DIGEST_KEY, StateTableMissingError } = await sharedStateModules();
   const client = createStateTableClient({ region });
   try {
     const { state, warnings } = await createDynamoDbStateStore({ table, client, targets: [target] }).load();

@@ -5,8 +5,7 @@
 import type { AppFlowPort, AwsAdapters, AwsSettings } from '../aws/ports.js';
 import type { Logger } from '../logging/logger.js';
 import type { StateStore } from '../model/types.js';
-import { ledElsewhere, openSharedState } from '../runtime/shared-state.js';
-import { StateTableMissingError } from '../state/dynamodb/table.js';
+import { sharedStateModules } from './shared-state-modules.js';
 import { UserError } from './user-error.js';
 
 export interface LeadSession {
@@ -21,6 +20,7 @@ export interface LeadSession {
  * table is the one in its own account and region (docs/state.md); otherwise the SDK chain's.
  */
 export async function leadSharedState(table: string, adapters: AwsAdapters & { credentials?: AwsSettings['credentials'] }, logger: Logger): Promise<LeadSession> {
+  const { ledElsewhere, openSharedState, StateTableMissingError } = await sharedStateModules();
   const shared = openSharedState({ table, ...(adapters.credentials ? { client: { credentials: adapters.credentials } } : {}) }, adapters.target, adapters.appflow, logger);
   try {
     await shared.store.load(); // a missing table: its one line, before anything else

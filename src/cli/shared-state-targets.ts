@@ -10,11 +10,9 @@ import type { AwsTarget } from '../aws/ports.js';
 import type { TargetAdapters } from '../aws/target-adapters.js';
 import type { Logger } from '../logging/logger.js';
 import { TARGET_CONCURRENCY, type TargetRun } from '../reconcile/reconcile-targets.js';
-import { ledElsewhere, openSharedState } from '../runtime/shared-state.js';
-import { createStateTableClient } from '../state/dynamodb/client.js';
-import { createDynamoDbStateStore, type DynamoDbStateStore } from '../state/dynamodb/dynamodb-state-store.js';
-import { joinTargetStores, type TargetStores } from '../state/dynamodb/target-stores.js';
-import { StateTableMissingError } from '../state/dynamodb/table.js';
+import type { DynamoDbStateStore } from '../state/dynamodb/dynamodb-state-store.js';
+import type { TargetStores } from '../state/dynamodb/target-stores.js';
+import { sharedStateModules } from './shared-state-modules.js';
 
 /** Why one target cannot take part in the pass; reported under that target's header. */
 export class TargetStateError extends Error {
@@ -51,6 +49,7 @@ interface OpenedTarget {
 }
 
 export async function openTargetsSharedState(runs: readonly TargetRun[], options: TargetsStateOptions): Promise<TargetsStateSession> {
+  const { joinTargetStores } = await sharedStateModules();
   const limit = pLimit(TARGET_CONCURRENCY);
   const opened = await Promise.all(runs.map((run) => limit(() => openOne(run, options).then((o) => ({ run, o })))));
   const stores = new Map<string, DynamoDbStateStore>();
@@ -72,6 +71,7 @@ export async function openTargetsSharedState(runs: readonly TargetRun[], options
 
 /** One target's identity, table and (for writers) lease, or the error that fails the target. */
 async function openOne(run: TargetRun, options: TargetsStateOptions): Promise<OpenedTarget | Error> {
+  const { createStateTableClient, createDynamoDbStateStore, ledElsewhere, openSharedState, StateTableMissingError } = await sharedStateModules();
   let target: AwsTarget;
   try {
     target = await run.adapters.identify();

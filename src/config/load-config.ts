@@ -2,7 +2,6 @@
 // immutable AppConfig. Same machinery and message style as profile files: size and encoding
 // checks, YAML with positions, the composed JSON Schema, did-you-mean for unknown keys. Never
 // throws for anything in the file: problems come back as located diagnostics.
-import { existsSync } from 'node:fs';
 import { relative, resolve, sep } from 'node:path';
 import type { Diagnostic } from '../model/types.js';
 import { compareDiagnostics, hasErrors, makeDiagnostic } from '../desired/diagnostics.js';
@@ -12,7 +11,7 @@ import { schemaErrorsToDiagnostics } from '../desired/schema-errors.js';
 import { defaultConfig, type AppConfig } from './app-config.js';
 import type { ConfigSection } from './config-section.js';
 import { validateConfigValue } from './config-schema.js';
-import { CONFIG_FILE_NAME } from '../desired/config-file-name.js';
+import { configFilePath } from './config-file-path.js';
 import { CONFIG_SECTIONS } from './sections.js';
 import { implicitTarget, type TargetSettings } from './target-settings.js';
 import { targetsSection } from './targets-section.js';
@@ -34,12 +33,7 @@ export interface ConfigLoad {
   path?: string;
 }
 
-/** The config file path to read, or undefined when there is none (the default location is optional). */
-export function configFilePath(opts: ConfigLoadOptions): string | undefined {
-  if (opts.configFile !== undefined) return resolve(opts.configFile);
-  const candidate = resolve(opts.profilesDir, CONFIG_FILE_NAME);
-  return existsSync(candidate) ? candidate : undefined;
-}
+export { configFilePath };
 
 /** Path relative to the profiles directory with '/' separators (so withDirectory() shows it from the cwd). */
 function displayName(profilesDir: string, absolute: string): string {

@@ -3,7 +3,10 @@
 // a pass, and evaluating a compiled policy costs a function call per write.
 import type { Environment } from '@marcbachmann/cel-js';
 import { createPolicyEnvironment } from './cel-environment.js';
+import { celProblem } from './cel-problem.js';
 import type { PolicySpec } from './types.js';
+
+export { celProblem };
 
 export type PolicyEvaluator = (input: Record<string, unknown>) => unknown;
 
@@ -64,17 +67,4 @@ function compileOne(spec: PolicySpec): { evaluate: PolicyEvaluator } | { problem
     return { problem: `the expression must evaluate to a bool (true: allowed), not ${checked.type}` };
   }
   return { evaluate: (input): unknown => parsed(input) };
-}
-
-/** One line: the library's summary and where in the expression (its messages add a multi-line excerpt). */
-export function celProblem(err: unknown, expression: string): string {
-  const error = err as { summary?: string; message?: string; range?: { start: number } } | undefined;
-  const summary = error?.summary ?? firstLine(error?.message ?? String(err));
-  const at = error?.range && error.range.start > 0 && error.range.start <= expression.length ? ` (at character ${error.range.start + 1} of the expression)` : '';
-  return `${summary}${at}`;
-}
-
-function firstLine(text: string): string {
-  const newline = text.indexOf('\n');
-  return newline < 0 ? text : text.slice(0, newline);
 }

@@ -1,7 +1,8 @@
 // Pure evaluation of compiled policies over a plan: for each planned write, the policies that
 // apply to its target and action, and which of them do not hold. No I/O; the clock is an input.
 import type { Plan, PlannedChange } from '../model/types.js';
-import { celProblem, type CompiledPolicy } from './compile-policies.js';
+import { celProblem } from './cel-problem.js';
+import type { CompiledPolicy } from './compile-policies.js';
 import { policyInput, type PolicyInputContext } from './policy-input.js';
 import { POLICY_ACTIONS, type PolicyAction, type PolicyViolation } from './types.js';
 

@@ -7,7 +7,7 @@ import { makeDiagnostic } from '../desired/diagnostics.js';
 import { displayPath, valueLocation } from '../desired/node-positions.js';
 import type { Diagnostic } from '../model/types.js';
 import { compilePolicies, type CompiledPolicy } from './compile-policies.js';
-import { POLICY_ACTIONS, type PolicyAction, type PolicySeverity, type PolicySpec } from './types.js';
+import { POLICIES_SECTION_KEY, POLICY_ACTIONS, type PolicyAction, type PolicySeverity, type PolicySpec } from './types.js';
 
 export const POLICY_NAME_PATTERN = '^[A-Za-z0-9](?:[A-Za-z0-9._-]{0,62})$';
 
@@ -37,7 +37,7 @@ interface RawPolicy {
 }
 
 export const policiesSection = defineSection<readonly CompiledPolicy[]>({
-  key: 'policies',
+  key: POLICIES_SECTION_KEY,
   schema: policiesSchema,
   build(value, doc) {
     if (value === undefined) return { value: [], diagnostics: [] };

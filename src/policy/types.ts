@@ -8,6 +8,9 @@ export type PolicySeverity = PolicyViolation['severity'];
 /** The actions a policy can see: the planned writes. An unchanged profile is not written, so not checked. */
 export type PolicyAction = Extract<PlanAction, 'create' | 'update' | 'replace' | 'delete'>;
 
+/** The config file's key of the policies section (read by key where cel-js should not load: src/cli/config-features.ts). */
+export const POLICIES_SECTION_KEY = 'policies';
+
 export const POLICY_ACTIONS: readonly PolicyAction[] = ['create', 'update', 'replace', 'delete'];
 
 /** One entry of the configuration file's `policies:` list, as written. */
