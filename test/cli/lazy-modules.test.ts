@@ -1,0 +1,91 @@
+// What a one-shot command loads. A plan or apply on a state directory, without a config file or
+// declared targets, must not load the DynamoDB client, STS, the credential providers, ajv's
+// compiler or cel-js (together well over 100 ms of start-up). Checked on the built CLI through
+// Node's own module debug log (NODE_DEBUG=module,esm names every file it loads), not by timing;
+// with a policy in appflow-gitops.yaml, cel-js and ajv do load and the policy is enforced.
+import { execFile } from 'node:child_process';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startEmulator, type RunningEmulator } from '../../src/emulator/index.js';
+import { BIN, ensureBuilt } from '../support/cli.js';
+import { emulatorEnv } from '../support/emulator-harness.js';
+import { datadog, ddSecret, removeDir, tempDir, writeProfiles } from '../integration/plan-helpers.js';
+
+const SOURCES = ['cli/commands/plan.ts', 'cli/commands/apply.ts', 'cli/load-config-or-fail.ts', 'cli/config-features.ts', 'cli/shared-state-modules.ts', 'aws/target-adapters.ts'];
+
+/** Files of these packages must not appear in the module log of a plain run. */
+const NOT_LOADED = ['@aws-sdk/client-dynamodb', '@aws-sdk/lib-dynamodb', '@aws-sdk/client-sts', '@aws-sdk/credential-providers', '@marcbachmann/cel-js'];
+/** ajv's compiler (the profile validator is compiled at build time and only needs ajv's small runtime helpers). */
+const AJV_COMPILER = 'node_modules/ajv/dist/ajv.js';
+
+interface Run {
+  code: number;
+  stdout: string;
+  /** The module debug log and the CLI's own stderr. */
+  stderr: string;
+}
+
+function runWithModuleLog(args: string[], cwd: string): Promise<Run> {
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      [BIN, ...args],
+      // The log of every module the SDK loads runs to about a megabyte.
+      { cwd, env: { ...emulatorEnv(emu.endpoint), HOME: cwd, AWS_MAX_ATTEMPTS: '1', NODE_DEBUG: 'module,esm' }, maxBuffer: 256 * 1024 * 1024, timeout: 120_000 },
+      (error, stdout, stderr) => resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr }),
+    );
+  });
+}
+
+function loadedPackages(log: string, names: readonly string[]): string[] {
+  return names.filter((name) => log.includes(`node_modules/${name}/`));
+}
+
+let emu: RunningEmulator;
+let work: string;
+
+beforeAll(async () => {
+  ensureBuilt(SOURCES);
+  emu = await startEmulator({ seed: { secrets: [ddSecret('dd', 'one')] } });
+  work = await tempDir('lazy-modules-');
+}, 180_000);
+
+afterAll(async () => {
+  await emu?.close();
+  await removeDir(work);
+});
+
+describe('a one-shot command loads only what its run needs', () => {
+  it('plan and apply on a state directory, no config file: no DynamoDB, STS, credential providers, ajv compiler or cel-js', async () => {
+    const profiles = join(work, 'plain');
+    await writeProfiles(profiles, { 'a.json': datadog('a') });
+    const state = join(work, 'plain-state');
+    for (const args of [
+      ['plan', '--profiles', profiles, '--state', state],
+      ['apply', '--profiles', profiles, '--state', state, '--auto-approve'],
+    ]) {
+      const result = await runWithModuleLog(args, work);
+      expect(result.code, `${args[0]} stdout:\n${result.stdout}`).toBe(0);
+      // The log is there (the AppFlow client is always loaded), so an absence means something.
+      expect(loadedPackages(result.stderr, ['@aws-sdk/client-appflow'])).toEqual(['@aws-sdk/client-appflow']);
+      expect(loadedPackages(result.stderr, NOT_LOADED), args[0]).toEqual([]);
+      expect(result.stderr.includes(AJV_COMPILER), `${args[0]} loaded ${AJV_COMPILER}`).toBe(false);
+    }
+    expect(emu.requestLog().some((e) => e.operation === 'CreateConnectorProfile')).toBe(true);
+  }, 240_000);
+
+  it('with a policy in appflow-gitops.yaml, plan loads cel-js and the config schema and the policy still applies', async () => {
+    const profiles = join(work, 'policy');
+    await writeProfiles(profiles, { 'b.json': datadog('b') });
+    await writeFile(
+      join(profiles, 'appflow-gitops.yaml'),
+      ['policies:', '  - name: no-b', '    expression: "profile.connectorProfileName != \'b\'"', '    message: b is not allowed here', ''].join('\n'),
+    );
+    const result = await runWithModuleLog(['plan', '--profiles', profiles, '--state', join(work, 'policy-state')], work);
+    expect(loadedPackages(result.stderr, ['@marcbachmann/cel-js'])).toEqual(['@marcbachmann/cel-js']);
+    expect(result.stderr.includes(AJV_COMPILER)).toBe(true);
+    expect(result.code, result.stdout).toBe(1);
+    expect(result.stdout).toContain('! policy no-b (deny): b is not allowed here');
+  }, 240_000);
+});
