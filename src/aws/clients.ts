@@ -92,6 +92,11 @@ function clientConfig(settings: AwsSettings, region: string, endpoint: string | 
   return {
     region,
     maxAttempts,
+    // Resolve each command's middleware stack once per client instead of on every call (sorting
+    // and wiring ~30 middlewares, about 0.4 ms of CPU a call; a 1,000-profile pass makes 60 calls).
+    // Safe because nothing changes a stack after the first call: the call observer is added
+    // when the client is built, and no call passes per-call options.
+    cacheMiddleware: true,
     ...(endpoint ? { endpoint } : {}),
     ...(settings.credentials ? { credentials: settings.credentials } : {}),
     requestHandler: {

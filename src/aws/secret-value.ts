@@ -18,9 +18,10 @@ export function describeReference(ref: SecretReference): string {
  * converted to their JSON text (credentials are strings); objects, arrays and null are errors.
  */
 export function extractSecretValue(ref: SecretReference, fetched: FetchedSecret): SecretLookup {
-  const what = describeReference(ref);
+  // The description is built only for a failure: on the common path (thousands of references a
+  // pass) it would be work thrown away.
   if (fetched.kind === 'binary') {
-    return fail(what, 'secret.binary', 'holds binary data (SecretBinary), not a SecretString', true);
+    return fail(describeReference(ref), 'secret.binary', 'holds binary data (SecretBinary), not a SecretString', true);
   }
   const version = fetched.versionId ? { versionId: fetched.versionId } : {};
   if (ref.jsonKey === '') return { ok: true, value: fetched.secretString, ...version };
@@ -28,21 +29,21 @@ export function extractSecretValue(ref: SecretReference, fetched: FetchedSecret)
   try {
     parsed = JSON.parse(fetched.secretString);
   } catch {
-    return notJson(what, ref);
+    return notJson(describeReference(ref), ref);
   }
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-    return notJson(what, ref);
+    return notJson(describeReference(ref), ref);
   }
   if (!Object.prototype.hasOwnProperty.call(parsed, ref.jsonKey)) {
     // Key names are not secret (only the values are): the caller may offer the closest as a typo fix.
-    const lookup = fail(what, 'secret.key-missing', `has no key ${JSON.stringify(ref.jsonKey)}`, false);
+    const lookup = fail(describeReference(ref), 'secret.key-missing', `has no key ${JSON.stringify(ref.jsonKey)}`, false);
     if (!lookup.ok) lookup.error.keys = Object.keys(parsed);
     return lookup;
   }
   const value = (parsed as Record<string, unknown>)[ref.jsonKey];
   if (typeof value === 'string') return { ok: true, value, ...version };
   if (typeof value === 'number' || typeof value === 'boolean') return { ok: true, value: String(value), ...version };
-  return fail(what, 'secret.error', `key ${JSON.stringify(ref.jsonKey)} holds ${value === null ? 'null' : 'an object'}, not a string`, false);
+  return fail(describeReference(ref), 'secret.error', `key ${JSON.stringify(ref.jsonKey)} holds ${value === null ? 'null' : 'an object'}, not a string`, false);
 }
 
 function fail(what: string, code: SecretResolutionError['code'], detail: string, secretWide: boolean, message = `${what} ${detail}`): SecretLookup {
