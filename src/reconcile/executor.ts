@@ -55,22 +55,29 @@ export async function executePlan(plan: Plan, ctx: ExecutorContext, options: Rec
 
   // A change without a write is settled right here (most of a pass: every no-op); only a write, or
   // a settle that changed the inventory and must save it, waits. Outcomes stay in plan order.
-  const outcomes: (ProfileOutcome | Promise<ProfileOutcome>)[] = plan.changes.map((change) => {
+  const outcomes: ProfileOutcome[] = new Array<ProfileOutcome>(plan.changes.length);
+  const waiting: Promise<void>[] = [];
+  plan.changes.forEach((change, index) => {
     const started = performance.now();
-    if (isWrite(change)) return limit(() => guardedWrite(change, wctx, options)).then((body) => finish(change, started, body));
+    const done = (body: OutcomeBody) => {
+      outcomes[index] = finish(change, started, body);
+    };
+    if (isWrite(change)) {
+      waiting.push(limit(() => guardedWrite(change, wctx, options)).then(done));
+      return;
+    }
     let settled: SettledInMemory;
     try {
       settled = settleInMemory(change, wctx);
     } catch (err) {
-      return finish(change, started, internalFailure(err));
+      done(internalFailure(err));
+      return;
     }
-    if (!settled.save) return finish(change, started, settled.body);
-    return ctx.persist().then(
-      () => finish(change, started, settled.body),
-      (err: unknown) => finish(change, started, internalFailure(err)),
-    );
+    if (!settled.save) done(settled.body);
+    else waiting.push(ctx.persist().then(() => done(settled.body), (err: unknown) => done(internalFailure(err))));
   });
-  return Promise.all(outcomes);
+  await Promise.all(waiting);
+  return outcomes;
 }
 
 function isWrite(change: PlannedChange): boolean {

@@ -70,11 +70,11 @@ function recordSecretVersions(plan: Plan, versions: ReadonlyMap<string, string>)
 }
 
 /** The last record made per parse-cached (deep-frozen) reference list: the same while no version moved. */
-const lastSecretVersions = new WeakMap<object, Readonly<Record<string, string>>>();
+const lastSecretVersions = new WeakMap<object, Record<string, string>>();
 
 function secretVersionsOf(refs: DesiredProfile['credentialRefs'], versions: ReadonlyMap<string, string>): Record<string, string> {
   const known = isDeepFrozen(refs) ? lastSecretVersions.get(refs) : undefined;
-  if (known && refs.every(({ ref }) => known[ref.raw] === (versions.get(ref.raw) ?? ''))) return known as Record<string, string>;
+  if (known && refs.every(({ ref }) => known[ref.raw] === (versions.get(ref.raw) ?? ''))) return known;
   const record = Object.fromEntries(refs.map(({ ref }) => [ref.raw, versions.get(ref.raw) ?? '']));
   if (isDeepFrozen(refs)) lastSecretVersions.set(refs, Object.freeze(record));
   return record;
