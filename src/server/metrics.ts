@@ -10,6 +10,7 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { AwsCallObserver } from '../aws/ports.js';
 import { IMPLICIT_TARGET_NAME } from '../config/target-settings.js';
+import { withPassOnlyLoopDelay } from './pass-loop-delay.js';
 
 export const METRIC_PREFIX = 'appflow_gitops_';
 
@@ -61,7 +62,13 @@ export function createDaemonMetrics(options: { defaultMetrics?: boolean } = {}):
   // The event-loop-lag histogram samples the loop with a timer; at prom-client's default 10 ms
   // that timer alone kept an idle daemon at about 1% CPU (measured by `npm run bench`). 100 ms
   // still catches any stall worth alerting on, for a tenth of the wake-ups.
-  if (options.defaultMetrics !== false) collectDefaultMetrics({ register: registry, eventLoopMonitoringPrecision: EVENT_LOOP_MONITORING_PRECISION_MS });
+  // And it samples only while a pass runs (pass-loop-delay.ts): an idle daemon has no loop to delay.
+  const loopDelay =
+    options.defaultMetrics !== false
+      ? withPassOnlyLoopDelay(() => collectDefaultMetrics({ register: registry, eventLoopMonitoringPrecision: EVENT_LOOP_MONITORING_PRECISION_MS }))
+      : undefined;
+  /** Targets whose pass is running: the loop delay is sampled while there is one. */
+  const running = new Set<string>();
 
   const reconcileTotal = new Counter({
     name: `${METRIC_PREFIX}reconcile_total`,
@@ -219,8 +226,11 @@ export function createDaemonMetrics(options: { defaultMetrics?: boolean } = {}):
       setProfilesDirectoryOk(ok) {
         directoryOk.set({ target }, ok ? 1 : 0);
       },
-      setReconcileInProgress(running) {
-        inProgress.set({ target }, running ? 1 : 0);
+      setReconcileInProgress(isRunning) {
+        inProgress.set({ target }, isRunning ? 1 : 0);
+        if (isRunning) running.add(target);
+        else running.delete(target);
+        loopDelay?.setSampling(running.size > 0);
       },
       ...daemonWide,
     };
