@@ -128,7 +128,9 @@ function planDesired(
   observed: ObservedProfile | undefined,
   record: ManagedProfileRecord | undefined,
 ): PlannedChange {
-  const base: PlannedChange = { ...baseChange(input.target, desired.name, desired.source), desired, observed };
+  // Written out rather than spread from baseChange (same keys, same order): spreading these objects
+  // was most of the planner's time in a warm pass (1,000 no-ops).
+  const base: PlannedChange = { target: input.target, name: desired.name, action: 'noop', adopt: false, source: desired.source, fields: [], unchangedFields: 0, desired, observed };
   const credentials = input.credentials.get(desired.name);
   if (credentials && 'error' in credentials) return { ...base, action: 'error', reason: credentials.error };
   const sendable = credentials
@@ -214,7 +216,8 @@ function planDesired(
       reason,
     };
   }
-  return { ...base, action: 'noop', adopt, unchangedFields: unchanged, credentialsFingerprint: credentials?.fingerprint, reason };
+  const { target, name, source } = base;
+  return { target, name, action: 'noop', adopt, source, fields: base.fields, unchangedFields: unchanged, desired, observed, credentialsFingerprint: credentials?.fingerprint, reason };
 }
 
 function planRemovedDocuments(
