@@ -86,14 +86,12 @@ class Builder {
       case EVENT_ID.MAPPING: {
         if (event.anchorStart !== -1 || event.tagStart !== -1 || depth >= MAX_NESTING_DEPTH) decline();
         const map: Record<string, unknown> = {};
-        const seen = new Set<string>();
         while (this.events[this.position]!.type !== EVENT_ID.POP) {
           const keyEvent = this.events[this.position]!;
           if (keyEvent.type !== EVENT_ID.SCALAR) decline();
           const key = this.scalar(keyEvent);
           this.position++;
-          if (typeof key.value !== 'string' || key.value === '<<' || key.value === '__proto__' || key.value.length >= MAX_KEY_LENGTH || seen.has(key.value)) decline();
-          seen.add(key.value);
+          if (typeof key.value !== 'string' || key.value === '<<' || key.value === '__proto__' || key.value.length >= MAX_KEY_LENGTH || Object.hasOwn(map, key.value)) decline();
           map[key.value] = this.node(this.position, depth + 1);
         }
         this.position++;
