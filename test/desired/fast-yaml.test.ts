@@ -157,6 +157,19 @@ describe('the fast parse gives what the positioned parse gives, or declines', ()
     }
     expect(taken).toBeGreaterThan(300);
   });
+
+  it('generated texts: 10,000 strings of YAML indicators, quotes, breaks and words', () => {
+    let seed = 5;
+    const random = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+    const pieces = ['a', 'b', ':', ': ', ' ', '  ', '\n', '\n  ', '- ', '[', ']', '{', '}', ',', ', ', '"x"', "'y'", '#c', ' #c', '?', '? ', '1', 'true', '~', '-', '.', '"', "'", '|', '>', '@', '`', '%', 'é', '\\', 'a: b', '\n- ', 'k: [', 'k: {', '\r\n', '---', '...', '=', '<<', 'null'];
+    let taken = 0;
+    for (let n = 0; n < 10_000; n++) {
+      let text = '';
+      for (let i = 0, count = 2 + Math.floor(random() * 12); i < count; i++) text += pieces[Math.floor(random() * pieces.length)];
+      if (agree(`${text}\n`)) taken++;
+    }
+    expect(taken).toBeGreaterThan(1000);
+  });
 });
 
 function nested(depth: number): string {
