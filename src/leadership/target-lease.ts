@@ -19,8 +19,9 @@ import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 
-export const DEFAULT_LEASE_MS = 15_000;
-export const DEFAULT_HEARTBEAT_MS = 5_000;
+import { DEFAULT_HEARTBEAT_MS, DEFAULT_LEASE_MS } from './lease-timing.js';
+
+export { DEFAULT_HEARTBEAT_MS, DEFAULT_LEASE_MS };
 
 export type LeaseRole = 'leader' | 'standby';
 

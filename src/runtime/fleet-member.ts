@@ -14,7 +14,8 @@ import type { CompiledPolicy } from '../policy/compile-policies.js';
 import type { DaemonMetrics } from '../server/metrics.js';
 import { Daemon } from './daemon.js';
 import { pathTouchesSelectors, type FleetMember } from './daemon-fleet.js';
-import { openSharedState, openTargetSharedState, type SharedState, type SharedStateSettings } from './shared-state.js';
+// Types only: the shared state's code (and the DynamoDB client) loads when --state names a table.
+import type { SharedState, SharedStateSettings } from './shared-state.js';
 import { targetPass, type PassSettings, type TargetPass } from './target-pass.js';
 import type { TargetStateViews } from './target-state-views.js';
 import type { WritePause } from './write-pause.js';
@@ -77,6 +78,7 @@ export async function assembleFleetMember(context: FleetMemberContext, targetSet
   if (sharedState) {
     // A declared target opens its own table (its account and region) once its identity is
     // confirmed, and keeps trying meanwhile; the implicit target's is opened here.
+    const { openSharedState, openTargetSharedState } = await import('./shared-state.js');
     shared = targetSettings.implicit ? openSharedState(sharedState, adapters.target, adapters.appflow, log) : openTargetSharedState(sharedState, adapters, targetLog);
     const opened = shared;
     context.sharedStates.push(opened);

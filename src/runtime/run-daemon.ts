@@ -29,8 +29,9 @@ import { assembleFleetMember, type FleetMemberContext } from './fleet-member.js'
 import { PAUSE_FILE, WritePause } from './write-pause.js';
 import { startEmbeddedEmulator, type EmbeddedEmulator } from './embedded-emulator.js';
 import { formatDuration } from './duration.js';
-import { sharedPauseStorage, type SharedState, type SharedStateSettings } from './shared-state.js';
-import { DEFAULT_HEARTBEAT_MS } from '../leadership/target-lease.js';
+// Types only: the shared state's code (and the DynamoDB client) loads when --state names a table.
+import type { SharedState, SharedStateSettings } from './shared-state.js';
+import { DEFAULT_HEARTBEAT_MS } from '../leadership/lease-timing.js';
 import type { PassSettings } from './target-pass.js';
 import { targetStateViews } from './target-state-views.js';
 import { placementWarnings } from './fleet-placement.js';
@@ -176,7 +177,8 @@ export async function startDaemon(config: RunDaemonConfig): Promise<RunningDaemo
     // table (docs/state.md), read again by every replica before each pass and every heartbeat.
     const sharedStates: SharedState[] = [];
     let resumed: (() => void) | undefined;
-    const pause = new WritePause(config.sharedState ? sharedPauseStorage(sharedStates) : join(stateDir, PAUSE_FILE), (state) => {
+    const pauseStorage = config.sharedState ? (await import('./shared-state.js')).sharedPauseStorage(sharedStates) : join(stateDir, PAUSE_FILE);
+    const pause = new WritePause(pauseStorage, (state) => {
       metrics.setSuspended(state.suspended);
       if (state.suspended) log.warn({ event: 'daemon.suspended', since: state.since }, 'writes suspended (through another replica)');
       else log.info({ event: 'daemon.resumed' }, 'writes resumed (through another replica)');

@@ -13,7 +13,7 @@ import { allowPlaintextOption, configOption, logFormatOption, maxDeletesOption, 
 import { configuredSinks, loadConfigFeatures, profilesSourceOrFail } from '../config-features.js';
 import { checkStateDirectory } from '../preflight.js';
 import { refusePlaintextOnSharedState, stateLocation } from '../state-backend.js';
-import { DEFAULT_HEARTBEAT_MS, DEFAULT_LEASE_MS } from '../../leadership/target-lease.js';
+import { DEFAULT_HEARTBEAT_MS, DEFAULT_LEASE_MS } from '../../leadership/lease-timing.js';
 import { UserError } from '../user-error.js';
 import { httpTokenFileOption, readTokenFileOrFail } from '../daemon-client.js';
 import { credentialsOnUpdateOption, resolveCredentialsOnUpdate } from '../credentials-on-update.js';
