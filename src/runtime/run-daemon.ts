@@ -154,7 +154,7 @@ export async function startDaemon(config: RunDaemonConfig): Promise<RunningDaemo
       fileStore = opened;
     }
     // One state file for every target: with declared targets each saves only its own entry (target-state-views.ts).
-    const views = fileStore && declared.length > 0 ? targetStateViews(fileStore, (message) => log.warn({ event: 'state.warning' }, message)) : undefined;
+    const views = fileStore && declared.length > 0 ? targetStateViews(fileStore, (message) => log.warn({ event: 'state.warning' }, message), { statePath: fileStore.statePath }) : undefined;
 
     const reconcileOptions: PassSettings = {
       prune: config.prune,

@@ -1,13 +1,22 @@
 // One state file for every target of the fleet (STATE/state.json, one lock): each target's pass
 // loads the whole snapshot and saves after every write, so two targets saving their own whole
 // snapshots would overwrite each other's latest changes. A target's view therefore saves only its
-// own entry: under one mutex for the fleet, it reloads the snapshot as it is on disk, replaces
-// targets[KEY] with the pass's copy and saves that. Nothing another target wrote is lost, and the
-// file is still written by one save at a time.
+// own entry into one master snapshot for the fleet: under one mutex, it replaces targets[KEY] in
+// the master with the pass's copy and saves the master. Nothing another target wrote is lost, the
+// file is still written by one save at a time, and a save costs one write and no read.
+//
+// The master is read from disk once, at the first save. The daemon holds the state directory's
+// lock for its whole life (src/state/state-lock.ts), so nothing else writes the file. The lock can
+// still be lost: a daemon paused (SIGSTOP, a frozen VM) past the lock's stale age lets another
+// process take it over and save. The lock does not notice its loss, so the view checks the file
+// itself: with `statePath`, each save first compares the file's identity (inode, size, mtime)
+// with the one its last save left; a file changed by someone else is read again into the master
+// (with a warning) before this target's entry goes in, as every save did before the master.
 //
 // A target against AWS may find its inventory under the key it had before targets existed (as
 // `apply` does, src/reconcile/reconcile-targets.ts): the view moves it to the target's key on
 // load, once, and only for the first target that claims it; the next save removes the old entry.
+import { stat } from 'node:fs/promises';
 import type { StateSnapshot, StateStore } from '../model/types.js';
 import { adoptLegacyState } from '../reconcile/reconcile-targets.js';
 
@@ -19,7 +28,42 @@ export interface TargetStateViews {
   forTarget(ownKey: () => string, legacyKeys?: readonly string[]): StateStore;
 }
 
-export function targetStateViews(store: StateStore, onWarning: (message: string) => void = () => undefined): TargetStateViews {
+export interface TargetStateViewsOptions {
+  /** The state file behind `store`: each save checks that nobody else replaced it meanwhile. */
+  statePath?: string;
+}
+
+/** What tells one write of the state file from another (writeFileAtomic renames a new file in). */
+type FileIdentity = string | undefined;
+
+async function fileIdentity(path: string): Promise<FileIdentity> {
+  try {
+    const info = await stat(path, { bigint: true });
+    return `${info.ino}:${info.size}:${info.mtimeNs}`;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw err;
+  }
+}
+
+export function targetStateViews(store: StateStore, onWarning: (message: string) => void = () => undefined, options: TargetStateViewsOptions = {}): TargetStateViews {
+  const { statePath } = options;
+  // The fleet's snapshot as last saved (or as read at the first save); only saves touch it.
+  let master: StateSnapshot | undefined;
+  let lastWritten: FileIdentity;
+  const readMaster = async (): Promise<StateSnapshot> => {
+    const current = await store.load();
+    for (const message of current.warnings) onWarning(message);
+    return current.state;
+  };
+  const masterForSave = async (): Promise<StateSnapshot> => {
+    if (master === undefined) return readMaster();
+    if (statePath !== undefined && (await fileIdentity(statePath)) !== lastWritten) {
+      onWarning(`state: ${statePath} was changed by another process while this daemon held its lock (was the daemon paused?); read it again before saving`);
+      return readMaster();
+    }
+    return master;
+  };
   let chain: Promise<void> = Promise.resolve();
   const serialised = (work: () => Promise<void>): Promise<void> => {
     const run = chain.then(work);
@@ -51,12 +95,16 @@ export function targetStateViews(store: StateStore, onWarning: (message: string)
           // Copied now: the pass keeps changing its snapshot while this save waits its turn.
           const own = snapshot.targets[key] === undefined ? undefined : structuredClone(snapshot.targets[key]);
           return serialised(async () => {
-            const current = await store.load();
-            for (const message of current.warnings) onWarning(message);
-            if (own === undefined) delete current.state.targets[key];
-            else current.state.targets[key] = own;
-            for (const legacy of adopted) delete current.state.targets[legacy];
-            await store.save(current.state);
+            // Dropped until the save succeeds: a failed read or write leaves nothing half-known.
+            const fleet = await masterForSave();
+            master = undefined;
+            if (own === undefined) delete fleet.targets[key];
+            else fleet.targets[key] = own;
+            for (const legacy of adopted) delete fleet.targets[legacy];
+            await store.save(fleet);
+            master = fleet;
+            // Unknown identity: the next save reads the file again rather than guess.
+            if (statePath !== undefined) lastWritten = await fileIdentity(statePath).catch(() => (master = undefined));
           });
         },
       };

@@ -88,3 +88,69 @@ describe('per-target state views', () => {
     expect(Object.keys(result).length).toBeLessThan(2);
   });
 });
+
+describe('the fleet snapshot in memory', () => {
+  /** The file store, counting its reads. */
+  function counting(inner: StateStore): StateStore & { loads: number } {
+    const counted = {
+      loads: 0,
+      load: () => {
+        counted.loads += 1;
+        return inner.load();
+      },
+      save: (snapshot: StateSnapshot) => inner.save(snapshot),
+      hmacKey: () => inner.hmacKey(),
+    };
+    return counted;
+  }
+
+  it('reads state.json once, at the first save; every later save is one write and no read', async () => {
+    const counted = counting(store);
+    const views = targetStateViews(counted, undefined, { statePath: store.statePath });
+    const stores = KEYS.map((key) => views.forTarget(() => key));
+    const loaded = await Promise.all(stores.map(async (s) => (await s.load()).state));
+    const loadsOfPasses = counted.loads;
+    await Promise.all(KEYS.map((key, i) => pass(stores[i]!, key, loaded[i]!)));
+    expect(counted.loads - loadsOfPasses).toBe(1);
+    expect(await saved()).toEqual({ [KEYS[0]!]: every, [KEYS[1]!]: every });
+  });
+
+  it('a state file replaced by another process (the lock lost while paused) is read again before the next save, with a warning', async () => {
+    const warnings: string[] = [];
+    const views = targetStateViews(store, (message) => warnings.push(message), { statePath: store.statePath });
+    const view = views.forTarget(() => KEYS[0]!);
+    const mine = (await view.load()).state;
+    await pass(view, KEYS[0]!, mine);
+    // Another process, holding the lock after ours went stale, saves its own target's entry.
+    const other = createFileStateStore(dir);
+    const theirs = (await other.load()).state;
+    theirs.targets['other/key'] = emptyTargetState();
+    await other.save(theirs);
+    await view.save(mine);
+    expect(Object.keys(await saved()).sort()).toEqual([KEYS[0], 'other/key'].sort());
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toContain('was changed by another process');
+    // Our own save is no change from outside: the next one neither reads nor warns.
+    await view.save(mine);
+    expect(warnings).toHaveLength(1);
+  });
+
+  it('a failed save leaves the file as it was and the next save starts from the file', async () => {
+    let fail = true;
+    const flaky: StateStore = {
+      load: () => store.load(),
+      save: (snapshot) => (fail ? Promise.reject(new Error('disk full')) : store.save(snapshot)),
+      hmacKey: () => store.hmacKey(),
+    };
+    const views = targetStateViews(flaky, undefined, { statePath: store.statePath });
+    const [a, b] = KEYS.map((key) => views.forTarget(() => key));
+    const first = (await a!.load()).state;
+    first.targets[KEYS[0]!] = emptyTargetState();
+    await expect(a!.save(first)).rejects.toThrow('disk full');
+    fail = false;
+    const second = (await b!.load()).state;
+    second.targets[KEYS[1]!] = emptyTargetState();
+    await b!.save(second);
+    expect(Object.keys(await saved())).toEqual([KEYS[1]]);
+  });
+});
