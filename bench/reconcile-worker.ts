@@ -18,6 +18,7 @@
 import { AppflowClient, DescribeConnectorProfilesCommand } from '@aws-sdk/client-appflow';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { createAwsAdapters } from '../src/aws/clients.js';
+import { applyHeapSettings } from '../src/cli/heap-settings.js';
 import type { AwsCallObserver } from '../src/aws/ports.js';
 import { createTargetAdapters, type TargetAdapters } from '../src/aws/target-adapters.js';
 import { loadProfiles } from '../src/desired/load-profiles.js';
@@ -64,6 +65,9 @@ const region = 'us-east-1';
 
 async function main(): Promise<void> {
   const input = JSON.parse(process.argv[2] ?? '{}') as WorkerInput;
+  // The CLI's V8 heap settings (src/cli/main.ts applies them at start), so peak RSS and CPU are
+  // what `apply` and the daemon get; the naive baseline reader is not the CLI and runs without.
+  if (input.mode !== 'baseline') applyHeapSettings();
   // The fresh-process measurement loads what `appflow-gitops apply` loads (its command module's
   // whole import graph: commander, the config and state plumbing), not only the modules the pass
   // below calls, so processWallMs/processCpuMs compare the real command with the floors. Before

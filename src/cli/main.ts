@@ -2,6 +2,7 @@
 // code. Each command lives in its own module under ./commands and registers itself here.
 import { Command, CommanderError } from 'commander';
 import { ExitCode } from './exit-codes.js';
+import { applyHeapSettings } from './heap-settings.js';
 import { ownVersion } from './own-version.js';
 import { UserError } from './user-error.js';
 
@@ -70,4 +71,6 @@ function exitCodeFor(err: unknown): number {
   return ExitCode.Error;
 }
 
+// Before any command loads: every command's process is sized by the CLI's heap settings.
+applyHeapSettings();
 await main(process.argv);
