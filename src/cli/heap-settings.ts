@@ -14,10 +14,11 @@ import { PerformanceObserver } from 'node:perf_hooks';
 import v8 from 'node:v8';
 
 /**
- * The old generation grows to 2x what survived the last full GC (V8 picks 1.1x to 4x by GC
- * speed). Measured at 10,000 profiles on the loaded 2-core machine: 4x -> 2x took about 22 MB
- * off the peak for no CPU cost that stood out of the noise; 1.5x took 12 MB more for 15-25% more
- * CPU (more full GCs), not worth it.
+ * The old generation grows to 1.75x what survived the last full GC (V8 picks 1.1x to 4x by GC
+ * speed, and a fast pass got the 4x). Measured at 10,000 profiles on the loaded 2-core machine,
+ * with the young generation capped: 2x took the peak to 162-165 MB, 1.75x to 153-173 MB, both
+ * with CPU in the noise of the default's; 1.5x reached 150-152 MB for 15-25% more CPU (more full
+ * GCs), not worth it.
  */
 export const HEAP_GROWING_PERCENT = 75;
 
