@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmulator, type RunningEmulator } from '../../src/emulator/index.js';
 import { BIN, ensureBuilt } from '../support/cli.js';
 import { emulatorEnv } from '../support/emulator-harness.js';
+import { loadedPackages } from '../support/module-log.js';
 import { datadog, ddSecret, removeDir, tempDir, writeProfiles } from '../integration/plan-helpers.js';
 
 const SOURCES = ['cli/commands/plan.ts', 'cli/commands/apply.ts', 'cli/load-config-or-fail.ts', 'cli/config-features.ts', 'cli/shared-state-modules.ts', 'aws/target-adapters.ts'];
@@ -36,10 +37,6 @@ function runWithModuleLog(args: string[], cwd: string): Promise<Run> {
       (error, stdout, stderr) => resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr }),
     );
   });
-}
-
-function loadedPackages(log: string, names: readonly string[]): string[] {
-  return names.filter((name) => log.includes(`node_modules/${name}/`));
 }
 
 let emu: RunningEmulator;

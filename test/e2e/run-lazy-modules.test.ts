@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmulator, type RunningEmulator } from '../../src/emulator/index.js';
 import { ensureBuilt } from '../support/cli.js';
+import { loadedPackages } from '../support/module-log.js';
 import { datadog, ddSecret, removeDir, tempDir, writeProfiles } from '../integration/plan-helpers.js';
 import { DaemonProcess, emulatorEnv } from './daemon-process.js';
 
@@ -29,8 +30,6 @@ afterAll(async () => {
   await removeDir(work);
 });
 
-const loaded = (log: string, names: readonly string[]) => names.filter((name) => log.includes(`node_modules/${name}/`));
-
 describe('run on a state directory', () => {
   it('converges and serves /readyz without loading the DynamoDB client or lib-dynamodb', async () => {
     const profiles = join(work, 'profiles');
@@ -45,8 +44,8 @@ describe('run on a state directory', () => {
     await daemon.waitForLog((l) => l.event === 'daemon.pass' && l.result === 'success', 60_000);
     expect(emu.requestLog().some((e) => e.operation === 'CreateConnectorProfile')).toBe(true);
     // The log is there (the AppFlow client is always loaded), so an absence means something.
-    expect(loaded(daemon.stderr, ['@aws-sdk/client-appflow'])).toEqual(['@aws-sdk/client-appflow']);
-    expect(loaded(daemon.stderr, DYNAMODB)).toEqual([]);
+    expect(loadedPackages(daemon.stderr, ['@aws-sdk/client-appflow'])).toEqual(['@aws-sdk/client-appflow']);
+    expect(loadedPackages(daemon.stderr, DYNAMODB)).toEqual([]);
     const stopped = await daemon.stop();
     daemon = undefined;
     expect(stopped.code).toBe(0);
