@@ -66,8 +66,9 @@ const region = 'us-east-1';
 async function main(): Promise<void> {
   const input = JSON.parse(process.argv[2] ?? '{}') as WorkerInput;
   // The CLI's V8 heap settings (src/cli/main.ts applies them at start), so peak RSS and CPU are
-  // what `apply` and the daemon get; the naive baseline reader is not the CLI and runs without.
-  if (input.mode !== 'baseline') applyHeapSettings();
+  // what `apply` gets (the warm modes: what the daemon, `run`, gets); the naive baseline reader
+  // is not the CLI and runs without.
+  if (input.mode !== 'baseline') applyHeapSettings({ oneShot: input.mode !== 'noop-warm' && input.mode !== 'fleet-warm' });
   // The fresh-process measurement loads what `appflow-gitops apply` loads (its command module's
   // whole import graph: commander, the config and state plumbing), not only the modules the pass
   // below calls, so processWallMs/processCpuMs compare the real command with the floors. Before

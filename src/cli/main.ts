@@ -38,11 +38,15 @@ export async function buildProgram(argv: string[] = process.argv): Promise<Comma
     .version(ownVersion())
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
-  // The CLI has no global option that takes a value, so the first word is the command.
-  const requested = argv.slice(2).find((arg) => !arg.startsWith('-'));
+  const requested = firstWord(argv);
   const names = requested !== undefined && requested in commandLoaders ? [requested] : Object.keys(commandLoaders);
   for (const name of names) (await commandLoaders[name]!())(program);
   return program;
+}
+
+/** The command's name: the CLI has no global option that takes a value, so the first word is it. */
+function firstWord(argv: string[]): string | undefined {
+  return argv.slice(2).find((arg) => !arg.startsWith('-'));
 }
 
 async function main(argv: string[]): Promise<void> {
@@ -71,6 +75,7 @@ function exitCodeFor(err: unknown): number {
   return ExitCode.Error;
 }
 
-// Before any command loads: every command's process is sized by the CLI's heap settings.
-applyHeapSettings();
+// Before any command loads: every command's process is sized by the CLI's heap settings (the
+// daemon's as a long-running process).
+applyHeapSettings({ oneShot: firstWord(process.argv) !== 'run' });
 await main(process.argv);
