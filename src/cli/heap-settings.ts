@@ -14,13 +14,13 @@ import { PerformanceObserver } from 'node:perf_hooks';
 import v8 from 'node:v8';
 
 /**
- * The old generation grows to 1.75x what survived the last full GC (V8 picks 1.1x to 4x by GC
+ * The old generation grows to 1.6x what survived the last full GC (V8 picks 1.1x to 4x by GC
  * speed, and a fast pass got the 4x). Measured at 10,000 profiles on the loaded 2-core machine,
- * with the young generation capped: 2x took the peak to 162-165 MB, 1.75x to 153-173 MB, both
- * with CPU in the noise of the default's; 1.5x reached 150-152 MB for 15-25% more CPU (more full
- * GCs), not worth it.
+ * with the young generation capped, A/B interleaved: 2x gave a peak of 162-165 MB, 1.75x 150-174
+ * (median about 155), 1.6x 145-154 (median about 151), all with CPU in the noise of the
+ * default's; 1.5x cost 15-25% more CPU (more full GCs) in an earlier, more loaded try.
  */
-export const HEAP_GROWING_PERCENT = 75;
+export const HEAP_GROWING_PERCENT = 60;
 
 /**
  * The young generation (both semi-spaces) stops growing once it reaches this size: 8 MB, what
