@@ -395,28 +395,44 @@ const STATIC_EXPLANATION = `## How each number is measured
 ## What limits each number
 
 - **No-op, fresh process**: CPU in the client. The JSON Schema validator is compiled at build time
-  (ajv standalone code), so no process compiles it; what is left is YAML-parsing every file
-  (positions are kept for diagnostics), validation, one HMAC fingerprint per profile, the plan, and
-  the AWS SDK's per-call cost (signing, (de)serialisation). Start to exit, the process also pays
-  the floor (Node and the two SDK clients) and loading the tool's own modules.
-- **No-op, warm pass** (the daemon): unchanged files are read but neither parsed, validated nor
-  located again (the daemon's cache keeps each file's loaded result, keyed by its text); what is
-  left is reading the files, copying the cached results, the batched reads (ceil(N / 100)
-  DescribeConnectorProfiles calls and ceil(secrets / 20) BatchGetSecretValue calls, each four at a
-  time, side by side), the fingerprints and the plan. The AWS SDK's per-call work (signing,
-  (de)serialisation, HTTP) is the largest part; the 50 secret batches are the longest chain.
+  (ajv standalone code); a plain profile file is parsed for its values only (js-yaml's event
+  parser, src/desired/fast-yaml.ts), and the positioned \`yaml\` parse runs only for a file the
+  fast parse declines or that needs a located diagnostic, so a pass of valid files never loads
+  \`yaml\`. What is left is reading and validating every file, one HMAC fingerprint per profile,
+  the plan, and the AWS SDK's per-call cost (signing, (de)serialisation). Start to exit, the
+  process also pays the floor (Node and the two SDK clients) and loading the tool's own modules
+  (the \`apply\` command's graph, about 120 modules and the 674 KB generated validator; DynamoDB,
+  STS, the credential providers, ajv's compiler and cel-js load only when a run needs them). That
+  module loading and the pass's own CPU keep the ratio to the floor above 2.5x; bundling the CLI
+  into one file is the next lever, not taken.
+- **No-op, warm pass** (the daemon's full pass: start-up, resync, anything a pass over changed
+  files cannot be sure of): unchanged files are read but not parsed, validated or copied (the
+  parse cache hands out deep-frozen results keyed by the file's text), and the per-document work
+  (digests, canonical forms, fingerprints) is remembered against those frozen documents. What is
+  left is reading 1,000 files, the batched reads (ceil(N / 100) DescribeConnectorProfiles calls
+  and ceil(secrets / 20) BatchGetSecretValue calls, each four at a time, side by side; each
+  command's middleware stack resolved once per client), the plan and GC. The AWS SDK's per-call
+  work (deserialising 1,000 profiles and 2,000 secret values, SigV4, HTTP) is the largest part;
+  the 50 secret batches are the longest chain. The warm modes run with the daemon's heap
+  setting (the old generation grows to 1.6x what survived; more frequent full GCs than Node's
+  default).
 - **Fleet**: each target's pass reads its own files (the directory once), describes its own
   profiles (one call per 100) and resolves its own secrets; the targets run four at a time, so the
-  fleet costs about what one target of as many profiles does.
-- **Peak RSS** is about 90 MB before any profile (the Node runtime, the two AWS SDK clients),
-  plus what one pass holds: the parsed documents (each YAML tree is dropped as soon as its file
-  is validated), the observed profiles, the resolved secrets, the inventory and the plan, and the
-  garbage V8 has not yet collected. Nothing was changed for the 10,000-profile peak in this round.
-- **Change to applied** is 100 ms of deliberate waiting (50 ms for the file's size to settle, then
-  a 50 ms debounce; git-sync and most editors save by rename) plus one warm pass over the 1,000
-  files, including the fsynced save of the write's intent before the update is sent. An event
-  still runs the full pass (every file read, every profile described): a pass limited to the
-  changed files needs the daemon to merge partial reports into its status and backoff first.
+  fleet costs about what one target of as many profiles does, plus each target's fixed cost per
+  pass (its state load and save, its identity, its own batches).
+- **Peak RSS** is about 60 MB outside V8's heap (the binary, compiled code) plus the heap: what
+  the pass holds (about 53 MB live at 10,000 profiles: strings, the documents, the observed
+  profiles, the plan) and the garbage V8 lets pile up before collecting it. The CLI sizes its own
+  heap from inside the process (src/cli/heap-settings.ts): the old generation grows to 1.6x what
+  survived the last full GC, and a one-shot command's young generation stops growing at 8 MB;
+  that took the 10,000-profile peak from about 210 MB to about 150-158 MB. Less live data (the
+  file texts the parsed strings keep alive, Describe's fields the planner does not use) is what
+  would take it further.
+- **Change to applied** is a pass over the changed file only (one file read, one profile
+  described, one secret batch), plus 100 ms of deliberate waiting: 50 ms for the file's size to
+  settle (Node's watcher reports an atomic rename and a file still being written in place alike)
+  and a 50 ms debounce; then the fsynced save of the write's intent before the update is sent.
+  A full pass runs instead whenever the partial answer could differ (docs/daemon.md).
 - **Throttled throughput** is bounded by the limit itself; below it, by how soon a writer is ready
   when the window has room, and by how fast the writers go at all. The 8 writers burst past the
   limit and the emulator's sliding one-second window rejects the rest; a throttled write pauses
@@ -431,6 +447,7 @@ const STATIC_EXPLANATION = `## How each number is measured
   a later 429) cut the 429s about fourfold but did not raise the fraction of the limit in an A/B
   on the loaded machine (medians 0.78 with it, 0.84 without, 10 creates/s, six runs each).
 - **Idle CPU** is the once-a-second check of the profiles directory's real path (git-sync symlink
-  swaps) and the event-loop lag histogram's 100 ms sampling timer; the watcher uses inotify and
-  there is no pass until the resync interval (5 min) or a change.
+  swaps) and what V8 does after the edits (an idle-time GC shows as one busier third); the
+  event-loop delay histogram samples only while a pass runs, the watcher uses inotify, and there
+  is no pass until the resync interval (5 min) or a change.
 `;
