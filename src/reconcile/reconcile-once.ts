@@ -8,6 +8,7 @@ import { restrictLoad } from '../desired/restrict-load.js';
 import type { DirectoryStatus, Plan, TargetState } from '../model/types.js';
 import { hasPendingChanges } from '../planner/plan-changes.js';
 import { converged } from './converged.js';
+import { buildPassReport, logPassFinished } from './pass-report.js';
 import { executePlan } from './executor.js';
 import { loadPassState, messageOf } from './pass-state.js';
 import { preparePlan } from './prepare-plan.js';
@@ -92,22 +93,8 @@ export async function reconcileOnce(deps: ReconcileDeps, options: ReconcileOptio
     const ok = !error && converged(plan, outcomes);
     // The plan and report say which revision of the profiles they were made from.
     if (deps.revision !== undefined) plan.revision = deps.revision;
-    const report: ReconcileReport = {
-      id,
-      ...(deps.revision !== undefined ? { revision: deps.revision } : {}),
-      plan,
-      outcomes,
-      ok,
-      startedAt,
-      durationMs: Math.round(performance.now() - started),
-      warnings: [...warnings, ...plan.warnings],
-      ...(error ? { error } : {}),
-      ...(profilesDirectory ? { profilesDirectory } : {}),
-    };
-    logger.info(
-      { event: 'reconcile.finished', ok, durationMs: report.durationMs, summary: plan.summary, ...(error ? { errorCode: error.code } : {}) },
-      ok ? 'reconcile finished' : 'reconcile finished with failures',
-    );
+    const report = buildPassReport({ id, revision: deps.revision, plan, outcomes, ok, startedAt, started, warnings: [...warnings, ...plan.warnings], error, profilesDirectory });
+    logPassFinished(logger, report, { ok: 'reconcile finished', failed: 'reconcile finished with failures' });
     return report;
   };
 

@@ -19,6 +19,7 @@ import type { PolicyCheck } from '../policy/evaluate-policies.js';
 import { converged } from './converged.js';
 import { executePlan } from './executor.js';
 import { createPlanBarrier, type PlanBarrier } from './plan-barrier.js';
+import { buildPassReport, logPassFinished } from './pass-report.js';
 import { loadPassState, messageOf } from './pass-state.js';
 import { preparePlan } from './prepare-plan.js';
 import { groupCommitSaver, StateSaveError } from './reconcile-once.js';
@@ -203,17 +204,7 @@ async function reconcileTarget(run: TargetRun, shared: Shared, options: Reconcil
     outcomes = await executePlan(plan, { writer: run.adapters.appflow, state, persist: shared.persist, hmacKey: shared.hmacKey, fingerprintScheme: shared.fingerprintScheme, now: shared.now, logger }, options);
   }
   const ok = converged(plan, outcomes);
-  const report: ReconcileReport = {
-    id: randomUUID(),
-    ...(shared.revision !== undefined ? { revision: shared.revision } : {}),
-    plan,
-    outcomes,
-    ok,
-    startedAt,
-    durationMs: Math.round(performance.now() - started),
-    warnings: plan.warnings,
-    profilesDirectory: shared.load.directory,
-  };
-  logger.info({ event: 'reconcile.finished', ok, durationMs: report.durationMs, summary: plan.summary }, ok ? 'target reconciled' : 'target reconciled with failures');
+  const report = buildPassReport({ id: randomUUID(), revision: shared.revision, plan, outcomes, ok, startedAt, started, warnings: plan.warnings, profilesDirectory: shared.load.directory });
+  logPassFinished(logger, report, { ok: 'target reconciled', failed: 'target reconciled with failures' });
   return { name: run.name, target, report };
 }

@@ -15,19 +15,17 @@ import { lstat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
-import { loadProfiles, type LoadOptions } from '../desired/load-profiles.js';
+import { loadProfiles } from '../desired/load-profiles.js';
 import { restrictLoad } from '../desired/restrict-load.js';
-import type { AppFlowPort, AwsTarget, SecretsPort } from '../aws/ports.js';
-import type { Logger } from '../logging/logger.js';
 import { nameKeyed } from '../model/name-keyed.js';
-import type { LoadResult, StateStore, TargetState } from '../model/types.js';
-import type { PolicyCheck } from '../policy/evaluate-policies.js';
+import type { LoadResult, TargetState } from '../model/types.js';
 import { converged } from '../reconcile/converged.js';
 import { executePlan } from '../reconcile/executor.js';
 import { loadPassState, messageOf } from '../reconcile/pass-state.js';
 import { preparePlan } from '../reconcile/prepare-plan.js';
 import { groupCommitSaver } from '../reconcile/reconcile-once.js';
-import type { ReconcileOptions, ReconcileReport } from '../reconcile/types.js';
+import { buildPassReport, logPassFinished } from '../reconcile/pass-report.js';
+import type { ReconcileDeps, ReconcileOptions, ReconcileReport } from '../reconcile/types.js';
 
 /** What the daemon knows when it asks for a pass over changed files (from its earlier passes). */
 export interface ChangedFiles {
@@ -46,21 +44,8 @@ export interface PartialReport extends ReconcileReport {
   scope: { files: string[] };
 }
 
-export interface PartialPassDeps {
-  /** The profiles directory as resolved for this pass (the real path of a git-sync link). */
-  profilesDir: string;
-  loadOptions: LoadOptions;
-  store: StateStore;
-  appflow: AppFlowPort;
-  secrets: SecretsPort;
-  target: AwsTarget;
-  logger: Logger;
-  revision?: string;
-  policies?: PolicyCheck;
-  /** A declared target's files (relative paths); every file when undefined. */
-  takesFile?: (relativePath: string) => boolean;
-  now?: () => number;
-}
+/** What a full pass needs (ReconcileDeps), less the declared target's paths: a partial pass never prunes. */
+export type PartialPassDeps = Omit<ReconcileDeps, 'targetFiles'>;
 
 export type PartialPassResult = { report: PartialReport } | { fullPassBecause: string };
 
@@ -129,21 +114,10 @@ export async function reconcileChangedFiles(deps: PartialPassDeps, options: Reco
   }
   const ok = !error && converged(plan, outcomes) && changed.othersConverged;
   const report: PartialReport = {
-    id,
-    ...(deps.revision !== undefined ? { revision: deps.revision } : {}),
-    plan,
-    outcomes,
-    ok,
-    startedAt,
-    durationMs: Math.round(performance.now() - started),
-    warnings: [...warnings, ...plan.warnings],
-    ...(error ? { error } : {}),
+    ...buildPassReport({ id, revision: deps.revision, plan, outcomes, ok, startedAt, started, warnings: [...warnings, ...plan.warnings], error }),
     scope: { files: [...files] },
   };
-  logger.info(
-    { event: 'reconcile.finished', ok, durationMs: report.durationMs, summary: plan.summary, files, ...(error ? { errorCode: error.code } : {}) },
-    ok ? 'reconcile of changed files finished' : 'reconcile of changed files finished with failures',
-  );
+  logPassFinished(logger, report, { ok: 'reconcile of changed files finished', failed: 'reconcile of changed files finished with failures' }, { files });
   return { report };
 }
 
