@@ -103,8 +103,14 @@ export function targetStateViews(store: StateStore, onWarning: (message: string)
             for (const legacy of adopted) delete fleet.targets[legacy];
             await store.save(fleet);
             master = fleet;
-            // Unknown identity: the next save reads the file again rather than guess.
-            if (statePath !== undefined) lastWritten = await fileIdentity(statePath).catch(() => (master = undefined));
+            if (statePath !== undefined) {
+              try {
+                lastWritten = await fileIdentity(statePath);
+              } catch {
+                // Unknown identity: the next save reads the file again rather than guess.
+                master = undefined;
+              }
+            }
           });
         },
       };
