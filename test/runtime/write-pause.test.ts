@@ -67,3 +67,53 @@ describe('WritePause with a shared storage', () => {
     expect(await local.refresh()).toBe(false);
   });
 });
+
+/** A shared storage whose reads the test answers one by one, in any order. */
+function heldStorage(): PauseStorage & { answer(index: number, since: string | undefined): void; reads: number } {
+  const pending: ((since: string | undefined) => void)[] = [];
+  return {
+    shared: true,
+    get reads() {
+      return pending.length;
+    },
+    read: () => new Promise<string | undefined>((resolve) => pending.push(resolve)),
+    write: async () => undefined,
+    clear: async () => undefined,
+    answer(index, since) {
+      pending[index]!(since);
+    },
+  };
+}
+
+describe('WritePause: reads that overlap', () => {
+  // A replica found flaky in test/e2e/ha-targets.test.ts: a pass's refresh() read the table before
+  // the pause was visible, the heartbeat's later read found it, and the pass's older answer,
+  // arriving last, lifted the pause again: the pass then wrote while the fleet was suspended.
+  it('an older read that answers last does not undo what a newer read found', async () => {
+    const storage = heldStorage();
+    const pause = new WritePause(storage);
+    const older = pause.refresh();
+    const newer = pause.refresh();
+    storage.answer(1, '2026-03-03T00:00:00.000Z');
+    expect(await newer).toBe(true);
+    storage.answer(0, undefined);
+    expect(await older).toBe(false);
+    expect(pause.state()).toEqual({ suspended: true, since: '2026-03-03T00:00:00.000Z' });
+  });
+
+  it('a read begun before suspend() or resume() here does not undo it', async () => {
+    const storage = heldStorage();
+    const pause = new WritePause(storage);
+    const stale = pause.refresh();
+    await pause.suspend(Date.parse('2026-03-03T00:00:00.000Z'));
+    storage.answer(0, undefined); // read before the suspend reached the table
+    expect(await stale).toBe(false);
+    expect(pause.suspended).toBe(true);
+
+    const staleAgain = pause.refresh();
+    await pause.resume();
+    storage.answer(1, '2026-03-03T00:00:00.000Z'); // read before the resume reached the table
+    expect(await staleAgain).toBe(false);
+    expect(pause.suspended).toBe(false);
+  });
+});
