@@ -128,6 +128,11 @@ export function openTargetSharedState(settings: SharedStateSettings, adapters: T
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;
   let lastError: string | undefined;
+  // Settles when the first attempt to open does (opened or failed) or at stop: until then this
+  // target's pause is unknown, not absent (see pause.read below).
+  let firstAttemptSettled!: () => void;
+  const firstAttempt = new Promise<void>((resolve) => (firstAttemptSettled = resolve));
+  let started = false;
   const name = adapters.target.name ?? adapters.target.key;
   const notOpen = () => new LeaseNotHeldError(name, 'its identity and state table are not confirmed yet');
   const whenOpen = <T>(use: (opened: SharedState) => Promise<T>): Promise<T> => (inner ? use(inner) : Promise.reject(notOpen()));
@@ -149,10 +154,12 @@ export function openTargetSharedState(settings: SharedStateSettings, adapters: T
       candidate.start(onRole);
       // Announce the starting role, so the leader gauge and /status name the target from the start.
       onRole('standby', candidate.leadership.status()[0]!);
+      firstAttemptSettled();
     } catch (err) {
       const summary = errorSummary(err);
       if (summary.message !== lastError) log.warn({ event: 'lease.error', target: name, err: summary }, `shared state of target ${name}: ${summary.message} (trying again every ${Math.round(retryMs / 1000)} s)`);
       lastError = summary.message;
+      firstAttemptSettled();
       if (!stopped) timer = setTimeout(() => void open(onRole), retryMs);
     }
   }
@@ -174,9 +181,15 @@ export function openTargetSharedState(settings: SharedStateSettings, adapters: T
       update: (request) => whenOpen((o) => o.appflow.update(request)),
       delete: (profile, force) => whenOpen((o) => o.appflow.delete(profile, force)),
     },
-    // Not open yet: no pause is known for this target (the fleet's other targets may know one).
+    // A replica that starts while the fleet is suspended through this target must see the pause
+    // before it writes through another: a read waits for the first attempt to open (an STS call
+    // and a table read). A target that could not be opened has no pause known here (its table
+    // cannot be reached); the fleet's other targets are not held back by it (docs/state.md).
     pause: {
-      read: () => (inner ? inner.pause.read() : Promise.resolve(undefined)),
+      read: async () => {
+        if (started && !inner) await firstAttempt;
+        return inner ? inner.pause.read() : undefined;
+      },
       write: (since) => (inner ? inner.pause.write(since) : Promise.resolve()),
       clear: () => (inner ? inner.pause.clear() : Promise.resolve()),
     },
@@ -186,11 +199,13 @@ export function openTargetSharedState(settings: SharedStateSettings, adapters: T
       status: () => inner?.leadership.status() ?? [{ target: name, name, role: 'standby', healthy: false }],
     },
     start(onRole) {
+      started = true;
       void open(onRole);
     },
     acquire: () => whenOpen((o) => o.acquire()),
     async stop() {
       stopped = true;
+      firstAttemptSettled();
       if (timer) clearTimeout(timer);
       await inner?.stop();
     },

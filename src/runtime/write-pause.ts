@@ -55,6 +55,12 @@ export class WritePause {
   readonly #storage: PauseStorage | undefined;
   readonly #onChange: ((state: PauseState) => void) | undefined;
   #since: string | undefined;
+  // Reads of a shared pause overlap (a pass's refresh, the heartbeat's, a suspend or resume sent
+  // here), and their answers may arrive in any order. Each read and each change takes a number
+  // as it starts; an answer is used only if nothing numbered later has been applied, so an older
+  // read that arrives last cannot lift a pause a newer read found (or undo a suspend sent here).
+  #issued = 0;
+  #applied = 0;
 
   /**
    * A file path or a storage; without either the pause lives in memory only (tests, embedding
@@ -68,11 +74,16 @@ export class WritePause {
   /** Reads the persisted pause. A pause that cannot be read counts as paused: failing safe means no writes. */
   async load(): Promise<void> {
     if (!this.#storage) return;
+    const number = ++this.#issued;
+    let since: string | undefined;
     try {
-      this.#since = await this.#storage.read();
+      since = await this.#storage.read();
     } catch {
-      this.#since = new Date().toISOString();
+      since = new Date().toISOString();
     }
+    if (number <= this.#applied) return;
+    this.#applied = number;
+    this.#since = since;
   }
 
   /**
@@ -82,12 +93,15 @@ export class WritePause {
    */
   async refresh(): Promise<boolean> {
     if (!this.#storage?.shared) return false;
+    const number = ++this.#issued;
     let since: string | undefined;
     try {
       since = await this.#storage.read();
     } catch {
       return false;
     }
+    if (number <= this.#applied) return false; // stale: a newer read or change is already applied
+    this.#applied = number;
     const changed = (since === undefined) !== (this.#since === undefined);
     this.#since = since === undefined ? undefined : (this.#since ?? since);
     if (changed) this.#onChange?.(this.state());
@@ -107,6 +121,7 @@ export class WritePause {
       const since = new Date(nowMs).toISOString();
       await this.#storage?.write(since);
       this.#since = since;
+      this.#applied = ++this.#issued;
     }
     return this.state();
   }
@@ -114,6 +129,7 @@ export class WritePause {
   async resume(): Promise<PauseState> {
     await this.#storage?.clear();
     this.#since = undefined;
+    this.#applied = ++this.#issued;
     return this.state();
   }
 }
