@@ -29,7 +29,7 @@ afterAll(async () => {
 });
 
 /** Adapters whose identify() answers when the test says so; no AppFlow call is made here. */
-function heldAdapters(target: AwsTarget): { adapters: TargetAdapters; confirm(): void } {
+function heldAdapters(target: AwsTarget): { adapters: TargetAdapters; confirm: () => void } {
   let confirm!: () => void;
   const confirmed = new Promise<AwsTarget>((resolve) => (confirm = () => resolve(target)));
   const adapters = {
