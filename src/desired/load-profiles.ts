@@ -6,6 +6,7 @@ import { deepFreeze, isDeepFrozen } from '../model/deep-frozen.js';
 import { collectCredentialReferences } from './credential-refs.js';
 import { capPerFile, compareDiagnostics, makeDiagnostic } from './diagnostics.js';
 import { discoverProfileFiles, type DiscoveredFile, type Discovery } from './discover-files.js';
+import { statFile } from './file-identity.js';
 import { valueLocation } from './node-positions.js';
 import { parseProfileText, parseProfileValues } from './parse-documents.js';
 import type { CheckedDocument as Checked, LoadedFile, ProfileParseCache } from './parse-cache.js';
@@ -109,21 +110,27 @@ function onlyTheseFiles(discovery: Discovery, only: ReadonlySet<string> | undefi
 
 /** Reads, parses and validates one file into `result` (read and parse problems) and `checked` (its documents). */
 async function loadFile(file: DiscoveredFile, opts: LoadOptions, result: LoadResult, checked: Checked[], omitted: Map<string, number>): Promise<void> {
-  const read = await readProfileFile(file.absolutePath, file.relativePath);
-  if ('diagnostic' in read) {
-    result.diagnostics.push(read.diagnostic);
-    result.invalid.push({ source: locationOf(read.diagnostic), diagnostics: [read.diagnostic] });
-    return;
-  }
-  result.filesRead++;
+  const cache = opts.parseCache;
   const key = `${file.absolutePath}\u0000${file.relativePath}`;
   const variant = opts.allowPlaintextCredentials === true ? 'plaintext' : '';
-  let loaded = opts.parseCache?.get(key, read.text, file.format, variant);
+  // The daemon: one stat first, and no read at all while it shows the file last read unchanged.
+  const stat = cache ? statFile(file.absolutePath, cache.now()) : undefined;
+  let loaded = stat ? cache?.unchanged(key, stat, file.format, variant) : undefined;
   if (!loaded) {
-    loaded = checkFileText(file.relativePath, read.text, file.format, opts.allowPlaintextCredentials === true);
-    // The cache's own (frozen) copy from this pass on, so every pass hands out the same objects.
-    if (opts.parseCache) loaded = opts.parseCache.set(key, read.text, file.format, loaded, variant);
+    const read = await readProfileFile(file.absolutePath, file.relativePath);
+    if ('diagnostic' in read) {
+      result.diagnostics.push(read.diagnostic);
+      result.invalid.push({ source: locationOf(read.diagnostic), diagnostics: [read.diagnostic] });
+      return;
+    }
+    loaded = cache?.get(key, read.text, file.format, variant, stat);
+    if (!loaded) {
+      loaded = checkFileText(file.relativePath, read.text, file.format, opts.allowPlaintextCredentials === true);
+      // The cache's own (frozen) copy from this pass on, so every pass hands out the same objects.
+      if (cache) loaded = cache.set(key, read.text, file.format, loaded, variant, stat);
+    }
   }
+  result.filesRead++;
   if (loaded.omittedDiagnostics) omitted.set(file.relativePath, loaded.omittedDiagnostics);
   if (loaded.diagnostics.length > 0) {
     result.diagnostics.push(...loaded.diagnostics);

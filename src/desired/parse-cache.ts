@@ -3,8 +3,11 @@
 // Parsing YAML with positions, validating and locating the secret references of 1,000 unchanged
 // files was most of a warm no-op pass on this project's 2-core reference machine.
 //
-// The text itself is still read every pass (a cheap read) and is the cache key together with the
-// path, the format and the loader's options: no mtime heuristics, so an edit is never missed.
+// The text is the cache key together with the path, the format and the loader's options. A file
+// is not even read again while one stat shows it unchanged since a read (device, inode, size,
+// modification and change times: git's index check, see src/desired/file-identity.ts), which
+// skips the open, read, close and UTF-8 check of 1,000 files per warm pass; a file written less
+// than two seconds before its stat is read every time (the racy case), so an edit is never missed.
 // What is kept is plain data (values, diagnostics, positions), not the YAML trees, so a daemon
 // holds a few KB per file. A clean file (no diagnostic at all: nearly every file of a fleet) is
 // kept deep-frozen and handed out as is, the same objects every pass: copying 1,000 documents per
@@ -13,6 +16,7 @@
 // that tried to change one would throw rather than change the next pass (the loader copies what it
 // changes: a duplicate name drops a document). A file with diagnostics is copied out, as before.
 import { deepFreeze } from '../model/deep-frozen.js';
+import { sameIdentity, settled, type FileIdentity, type FileStat } from './file-identity.js';
 import type { CredentialReference, Diagnostic, SourceLocation } from '../model/types.js';
 import type { DocumentVerdict } from './validate-document.js';
 
@@ -45,6 +49,13 @@ interface Entry {
   clean: boolean;
   /** The sweep generation in which this file was last looked up or stored. */
   seenIn: number;
+  /** The file's identity just before `text` was read, when that stat can stand for the text (settled). */
+  identity?: FileIdentity;
+}
+
+export interface ParseCacheOptions {
+  /** The wall clock (ms) that stats are compared with; tests move it. */
+  now?: () => number;
 }
 
 export class ProfileParseCache {
@@ -53,34 +64,60 @@ export class ProfileParseCache {
   #generation = 0;
   /** Entries seen in the current generation: when all were, a sweep has nothing to look at. */
   #seenCount = 0;
+  /** The wall clock (ms): take it just before a stat (statFile's `takenAtMs`). */
+  readonly now: () => number;
+
+  constructor(options: ParseCacheOptions = {}) {
+    this.now = options.now ?? Date.now;
+  }
+
+  /**
+   * What loading the file at `key` gave, without reading it: only when `stat` (taken just now)
+   * shows the very file whose text was last read there, stat'ed just before that read and settled
+   * by then (see file-identity.ts), with the same format and options. Otherwise undefined: read
+   * the file and ask `get`.
+   */
+  unchanged(key: string, stat: FileStat, format: 'yaml' | 'json', variant = ''): LoadedFile | undefined {
+    const entry = this.#entries.get(key);
+    if (!entry?.identity || entry.format !== format || entry.variant !== variant || !sameIdentity(entry.identity, stat.identity)) return undefined;
+    this.#see(entry);
+    return this.#handOut(entry);
+  }
 
   /**
    * What loading `text` at `key` (path) gave, if this exact text was loaded there before with the
    * same options (`variant`). A clean file's result is the stored one, deep-frozen (the same
-   * objects every time); one with diagnostics is a fresh copy every time.
+   * objects every time); one with diagnostics is a fresh copy every time. `stat`: the file's,
+   * taken just before `text` was read, remembered for `unchanged` when it is settled.
    */
-  get(key: string, text: string, format: 'yaml' | 'json', variant = ''): LoadedFile | undefined {
+  get(key: string, text: string, format: 'yaml' | 'json', variant = '', stat?: FileStat): LoadedFile | undefined {
     const entry = this.#entries.get(key);
     if (!entry) return undefined;
     this.#see(entry);
     if (entry.text !== text || entry.format !== format || entry.variant !== variant) return undefined;
-    return entry.clean ? entry.loaded : clonePlain(entry.loaded);
+    entry.identity = identityToKeep(stat);
+    return this.#handOut(entry);
   }
 
   /**
    * Keeps a frozen copy of `loaded` (the caller may go on changing its own) and returns what a
    * `get` of the same text would: the stored value for a clean file, so the caller can use the
-   * same objects from this pass on.
+   * same objects from this pass on. `stat` as for `get`.
    */
-  set(key: string, text: string, format: 'yaml' | 'json', loaded: LoadedFile, variant = ''): LoadedFile {
+  set(key: string, text: string, format: 'yaml' | 'json', loaded: LoadedFile, variant = '', stat?: FileStat): LoadedFile {
     const clean = isClean(loaded);
     const stored = deepFreeze(clonePlain(loaded));
     // A replaced entry already counted as seen in this generation is not counted twice.
     const seenIn = this.#entries.get(key)?.seenIn ?? this.#generation - 1;
-    const entry: Entry = { text, format, variant, loaded: stored, clean, seenIn };
+    const identity = identityToKeep(stat);
+    const entry: Entry = { text, format, variant, loaded: stored, clean, seenIn, ...(identity ? { identity } : {}) };
     this.#entries.set(key, entry);
     this.#see(entry);
     return clean ? stored : loaded;
+  }
+
+  #handOut(entry: Entry): LoadedFile {
+    return entry.clean ? entry.loaded : clonePlain(entry.loaded);
   }
 
   /**
@@ -104,6 +141,11 @@ export class ProfileParseCache {
   get size(): number {
     return this.#entries.size;
   }
+}
+
+/** A stat stands for the text read after it only when the file had settled (file-identity.ts). */
+function identityToKeep(stat: FileStat | undefined): FileIdentity | undefined {
+  return stat && settled(stat) ? stat.identity : undefined;
 }
 
 function isClean(loaded: LoadedFile): boolean {

@@ -1,8 +1,9 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rename, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadProfiles } from '../../src/desired/load-profiles.js';
+import { statFile, RACY_WINDOW_MS } from '../../src/desired/file-identity.js';
 import { clonePlain, ProfileParseCache, type LoadedFile } from '../../src/desired/parse-cache.js';
 import type { ConnectorProfileDocument } from '../../src/model/types.js';
 import { profileYaml } from '../../bench/fixtures.js';
@@ -228,5 +229,88 @@ describe('loadProfiles with a parse cache', () => {
     const after = await loadProfiles(dir, { parseCache: cache });
     expect(after.profiles.map((p) => p.name)).toEqual(['a']);
     expect(cache.size).toBe(1);
+  });
+
+  /** Counts the files a pass took on one stat alone (not read) and the ones it read. */
+  class StatCountingCache extends ProfileParseCache {
+    unread = 0;
+    read = 0;
+    override unchanged(...args: Parameters<ProfileParseCache['unchanged']>) {
+      const found = super.unchanged(...args);
+      if (found) this.unread += 1;
+      return found;
+    }
+    override get(...args: Parameters<ProfileParseCache['get']>) {
+      this.read += 1;
+      return super.get(...args);
+    }
+  }
+  /** A clock this far ahead makes every file in the test look settled (written long before the stat). */
+  const later = () => Date.now() + 10 * RACY_WINDOW_MS;
+
+  it('does not read a settled file whose stat is unchanged, and reads it again after any write', async () => {
+    const cache = new StatCountingCache({ now: later });
+    const file = join(dir, 'a.yaml');
+    await writeFile(file, profile('a', 'https://one.example.com'));
+    await writeFile(join(dir, 'b.yaml'), profile('b', 'https://two.example.com'));
+    const first = await loadProfiles(dir, { parseCache: cache });
+    expect([cache.unread, cache.read]).toEqual([0, 2]);
+    const second = await loadProfiles(dir, { parseCache: cache });
+    expect([cache.unread, cache.read]).toEqual([2, 2]);
+    expect(second).toEqual(first);
+    expect(second.profiles[0]!.document).toBe(first.profiles[0]!.document);
+    expect(second.filesRead).toBe(2);
+
+    // Same length, and the modification time put back to what it was: the change time still moved.
+    const before = await stat(file);
+    await writeFile(file, profile('a', 'https://six.example.com'));
+    await utimes(file, before.atime, before.mtime);
+    const edited = await loadProfiles(dir, { parseCache: cache });
+    expect([cache.unread, cache.read]).toEqual([3, 3]);
+    expect(edited.profiles.find((p) => p.name === 'a')!.document.connectorProfileConfig.connectorProfileProperties).toEqual({ Datadog: { instanceUrl: 'https://six.example.com' } });
+    expect(edited).toEqual(await loadProfiles(dir));
+  });
+
+  it('reads again a file replaced by rename (a new inode), even with the same size and times', async () => {
+    const cache = new StatCountingCache({ now: later });
+    const file = join(dir, 'a.yaml');
+    await writeFile(file, profile('a', 'https://one.example.com'));
+    await loadProfiles(dir, { parseCache: cache });
+    const before = await stat(file);
+    // An editor's save, or git-sync's checkout: a new file renamed over the old one.
+    await writeFile(join(dir, 'a.yaml.tmp'), profile('a', 'https://six.example.com'));
+    await utimes(join(dir, 'a.yaml.tmp'), before.atime, before.mtime);
+    await rename(join(dir, 'a.yaml.tmp'), file);
+    const after = await loadProfiles(dir, { parseCache: cache });
+    expect(cache.unread).toBe(0);
+    expect(after.profiles[0]!.document.connectorProfileConfig.connectorProfileProperties).toEqual({ Datadog: { instanceUrl: 'https://six.example.com' } });
+  });
+
+  it('reads a file every pass while it was written within the racy window before its stat', async () => {
+    // The real clock: the files were written just now, so a same-granule write could follow unseen.
+    const cache = new StatCountingCache();
+    await writeFile(join(dir, 'a.yaml'), profile('a', 'https://one.example.com'));
+    await loadProfiles(dir, { parseCache: cache });
+    await loadProfiles(dir, { parseCache: cache });
+    expect([cache.unread, cache.read]).toEqual([0, 2]);
+  });
+
+  it('unchanged() answers only for the identity stat\'ed before the last read, same format and options', async () => {
+    const file = join(dir, 'a.yaml');
+    const text = profile('a', 'https://one.example.com');
+    await writeFile(file, text);
+    const cache = new ProfileParseCache({ now: later });
+    const stat1 = statFile(file, cache.now())!;
+    const kept = cache.set('k', text, 'yaml', loadedFile('a.yaml', 'a'), '', stat1);
+    expect(cache.unchanged('k', statFile(file, cache.now())!, 'yaml')).toBe(kept);
+    expect(cache.unchanged('k', stat1, 'json')).toBeUndefined();
+    expect(cache.unchanged('k', stat1, 'yaml', 'plaintext')).toBeUndefined();
+    expect(cache.unchanged('other', stat1, 'yaml')).toBeUndefined();
+    expect(cache.unchanged('k', { ...stat1, identity: { ...stat1.identity, size: stat1.identity.size + 1n } }, 'yaml')).toBeUndefined();
+    // A stat taken too soon after the last write is never kept: the file must be read.
+    const unsettled = statFile(file, Date.now())!;
+    cache.set('k', text, 'yaml', loadedFile('a.yaml', 'a'), '', unsettled);
+    expect(cache.unchanged('k', unsettled, 'yaml')).toBeUndefined();
+    expect(statFile(join(dir, 'missing.yaml'), Date.now())).toBeUndefined();
   });
 });

@@ -1,0 +1,55 @@
+// Which version of a file a path names, from one stat: what lets the daemon's parse cache skip
+// reading a file that has not changed since it was last read (src/desired/parse-cache.ts). This
+// is git's index check: device, inode, size, and the modification and change times in
+// nanoseconds. A write changes the times (and usually the size); git-sync's symlink swap and an
+// editor's save by rename put a new inode at the path, and so does a checkout. One thing a stat
+// cannot see is a write within the file system's timestamp granularity of the stat recorded for
+// the last read (same size, same times): so a stat is trusted only when the file had been
+// unchanged for a while before it was taken (see settledAt), as git treats "racily clean" files.
+import { statSync } from 'node:fs';
+
+export interface FileIdentity {
+  dev: bigint;
+  ino: bigint;
+  size: bigint;
+  mtimeNs: bigint;
+  ctimeNs: bigint;
+}
+
+/** A file's identity and the wall-clock time (ms) just before it was taken. */
+export interface FileStat {
+  identity: FileIdentity;
+  takenAtMs: number;
+}
+
+/**
+ * How long a file must have been left alone before a stat of it can stand for its content: more
+ * than any file system's timestamp granularity (FAT's 2 s is the coarsest; ext4 and APFS keep
+ * nanoseconds, but the kernel stamps with a clock that ticks every few ms).
+ */
+export const RACY_WINDOW_MS = 2_000;
+
+/** The identity of what `path` leads to (links followed, as a read would), or undefined when it cannot be stat'ed. */
+export function statFile(path: string, takenAtMs: number): FileStat | undefined {
+  try {
+    const s = statSync(path, { bigint: true, throwIfNoEntry: false });
+    if (!s) return undefined;
+    return { identity: { dev: s.dev, ino: s.ino, size: s.size, mtimeNs: s.mtimeNs, ctimeNs: s.ctimeNs }, takenAtMs };
+  } catch {
+    return undefined;
+  }
+}
+
+export function sameIdentity(a: FileIdentity, b: FileIdentity): boolean {
+  return a.ino === b.ino && a.mtimeNs === b.mtimeNs && a.ctimeNs === b.ctimeNs && a.size === b.size && a.dev === b.dev;
+}
+
+/**
+ * True when the file had been neither modified nor changed for RACY_WINDOW_MS when the stat was
+ * taken, so any later write gets different times. A file stat'ed sooner (or stamped in the future
+ * by a skewed clock) is read again every time until it is.
+ */
+export function settled(stat: FileStat): boolean {
+  const last = stat.identity.mtimeNs > stat.identity.ctimeNs ? stat.identity.mtimeNs : stat.identity.ctimeNs;
+  return BigInt(Math.floor(stat.takenAtMs - RACY_WINDOW_MS)) * 1_000_000n > last;
+}
