@@ -1,6 +1,7 @@
 #!/usr/bin/env node
-// Thin launcher: the compiled CLI lives in dist/ (built by `npm run build`, which `npm ci` runs
-// through the `prepare` script).
+// Thin launcher: the CLI ships as one ES module bundle in dist/bundle/ (scripts/bundle.mjs, run by
+// `npm run build`, which `npm ci` runs through the `prepare` script). The bundle holds our code and
+// the AWS SDK, so a fresh process loads a few files instead of about a thousand.
 import module from 'node:module';
 
 // V8's compile cache (Node 22.1+) saves compiling the CLI and the AWS SDK again on every run
@@ -9,4 +10,4 @@ import module from 'node:module';
 // covers every module the CLI loads.
 module.enableCompileCache?.();
 
-await import('../dist/src/cli/main.js');
+await import('../dist/bundle/appflow-gitops.js');

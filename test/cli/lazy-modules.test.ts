@@ -1,7 +1,8 @@
 // What a one-shot command loads. A plan or apply on a state directory, without a config file or
 // declared targets, must not load the DynamoDB client, STS, the credential providers, ajv's
 // compiler or cel-js (together well over 100 ms of start-up). Checked on the built CLI through
-// Node's own module debug log (NODE_DEBUG=module,esm names every file it loads), not by timing;
+// Node's own module debug log (NODE_DEBUG=module,esm names every file it loads; a bundle chunk
+// stands for the sources esbuild's metafile lists in it), not by timing;
 // with a policy in appflow-gitops.yaml, cel-js and ajv do load and the policy is enforced.
 import { execFile } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
@@ -10,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmulator, type RunningEmulator } from '../../src/emulator/index.js';
 import { BIN, ensureBuilt } from '../support/cli.js';
 import { emulatorEnv } from '../support/emulator-harness.js';
-import { loadedPackages } from '../support/module-log.js';
+import { loadedFile, loadedPackages } from '../support/module-log.js';
 import { datadog, ddSecret, removeDir, tempDir, writeProfiles } from '../integration/plan-helpers.js';
 
 const SOURCES = ['cli/commands/plan.ts', 'cli/commands/apply.ts', 'cli/load-config-or-fail.ts', 'cli/config-features.ts', 'cli/shared-state-modules.ts', 'aws/target-adapters.ts'];
@@ -64,10 +65,12 @@ describe('a one-shot command loads only what its run needs', () => {
     ]) {
       const result = await runWithModuleLog(args, work);
       expect(result.code, `${args[0]} stdout:\n${result.stdout}`).toBe(0);
-      // The log is there (the AppFlow client is always loaded), so an absence means something.
+      // The log is there (the AppFlow client is always loaded), so an absence means something; and
+      // it is the shipped bundle's (whose chunks the metafile maps to packages) that ran.
+      expect(result.stderr).toContain('dist/bundle/appflow-gitops.js');
       expect(loadedPackages(result.stderr, ['@aws-sdk/client-appflow'])).toEqual(['@aws-sdk/client-appflow']);
       expect(loadedPackages(result.stderr, NOT_LOADED), args[0]).toEqual([]);
-      expect(result.stderr.includes(AJV_COMPILER), `${args[0]} loaded ${AJV_COMPILER}`).toBe(false);
+      expect(loadedFile(result.stderr, AJV_COMPILER), `${args[0]} loaded ${AJV_COMPILER}`).toBe(false);
     }
     expect(emu.requestLog().some((e) => e.operation === 'CreateConnectorProfile')).toBe(true);
   }, 240_000);
@@ -81,7 +84,7 @@ describe('a one-shot command loads only what its run needs', () => {
     );
     const result = await runWithModuleLog(['plan', '--profiles', profiles, '--state', join(work, 'policy-state')], work);
     expect(loadedPackages(result.stderr, ['@marcbachmann/cel-js'])).toEqual(['@marcbachmann/cel-js']);
-    expect(result.stderr.includes(AJV_COMPILER)).toBe(true);
+    expect(loadedFile(result.stderr, AJV_COMPILER)).toBe(true);
     expect(result.code, result.stdout).toBe(1);
     expect(result.stdout).toContain('! policy no-b (deny): b is not allowed here');
   }, 240_000);

@@ -141,7 +141,7 @@ log "image metadata ok: USER $img_user, ENTRYPOINT $img_entrypoint, CMD $img_cmd
 
 # ---------------------------------------------------------------------------------------------
 # The emulator runs on the host (outside the container), like AWS would.
-[ -f "$repo/dist/src/cli/main.js" ] || (cd "$repo" && npm run --silent build) || fail "host build of the CLI failed"
+[ -f "$repo/dist/bundle/appflow-gitops.js" ] || (cd "$repo" && npm run --silent build) || fail "host build of the CLI failed"
 emulator_port=$(free_port)
 node "$repo/bin/appflow-gitops.js" emulator --host 127.0.0.1 --port "$emulator_port" \
   --seed "$repo/demo/seed.json" >"$work/emulator.log" 2>&1 &

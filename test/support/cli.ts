@@ -1,4 +1,5 @@
-// The built CLI as end-to-end tests run it: `node bin/appflow-gitops.js ...` from dist/.
+// The built CLI as end-to-end tests run it: `node bin/appflow-gitops.js ...`, which loads the
+// bundle in dist/bundle/ (scripts/bundle.mjs).
 import { execFile, execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -9,18 +10,25 @@ export const BIN = join(ROOT, 'bin', 'appflow-gitops.js');
 /**
  * `npm test` builds first (pretest). When a test file runs on its own and the build of any of
  * `sources` (paths under src/) is missing or older than the source, build once so the test
- * exercises the current code.
+ * exercises the current code: tsc's dist/src (imported by some tests) and the CLI's bundle.
  */
 export function ensureBuilt(sources: string[] = allSources()): void {
   const stale = sources.some((rel) => {
     const built = join(ROOT, 'dist', 'src', rel.replace(/\.ts$/, '.js'));
     return !existsSync(built) || statSync(built).mtimeMs < statSync(join(ROOT, 'src', rel)).mtimeMs;
   });
-  if (!stale) return;
-  try {
-    execFileSync('npx', ['tsc', '-p', 'tsconfig.build.json'], { cwd: ROOT, stdio: 'ignore' });
-  } catch {
-    // tsc exits non-zero on type errors elsewhere in the tree but still emits; the spawned CLI tells.
+  if (stale) {
+    try {
+      execFileSync('npx', ['tsc', '-p', 'tsconfig.build.json'], { cwd: ROOT, stdio: 'ignore' });
+    } catch {
+      // tsc exits non-zero on type errors elsewhere in the tree but still emits; the spawned CLI tells.
+    }
+  }
+  // BIN runs the bundle (scripts/bundle.mjs, built from src/ by esbuild in about a second).
+  const bundle = join(ROOT, 'dist', 'bundle', 'appflow-gitops.js');
+  const bundledAt = existsSync(bundle) ? statSync(bundle).mtimeMs : 0;
+  if (sources.some((rel) => statSync(join(ROOT, 'src', rel)).mtimeMs > bundledAt)) {
+    execFileSync(process.execPath, [join(ROOT, 'scripts', 'bundle.mjs')], { cwd: ROOT, stdio: 'ignore' });
   }
 }
 

@@ -1,0 +1,73 @@
+#!/usr/bin/env node
+// The shipped CLI as one ES module bundle (plus the lazily loaded chunks), built by esbuild from
+// src/cli/main.ts into dist/bundle/; bin/appflow-gitops.js loads it. `npm run build` runs this
+// after tsc (whose dist/src and dist/bench the tests and the bench still import).
+//
+// Why: a fresh process spent ~150 ms resolving and loading ~1,000 module files, and Node lexing
+// the AWS SDK's CommonJS files for their named exports. One bundle of our code and the SDK's ES
+// module builds loads in a fraction of that (docs/benchmarks.md, Start-up).
+//
+// What stays right:
+// - Lazy stays lazy: every `await import()` (the commands, DynamoDB, STS, the credential
+//   providers, cel-js, ajv's compiler) becomes its own chunk (code splitting), loaded only when
+//   reached. dist/bundle/meta.json (esbuild's metafile) says which sources each chunk holds, so
+//   the tests that prove laziness from Node's module log can name packages inside chunks.
+// - Files found relative to import.meta.url (models/, schema/, demo/seed.json, package.json) are
+//   looked up from dist/bundle/, two levels below the package root like dist/src/<dir>/.
+// - Kept external (loaded from node_modules as before): pino and pino-pretty (pino resolves its
+//   worker files by path) and yaml (loaded on demand through createRequire; one copy).
+// - Licences: each bundled package's licence comments stay in the output, and
+//   dist/bundle/THIRD-PARTY-LICENSES.txt lists every bundled package with its licence text.
+import { readFileSync, rmSync, writeFileSync, existsSync, readdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const outdir = join(root, 'dist', 'bundle');
+
+rmSync(outdir, { recursive: true, force: true });
+const result = await build({
+  absWorkingDir: root,
+  entryPoints: { 'appflow-gitops': 'src/cli/main.ts' },
+  outdir,
+  bundle: true,
+  splitting: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20.19',
+  // The SDK's ES module builds (dist-es): no CommonJS wrappers, and esbuild drops what is unused.
+  mainFields: ['module', 'main'],
+  external: ['pino', 'pino-pretty', 'yaml'],
+  // Readable names in stack traces (APPFLOW_GITOPS_DEBUG=1) for a few ms of start-up; no
+  // minification (it saved nothing measurable).
+  keepNames: true,
+  // A source map beside each file, for `node --enable-source-maps` when debugging; not enabled by
+  // default (it costs start-up). Sources are not embedded: they are src/ in the repository.
+  sourcemap: 'linked',
+  sourcesContent: false,
+  chunkNames: '[name]-[hash]',
+  metafile: true,
+  logLevel: 'warning',
+  // Bundled CommonJS code (ajv's runtime helpers, prom-client...) calls require(); an ES module
+  // has none, so each output file gets one that resolves from its own location.
+  banner: { js: "import { createRequire as __bundleCreateRequire } from 'node:module';\nconst require = __bundleCreateRequire(import.meta.url);" },
+});
+writeFileSync(join(outdir, 'meta.json'), JSON.stringify(result.metafile));
+writeFileSync(join(outdir, 'THIRD-PARTY-LICENSES.txt'), thirdPartyLicenses(result.metafile));
+
+/** Every bundled package (name@version, licence) with its licence file's text. */
+function thirdPartyLicenses(metafile) {
+  const packages = new Set();
+  for (const input of Object.keys(metafile.inputs)) {
+    const match = /(?:^|\/)node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(input);
+    if (match) packages.add(input.slice(0, match.index + match[0].length - 1));
+  }
+  const sections = [...packages].sort().map((dir) => {
+    const pkg = JSON.parse(readFileSync(join(root, dir, 'package.json'), 'utf8'));
+    const licenceFile = readdirSync(join(root, dir)).find((name) => /^(licen[cs]e|copying)(\.|$)/i.test(name));
+    const text = licenceFile && existsSync(join(root, dir, licenceFile)) ? readFileSync(join(root, dir, licenceFile), 'utf8').trim() : '(no licence file in the package)';
+    return `${pkg.name}@${pkg.version} (${pkg.license ?? 'see below'})\n\n${text}\n`;
+  });
+  return `Packages bundled into dist/bundle/ by scripts/bundle.mjs, with their licences.\n\n${sections.join(`\n${'-'.repeat(78)}\n\n`)}`;
+}
