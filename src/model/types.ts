@@ -134,17 +134,15 @@ export interface TargetPaths {
  */
 export type TargetKey = string;
 
-/** One profile as DescribeConnectorProfiles returns it (never credentials, never kmsArn). */
+/** One profile as DescribeConnectorProfiles returns it, the fields a pass reads (never credentials, never kmsArn). */
 export interface ObservedProfile {
   name: string;
-  arn?: string;
   connectorType: string;
   connectorLabel?: string;
   connectionMode: string;
-  credentialsArn?: string;
   /** `connectorProfileProperties` exactly as returned. */
   properties: Record<string, unknown>;
-  createdAt?: Date;
+  /** Moves with every change, credentials included (the saved plan's digest notices it). */
   lastUpdatedAt?: Date;
 }
 

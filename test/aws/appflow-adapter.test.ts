@@ -30,7 +30,7 @@ describe('describeByNames', () => {
     expect(emu.requestLog()).toHaveLength(3);
   });
 
-  it('maps the SDK output to ObservedProfile with Dates and the properties as returned', async () => {
+  it('maps the SDK output to ObservedProfile: the properties as returned, lastUpdatedAt, nothing unread', async () => {
     const [observed] = await aws.appflow.describeByNames(['profile-007']);
     expect(observed).toMatchObject({
       name: 'profile-007',
@@ -38,9 +38,9 @@ describe('describeByNames', () => {
       connectionMode: 'Public',
       properties: { Datadog: { instanceUrl: 'https://api.datadoghq.com' } },
     });
-    expect(observed!.arn).toMatch(/^arn:aws:appflow:us-east-1:123456789012:connectorprofile\/profile-007$/);
-    expect(observed!.createdAt).toBeInstanceOf(Date);
     expect(observed!.lastUpdatedAt).toBeInstanceOf(Date);
+    // Held by every pass for every profile, so only what something reads (10,000 profiles: ~3 MB less).
+    expect(Object.keys(observed!).sort()).toEqual(['connectionMode', 'connectorType', 'lastUpdatedAt', 'name', 'properties']);
     expect(JSON.stringify(observed)).not.toContain('SENTINEL-SECRET');
   });
 

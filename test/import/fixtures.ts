@@ -50,10 +50,8 @@ export const OBSERVED_BY_TYPE: Record<string, ObservedProfile> = {
 export function observed(name: string, connectorType: string, properties: Record<string, unknown>): ObservedProfile {
   return {
     name,
-    arn: `arn:aws:appflow:us-east-1:123456789012:connectorprofile/${name}`,
     connectorType,
     connectionMode: 'Public',
-    credentialsArn: `arn:aws:secretsmanager:us-east-1:123456789012:secret:appflow!123456789012-${name}-abc123`,
     properties,
   };
 }

@@ -62,11 +62,9 @@ export function desiredOf(document: ConnectorProfileDocument, file = `${document
 export function observedOf(document: ConnectorProfileDocument): ObservedProfile {
   return {
     name: document.connectorProfileName,
-    arn: `arn:aws:appflow:us-east-1:123456789012:connectorprofile/${document.connectorProfileName}`,
     connectorType: document.connectorType,
     connectorLabel: document.connectorLabel,
     connectionMode: document.connectionMode,
-    credentialsArn: `arn:aws:secretsmanager:us-east-1:123456789012:secret:appflow!${document.connectorProfileName}`,
     properties: structuredClone((document.connectorProfileConfig?.connectorProfileProperties ?? {}) as Record<string, unknown>),
   };
 }
