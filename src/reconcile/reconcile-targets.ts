@@ -25,6 +25,7 @@ import { preparePlan } from './prepare-plan.js';
 import { groupCommitSaver, StateSaveError } from './reconcile-once.js';
 import { PLAN_STALE_CODE, type ProfileOutcome, type ReconcileOptions, type ReconcileReport } from './types.js';
 import { awsErrorCode } from './write-errors.js';
+import { jsonDigest } from './json-digest.js';
 import { retireExpiredIntents } from './write-intents.js';
 
 /** Targets reconciled at once; each has its own write concurrency inside. */
@@ -114,7 +115,7 @@ export async function reconcileTargets(deps: TargetsDeps, options: ReconcileOpti
     return { targets, ok: false, warnings, error };
   }
   const { snapshot, hmacKey } = passState;
-  const loadedJson = JSON.stringify(snapshot);
+  const loadedDigest = jsonDigest(snapshot);
   const load = await loadProfiles(deps.profilesDir, deps.loadOptions);
   const persist = groupCommitSaver(() => deps.store.save(snapshot));
 
@@ -126,7 +127,7 @@ export async function reconcileTargets(deps: TargetsDeps, options: ReconcileOpti
 
   let error: TargetsReport['error'];
   try {
-    if (!options.readOnly && JSON.stringify(snapshot) !== loadedJson) await persist();
+    if (!options.readOnly && jsonDigest(snapshot) !== loadedDigest) await persist();
   } catch (err) {
     error = { code: err instanceof StateSaveError ? err.code : 'state.save-failed', message: messageOf(err) };
   }
