@@ -26,6 +26,12 @@ export interface NoopResult {
   processCpuMs?: number;
   processWallMsRuns?: number[];
   peakRssMbRuns?: number[];
+  /**
+   * The shipped CLI, `node bin/appflow-gitops.js apply` on the same in-sync fleet, spawn to exit
+   * (what a user waits on; the start-to-exit figure compared with the floor). Median of 3, each run.
+   */
+  cliWallMs?: number;
+  cliWallMsRuns?: number[];
   /** Each warm run (warmWallMs/warmCpuMs are their median). */
   warmWallMsRuns?: number[];
   warmCpuMsRuns?: number[];
@@ -149,12 +155,12 @@ export function renderTables(results: BenchResults): string {
     }
     lines.push('');
     lines.push(
-      '| Runs (median (each run)) | profiles | fresh pass wall ms | fresh pass CPU ms | fresh process wall ms (start to exit) | fresh process CPU ms | peak RSS MB | warm pass wall ms | warm pass CPU ms | warm pass AppFlow calls |',
-      '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+      '| Runs (median (each run)) | profiles | fresh pass wall ms | fresh pass CPU ms | fresh process wall ms (start to exit) | fresh process CPU ms | peak RSS MB | warm pass wall ms | warm pass CPU ms | warm pass AppFlow calls | shipped CLI apply wall ms (start to exit) |',
+      '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
     );
     for (const [size, r] of Object.entries(results.noop)) {
       lines.push(
-        `| | ${size} | ${spread(r.wallMs, r.wallMsRuns)} | ${spread(r.cpuMs, r.cpuMsRuns)} | ${spread(r.processWallMs, r.processWallMsRuns)} | ${spread(r.processCpuMs, undefined)} | ${spread(r.peakRssMb, r.peakRssMbRuns)} | ${spread(r.warmWallMs, r.warmWallMsRuns)} | ${spread(r.warmCpuMs, r.warmCpuMsRuns)} | ${spread(r.warmAppflowCalls, undefined)} |`,
+        `| | ${size} | ${spread(r.wallMs, r.wallMsRuns)} | ${spread(r.cpuMs, r.cpuMsRuns)} | ${spread(r.processWallMs, r.processWallMsRuns)} | ${spread(r.processCpuMs, undefined)} | ${spread(r.peakRssMb, r.peakRssMbRuns)} | ${spread(r.warmWallMs, r.warmWallMsRuns)} | ${spread(r.warmCpuMs, r.warmCpuMsRuns)} | ${spread(r.warmAppflowCalls, undefined)} | ${spread(r.cliWallMs, r.cliWallMsRuns)} |`,
       );
     }
     lines.push('');
@@ -162,8 +168,8 @@ export function renderTables(results: BenchResults): string {
   if (results.floors) {
     const f = results.floors;
     const n1000 = results.noop['1000'];
-    lines.push('| Floors (same run, medians of 3) | node start wall ms | node start CPU ms | node + 2 SDK clients wall ms | node + 2 SDK clients CPU ms | 1,000-profile fresh process / floor (wall) |', '|---|---:|---:|---:|---:|---:|');
-    lines.push(`| | ${f.nodeWallMs} | ${f.nodeCpuMs} | ${spread(f.sdkWallMs, f.sdkWallMsRuns)} | ${f.sdkCpuMs} | ${n1000?.processWallMs !== undefined ? ratio(n1000.processWallMs, f.sdkWallMs) : 'n/a'} |`, '');
+    lines.push('| Floors (same run, medians of 3) | node start wall ms | node start CPU ms | node + 2 SDK clients wall ms | node + 2 SDK clients CPU ms | 1,000-profile fresh process / floor (wall) | 1,000-profile shipped CLI apply / floor (wall) |', '|---|---:|---:|---:|---:|---:|---:|');
+    lines.push(`| | ${f.nodeWallMs} | ${f.nodeCpuMs} | ${spread(f.sdkWallMs, f.sdkWallMsRuns)} | ${f.sdkCpuMs} | ${n1000?.processWallMs !== undefined ? ratio(n1000.processWallMs, f.sdkWallMs) : 'n/a'} | ${n1000?.cliWallMs !== undefined ? ratio(n1000.cliWallMs, f.sdkWallMs) : 'n/a'} |`, '');
   }
   if (results.fleet) {
     const f = results.fleet;
@@ -262,11 +268,14 @@ function evaluateRoundTwo(results: BenchResults): TargetVerdict[] {
   const floor = results.floors?.sdkWallMs;
   if (n1000) {
     verdicts.push({ target: '(issue 17) Fresh-process no-op pass, 1,000 profiles ≤ 600 ms', measured: `${n1000.wallMs} ms`, met: n1000.wallMs <= 600 });
-    if (n1000.processWallMs !== undefined && floor !== undefined) {
-      const times = n1000.processWallMs / floor;
+    // Start to exit is the shipped CLI's `apply` (what a user waits on) when the run measured it;
+    // the bench worker's whole process (processWallMs) otherwise.
+    const startToExit = n1000.cliWallMs ?? n1000.processWallMs;
+    if (startToExit !== undefined && floor !== undefined) {
+      const times = startToExit / floor;
       verdicts.push({
         target: '(issue 17) Fresh process, start to exit ≤ 2.5x the floor (node + the two SDK clients, same run)',
-        measured: `${n1000.processWallMs} / ${floor} ms = ${round(times, 2)}x`,
+        measured: `${startToExit} / ${floor} ms = ${round(times, 2)}x${n1000.cliWallMs !== undefined ? ' (the shipped CLI\'s apply)' : ''}`,
         met: times <= 2.5,
       });
     }
@@ -355,7 +364,10 @@ const STATIC_EXPLANATION = `## How each number is measured
   floors are measured in the same run: a fresh Node that does nothing, and one that only imports
   the two AWS SDK clients (bench/floor-worker.ts). *Fresh process wall* is the whole child
   process, spawn to exit, as the parent saw it: the same yardstick as the floors, so the ratio
-  holds when the machine is busy and the absolute numbers do not.
+  holds when the machine is busy and the absolute numbers do not. *Shipped CLI apply* is the same
+  yardstick on what a user runs: \`node bin/appflow-gitops.js apply --auto-approve\` (the bundle in
+  dist/bundle/) on the 1,000-profile in-sync fleet, three runs; it is the start-to-exit figure of
+  issue 17's ratio to the floor (the worker's process wall stays beside it).
 - **Calls** are the HTTP requests that reached the emulator during the run (its request log is
   cleared before each one); the bench fails if they disagree with what the SDK reported.
 - **No-op reconcile**: a fleet of N Datadog profiles already in sync (converged first, not

@@ -29,6 +29,8 @@ const here = dirname(fileURLToPath(import.meta.url));
 const repoRoot = join(here, '..', '..');
 const workerPath = join(here, 'reconcile-worker.js');
 const floorWorkerPath = join(here, 'floor-worker.js');
+/** The shipped CLI (bin/ loads the bundle in dist/bundle/). */
+const cliPath = join(repoRoot, 'bin', 'appflow-gitops.js');
 const policiesPath = join(here, 'policies.js');
 
 const sizes = (process.env.BENCH_SIZES ?? '100,1000,10000').split(',').map(Number);
@@ -81,6 +83,35 @@ async function runWorker(mode: string, profilesDir: string, stateDir: string, em
     emulator429s: log.filter((e) => e.status === 429).length,
     processWallMs,
   };
+}
+
+/**
+ * The shipped CLI in a fresh process, as a user runs it: `node bin/appflow-gitops.js apply` on the
+ * in-sync fleet against the emulator, spawn to exit as the parent saw it (the same yardstick as
+ * the floors). Fails unless it exits 0 having written nothing.
+ */
+async function runShippedCli(profilesDir: string, stateDir: string, emulator: RunningEmulator): Promise<number> {
+  emulator.clearRequestLog();
+  const profiling = cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${cpuProfDir}`, `--cpu-prof-name=cli-apply-${Date.now()}.cpuprofile`] : [];
+  const env = {
+    PATH: process.env.PATH,
+    AWS_REGION: 'us-east-1',
+    AWS_ACCESS_KEY_ID: 'bench',
+    AWS_SECRET_ACCESS_KEY: 'bench',
+    AWS_ENDPOINT_URL_APPFLOW: emulator.endpoint,
+    AWS_ENDPOINT_URL_SECRETS_MANAGER: emulator.endpoint,
+  };
+  const spawnedAt = performance.now();
+  await run(process.execPath, [...profiling, cliPath, 'apply', '--profiles', profilesDir, '--state', stateDir, '--auto-approve'], {
+    env,
+    cwd: profilesDir,
+    maxBuffer: 16 * 1024 * 1024,
+    timeout: WORKER_TIMEOUT_MS,
+  });
+  const wallMs = performance.now() - spawnedAt;
+  const writes = emulator.requestLog().filter((e) => e.operation !== 'DescribeConnectorProfiles' && e.service === 'appflow').length;
+  if (writes > 0) throw new Error(`the CLI's no-op apply made ${writes} AppFlow writes`);
+  return wallMs;
 }
 
 /** The median of a few runs (the middle one; the lower middle for an even count). */
@@ -149,6 +180,8 @@ async function benchNoop(size: number, work: string): Promise<NoopResult> {
         throw new Error(`call counts disagree: emulator saw ${m.emulatorAppflow}/${m.emulatorSecrets}, the SDK observer ${m.appflowRequests}/${m.secretsRequests}`);
       }
     }
+    const cliRuns: number[] = [];
+    for (let i = 0; i < repeats; i++) cliRuns.push(await runShippedCli(fleet.dir, stateDir, emulator));
     const byWall = [...measured].sort((a, b) => a.wallMs - b.wallMs);
     const mid = byWall[Math.floor(byWall.length / 2)]!;
     const baseline = await runWorker('baseline', fleet.dir, stateDir, emulator);
@@ -171,6 +204,8 @@ async function benchNoop(size: number, work: string): Promise<NoopResult> {
       processCpuMs: round(median(measured.map((m) => m.processCpuMs))),
       processWallMsRuns: measured.map((m) => round(m.processWallMs)),
       peakRssMbRuns: measured.map((m) => round(m.peakRssMb)),
+      cliWallMs: round(median(cliRuns)),
+      cliWallMsRuns: cliRuns.map((ms) => round(ms)),
       warmWallMsRuns: warmRuns.map((m) => round(m.wallMs)),
       warmCpuMsRuns: warmRuns.map((m) => round(m.cpuMs)),
       // The emulator saw both passes of a warm run; the SDK observer counts the measured one.
