@@ -7,7 +7,6 @@ import { describeReference } from '../aws/secret-value.js';
 import { suggest } from '../desired/did-you-mean.js';
 import { checkResolvedCredentials } from '../desired/resolved-credentials.js';
 import { isDeepFrozen } from '../model/deep-frozen.js';
-import { nameKeyed } from '../model/name-keyed.js';
 import { Sensitive } from '../model/sensitive.js';
 import type { DesiredProfile, FingerprintScheme, LoadResult, Plan, PlanOptions, ResolvedCredentials, SecretReference, SourceLocation } from '../model/types.js';
 import { computeFingerprint, computeVersionFingerprint } from '../planner/fingerprint.js';
@@ -76,10 +75,7 @@ const lastSecretVersions = new WeakMap<object, Record<string, string>>();
 function secretVersionsOf(refs: DesiredProfile['credentialRefs'], versions: ReadonlyMap<string, string>): Record<string, string> {
   const known = isDeepFrozen(refs) ? lastSecretVersions.get(refs) : undefined;
   if (known && refs.every(({ ref }) => known[ref.raw] === (versions.get(ref.raw) ?? ''))) return known;
-  // Keyed by the references' texts, which no other record shares: an ordinary object would get a
-  // hidden class of its own per profile (about 2 MB at 10,000 profiles); a null-prototype one is
-  // a small hash table.
-  const record = nameKeyed(refs.map(({ ref }) => [ref.raw, versions.get(ref.raw) ?? ''] as const));
+  const record = Object.fromEntries(refs.map(({ ref }) => [ref.raw, versions.get(ref.raw) ?? '']));
   if (isDeepFrozen(refs)) lastSecretVersions.set(refs, Object.freeze(record));
   return record;
 }
