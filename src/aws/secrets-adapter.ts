@@ -96,7 +96,25 @@ export interface SecretsAdapterOptions {
   concurrency?: number;
 }
 
+/** The lookups one secret version gave its references, remembered until the next resolve. */
+interface ResolvedVersion {
+  versionId: string | undefined;
+  secretString: string;
+  /** By `ref.raw`: successful lookups only (frozen), so a failure's message is always current. */
+  lookups: Map<string, SecretLookup>;
+}
+
 export function createSecretsAdapter(client: SecretsManagerClient, options: SecretsAdapterOptions = {}): SecretsPort {
+  /**
+   * What the previous resolve extracted per secret group. A secret version's content never
+   * changes (Secrets Manager creates a new version for a new value), so while the answer is the
+   * same version with the same string, its references' lookups are the ones handed out last
+   * time: no JSON.parse of every secret on every daemon pass, and the same objects for the
+   * memos downstream (src/reconcile/credential-memo.ts). Values stay in memory only, as in the
+   * plan of every pass; only the last resolve's are kept.
+   */
+  let lastResolved = new Map<string, ResolvedVersion>();
+
   async function getOne(group: SecretGroup): Promise<FetchResult> {
     try {
       const output = await client.send(
@@ -240,20 +258,34 @@ export function createSecretsAdapter(client: SecretsManagerClient, options: Secr
       );
 
       const resolved = new Map<string, SecretLookup>();
+      const remembered = new Map<string, ResolvedVersion>();
       for (const group of groups.values()) {
         const result = fetched.get(group.key) ?? { code: 'secret.error', detail: 'was not fetched' };
-        for (const ref of group.refs) {
-          if (isFailure(result)) {
+        if (isFailure(result)) {
+          for (const ref of group.refs) {
             const key = ref.jsonKey === '' ? '' : ` (key ${JSON.stringify(ref.jsonKey)})`;
             resolved.set(ref.raw, {
               ok: false,
               error: { code: result.code, message: `${describeReference(ref)}${key} ${result.detail}`, detail: result.detail, secretWide: true },
             });
-          } else {
-            resolved.set(ref.raw, extractSecretValue(ref, result));
           }
+          continue;
         }
+        if (result.kind !== 'string') {
+          for (const ref of group.refs) resolved.set(ref.raw, extractSecretValue(ref, result));
+          continue;
+        }
+        const last = lastResolved.get(group.key);
+        const known = last && last.versionId === result.versionId && last.secretString === result.secretString ? last.lookups : undefined;
+        const lookups = new Map<string, SecretLookup>();
+        for (const ref of group.refs) {
+          const lookup = known?.get(ref.raw) ?? extractSecretValue(ref, result);
+          resolved.set(ref.raw, lookup);
+          if (lookup.ok) lookups.set(ref.raw, Object.isFrozen(lookup) ? lookup : Object.freeze(lookup));
+        }
+        remembered.set(group.key, { versionId: result.versionId, secretString: result.secretString, lookups });
       }
+      lastResolved = remembered;
       return resolved;
     },
   };

@@ -161,6 +161,28 @@ describe('resolve', () => {
     expect(countCalls(emu, 'GetSecretValue')).toBe(0);
   });
 
+  it('hands out the same frozen lookups while a secret keeps its version, and the new value in the pass after a rotation', async () => {
+    emu.seed({ secrets: [{ name: 'reused', secretString: JSON.stringify({ user: 'SENTINEL-SECRET-u1', password: 'SENTINEL-SECRET-p1' }) }] });
+    const user = ref('reused', 'user');
+    const password = ref('reused', 'password');
+    const first = await aws.secrets.resolve([user, password]);
+    const second = await aws.secrets.resolve([user, password]);
+    expect(second.get(user.raw)).toBe(first.get(user.raw));
+    expect(second.get(password.raw)).toEqual({ ok: true, value: 'SENTINEL-SECRET-p1', versionId: expect.any(String) });
+    expect(Object.isFrozen(second.get(password.raw))).toBe(true);
+    // Asked again every time: nothing is skipped, only the extraction is not repeated.
+    expect(countCalls(emu, 'BatchGetSecretValue')).toBe(2);
+
+    emu.seed({ secrets: [{ name: 'reused', secretString: JSON.stringify({ user: 'SENTINEL-SECRET-u1', password: 'SENTINEL-SECRET-p2' }) }] });
+    const rotated = await aws.secrets.resolve([user, password]);
+    expect(rotated.get(password.raw)).toEqual({ ok: true, value: 'SENTINEL-SECRET-p2', versionId: expect.any(String) });
+    expect((rotated.get(password.raw) as { versionId: string }).versionId).not.toBe((first.get(password.raw) as { versionId: string }).versionId);
+    expect(rotated.get(user.raw)).not.toBe(first.get(user.raw));
+    // A key that went missing in the new version is an error at once, not a remembered value.
+    emu.seed({ secrets: [{ name: 'reused', secretString: JSON.stringify({ user: 'SENTINEL-SECRET-u1' }) }] });
+    expect((await aws.secrets.resolve([user, password])).get(password.raw)).toMatchObject({ ok: false, error: { code: 'secret.key-missing' } });
+  });
+
   it('makes no call for no references', async () => {
     expect((await aws.secrets.resolve([])).size).toBe(0);
     expect(emu.requestLog()).toHaveLength(0);
