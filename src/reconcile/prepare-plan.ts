@@ -69,14 +69,22 @@ function recordSecretVersions(plan: Plan, versions: ReadonlyMap<string, string>)
   }
 }
 
-/** The last record made per parse-cached (deep-frozen) reference list: the same while no version moved. */
-const lastSecretVersions = new WeakMap<object, Record<string, string>>();
+/**
+ * The last record made per parse-cached (deep-frozen) reference list, with its versions in the
+ * list's order (compared as an array: reading them back by key from the frozen record cost more).
+ */
+const lastSecretVersions = new WeakMap<object, { record: Record<string, string>; inOrder: string[] }>();
 
 function secretVersionsOf(refs: DesiredProfile['credentialRefs'], versions: ReadonlyMap<string, string>): Record<string, string> {
-  const known = isDeepFrozen(refs) ? lastSecretVersions.get(refs) : undefined;
-  if (known && refs.every(({ ref }) => known[ref.raw] === (versions.get(ref.raw) ?? ''))) return known;
-  const record = Object.fromEntries(refs.map(({ ref }) => [ref.raw, versions.get(ref.raw) ?? '']));
-  if (isDeepFrozen(refs)) lastSecretVersions.set(refs, Object.freeze(record));
+  const inOrder = refs.map(({ ref }) => versions.get(ref.raw) ?? '');
+  const frozenRefs = isDeepFrozen(refs);
+  const known = frozenRefs ? lastSecretVersions.get(refs) : undefined;
+  if (known && known.inOrder.every((version, i) => version === inOrder[i])) return known.record;
+  const record: Record<string, string> = {};
+  refs.forEach(({ ref }, i) => {
+    record[ref.raw] = inOrder[i]!;
+  });
+  if (frozenRefs) lastSecretVersions.set(refs, { record: Object.freeze(record), inOrder });
   return record;
 }
 
