@@ -30,6 +30,11 @@ export interface Leaf {
 
 /** Diff desired against observed. Fields come out sorted by path. */
 export function diffConfiguration(desired: ComparableConfiguration, observed: ComparableConfiguration): ConfigurationDiff {
+  // Equal as written and as described: normalization is a function of the value, so the canonical
+  // trees are equal too, and the observed side (new objects every pass) need not be normalized.
+  if (modeOf(desired) === modeOf(observed) && plainEqual(desired.properties, observed.properties)) {
+    return { fields: [], unchanged: leafCount(canonicalProperties(desired.properties)) + (modeOf(desired) === undefined ? 0 : 1) };
+  }
   const afterProperties = canonicalProperties(desired.properties);
   const beforeProperties = canonicalProperties(observed.properties);
   // Compare first: nearly every profile of a pass is unchanged, and then every leaf is unchanged
