@@ -29,11 +29,25 @@ export const HEAP_GROWING_PERCENT = 60;
  */
 export const YOUNG_GENERATION_CAP_BYTES = 8 * 1024 * 1024;
 
+/**
+ * V8 flags for the daemon (`run`) only. V8's memory reducer runs full GCs that shrink the heap
+ * some seconds after a burst of allocation ends: by default a cycle of two or three, each marking
+ * the whole live heap (about 25 MB in the idle 1,000-profile daemon, 40-150 ms of a core each on
+ * the loaded 2-core machine). `--memory-reducer-single-gc` keeps the cycle to its first GC, which
+ * does nearly all the shrinking (42 MB used, 76 MB committed -> 24.8 / 27.3 MB; the second took
+ * 25.0 / 27.3 -> 24.6 / 26.8 MB). V8 reads it each time a reducer GC ends (MaxNumberOfGCs), so it
+ * works from inside the process. `--no-memory-reducer` does not: V8 reads that one once, when it
+ * sets up the heap (before any JavaScript runs), and only decides there whether to create the
+ * reducer; set later it changes nothing (`--trace-gc-verbose` shows the reducer still starting
+ * its GCs). Issue 17: idle CPU; see docs/benchmarks.md.
+ */
+export const DAEMON_V8_FLAGS: readonly string[] = ['--memory-reducer-single-gc'];
+
 let applied = false;
 
 /**
  * Applies the CLI's heap settings to this process (once; later calls do nothing). `oneShot` is
- * false for the daemon (`run`): it gets the old-generation setting only. With the young
+ * false for the daemon (`run`): it gets the old-generation setting and DAEMON_V8_FLAGS. With the young
  * generation capped too, the daemon's RSS after the bench's edits fell from about 142 to 89 MB,
  * but V8's memory reducer then ran a full GC in the idle window that followed (about 0.5% of a
  * core over 30 s against 0.07-0.1%), and the daemon meets its RSS target without it.
@@ -42,7 +56,10 @@ export function applyHeapSettings(options: { oneShot: boolean }): void {
   if (applied) return;
   applied = true;
   v8.setFlagsFromString(`--heap-growing-percent=${HEAP_GROWING_PERCENT}`);
-  if (!options.oneShot) return;
+  if (!options.oneShot) {
+    for (const flag of DAEMON_V8_FLAGS) v8.setFlagsFromString(flag);
+    return;
+  }
   // Growth of the young generation is stopped by setting its growth factor to 1 once it has
   // reached the cap, checked after each GC (the observer is delivered asynchronously, so one more
   // doubling can happen in a long synchronous stretch).

@@ -3,14 +3,15 @@
 // wide), by the size V8 reports for its young generation while garbage with some survivors is
 // made, with and without the settings: without, Node lets it grow to 32 MB; with, it stops at the
 // cap (one more doubling is allowed: the check runs after a GC, delivered asynchronously).
-import { execFile } from 'node:child_process';
+import { execFile, execFileSync, spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { YOUNG_GENERATION_CAP_BYTES } from '../../src/cli/heap-settings.js';
-import { ROOT } from '../support/cli.js';
+import { ensureBuilt, ROOT } from '../support/cli.js';
 
 const MODULE = pathToFileURL(join(ROOT, 'dist', 'src', 'cli', 'heap-settings.js')).href;
+ensureBuilt(['cli/heap-settings.ts']);
 
 /** Makes about 300 MB of short-lived objects (a tenth kept alive), yielding between chunks. */
 const CHILD = `
@@ -44,5 +45,61 @@ describe('CLI heap settings', () => {
     expect(without).toBeGreaterThan(2 * YOUNG_GENERATION_CAP_BYTES);
     expect(daemon).toBeGreaterThan(2 * YOUNG_GENERATION_CAP_BYTES);
     expect(oneShot).toBeLessThanOrEqual(2 * YOUNG_GENERATION_CAP_BYTES);
+  });
+});
+
+// The daemon's V8 memory reducer does one GC per cycle (DAEMON_V8_FLAGS), where Node's default is
+// two or three (issue 17: the idle daemon's CPU). Read from V8's own trace of the reducer, which
+// says after its first GC whether it will do more. The child makes garbage, collects it (the full
+// GC that arms the reducer, whose timer fires about 8 s later) and stays alive until told;
+// --optimize-for-size makes the reducer start its GC at that first timer instead of waiting for
+// V8 to judge the allocation rate low, which can take a minute or more.
+const REDUCER_CHILD = `
+import v8 from 'node:v8';
+import vm from 'node:vm';
+const { applyHeapSettings } = await import(${JSON.stringify(MODULE)});
+if (process.argv[1] === 'daemon') applyHeapSettings({ oneShot: false });
+v8.setFlagsFromString('--optimize-for-size');
+v8.setFlagsFromString('--expose-gc');
+let garbage = [];
+for (let i = 0; i < 400000; i++) garbage.push({ name: 'profile-' + i, values: [i, i + 1] });
+garbage = undefined;
+vm.runInNewContext('gc')();
+setInterval(() => {}, 60_000);
+`;
+
+/** The V8 option that makes the memory reducer trace its GCs: its own since V8 11.5, part of the verbose GC trace before. */
+function reducerTraceOptions(): string[] {
+  const options = execFileSync(process.execPath, ['--v8-options'], { encoding: 'utf8' });
+  return options.includes('--trace-memory-reducer') ? ['--trace-memory-reducer'] : ['--trace-gc', '--trace-gc-verbose'];
+}
+
+/** What the reducer's trace says after its first GC: 'done' or 'will do more'. */
+function firstReducerGcOutcome(mode: 'daemon' | 'default', traceOptions: string[]): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [...traceOptions, '--input-type=module', '-e', REDUCER_CHILD, mode], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.stdout.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString();
+      const outcome = /Memory reducer: finished GC #1 \(([^)]+)\)/.exec(stdout)?.[1];
+      if (outcome) {
+        child.kill();
+        resolve(outcome);
+      }
+    });
+    child.on('exit', (code, signal) => {
+      if (signal !== 'SIGTERM') reject(new Error(`child exited (${code ?? signal}) before the memory reducer's first GC\n${stderr}`));
+    });
+  });
+}
+
+describe("the daemon's memory reducer", () => {
+  it('stops after its first GC, where Node alone goes on to a second', { timeout: 120_000 }, async () => {
+    const traceOptions = reducerTraceOptions();
+    const [daemon, without] = await Promise.all([firstReducerGcOutcome('daemon', traceOptions), firstReducerGcOutcome('default', traceOptions)]);
+    expect(without).toBe('will do more');
+    expect(daemon).toBe('done');
   });
 });
