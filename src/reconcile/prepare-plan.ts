@@ -7,6 +7,7 @@ import { describeReference } from '../aws/secret-value.js';
 import { suggest } from '../desired/did-you-mean.js';
 import { checkResolvedCredentials } from '../desired/resolved-credentials.js';
 import { isDeepFrozen } from '../model/deep-frozen.js';
+import { nameKeyed } from '../model/name-keyed.js';
 import { Sensitive } from '../model/sensitive.js';
 import type { DesiredProfile, FingerprintScheme, LoadResult, Plan, PlanOptions, ResolvedCredentials, SecretReference, SourceLocation } from '../model/types.js';
 import { computeFingerprint, computeVersionFingerprint } from '../planner/fingerprint.js';
@@ -80,7 +81,11 @@ function secretVersionsOf(refs: DesiredProfile['credentialRefs'], versions: Read
   const frozenRefs = isDeepFrozen(refs);
   const known = frozenRefs ? lastSecretVersions.get(refs) : undefined;
   if (known && known.inOrder.every((version, i) => version === inOrder[i])) return known.record;
-  const record: Record<string, string> = {};
+  // Keyed by the references' texts, which no other record shares: an ordinary object gets a hidden
+  // class of its own per profile (and one more transition off the empty object's); a null-prototype
+  // one is a small hash table. Building 10,000 takes half the time, and the 10,000-profile fresh
+  // no-op peaked 5-10 MB lower (A/B; most of it is garbage the hidden classes left).
+  const record = nameKeyed<string>();
   refs.forEach(({ ref }, i) => {
     record[ref.raw] = inOrder[i]!;
   });
