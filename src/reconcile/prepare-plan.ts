@@ -14,6 +14,7 @@ import { computeFingerprint, computeVersionFingerprint } from '../planner/finger
 import { planChanges, type CredentialResolution } from '../planner/plan-changes.js';
 import { checkPlanPolicies } from '../policy/evaluate-policies.js';
 import { CredentialMemo } from './credential-memo.js';
+import { phaseEnded } from './phase-boundary.js';
 import type { PlanContext } from './types.js';
 
 export async function preparePlan(ctx: PlanContext, load: LoadResult, options: PlanOptions): Promise<Plan> {
@@ -32,6 +33,7 @@ export async function preparePlan(ctx: PlanContext, load: LoadResult, options: P
         ? Promise.resolve(new Map<string, CredentialResolution>())
         : resolveCredentials(ctx, load.profiles, versions),
   ]);
+  phaseEnded();
 
   const plan = planChanges(
     {

@@ -15,6 +15,7 @@ import { preparePlan } from './prepare-plan.js';
 import { PLAN_STALE_CODE, type ProfileOutcome, type ReconcileDeps, type ReconcileOptions, type ReconcileReport } from './types.js';
 import { awsErrorCode } from './write-errors.js';
 import { jsonDigest } from './json-digest.js';
+import { phaseEnded } from './phase-boundary.js';
 import { retireExpiredIntents } from './write-intents.js';
 import { nameKeyed } from '../model/name-keyed.js';
 import { IMPLICIT_TARGET_NAME } from '../config/target-settings.js';
@@ -113,6 +114,7 @@ export async function reconcileOnce(deps: ReconcileDeps, options: ReconcileOptio
   let plan: Plan;
   try {
     const loaded = await loadProfiles(deps.profilesDir, deps.loadOptions);
+    phaseEnded();
     const load = deps.takesFile ? restrictLoad(loaded, deps.takesFile, deps.targetFiles) : loaded;
     profilesDirectory = load.directory;
     plan = await preparePlan(

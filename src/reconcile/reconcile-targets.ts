@@ -26,6 +26,7 @@ import { groupCommitSaver, StateSaveError } from './reconcile-once.js';
 import { PLAN_STALE_CODE, type ProfileOutcome, type ReconcileOptions, type ReconcileReport } from './types.js';
 import { awsErrorCode } from './write-errors.js';
 import { jsonDigest } from './json-digest.js';
+import { phaseEnded } from './phase-boundary.js';
 import { retireExpiredIntents } from './write-intents.js';
 
 /** Targets reconciled at once; each has its own write concurrency inside. */
@@ -117,6 +118,7 @@ export async function reconcileTargets(deps: TargetsDeps, options: ReconcileOpti
   const { snapshot, hmacKey } = passState;
   const loadedDigest = jsonDigest(snapshot);
   const load = await loadProfiles(deps.profilesDir, deps.loadOptions);
+  phaseEnded();
   const persist = groupCommitSaver(() => deps.store.save(snapshot));
 
   // With a plan check, every target waits at the barrier for the others: all must be running at once.

@@ -7,11 +7,11 @@ import { execFile, execFileSync, spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { YOUNG_GENERATION_CAP_BYTES } from '../../src/cli/heap-settings.js';
+import { PHASE_COLLECTION_MIN_HEAP_BYTES, YOUNG_GENERATION_CAP_BYTES } from '../../src/cli/heap-settings.js';
 import { ensureBuilt, ROOT } from '../support/cli.js';
 
 const MODULE = pathToFileURL(join(ROOT, 'dist', 'src', 'cli', 'heap-settings.js')).href;
-ensureBuilt(['cli/heap-settings.ts']);
+ensureBuilt(['cli/heap-settings.ts', 'reconcile/phase-boundary.ts']);
 
 /** Makes about 300 MB of short-lived objects (a tenth kept alive), yielding between chunks. */
 const CHILD = `
@@ -101,5 +101,48 @@ describe("the daemon's memory reducer", () => {
     const [daemon, without] = await Promise.all([firstReducerGcOutcome('daemon', traceOptions), firstReducerGcOutcome('default', traceOptions)]);
     expect(without).toBe('will do more');
     expect(daemon).toBe('done');
+  });
+});
+
+const PHASE_BOUNDARY = pathToFileURL(join(ROOT, 'dist', 'src', 'reconcile', 'phase-boundary.js')).href;
+
+/** Heap in use just before and just after a phase boundary, with `garbageMb` of dropped objects on the heap. */
+const PHASE_CHILD = `
+const { applyHeapSettings } = await import(${JSON.stringify(MODULE)});
+const { phaseEnded } = await import(${JSON.stringify(PHASE_BOUNDARY)});
+const [mode, garbageMb] = process.argv.slice(1);
+if (mode !== 'default') applyHeapSettings({ oneShot: mode === 'one-shot' });
+let garbage = [];
+for (let i = 0; i < Number(garbageMb) * 1024; i++) garbage.push({ values: new Array(250).fill(i) }); // about 1 KB each
+garbage = undefined;
+const before = process.memoryUsage().heapUsed;
+phaseEnded();
+const after = process.memoryUsage().heapUsed;
+process.stdout.write(JSON.stringify({ before, after, globalGc: typeof globalThis.gc }));
+`;
+
+function acrossPhaseBoundary(mode: 'one-shot' | 'daemon', garbageMb: number): Promise<{ before: number; after: number; globalGc: string }> {
+  return new Promise((resolve, reject) => {
+    execFile(process.execPath, ['--input-type=module', '-e', PHASE_CHILD, mode, String(garbageMb)], { timeout: 120_000 }, (error, stdout, stderr) => {
+      if (error) reject(new Error(`${error.message}\n${stderr}`));
+      else resolve(JSON.parse(stdout) as { before: number; after: number; globalGc: string });
+    });
+  });
+}
+
+describe('collection between the phases of a pass', () => {
+  it('collects at a phase boundary in a one-shot command whose heap is large, not in the daemon, without a global gc', async () => {
+    const [oneShot, daemon] = await Promise.all([acrossPhaseBoundary('one-shot', 48), acrossPhaseBoundary('daemon', 48)]);
+    expect(oneShot.before).toBeGreaterThan(PHASE_COLLECTION_MIN_HEAP_BYTES);
+    expect(oneShot.after).toBeLessThan(oneShot.before / 2);
+    expect(daemon.before).toBeGreaterThan(PHASE_COLLECTION_MIN_HEAP_BYTES);
+    expect(daemon.after).toBeGreaterThanOrEqual(daemon.before);
+    expect(oneShot.globalGc).toBe('undefined');
+  });
+
+  it('leaves a small heap alone (a 1,000-profile pass pays nothing)', async () => {
+    const small = await acrossPhaseBoundary('one-shot', 4);
+    expect(small.before).toBeLessThan(PHASE_COLLECTION_MIN_HEAP_BYTES);
+    expect(small.after).toBeGreaterThanOrEqual(small.before);
   });
 });
