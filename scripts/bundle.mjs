@@ -52,9 +52,17 @@ const result = await build({
   chunkNames: '[name]-[hash]',
   metafile: true,
   logLevel: 'warning',
-  // Bundled CommonJS code (ajv's runtime helpers, prom-client...) calls require(); an ES module
-  // has none, so each output file gets one that resolves from its own location.
-  banner: { js: "import { createRequire as __bundleCreateRequire } from 'node:module';\nconst require = __bundleCreateRequire(import.meta.url);" },
+  // Bundled CommonJS code (commander, pino, prom-client...) calls require() for Node's built-in
+  // modules through esbuild's __require helper; an ES module has no require, so each output file
+  // gets one that resolves from its own location. Made on first use: creating one in each of the
+  // ~50 files a command loads cost ~5 ms of start-up, and only the helper's file ever calls it.
+  banner: {
+    js: [
+      "import { createRequire as __bundleCreateRequire } from 'node:module';",
+      'let __bundleRequire;',
+      'const require = (id) => (__bundleRequire ??= __bundleCreateRequire(import.meta.url))(id);',
+    ].join('\n'),
+  },
 });
 writeFileSync(join(outdir, 'meta.json'), JSON.stringify(result.metafile));
 writeFileSync(join(outdir, 'THIRD-PARTY-LICENSES.txt'), thirdPartyLicenses(result.metafile));
