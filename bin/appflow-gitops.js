@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Thin launcher: the CLI ships as one ES module bundle in dist/bundle/ (scripts/bundle.mjs, run by
 // `npm run build`, which `npm ci` runs through the `prepare` script). The bundle holds our code and
-// the AWS SDK, so a fresh process loads a few files instead of about a thousand.
+// the AWS SDK, so `apply` loads 36 files instead of 210 (and no CommonJS export lexing).
 import module from 'node:module';
 
 // V8's compile cache (Node 22.1+) saves compiling the CLI and the AWS SDK again on every run

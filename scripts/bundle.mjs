@@ -3,7 +3,7 @@
 // src/cli/main.ts into dist/bundle/; bin/appflow-gitops.js loads it. `npm run build` runs this
 // after tsc (whose dist/src and dist/bench the tests and the bench still import).
 //
-// Why: a fresh process spent ~150 ms resolving and loading ~1,000 module files, and Node lexing
+// Why: a fresh process spent ~150 ms resolving and loading module files (210 for `apply`) and Node lexing
 // the AWS SDK's CommonJS files for their named exports. One bundle of our code and the SDK's ES
 // module builds loads in a fraction of that (docs/benchmarks.md, Start-up).
 //
