@@ -35,7 +35,7 @@ export const YOUNG_GENERATION_CAP_BYTES = 8 * 1024 * 1024;
  * V8 flags for the daemon (`run`) only. V8's memory reducer runs full GCs that shrink the heap
  * some seconds after a burst of allocation ends: by default a cycle of two or three, each marking
  * the whole live heap (about 25 MB in the idle 1,000-profile daemon, 40-150 ms of a core each on
- * the loaded 2-core machine). `--memory-reducer-single-gc` keeps the cycle to its first GC, which
+ * the loaded 2-core machine). One GC per cycle (reducerSingleGcFlag) keeps it to its first, which
  * does nearly all the shrinking (42 MB used, 76 MB committed -> 24.8 / 27.3 MB; the second took
  * 25.0 / 27.3 -> 24.6 / 26.8 MB). V8 reads it each time a reducer GC ends (MaxNumberOfGCs), so it
  * works from inside the process. `--no-memory-reducer` does not: V8 reads that one once, when it
@@ -43,7 +43,16 @@ export const YOUNG_GENERATION_CAP_BYTES = 8 * 1024 * 1024;
  * reducer; set later it changes nothing (`--trace-gc-verbose` shows the reducer still starting
  * its GCs). Issue 17: idle CPU; see docs/benchmarks.md.
  */
-export const DAEMON_V8_FLAGS: readonly string[] = ['--memory-reducer-single-gc'];
+export const DAEMON_V8_FLAGS: readonly string[] = [reducerSingleGcFlag(process.versions.v8)];
+
+/**
+ * The flag's name in this V8: `--memory-reducer-single-gc` in V8 11 (Node 20); V8 12 (Node 22)
+ * replaced it with `--memory-reducer-gc-count` (default 2). V8 does not reject a flag it does not
+ * know, it prints an error line on stderr at every start, so the name must match.
+ */
+export function reducerSingleGcFlag(v8Version: string): string {
+  return Number(v8Version.split('.')[0]) >= 12 ? '--memory-reducer-gc-count=1' : '--memory-reducer-single-gc';
+}
 
 let applied = false;
 
