@@ -53,7 +53,7 @@ function isOmitted(value: unknown): boolean {
 
 /** Does the container hold a container (then it is fed member by member)? */
 function holdsContainer(value: Record<string, unknown> | unknown[]): boolean {
-  for (const key in value) if (Object.hasOwn(value, key) && isContainer((value as Record<string, unknown>)[key])) return true;
+  for (const key of Object.keys(value)) if (isContainer((value as Record<string, unknown>)[key])) return true;
   return false;
 }
 
