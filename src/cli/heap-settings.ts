@@ -99,12 +99,22 @@ export function youngGenerationBytes(): number {
  */
 export const PHASE_COLLECTION_MIN_HEAP_BYTES = 32 * 1024 * 1024;
 
+/**
+ * A phase boundary collects again only once the heap has grown this much past what the last
+ * collection left: `apply` with declared targets reaches a boundary per target, and ten targets
+ * in a row must not cost ten full collections of the same live heap.
+ */
+export const PHASE_COLLECTION_MIN_GROWTH = 1.25;
+
 let fullCollection: (() => void) | undefined;
+let usedAfterLastCollection = 0;
 
 function collectIfLarge(): void {
-  if (v8.getHeapStatistics().used_heap_size < PHASE_COLLECTION_MIN_HEAP_BYTES) return;
+  const used = v8.getHeapStatistics().used_heap_size;
+  if (used < Math.max(PHASE_COLLECTION_MIN_HEAP_BYTES, usedAfterLastCollection * PHASE_COLLECTION_MIN_GROWTH)) return;
   fullCollection ??= exposeFullCollection();
   fullCollection();
+  usedAfterLastCollection = v8.getHeapStatistics().used_heap_size;
 }
 
 /**

@@ -7,7 +7,7 @@ import { execFile, execFileSync, spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { PHASE_COLLECTION_MIN_HEAP_BYTES, YOUNG_GENERATION_CAP_BYTES } from '../../src/cli/heap-settings.js';
+import { PHASE_COLLECTION_MIN_GROWTH, PHASE_COLLECTION_MIN_HEAP_BYTES, YOUNG_GENERATION_CAP_BYTES } from '../../src/cli/heap-settings.js';
 import { ensureBuilt, ROOT } from '../support/cli.js';
 
 const MODULE = pathToFileURL(join(ROOT, 'dist', 'src', 'cli', 'heap-settings.js')).href;
@@ -108,26 +108,44 @@ describe("the daemon's memory reducer", () => {
 
 const PHASE_BOUNDARY = pathToFileURL(join(ROOT, 'dist', 'src', 'reconcile', 'phase-boundary.js')).href;
 
-/** Heap in use just before and just after a phase boundary, with `garbageMb` of dropped objects on the heap. */
+/**
+ * Heap in use just before and just after a phase boundary, with `garbageMb` of dropped objects and
+ * `liveMb` of live ones on the heap, and around a second boundary after 4 MB more were kept.
+ */
 const PHASE_CHILD = `
 const { applyHeapSettings } = await import(${JSON.stringify(MODULE)});
 const { phaseEnded } = await import(${JSON.stringify(PHASE_BOUNDARY)});
-const [mode, garbageMb] = process.argv.slice(1);
+const [mode, garbageMb, liveMb = '0'] = process.argv.slice(1);
 if (mode !== 'default') applyHeapSettings({ oneShot: mode === 'one-shot' });
+const live = [];
+for (let i = 0; i < Number(liveMb) * 1024; i++) live.push({ values: new Array(250).fill(i) });
 let garbage = [];
 for (let i = 0; i < Number(garbageMb) * 1024; i++) garbage.push({ values: new Array(250).fill(i) }); // about 1 KB each
 garbage = undefined;
 const before = process.memoryUsage().heapUsed;
 phaseEnded();
 const after = process.memoryUsage().heapUsed;
-process.stdout.write(JSON.stringify({ before, after, globalGc: typeof globalThis.gc }));
+// A second boundary right away (another target's): the heap has not grown since, so no collection.
+for (let i = 0; i < 4096; i++) live.push({ values: new Array(250).fill(i) }); // 4 MB more alive
+const beforeSecond = process.memoryUsage().heapUsed;
+phaseEnded();
+const afterSecond = process.memoryUsage().heapUsed;
+process.stdout.write(JSON.stringify({ before, after, beforeSecond, afterSecond, live: live.length, globalGc: typeof globalThis.gc }));
 `;
 
-function acrossPhaseBoundary(mode: 'one-shot' | 'daemon', garbageMb: number): Promise<{ before: number; after: number; globalGc: string }> {
+interface PhaseHeap {
+  before: number;
+  after: number;
+  beforeSecond: number;
+  afterSecond: number;
+  globalGc: string;
+}
+
+function acrossPhaseBoundary(mode: 'one-shot' | 'daemon', garbageMb: number, liveMb = 0): Promise<PhaseHeap> {
   return new Promise((resolve, reject) => {
-    execFile(process.execPath, ['--input-type=module', '-e', PHASE_CHILD, mode, String(garbageMb)], { timeout: 120_000 }, (error, stdout, stderr) => {
+    execFile(process.execPath, ['--input-type=module', '-e', PHASE_CHILD, mode, String(garbageMb), String(liveMb)], { timeout: 120_000 }, (error, stdout, stderr) => {
       if (error) reject(new Error(`${error.message}\n${stderr}`));
-      else resolve(JSON.parse(stdout) as { before: number; after: number; globalGc: string });
+      else resolve(JSON.parse(stdout) as PhaseHeap);
     });
   });
 }
@@ -140,6 +158,14 @@ describe('collection between the phases of a pass', () => {
     expect(daemon.before).toBeGreaterThan(PHASE_COLLECTION_MIN_HEAP_BYTES);
     expect(daemon.after).toBeGreaterThanOrEqual(daemon.before);
     expect(oneShot.globalGc).toBe('undefined');
+  });
+
+  it('does not collect again until the heap has grown well past what the last collection left (one boundary per target)', async () => {
+    const oneShot = await acrossPhaseBoundary('one-shot', 32, 40);
+    expect(oneShot.after).toBeLessThan(oneShot.before * 0.75);
+    expect(oneShot.beforeSecond).toBeGreaterThan(PHASE_COLLECTION_MIN_HEAP_BYTES);
+    expect(oneShot.beforeSecond).toBeLessThan(oneShot.after * PHASE_COLLECTION_MIN_GROWTH);
+    expect(oneShot.afterSecond).toBeGreaterThanOrEqual(oneShot.beforeSecond);
   });
 
   it('leaves a small heap alone (a 1,000-profile pass pays nothing)', async () => {
