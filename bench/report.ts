@@ -420,14 +420,19 @@ const STATIC_EXPLANATION = `## How each number is measured
   costs less than the floor's SDK import; the rest of its ratio to the floor is mostly the
   pass's own CPU.
 - **No-op, warm pass** (the daemon's full pass: start-up, resync, anything a pass over changed
-  files cannot be sure of): unchanged files are read but not parsed, validated or copied (the
-  parse cache hands out deep-frozen results keyed by the file's text), and the per-document work
+  files cannot be sure of): an unchanged file is not even read (one stat shows the device,
+  inode, size and times of its last read, git's index check; a file written in the 2 s before
+  its stat is read again), nor parsed, validated or copied (the parse cache hands out
+  deep-frozen results keyed by the file's text), and the per-document work
   (digests, canonical forms, fingerprints) is remembered against those frozen documents. What is
-  left is reading 1,000 files, the batched reads (ceil(N / 100) DescribeConnectorProfiles calls
+  left is 1,000 stats, the batched reads (ceil(N / 100) DescribeConnectorProfiles calls
   and ceil(secrets / 20) BatchGetSecretValue calls, each four at a time, side by side; each
   command's middleware stack resolved once per client), the plan and GC. The AWS SDK's per-call
   work (deserialising 1,000 profiles and 2,000 secret values, SigV4, HTTP) is the largest part;
-  the 50 secret batches are the longest chain. The warm modes run with the daemon's heap
+  the 50 secret batches are the longest chain (ListSecrets would check versions in 10 calls,
+  but it needs access to every secret name in the account and is eventually consistent, so it
+  is not used). The measured pass is the process's second, while V8 still compiles on
+  background threads: a long-running daemon's later passes cost less. The warm modes run with the daemon's heap
   setting (the old generation grows to 1.6x what survived; more frequent full GCs than Node's
   default).
 - **Fleet**: each target's pass reads its own files (the directory once), describes its own
@@ -439,9 +444,12 @@ const STATIC_EXPLANATION = `## How each number is measured
   profiles, the plan) and the garbage V8 lets pile up before collecting it. The CLI sizes its own
   heap from inside the process (src/cli/heap-settings.ts): the old generation grows to 1.6x what
   survived the last full GC, and a one-shot command's young generation stops growing at 8 MB;
-  that took the 10,000-profile peak from about 210 MB to about 150-158 MB. Less live data (the
-  file texts the parsed strings keep alive, Describe's fields the planner does not use) is what
-  would take it further.
+  that took the 10,000-profile peak from about 210 MB to about 150-158 MB. Less live data took
+  it to about 130 MB: Describe's answers keep only the fields a pass reads, long parsed strings
+  are copies rather than views that keep each file's text alive, the state's change check keeps
+  a digest rather than its 4 MB JSON. A one-shot pass with more than 32 MB of heap also collects
+  once after loading the files and once after reading AWS (60-130 ms of CPU each at 10,000
+  profiles; about 10 MB off the peak); at 1,000 profiles it never does.
 - **Change to applied** is a pass over the changed file only (one file read, one profile
   described, one secret batch), plus 100 ms of deliberate waiting: 50 ms for the file's size to
   settle (Node's watcher reports an atomic rename and a file still being written in place alike)
@@ -461,7 +469,13 @@ const STATIC_EXPLANATION = `## How each number is measured
   a later 429) cut the 429s about fourfold but did not raise the fraction of the limit in an A/B
   on the loaded machine (medians 0.78 with it, 0.84 without, 10 creates/s, six runs each).
 - **Idle CPU** is the once-a-second check of the profiles directory's real path (git-sync symlink
-  swaps) and what V8 does after the edits (an idle-time GC shows as one busier third); the
+  swaps) and what V8 does after the edits: its memory reducer starts a full GC some seconds
+  after allocation stops (about 110 ms of CPU on a quiet machine). The daemon limits it to one
+  GC per cycle instead of two or three; \`--no-memory-reducer\` would remove it but is read only
+  when Node starts (not settable from inside) and leaves the heap unshrunk (RSS 137-143 MB).
+  Whether that GC falls inside the 60 s window is what moves a run between about 0.07% and
+  0.25%, and the daemon's RSS after the edits between about 90 MB (it ran) and 140 MB (not
+  yet); the
   event-loop delay histogram samples only while a pass runs, the watcher uses inotify, and there
   is no pass until the resync interval (5 min) or a change.
 `;
