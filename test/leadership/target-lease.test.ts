@@ -3,28 +3,24 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LeaseNotHeldError, TargetLease, type LeaseRole } from '../../src/leadership/target-lease.js';
-import { createStateTableClient, type StateTableClient } from '../../src/state/dynamodb/client.js';
+import type { StateTableClient } from '../../src/state/dynamodb/client.js';
 import { createDynamoDbStateStore, StateWriteFencedError } from '../../src/state/dynamodb/dynamodb-state-store.js';
-import { initStateTable } from '../../src/state/dynamodb/table.js';
-import { startDynamoDbLocal, type DynamoDbLocal } from '../support/dynamodb-local.js';
+import { startLocalStateTable, type LocalStateTable } from '../support/local-state-table.js';
 
 const TABLE = 'leases';
 const LEASE_MS = 10_000;
 const HEARTBEAT_MS = 2_000;
-let ddb: DynamoDbLocal;
 let client: StateTableClient;
 let targetCount = 0;
 
+let local: LocalStateTable | undefined;
+
 beforeAll(async () => {
-  ddb = await startDynamoDbLocal();
-  client = createStateTableClient(ddb.sdkConfig());
-  await initStateTable(client.raw, TABLE);
+  local = await startLocalStateTable(TABLE);
+  ({ client } = local);
 }, 120_000);
 
-afterAll(async () => {
-  client?.destroy();
-  await ddb?.stop();
-});
+afterAll(() => local?.stop());
 
 interface Replica {
   lease: TargetLease;

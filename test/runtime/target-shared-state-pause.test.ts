@@ -7,26 +7,22 @@ import type { AppFlowPort, AwsTarget } from '../../src/aws/ports.js';
 import type { TargetAdapters } from '../../src/aws/target-adapters.js';
 import { createSilentLogger } from '../../src/logging/logger.js';
 import { openSharedState, openTargetSharedState, sharedPauseStorage, type SharedStateSettings } from '../../src/runtime/shared-state.js';
-import { createStateTableClient, type StateTableClient } from '../../src/state/dynamodb/client.js';
-import { initStateTable } from '../../src/state/dynamodb/table.js';
-import { startDynamoDbLocal, type DynamoDbLocal } from '../support/dynamodb-local.js';
+import type { DynamoDbLocal } from '../support/dynamodb-local.js';
+import { startLocalStateTable, type LocalStateTable } from '../support/local-state-table.js';
 
 const TABLE = 'pause-at-start';
 const SINCE = '2026-12-02T00:00:00.000Z';
 const PROD: AwsTarget = { key: '222222222222/eu-west-1@local', region: 'eu-west-1', identity: 'test', endpoint: 'local', name: 'prod-eu', accountId: '222222222222' };
 let ddb: DynamoDbLocal;
-let client: StateTableClient;
+
+let local: LocalStateTable | undefined;
 
 beforeAll(async () => {
-  ddb = await startDynamoDbLocal();
-  client = createStateTableClient(ddb.sdkConfig());
-  await initStateTable(client.raw, TABLE);
+  local = await startLocalStateTable(TABLE);
+  ({ ddb } = local);
 }, 120_000);
 
-afterAll(async () => {
-  client?.destroy();
-  await ddb?.stop();
-});
+afterAll(() => local?.stop());
 
 /** Adapters whose identify() answers when the test says so; no AppFlow call is made here. */
 function heldAdapters(target: AwsTarget): { adapters: TargetAdapters; confirm: () => void } {
