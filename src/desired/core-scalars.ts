@@ -18,8 +18,16 @@ const CORE_PLAIN_TAGS: readonly { test: RegExp; resolve: (source: string) => unk
   { test: /^[-+]?(?:\.[0-9]+|[0-9]+\.[0-9]*)$/, resolve: parseFloat },
 ];
 
+/**
+ * Characters that every non-string spelling above starts with (or the empty null): a scalar
+ * starting with anything else is a string without trying the eight patterns, as nearly every
+ * key and value of a profile is (`connectorType`, `Datadog`, `https://...`).
+ */
+const MAY_NOT_BE_A_STRING = /^(?:$|[~nNtTfF0-9+\-.])/;
+
 /** The value of a plain (unquoted, untagged) scalar: null, a boolean, a number, or the text itself. */
 export function resolvePlainScalar(source: string): unknown {
+  if (!MAY_NOT_BE_A_STRING.test(source)) return source;
   for (const tag of CORE_PLAIN_TAGS) if (tag.test.test(source)) return tag.resolve(source);
   return source;
 }

@@ -15,6 +15,7 @@
 // parse's, without loading the `yaml` library.
 import { parseEvents, getScalarValue, EVENT_ID, SCALAR_STYLE, type Event, type ScalarEvent } from 'js-yaml';
 import { resolvePlainScalar } from './core-scalars.js';
+import { ownString, parseLineYaml } from './line-yaml.js';
 import { MAX_NESTING_DEPTH } from './yaml-limits.js';
 
 export interface FastDocument {
@@ -40,6 +41,13 @@ function decline(): never {
 
 /** The values of `text` when it is one simple document, or undefined to let the positioned parse decide. */
 export function parseFastYaml(text: string): FastDocument | undefined {
+  if (DECLINE_TEXT.test(text)) return undefined;
+  // The commonest shape first, line by line (line-yaml.ts); the event parser for the rest.
+  return parseLineYaml(text) ?? parseEventYaml(text);
+}
+
+/** parseFastYaml's second way, through js-yaml's events (exported for the differential test). */
+export function parseEventYaml(text: string): FastDocument | undefined {
   if (DECLINE_TEXT.test(text)) return undefined;
   let events: Event[];
   try {
@@ -123,19 +131,6 @@ class Builder {
         return decline();
     }
   }
-}
-
-/** V8 keeps a substring of this many characters or more as a view into the string it was cut from. */
-const SLICED_STRING_MIN_LENGTH = 13;
-
-/**
- * A copy of a scalar that does not point into the file's text. js-yaml cuts plain scalars out of
- * the text, and V8 keeps such a substring as a view that holds the whole text alive: one URL kept
- * a 600-byte file, about 4 MB of texts at the peak of a 10,000-profile pass. A JSON round trip
- * makes a flat copy (about 1 us; a profile file has one or two scalars this long).
- */
-function ownString(value: string): string {
-  return value.length < SLICED_STRING_MIN_LENGTH ? value : (JSON.parse(JSON.stringify(value)) as string);
 }
 
 function startOf(event: Event): number {

@@ -7,6 +7,8 @@ import { extname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { resolvePlainScalar } from '../../src/desired/core-scalars.js';
+import { parseEventYaml } from '../../src/desired/fast-yaml.js';
+import { parseLineYaml } from '../../src/desired/line-yaml.js';
 import { loadProfiles } from '../../src/desired/load-profiles.js';
 import { nodeAt, valueLocation } from '../../src/desired/node-positions.js';
 import { parseProfileText, parseProfileValues } from '../../src/desired/parse-documents.js';
@@ -36,7 +38,18 @@ function agree(text: string, format: 'yaml' | 'json' = 'yaml'): boolean {
     const at = fastDoc.scalarAt!(path);
     if (at) expect(at, `${text} at ${path.join('.')}`).toEqual(valueLocation(slowDoc, path));
   }
+  agreeLineWithEvents(text);
   return true;
+}
+
+/** When the line parse (line-yaml.ts) takes a text the event parse also takes, both give the same. */
+function agreeLineWithEvents(text: string): void {
+  const lines = parseLineYaml(text);
+  const events = parseEventYaml(text);
+  if (!lines || !events) return;
+  expect(lines.value, text).toStrictEqual(events.value);
+  expect(lines.startOffset, text).toBe(events.startOffset);
+  for (const path of leafPaths(events.value)) expect(lines.scalarOffset(path), `${text} at ${path.join('.')}`).toBe(events.scalarOffset(path));
 }
 
 function profileFiles(dir: string): string[] {
@@ -129,6 +142,56 @@ describe('the fast parse gives what the positioned parse gives, or declines', ()
     for (const name of ['tags', 'anchors and aliases', 'billion laughs', 'merge key', 'duplicate keys', 'several documents', 'tabs', 'deep nesting over the limit', 'non-string keys', 'proto key', 'collection keys', 'huge key']) {
       expect(parseProfileValues('f.yaml', hostile[name]!, 'yaml'), name).toBeUndefined();
     }
+  });
+
+  it('the line parse takes the plain profile and every plain YAML profile of the repository', () => {
+    expect(parseLineYaml(DATADOG_YAML)).toBeDefined();
+    const files = profileFiles(join(ROOT, 'profiles')).filter((file) => !file.endsWith('.json'));
+    const taken = files.filter((file) => parseLineYaml(readFileSync(file, 'utf8')) !== undefined);
+    // Lists (oAuthScopes) and several documents in one file are the event parse's.
+    expect(taken.length).toBeGreaterThanOrEqual(3);
+  });
+
+  const lineHostile: Record<string, string> = {
+    'comment deeper than a scalar': 'a: b\n   # c\nd: e\n',
+    'comment deeper than an opening key': 'a:\n    # c\n  b: 1\n',
+    'plain value ending in a colon': 'a: b:\n',
+    'plain value with a colon inside': 'a: b:c\nd: e :f\n',
+    'text after a quoted value': 'a: "b" c\n',
+    'comment after a quoted value': "a: \"b\" # c\nd: 'e'   # f\n",
+    'quoted values with the other quote': 'a: "it\'s"\nb: \'say "x"\'\n',
+    'empty quoted values': 'a: ""\nb: \'\'\n',
+    'keys with dots, slashes and dashes': 'a.b: 1\nc/d: 2\ne-f: 3\n_g: 4\n9h: 5\n',
+    'four-space indentation': 'a:\n    b:\n        c: 1\n    d: 2\ne: 3\n',
+    'a dedent to no open level': 'a:\n    b: 1\n  c: 2\n',
+    'an opening key with nothing under it': 'a:\nb: 1\nc:\n',
+    'an opening key with a comment': 'a: # c\n  b: 1\n',
+    'a key and colon without a space': 'a:b\n',
+    'a deeper line after a scalar': 'a: b\n  c: d\n',
+    'blank lines and spaces everywhere': '\n  \na: 1   \n\n   \nb:\n\n  c: x y  z   \n',
+    'hash inside a plain value': 'a: b#c\nd: e # f\ng: h  #i\n',
+    'plain values with flow characters inside': 'a: b]\nc: d, e\nf: g}\n',
+    'plain values with more spaces inside': 'a: b   c\n',
+    'a list under a key': 'a:\n  - b\n',
+    'a BOM first': '\uFEFFa: 1\n',
+    'NEL and line separators': 'a: b\u0085c\nd: e\u2028f\n',
+    'a lone CR inside a value': 'a: b\rc\n',
+    'a tab inside a quoted value': 'a: "b\tc"\n',
+    'no newline at the end': 'a:\n  b: 1',
+    'empty flow collections': 'a: {}\nb: []  # none\n',
+    'flow collections that are not empty ones': 'a: {}#x\nd: { }\ne: [] x\n',
+  };
+  for (const [name, text] of Object.entries(lineHostile)) {
+    it(`line parse, hostile: ${name}`, () => {
+      agree(text);
+    });
+  }
+
+  it('the line parse takes what it is written for (so the cases above compare it)', () => {
+    const taken = ['comment after a quoted value', 'quoted values with the other quote', 'keys with dots, slashes and dashes', 'four-space indentation', 'an opening key with nothing under it', 'an opening key with a comment', 'blank lines and spaces everywhere', 'hash inside a plain value', 'plain values with flow characters inside', 'no newline at the end', 'empty flow collections'];
+    for (const name of taken) expect(parseLineYaml(lineHostile[name]!), name).toBeDefined();
+    const declined = ['comment deeper than a scalar', 'plain value ending in a colon', 'text after a quoted value', 'a dedent to no open level', 'a deeper line after a scalar', 'a list under a key', 'a BOM first', 'a lone CR inside a value', 'a tab inside a quoted value', 'flow collections that are not empty ones'];
+    for (const name of declined) expect(parseLineYaml(lineHostile[name]!), name).toBeUndefined();
   });
 
   it('takes the plain profile', () => {
