@@ -29,8 +29,20 @@ import { jsonDigest } from './json-digest.js';
 import { phaseEnded } from './phase-boundary.js';
 import { retireExpiredIntents } from './write-intents.js';
 
-/** Targets reconciled at once; each has its own write concurrency inside. */
+/**
+ * Target passes at once in the daemon and target stores opened at once (shared state); each
+ * target has its own write concurrency inside.
+ */
 export const TARGET_CONCURRENCY = 4;
+
+/**
+ * Targets of one multi-target pass (plan, apply) reconciled at once. A target's read side is one
+ * Describe beside its BatchGetSecretValue calls, two round trips in a row: four at once made ten
+ * targets wait on three waves of them, while all ten at once overlap one target's planning with
+ * the others' reads (10 x 100 warm pass, interleaved A/B: see docs/benchmarks.md). More than ten
+ * still go ten at a time, so a large fleet does not open a burst of connections per target.
+ */
+export const PASS_TARGET_CONCURRENCY = 10;
 
 export interface TargetRun {
   name: string;
@@ -123,7 +135,7 @@ export async function reconcileTargets(deps: TargetsDeps, options: ReconcileOpti
 
   // With a plan check, every target waits at the barrier for the others: all must be running at once.
   const barrier = options.verifyPlans ? createPlanBarrier(deps.targets.map((t) => t.name), options.verifyPlans) : undefined;
-  const limit = pLimit(barrier ? Math.max(1, deps.targets.length) : (deps.concurrency ?? TARGET_CONCURRENCY));
+  const limit = pLimit(barrier ? Math.max(1, deps.targets.length) : (deps.concurrency ?? PASS_TARGET_CONCURRENCY));
   const shared: Shared = { snapshot, hmacKey, load, persist, now, logger, fingerprintScheme: deps.store.fingerprintScheme, revision: deps.revision, policiesFor: deps.policiesFor, barrier };
   const reports = await Promise.all(deps.targets.map((run) => limit(async () => finished(await reconcileTarget(run, shared, options)))));
 
