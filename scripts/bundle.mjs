@@ -14,8 +14,8 @@
 //   the tests that prove laziness from Node's module log can name packages inside chunks.
 // - Files found relative to import.meta.url (models/, schema/, demo/seed.json, package.json) are
 //   looked up from dist/bundle/, two levels below the package root like dist/src/<dir>/.
-// - Kept external (loaded from node_modules as before): pino-pretty and yaml, both loaded on
-//   demand through createRequire (one copy each). pino is bundled: the CLI never starts a pino
+// - Kept external (loaded from node_modules as before): pino-pretty, yaml and js-yaml, all loaded
+//   on demand through createRequire (one copy each). pino is bundled: the CLI never starts a pino
 //   transport, the one part of pino that resolves worker files by path (its __dirname); bundling
 //   it spared loading ~30 CommonJS files (~15-20 ms of start-up).
 // - Licences: each bundled package's licence comments stay in the output, and
@@ -40,7 +40,7 @@ const result = await build({
   target: 'node20.19',
   // The SDK's ES module builds (dist-es): no CommonJS wrappers, and esbuild drops what is unused.
   mainFields: ['module', 'main'],
-  external: ['pino-pretty', 'yaml'],
+  external: ['pino-pretty', 'yaml', 'js-yaml'],
   // Not minified: names stay readable in stack traces (APPFLOW_GITOPS_DEBUG=1) without keepNames,
   // whose __name() call on every function created cost ~18 ms of a 1,000-profile apply; minifying
   // saved under 10 ms of start-up, within the noise of the shared machine.

@@ -13,7 +13,12 @@
 // (an error for the `yaml` library), nesting beyond MAX_NESTING_DEPTH, and anything js-yaml
 // throws for. Plain scalars resolve by the core schema's rules (core-scalars.ts), the positioned
 // parse's, without loading the `yaml` library.
-import { parseEvents, getScalarValue, EVENT_ID, SCALAR_STYLE, type Event, type ScalarEvent } from 'js-yaml';
+//
+// The commonest file shape goes to line-yaml.ts first, which is several times cheaper; js-yaml
+// (its CommonJS build, kept out of the bundle) is loaded only when a file needs the event parse.
+import { createRequire } from 'node:module';
+import type * as JsYaml from 'js-yaml';
+import type { Event, ScalarEvent } from 'js-yaml';
 import { resolvePlainScalar } from './core-scalars.js';
 import { ownString, parseLineYaml } from './line-yaml.js';
 import { MAX_NESTING_DEPTH } from './yaml-limits.js';
@@ -39,6 +44,18 @@ function decline(): never {
   throw new Declined();
 }
 
+// js-yaml, loaded on the event parse's first use: a pass whose files all take the line parse
+// (line-yaml.ts) never compiles or runs its 85 KB. Set by loadJsYaml before anything below reads them.
+let parseEvents: typeof JsYaml.parseEvents;
+let getScalarValue: typeof JsYaml.getScalarValue;
+let EVENT_ID: typeof JsYaml.EVENT_ID;
+let SCALAR_STYLE: typeof JsYaml.SCALAR_STYLE;
+
+function loadJsYaml(): void {
+  if (parseEvents !== undefined) return;
+  ({ parseEvents, getScalarValue, EVENT_ID, SCALAR_STYLE } = createRequire(import.meta.url)('js-yaml') as typeof JsYaml);
+}
+
 /** The values of `text` when it is one simple document, or undefined to let the positioned parse decide. */
 export function parseFastYaml(text: string): FastDocument | undefined {
   if (DECLINE_TEXT.test(text)) return undefined;
@@ -49,6 +66,7 @@ export function parseFastYaml(text: string): FastDocument | undefined {
 /** parseFastYaml's second way, through js-yaml's events (exported for the differential test). */
 export function parseEventYaml(text: string): FastDocument | undefined {
   if (DECLINE_TEXT.test(text)) return undefined;
+  loadJsYaml();
   let events: Event[];
   try {
     events = parseEvents(text, { maxDepth: MAX_NESTING_DEPTH });
