@@ -14,10 +14,15 @@ import { computeFingerprint, computeVersionFingerprint } from '../planner/finger
 import { planChanges, type CredentialResolution } from '../planner/plan-changes.js';
 import { checkPlanPolicies } from '../policy/evaluate-policies.js';
 import { CredentialMemo } from './credential-memo.js';
+import { observeProfiles, type EarlyObservation } from './early-describe.js';
 import { phaseEnded } from './phase-boundary.js';
 import type { PlanContext } from './types.js';
 
-export async function preparePlan(ctx: PlanContext, load: LoadResult, options: PlanOptions): Promise<Plan> {
+/**
+ * `early`: the inventory's Describe batches when the caller started them before loading the files
+ * (src/reconcile/early-describe.ts); only the names they do not cover are described here.
+ */
+export async function preparePlan(ctx: PlanContext, load: LoadResult, options: PlanOptions, early?: EarlyObservation): Promise<Plan> {
   // Desired names ∪ inventory names: the inventory side is what prune and "deleted out of band"
   // need. Profiles outside both are none of our business and are not even read.
   const names = [...new Set([...load.profiles.map((p) => p.name), ...Object.keys(ctx.state.profiles)])].sort();
@@ -26,7 +31,7 @@ export async function preparePlan(ctx: PlanContext, load: LoadResult, options: P
   // Version ids each reference resolved to (metadata only), recorded on the plan's changes below.
   const versions = new Map<string, string>();
   const [observed, credentials] = await Promise.all([
-    names.length > 0 ? ctx.appflow.describeByNames(names) : Promise.resolve([]),
+    observeProfiles(ctx.appflow, names, early),
     byVersion
       ? compareSecretVersions(ctx, load.profiles, versions)
       : ctx.skipCredentials

@@ -15,6 +15,7 @@ import { preparePlan } from './prepare-plan.js';
 import { PLAN_STALE_CODE, type ProfileOutcome, type ReconcileDeps, type ReconcileOptions, type ReconcileReport } from './types.js';
 import { awsErrorCode } from './write-errors.js';
 import { jsonDigest } from './json-digest.js';
+import { describeInventoryEarly } from './early-describe.js';
 import { phaseEnded } from './phase-boundary.js';
 import { retireExpiredIntents } from './write-intents.js';
 import { nameKeyed } from '../model/name-keyed.js';
@@ -113,6 +114,8 @@ export async function reconcileOnce(deps: ReconcileDeps, options: ReconcileOptio
 
   let plan: Plan;
   try {
+    // Described while the files load; preparePlan describes only the names the load adds.
+    const early = describeInventoryEarly(deps.appflow, state);
     const loaded = await loadProfiles(deps.profilesDir, deps.loadOptions);
     phaseEnded();
     const load = deps.takesFile ? restrictLoad(loaded, deps.takesFile, deps.targetFiles) : loaded;
@@ -121,6 +124,7 @@ export async function reconcileOnce(deps: ReconcileDeps, options: ReconcileOptio
       { target: deps.target, appflow: deps.appflow, secrets: deps.secrets, state, hmacKey, fingerprintScheme: deps.store.fingerprintScheme, ...(deps.policies ? { policies: deps.policies } : {}) },
       load,
       options,
+      early,
     );
   } catch (err) {
     // Nothing was observed, so nothing is written; the inventory stays as it was.

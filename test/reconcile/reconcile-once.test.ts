@@ -112,6 +112,24 @@ describe('convergence', () => {
   });
 });
 
+describe('observing', () => {
+  it('describes the inventory and the new documents each once, and a no-op pass in one call', async () => {
+    await p.writeProfile('a.json', datadogDoc('dd-a'));
+    expect((await p.apply()).ok).toBe(true);
+    await p.writeProfile('b.json', datadogDoc('dd-b', 'dd/other'));
+    p.emulator.clearRequestLog();
+    const second = await p.apply();
+    expect(results(second)).toEqual({ 'dd-a': 'unchanged', 'dd-b': 'applied' });
+    const describes = () => p.emulator.requestLog().filter((e) => e.operation === 'DescribeConnectorProfiles');
+    // dd-a (the inventory, described while the files load) and dd-b (new): one call each.
+    expect(describes()).toHaveLength(2);
+    p.emulator.clearRequestLog();
+    const third = await p.apply();
+    expect(results(third)).toEqual({ 'dd-a': 'unchanged', 'dd-b': 'unchanged' });
+    expect(describes()).toHaveLength(1);
+  });
+});
+
 describe('replacement', () => {
   const kms = (key: string) => ({ kmsArn: `arn:aws:kms:us-east-1:123456789012:key/${key}` });
 
