@@ -11,6 +11,7 @@ import {
   type SecretsManagerClient,
 } from '@aws-sdk/client-secrets-manager';
 import pLimit from 'p-limit';
+import { isDeepFrozen } from '../model/deep-frozen.js';
 import type { SecretReference } from '../model/types.js';
 import { awsErrorCode, describeAwsError } from './error-codes.js';
 import type { SecretLookup, SecretResolutionError, SecretsPort, SecretVersionLookup } from './ports.js';
@@ -70,6 +71,15 @@ function groupReferences(refs: SecretReference[]): Map<string, SecretGroup> {
   return groups;
 }
 
+/** References grouped by secret version, unpinned ones (one batch call per 20) apart from pinned ones. */
+interface Grouping {
+  groups: ReadonlyMap<string, SecretGroup>;
+  pinned: readonly SecretGroup[];
+  /** Unpinned groups by secret id, and their ids in batch-sized chunks. */
+  unpinnedById: ReadonlyMap<string, SecretGroup>;
+  chunks: readonly (readonly string[])[];
+}
+
 function fromEntry(entry: { SecretString?: string | undefined; SecretBinary?: Uint8Array | undefined; VersionId?: string | undefined }): FetchResult {
   if (typeof entry.SecretString === 'string') {
     return { kind: 'string', secretString: entry.SecretString, ...(entry.VersionId ? { versionId: entry.VersionId } : {}) };
@@ -115,6 +125,31 @@ export function createSecretsAdapter(client: SecretsManagerClient, options: Secr
    */
   let lastResolved = new Map<string, ResolvedVersion>();
 
+  /**
+   * The last grouping, for the reference list it was made from. The caller hands the daemon's
+   * passes the same deep-frozen list while no file's references changed (src/reconcile/
+   * prepare-plan.ts), and a deep-frozen list and its references cannot change, so the groups are
+   * reused instead of rebuilt from 2,000 references on every pass. The groups are only read.
+   */
+  let lastGrouping: { refs: readonly SecretReference[]; grouping: Grouping } | undefined;
+
+  function groupingOf(refs: SecretReference[]): Grouping {
+    if (lastGrouping?.refs === refs && isDeepFrozen(refs)) return lastGrouping.grouping;
+    const groups = groupReferences(refs);
+    const pinned: SecretGroup[] = [];
+    const unpinnedById = new Map<string, SecretGroup>();
+    for (const group of groups.values()) {
+      if (group.versionId || group.versionStage) pinned.push(group);
+      else unpinnedById.set(group.secretId, group);
+    }
+    const ids = [...unpinnedById.keys()];
+    const chunks: string[][] = [];
+    for (let i = 0; i < ids.length; i += BATCH_GET_SIZE) chunks.push(ids.slice(i, i + BATCH_GET_SIZE));
+    const grouping = { groups, pinned, unpinnedById, chunks };
+    lastGrouping = isDeepFrozen(refs) ? { refs, grouping } : undefined;
+    return grouping;
+  }
+
   async function getOne(group: SecretGroup): Promise<FetchResult> {
     try {
       const output = await client.send(
@@ -130,7 +165,7 @@ export function createSecretsAdapter(client: SecretsManagerClient, options: Secr
    * Fetches one chunk of up to 20 ids. Returns the results it got and the ids to fetch one by
    * one, or `unavailable` when the batch operation itself cannot be used by this caller.
    */
-  async function batchChunk(ids: string[]): Promise<
+  async function batchChunk(ids: readonly string[]): Promise<
     { unavailable: false; results: Map<string, FetchResult>; fallback: string[] } | { unavailable: true }
   > {
     const entries: SecretValueEntry[] = [];
@@ -138,7 +173,7 @@ export function createSecretsAdapter(client: SecretsManagerClient, options: Secr
     let nextToken: string | undefined;
     try {
       do {
-        const output = await client.send(new BatchGetSecretValueCommand({ SecretIdList: ids, NextToken: nextToken }));
+        const output = await client.send(new BatchGetSecretValueCommand({ SecretIdList: [...ids], NextToken: nextToken }));
         entries.push(...(output.SecretValues ?? []));
         for (const error of output.Errors ?? []) if (error.SecretId) errors.set(error.SecretId, error);
         nextToken = output.NextToken && output.NextToken !== nextToken ? output.NextToken : undefined;
@@ -220,19 +255,12 @@ export function createSecretsAdapter(client: SecretsManagerClient, options: Secr
     },
 
     async resolve(refs) {
-      const groups = groupReferences(refs);
+      const { groups, pinned, unpinnedById, chunks } = groupingOf(refs);
       const fetched = new Map<string, FetchResult>();
-      const singles: SecretGroup[] = [];
-      const unpinned = [...groups.values()].filter((group) => !group.versionId && !group.versionStage);
-      for (const group of groups.values()) if (group.versionId || group.versionStage) singles.push(group);
-
-      const unpinnedById = new Map(unpinned.map((group) => [group.secretId, group]));
-      const ids = [...unpinnedById.keys()];
+      const singles: SecretGroup[] = [...pinned];
       const limit = pLimit(options.concurrency ?? 4);
-      const chunks: string[][] = [];
-      for (let i = 0; i < ids.length; i += BATCH_GET_SIZE) chunks.push(ids.slice(i, i + BATCH_GET_SIZE));
       let batchUsable = true;
-      const takeChunk = async (chunkIds: string[]): Promise<void> => {
+      const takeChunk = async (chunkIds: readonly string[]): Promise<void> => {
         const outcome = batchUsable ? await batchChunk(chunkIds) : ({ unavailable: true } as const);
         if (outcome.unavailable) {
           // Remember for the rest of this resolve: one failed batch call, not one per chunk.
@@ -277,6 +305,13 @@ export function createSecretsAdapter(client: SecretsManagerClient, options: Secr
         }
         const last = lastResolved.get(group.key);
         const known = last && last.versionId === result.versionId && last.secretString === result.secretString ? last.lookups : undefined;
+        if (known && group.refs.every((ref) => known.has(ref.raw))) {
+          // The same version, and every reference already answered from it: the remembered
+          // lookups as they are (a daemon's usual pass; no new map per secret).
+          for (const ref of group.refs) resolved.set(ref.raw, known.get(ref.raw)!);
+          remembered.set(group.key, last!);
+          continue;
+        }
         const lookups = new Map<string, SecretLookup>();
         for (const ref of group.refs) {
           const lookup = known?.get(ref.raw) ?? extractSecretValue(ref, result);

@@ -6,7 +6,7 @@ import type { SecretLookup, SecretVersionLookup } from '../aws/ports.js';
 import { describeReference } from '../aws/secret-value.js';
 import { suggest } from '../desired/did-you-mean.js';
 import { checkResolvedCredentials } from '../desired/resolved-credentials.js';
-import { isDeepFrozen } from '../model/deep-frozen.js';
+import { deepFreeze, isDeepFrozen } from '../model/deep-frozen.js';
 import { nameKeyed } from '../model/name-keyed.js';
 import { Sensitive } from '../model/sensitive.js';
 import type { DesiredProfile, FingerprintScheme, LoadResult, Plan, PlanOptions, ResolvedCredentials, SecretReference, SourceLocation } from '../model/types.js';
@@ -104,7 +104,7 @@ function secretVersionsOf(refs: DesiredProfile['credentialRefs'], versions: Read
 const credentialMemo = new CredentialMemo();
 
 async function resolveCredentials(ctx: PlanContext, profiles: readonly DesiredProfile[], versions: Map<string, string>): Promise<Map<string, CredentialResolution>> {
-  const refs = uniqueReferences(profiles);
+  const refs = sharedUniqueReferences(profiles);
   const lookups = refs.length > 0 ? await ctx.secrets.resolve(refs) : new Map<string, SecretLookup>();
   for (const [raw, lookup] of lookups) if (lookup.ok && lookup.versionId) versions.set(raw, lookup.versionId);
   const credentials = new Map<string, CredentialResolution>();
@@ -153,6 +153,27 @@ function uniqueReferences(profiles: readonly DesiredProfile[]): SecretReference[
   const byRaw = new Map<string, SecretReference>();
   for (const profile of profiles) for (const { ref } of profile.credentialRefs) byRaw.set(ref.raw, ref);
   return [...byRaw.values()];
+}
+
+/**
+ * The reference lists the last list of unique references was made from (the parse cache's
+ * deep-frozen ones, in load order), and that list, deep-frozen. A daemon's pass over unchanged
+ * files gets the same list object back, which the secrets adapter recognises and does not group
+ * again (src/aws/secrets-adapter.ts); any other pass builds a new one.
+ */
+let lastUnique: { lists: readonly DesiredProfile['credentialRefs'][]; refs: SecretReference[] } | undefined;
+
+function sharedUniqueReferences(profiles: readonly DesiredProfile[]): SecretReference[] {
+  const lists = profiles.map((profile) => profile.credentialRefs);
+  const known = lastUnique;
+  if (known && known.lists.length === lists.length && lists.every((list, i) => list === known.lists[i] && isDeepFrozen(list))) return known.refs;
+  const refs = uniqueReferences(profiles);
+  if (!lists.every((list) => isDeepFrozen(list))) {
+    lastUnique = undefined;
+    return refs;
+  }
+  lastUnique = { lists, refs: deepFreeze(refs) };
+  return refs;
 }
 
 /**

@@ -2,6 +2,7 @@ import { DescribeSecretCommand, SecretsManagerClient } from '@aws-sdk/client-sec
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { AwsAdapters } from '../../src/aws/ports.js';
 import type { RunningEmulator } from '../../src/emulator/index.js';
+import { deepFreeze } from '../../src/model/deep-frozen.js';
 import type { SecretReference } from '../../src/model/types.js';
 import { resetEmulator, sdkConfigFor, startEmulatorHarness, type EmulatorHarness } from '../support/emulator-harness.js';
 import { countCalls } from './helpers.js';
@@ -181,6 +182,33 @@ describe('resolve', () => {
     // A key that went missing in the new version is an error at once, not a remembered value.
     emu.seed({ secrets: [{ name: 'reused', secretString: JSON.stringify({ user: 'SENTINEL-SECRET-u1' }) }] });
     expect((await aws.secrets.resolve([user, password])).get(password.raw)).toMatchObject({ ok: false, error: { code: 'secret.key-missing' } });
+  });
+
+  it('reuses the grouping of a deep-frozen reference list, still reading every secret each pass and a rotation at once', async () => {
+    emu.seed({ secrets: [{ name: 'frozen-list', secretString: JSON.stringify({ user: 'SENTINEL-SECRET-f1', password: 'SENTINEL-SECRET-f2' }) }] });
+    const refs = deepFreeze([ref('frozen-list', 'user'), ref('frozen-list', 'password'), ref('rotated', 'password', { versionStage: 'AWSPREVIOUS' }), ...manyRefs()]);
+    const first = await aws.secrets.resolve(refs);
+    const second = await aws.secrets.resolve(refs);
+    expect(second).toEqual(first);
+    expect(second.get(refs[0]!.raw)).toBe(first.get(refs[0]!.raw));
+    expect(second.get(refs[2]!.raw)).toEqual({ ok: true, value: 'SENTINEL-SECRET-old', versionId: expect.any(String) });
+    // Every pass asks again: the same batches and the pinned read, twice.
+    const batches = emu.requestLog().filter((e) => e.operation === 'BatchGetSecretValue');
+    expect(batches.map((e) => e.secretIds?.length)).toEqual([20, 20, 6, 20, 20, 6]);
+    expect(countCalls(emu, 'GetSecretValue')).toBe(2);
+
+    emu.seed({ secrets: [{ name: 'frozen-list', secretString: JSON.stringify({ user: 'SENTINEL-SECRET-f1', password: 'SENTINEL-SECRET-f3' }) }] });
+    const rotated = await aws.secrets.resolve(refs);
+    expect(rotated.get(refs[1]!.raw)).toEqual({ ok: true, value: 'SENTINEL-SECRET-f3', versionId: expect.any(String) });
+    expect(rotated.get(refs[0]!.raw)).toEqual({ ok: true, value: 'SENTINEL-SECRET-f1', versionId: expect.any(String) });
+  });
+
+  it('groups a list that is not deep-frozen again on every call (it may have changed)', async () => {
+    const refs = [ref('app/secret-0', 'user')];
+    expect((await aws.secrets.resolve(refs)).size).toBe(1);
+    refs.push(ref('app/secret-1', 'user'));
+    const again = await aws.secrets.resolve(refs);
+    expect(again.get(refs[1]!.raw)).toEqual({ ok: true, value: sentinel(1, 'user'), versionId: expect.any(String) });
   });
 
   it('makes no call for no references', async () => {

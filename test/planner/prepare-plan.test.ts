@@ -7,6 +7,7 @@ import { parseSecretReference } from '../../src/desired/secret-reference.js';
 import { collectCredentialReferences } from '../../src/desired/credential-refs.js';
 import { computeFingerprint } from '../../src/planner/fingerprint.js';
 import { preparePlan } from '../../src/reconcile/prepare-plan.js';
+import { deepFreeze, isDeepFrozen } from '../../src/model/deep-frozen.js';
 import { datadogDocument, salesforceJwtDocument } from '../support/profile-documents.js';
 import { HMAC_KEY, OPTIONS } from './fixtures.js';
 
@@ -97,6 +98,28 @@ describe('preparePlan', () => {
         '{{resolve:secretsmanager:hub:SecretString:clientSecret}}',
       ],
     );
+  });
+
+  it('hands the same deep-frozen reference list to resolve while the frozen documents stay the same, and a new one when one changes', async () => {
+    const frozen = (profile: DesiredProfile) => deepFreeze({ ...profile, credentialRefs: deepFreeze(profile.credentialRefs) });
+    const a = frozen(datadog('a'));
+    const b = frozen(datadog('b', 'hub'));
+    const p = ports();
+    const ctx = { target, appflow: p.appflow, secrets: p.secrets, state: { profiles: {}, intents: {} }, hmacKey: HMAC_KEY };
+    await preparePlan(ctx, load([a, b]), OPTIONS);
+    await preparePlan(ctx, load([a, b]), OPTIONS);
+    expect(p.resolveCalls[1]).toBe(p.resolveCalls[0]);
+    expect(isDeepFrozen(p.resolveCalls[0])).toBe(true);
+    // b's file changed (a new frozen document and list): a new list, with b's new references.
+    const b2 = frozen(datadog('b', 'dd'));
+    await preparePlan(ctx, load([a, b2]), OPTIONS);
+    expect(p.resolveCalls[2]).not.toBe(p.resolveCalls[0]);
+    expect(p.resolveCalls[2]!.map((r) => r.secretId)).toEqual(['dd', 'dd']);
+    // Documents that are not deep-frozen (a one-shot command's) never share a list.
+    const plain = [datadog('a'), datadog('b')];
+    await preparePlan(ctx, load(plain), OPTIONS);
+    await preparePlan(ctx, load(plain), OPTIONS);
+    expect(p.resolveCalls[4]).not.toBe(p.resolveCalls[3]);
   });
 
   it('makes no AWS call at all when there is nothing to read', async () => {
