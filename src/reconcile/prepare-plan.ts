@@ -104,7 +104,7 @@ function secretVersionsOf(refs: DesiredProfile['credentialRefs'], versions: Read
 const credentialMemo = new CredentialMemo();
 
 async function resolveCredentials(ctx: PlanContext, profiles: readonly DesiredProfile[], versions: Map<string, string>): Promise<Map<string, CredentialResolution>> {
-  const refs = sharedUniqueReferences(profiles);
+  const refs = sharedUniqueReferences(ctx.secrets, profiles);
   const lookups = refs.length > 0 ? await ctx.secrets.resolve(refs) : new Map<string, SecretLookup>();
   for (const [raw, lookup] of lookups) if (lookup.ok && lookup.versionId) versions.set(raw, lookup.versionId);
   const credentials = new Map<string, CredentialResolution>();
@@ -156,23 +156,23 @@ function uniqueReferences(profiles: readonly DesiredProfile[]): SecretReference[
 }
 
 /**
- * The reference lists the last list of unique references was made from (the parse cache's
- * deep-frozen ones, in load order), and that list, deep-frozen. A daemon's pass over unchanged
- * files gets the same list object back, which the secrets adapter recognises and does not group
- * again (src/aws/secrets-adapter.ts); any other pass builds a new one.
+ * Per secrets port (one per target): the reference lists its last list of unique references was
+ * made from (the parse cache's deep-frozen ones, in load order), and that list, deep-frozen. A
+ * daemon's pass over unchanged files gets the same list object back, which the secrets adapter
+ * recognises and does not group again (src/aws/secrets-adapter.ts); any other pass builds a new one.
  */
-let lastUnique: { lists: readonly DesiredProfile['credentialRefs'][]; refs: SecretReference[] } | undefined;
+const lastUnique = new WeakMap<object, { lists: readonly DesiredProfile['credentialRefs'][]; refs: SecretReference[] }>();
 
-function sharedUniqueReferences(profiles: readonly DesiredProfile[]): SecretReference[] {
+function sharedUniqueReferences(port: object, profiles: readonly DesiredProfile[]): SecretReference[] {
   const lists = profiles.map((profile) => profile.credentialRefs);
-  const known = lastUnique;
+  const known = lastUnique.get(port);
   if (known && known.lists.length === lists.length && lists.every((list, i) => list === known.lists[i] && isDeepFrozen(list))) return known.refs;
   const refs = uniqueReferences(profiles);
   if (!lists.every((list) => isDeepFrozen(list))) {
-    lastUnique = undefined;
+    lastUnique.delete(port);
     return refs;
   }
-  lastUnique = { lists, refs: deepFreeze(refs) };
+  lastUnique.set(port, { lists, refs: deepFreeze(refs) });
   return refs;
 }
 

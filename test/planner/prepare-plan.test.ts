@@ -122,6 +122,22 @@ describe('preparePlan', () => {
     expect(p.resolveCalls[4]).not.toBe(p.resolveCalls[3]);
   });
 
+  it('remembers the list per secrets port, so targets that take turns each keep theirs', async () => {
+    const frozen = (profile: DesiredProfile) => deepFreeze({ ...profile, credentialRefs: deepFreeze(profile.credentialRefs) });
+    const one = [frozen(datadog('a'))];
+    const two = [frozen(datadog('b', 'hub'))];
+    const p1 = ports();
+    const p2 = ports();
+    const ctx = (p: ReturnType<typeof ports>) => ({ target, appflow: p.appflow, secrets: p.secrets, state: { profiles: {}, intents: {} }, hmacKey: HMAC_KEY });
+    for (let pass = 0; pass < 2; pass++) {
+      await preparePlan(ctx(p1), load(one), OPTIONS);
+      await preparePlan(ctx(p2), load(two), OPTIONS);
+    }
+    expect(p1.resolveCalls[1]).toBe(p1.resolveCalls[0]);
+    expect(p2.resolveCalls[1]).toBe(p2.resolveCalls[0]);
+    expect(p2.resolveCalls[0]!.map((r) => r.secretId)).toEqual(['hub', 'hub']);
+  });
+
   it('makes no AWS call at all when there is nothing to read', async () => {
     const p = ports();
     const plan = await preparePlan({ target, appflow: p.appflow, secrets: p.secrets, state: { profiles: {}, intents: {} }, hmacKey: HMAC_KEY }, load([]), OPTIONS);
