@@ -45,6 +45,12 @@ export interface TargetAdapters extends AwsAdapters {
    */
   identify(): Promise<AwsTarget>;
   /**
+   * The target identify() has confirmed, without waiting: undefined until its first answer arrives
+   * (and while the last one was a failure). A pass reads the inventory of a target it already knows
+   * before its files are loaded (src/reconcile/reconcile-targets.ts).
+   */
+  identified?(): AwsTarget | undefined;
+  /**
    * The credentials this target's clients use (the assumed role's provider, a shared-config
    * profile, or the settings' own); undefined means the SDK's default chain. Other clients of the
    * same target (the shared state's DynamoDB table) reuse them.
@@ -102,7 +108,7 @@ export function createTargetAdapters(target: TargetAccess, settings: AwsSettings
   if (target.implicit) {
     const adapters = createAwsAdapters(settings);
     const named: AwsTarget = { ...adapters.target, name: target.name };
-    return { ...adapters, target: named, identify: async () => named, ...(settings.credentials ? { credentials: settings.credentials } : {}) };
+    return { ...adapters, target: named, identify: async () => named, identified: () => named, ...(settings.credentials ? { credentials: settings.credentials } : {}) };
   }
   const appflow = appflowEndpoint(settings.endpoints?.appflow, env);
   const sts = stsEndpoint(appflow, env);
@@ -117,6 +123,7 @@ export function createTargetAdapters(target: TargetAccess, settings: AwsSettings
     ...(target.accountId !== undefined ? { accountId: target.accountId } : {}),
   };
   let identified: Promise<AwsTarget> | undefined;
+  let confirmed: AwsTarget | undefined;
   const identify = (): Promise<AwsTarget> => {
     identified ??= (async () => {
       const { GetCallerIdentityCommand, STSClient } = await import('@aws-sdk/client-sts');
@@ -140,10 +147,16 @@ export function createTargetAdapters(target: TargetAccess, settings: AwsSettings
     })();
     // A failure is not kept: the daemon asks again on its next pass (a role fixed, a trust policy
     // corrected), while a confirmed identity is asked for once for the life of the clients.
-    identified.catch(() => {
-      identified = undefined;
-    });
+    identified.then(
+      (target) => {
+        confirmed = target;
+      },
+      () => {
+        identified = undefined;
+        confirmed = undefined;
+      },
+    );
     return identified;
   };
-  return { ...adapters, target: base, identify, ...(credentials ? { credentials } : {}) };
+  return { ...adapters, target: base, identify, identified: () => confirmed, ...(credentials ? { credentials } : {}) };
 }

@@ -26,6 +26,7 @@ import { groupCommitSaver, StateSaveError } from './reconcile-once.js';
 import { PLAN_STALE_CODE, type ProfileOutcome, type ReconcileOptions, type ReconcileReport } from './types.js';
 import { awsErrorCode } from './write-errors.js';
 import { jsonDigest } from './json-digest.js';
+import { describeInventoryEarly, type EarlyObservation } from './early-describe.js';
 import { phaseEnded } from './phase-boundary.js';
 import { retireExpiredIntents } from './write-intents.js';
 
@@ -129,14 +130,16 @@ export async function reconcileTargets(deps: TargetsDeps, options: ReconcileOpti
   }
   const { snapshot, hmacKey } = passState;
   const loadedDigest = jsonDigest(snapshot);
+  // With a plan check, every target waits at the barrier for the others: all must be running at once.
+  const concurrency = options.verifyPlans ? Math.max(1, deps.targets.length) : (deps.concurrency ?? PASS_TARGET_CONCURRENCY);
+  const early = describeKnownInventories(deps.targets.slice(0, concurrency), snapshot);
   const load = await loadProfiles(deps.profilesDir, deps.loadOptions);
   phaseEnded();
   const persist = groupCommitSaver(() => deps.store.save(snapshot));
 
-  // With a plan check, every target waits at the barrier for the others: all must be running at once.
   const barrier = options.verifyPlans ? createPlanBarrier(deps.targets.map((t) => t.name), options.verifyPlans) : undefined;
-  const limit = pLimit(barrier ? Math.max(1, deps.targets.length) : (deps.concurrency ?? PASS_TARGET_CONCURRENCY));
-  const shared: Shared = { snapshot, hmacKey, load, persist, now, logger, fingerprintScheme: deps.store.fingerprintScheme, revision: deps.revision, policiesFor: deps.policiesFor, barrier };
+  const limit = pLimit(concurrency);
+  const shared: Shared = { snapshot, hmacKey, load, persist, now, logger, fingerprintScheme: deps.store.fingerprintScheme, revision: deps.revision, policiesFor: deps.policiesFor, barrier, early };
   const reports = await Promise.all(deps.targets.map((run) => limit(async () => finished(await reconcileTarget(run, shared, options)))));
 
   let error: TargetsReport['error'];
@@ -160,12 +163,45 @@ interface Shared {
   policiesFor: TargetsDeps['policiesFor'];
   /** Present when `options.verifyPlans` is: every target plans, then the check, then writes. */
   barrier: PlanBarrier | undefined;
+  /** The inventories already being described, by target (describeKnownInventories). */
+  early: ReadonlyMap<TargetRun, KnownInventory>;
+}
+
+interface KnownInventory {
+  /** The state key the inventory was read under: used only by a target identified with this key. */
+  key: string;
+  observation: EarlyObservation;
+}
+
+/**
+ * The inventory of each target whose account is already confirmed (every pass after the first of
+ * a process, and the implicit target) is described while the profile files load, as the
+ * single-target pass does (early-describe.ts): the answers arrive while this process stats and
+ * reads the files. Only the targets that start at once (the first `concurrency`), so no answer waits
+ * for a free slot. A target not yet identified confirms its account first, as before: no AppFlow
+ * call is ever made for an account that was not confirmed. Nothing here changes the snapshot (a
+ * legacy key's inventory is read where it is; reconcileTarget still moves it).
+ */
+function describeKnownInventories(targets: readonly TargetRun[], snapshot: StateSnapshot): Map<TargetRun, KnownInventory> {
+  const early = new Map<TargetRun, KnownInventory>();
+  for (const run of targets) {
+    const target = run.adapters.identified?.();
+    if (target === undefined) continue;
+    const state = snapshot.targets[target.key] ?? run.legacyKeys?.map((key) => snapshot.targets[key]).find((s) => s !== undefined);
+    const observation = state ? describeInventoryEarly(run.adapters.appflow, state) : undefined;
+    if (observation) early.set(run, { key: target.key, observation });
+  }
+  return early;
 }
 
 function failed(name: string, target: AwsTarget, error: { code: string; message: string }, now: () => number, revision: string | undefined, plan: Plan = emptyPlan(target.key)): TargetReport {
   if (revision !== undefined) plan.revision = revision;
   const report: ReconcileReport = { id: randomUUID(), ...(revision !== undefined ? { revision } : {}), plan, outcomes: [], ok: false, startedAt: new Date(now()).toISOString(), durationMs: 0, warnings: [], error };
   return { name, target, report };
+}
+
+function earlyFor(known: KnownInventory | undefined, key: string): EarlyObservation | undefined {
+  return known !== undefined && known.key === key ? known.observation : undefined;
 }
 
 async function reconcileTarget(run: TargetRun, shared: Shared, options: ReconcileOptions & TargetsPlanOptions): Promise<TargetReport> {
@@ -204,6 +240,7 @@ async function reconcileTarget(run: TargetRun, shared: Shared, options: Reconcil
       },
       restrictLoad(shared.load, (file) => run.takes(file), run.paths ? { name: run.name, paths: run.paths } : undefined),
       options,
+      earlyFor(shared.early.get(run), target.key),
     );
   } catch (err) {
     const code = awsErrorCode(err) ?? 'observe.failed';
