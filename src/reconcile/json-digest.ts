@@ -7,9 +7,31 @@
 // record's JSON. The bytes hashed are exactly JSON.stringify's, so two digests are equal exactly
 // when the two JSON texts are.
 import { createHash, type Hash } from 'node:crypto';
+import type { StateSnapshot } from '../model/types.js';
 
 /** Text gathered before it goes to the hash: fewer, larger updates (each call has a fixed cost). */
 const FLUSH_AT_LENGTH = 64 * 1024;
+
+/**
+ * A snapshot with at most this many records (profiles and intents over all targets) is hashed as
+ * one JSON.stringify: its JSON is at most about 1 MB (a record is about 430 bytes), gone as soon as
+ * it is hashed. At 1,000 profiles that is about 1.3 ms against 2.3 ms walked (steady; 4.6 ms
+ * against 2.3 the second time, when a daemon's second pass still runs the walk unoptimized), and a
+ * pass takes two digests. Larger states are walked, as before, so the 10,000-profile pass never
+ * builds its 4 MB JSON.
+ */
+export const WHOLE_STATE_MAX_RECORDS = 2_000;
+
+/** jsonDigest of a state snapshot (the same digest, computed the cheaper way for its size). */
+export function stateDigest(snapshot: StateSnapshot): string {
+  let records = 0;
+  for (const key of Object.keys(snapshot.targets)) {
+    const target = snapshot.targets[key]!;
+    records += Object.keys(target.profiles).length + Object.keys(target.intents).length;
+    if (records > WHOLE_STATE_MAX_RECORDS) return jsonDigest(snapshot);
+  }
+  return createHash('sha256').update(JSON.stringify(snapshot)).digest('base64');
+}
 
 export function jsonDigest(value: unknown): string {
   const sink = new HashSink(createHash('sha256'));

@@ -14,7 +14,7 @@ import { loadPassState, messageOf } from './pass-state.js';
 import { preparePlan } from './prepare-plan.js';
 import { PLAN_STALE_CODE, type ProfileOutcome, type ReconcileDeps, type ReconcileOptions, type ReconcileReport } from './types.js';
 import { awsErrorCode } from './write-errors.js';
-import { jsonDigest } from './json-digest.js';
+import { stateDigest } from './json-digest.js';
 import { describeInventoryEarly } from './early-describe.js';
 import { phaseEnded } from './phase-boundary.js';
 import { retireExpiredIntents } from './write-intents.js';
@@ -107,7 +107,7 @@ export async function reconcileOnce(deps: ReconcileDeps, options: ReconcileOptio
   // Saved at the end only when something changed: an unchanged pass leaves the state file alone
   // (and never overwrites a corrupt file the store could not read with an empty one for nothing).
   // Compared by the digest of its JSON, not the JSON (about 4 MB at 10,000 profiles; json-digest.ts).
-  const loadedDigest = jsonDigest(snapshot);
+  const loadedDigest = stateDigest(snapshot);
   const state: TargetState = (snapshot.targets[deps.target.key] ??= { profiles: nameKeyed(), intents: nameKeyed() });
   const retired = retireExpiredIntents(state, now());
   if (retired.length > 0) logger.info({ event: 'intents.retired', profiles: retired }, 'retired expired write intents');
@@ -160,7 +160,7 @@ export async function reconcileOnce(deps: ReconcileDeps, options: ReconcileOptio
     return finish(plan, [], { code: 'internal', message: messageOf(err) });
   }
   try {
-    if (jsonDigest(snapshot) !== loadedDigest) await persist();
+    if (stateDigest(snapshot) !== loadedDigest) await persist();
   } catch (err) {
     warnings.push(`state could not be saved: ${messageOf(err)}`);
     return finish(plan, outcomes, { code: err instanceof StateSaveError ? err.code : 'state.save-failed', message: messageOf(err) });

@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { nameKeyed } from '../../src/model/name-keyed.js';
-import { jsonDigest } from '../../src/reconcile/json-digest.js';
+import type { StateSnapshot, TargetState } from '../../src/model/types.js';
+import { jsonDigest, stateDigest, WHOLE_STATE_MAX_RECORDS } from '../../src/reconcile/json-digest.js';
 
 const sha256OfJson = (value: unknown) => createHash('sha256').update(JSON.stringify(value) ?? 'undefined').digest('base64');
 
@@ -38,5 +39,33 @@ describe('jsonDigest', () => {
     const profiles = (state.targets as Record<string, { profiles: Record<string, Record<string, unknown>> }>)['us-east-1/default@local']!.profiles;
     profiles['p-1999']!.lastAppliedAt = 'later';
     expect(jsonDigest(state)).not.toBe(before);
+  });
+});
+
+describe('stateDigest', () => {
+  const snapshot = (profiles: number, intents = 0): StateSnapshot => {
+    const target: TargetState = { profiles: nameKeyed(), intents: nameKeyed() };
+    for (let i = 0; i < profiles; i++) target.profiles[`p-${i}`] = { name: `p-${i}`, origin: 'created', connectorType: 'Datadog', credentialsFingerprint: 'f'.repeat(64) };
+    for (let i = 0; i < intents; i++) target.intents[`p-${i}`] = { name: `p-${i}`, operation: 'update', clientToken: `t-${i}`, requestDigest: 'd', createdAt: new Date(i).toISOString() };
+    return { formatVersion: 1, targets: { 'us-east-1/default@local': target, 'eu-west-1/default@local': { profiles: nameKeyed(), intents: nameKeyed() } } };
+  };
+
+  it.each([
+    ['an empty state', 0, 0],
+    ['a state hashed whole (at the limit)', WHOLE_STATE_MAX_RECORDS - 10, 10],
+    ['a state walked record by record (over the limit)', WHOLE_STATE_MAX_RECORDS, 1],
+  ])('is jsonDigest, the SHA-256 of JSON.stringify, for %s', (_label, profiles, intents) => {
+    const state = snapshot(profiles, intents);
+    expect(stateDigest(state)).toBe(jsonDigest(state));
+    expect(stateDigest(state)).toBe(sha256OfJson(state));
+  });
+
+  it('changes when a record changes, on either side of the limit', () => {
+    for (const size of [10, WHOLE_STATE_MAX_RECORDS + 1]) {
+      const state = snapshot(size);
+      const before = stateDigest(state);
+      state.targets['us-east-1/default@local']!.profiles['p-3']!.lastAppliedAt = 'later';
+      expect(stateDigest(state)).not.toBe(before);
+    }
   });
 });
