@@ -407,10 +407,12 @@ const STATIC_EXPLANATION = `## How each number is measured
 ## What limits each number
 
 - **No-op, fresh process**: CPU in the client. The JSON Schema validator is compiled at build time
-  (ajv standalone code); a plain profile file is parsed for its values only (js-yaml's event
-  parser, src/desired/fast-yaml.ts), and the positioned \`yaml\` parse runs only for a file the
-  fast parse declines or that needs a located diagnostic, so a pass of valid files never loads
-  \`yaml\`. What is left is reading and validating every file, one HMAC fingerprint per profile,
+  (ajv standalone code); a plain profile file is parsed for its values only, by a line parse of
+  the commonest shape (src/desired/line-yaml.ts: block mappings of one-line scalars) or else
+  js-yaml's event parser (src/desired/fast-yaml.ts, loaded on first use), and the positioned
+  \`yaml\` parse runs only for a file both decline or that needs a located diagnostic, so a pass
+  of plain valid files loads neither js-yaml nor \`yaml\`. The inventory's Describe calls go out
+  before the files are read, so AWS answers while the pass reads them. What is left is reading and validating every file, one HMAC fingerprint per profile,
   the plan, and the AWS SDK's per-call cost (signing, (de)serialisation). Start to exit, the
   process also pays the floor (Node and the two SDK clients) and loading the tool's own modules
   (the \`apply\` command's graph, about 120 modules and the 674 KB generated validator; DynamoDB,
@@ -425,20 +427,24 @@ const STATIC_EXPLANATION = `## How each number is measured
   its stat is read again), nor parsed, validated or copied (the parse cache hands out
   deep-frozen results keyed by the file's text), and the per-document work
   (digests, canonical forms, fingerprints) is remembered against those frozen documents. What is
-  left is 1,000 stats, the batched reads (ceil(N / 100) DescribeConnectorProfiles calls
-  and ceil(secrets / 20) BatchGetSecretValue calls, each four at a time, side by side; each
+  left is 1,000 stats, the batched reads (ceil(N / 100) DescribeConnectorProfiles calls, sent
+  before the stats for the names the inventory holds, and ceil(secrets / 20) BatchGetSecretValue
+  calls, grouped once per unchanged reference list; each four at a time, side by side; each
   command's middleware stack resolved once per client), the plan and GC. The AWS SDK's per-call
   work (deserialising 1,000 profiles and 2,000 secret values, SigV4, HTTP) is the largest part;
   the 50 secret batches are the longest chain (ListSecrets would check versions in 10 calls,
   but it needs access to every secret name in the account and is eventually consistent, so it
   is not used). The measured pass is the process's second, while V8 still compiles on
-  background threads: a long-running daemon's later passes cost less. The warm modes run with the daemon's heap
+  background threads; it is bound by the main thread's CPU, not by waiting on the emulator. The warm modes run with the daemon's heap
   setting (the old generation grows to 1.6x what survived; more frequent full GCs than Node's
   default).
 - **Fleet**: each target's pass reads its own files (the directory once), describes its own
-  profiles (one call per 100) and resolves its own secrets; the targets run four at a time, so the
-  fleet costs about what one target of as many profiles does, plus each target's fixed cost per
-  pass (its state load and save, its identity, its own batches).
+  profiles (one call per 100) and resolves its own secrets; one pass runs up to 10 targets at
+  once (the daemon's target passes, 4), and a target whose account is already confirmed has its
+  inventory described while the files load. The fleet makes the same calls as one target of as
+  many profiles and, once V8 has optimised, costs about the same CPU per pass (each target's
+  fixed steps are 0.5-4 ms); its ratio to the single-target pass depends mostly on whether a full
+  GC falls inside the measured pass of either.
 - **Peak RSS** is about 60 MB outside V8's heap (the binary, compiled code) plus the heap: what
   the pass holds (about 53 MB live at 10,000 profiles: strings, the documents, the observed
   profiles, the plan) and the garbage V8 lets pile up before collecting it. The CLI sizes its own
