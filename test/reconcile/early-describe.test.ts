@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import type { AppFlowPort } from '../../src/aws/ports.js';
 import { nameKeyed } from '../../src/model/name-keyed.js';
-import type { ManagedProfileRecord, ObservedProfile, TargetState } from '../../src/model/types.js';
+import type { ObservedProfile, TargetState } from '../../src/model/types.js';
 import { describeInventoryEarly, observeProfiles } from '../../src/reconcile/early-describe.js';
 
 /** A port that answers every name and records each call's names (the adapter itself is tested over HTTP elsewhere). */
@@ -22,7 +22,7 @@ function recordingPort(fail?: Error): Pick<AppFlowPort, 'describeByNames'> & { c
 
 function inventory(...names: string[]): TargetState {
   const state: TargetState = { profiles: nameKeyed(), intents: nameKeyed() };
-  for (const name of names) state.profiles[name] = { name, origin: 'created', connectorType: 'Datadog' } as ManagedProfileRecord;
+  for (const name of names) state.profiles[name] = { name, origin: 'created', connectorType: 'Datadog' };
   return state;
 }
 
