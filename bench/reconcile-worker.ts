@@ -7,6 +7,8 @@
 //   converge  - reconcileOnce to bring the account in sync (setup, not reported as a result)
 //   noop      - reconcileOnce on an in-sync fleet, in a fresh process: what a one-shot `apply`
 //               costs (module loading excluded; schema compilation, client set-up included)
+//   noop-steady - STEADY_PASSES passes in one process, each timed (steadyPasses): what a long-running
+//               daemon's pass costs once V8 has optimised it (reported beside noop-warm, not instead)
 //   noop-warm - one unmeasured pass, then the measured one in the same process: what each pass of
 //               the long-running daemon costs once it is warm
 //   baseline  - the naive reader: one DescribeConnectorProfiles per profile and one
@@ -31,7 +33,7 @@ import { WRITE_SDK_MAX_ATTEMPTS } from '../src/reconcile/retry-policy.js';
 import { createFileStateStore } from '../src/state/file-state-store.js';
 
 interface WorkerInput {
-  mode: 'converge' | 'noop' | 'noop-warm' | 'baseline' | 'throttled' | 'fleet-converge' | 'fleet-warm';
+  mode: 'converge' | 'noop' | 'noop-warm' | 'noop-steady' | 'baseline' | 'throttled' | 'fleet-converge' | 'fleet-warm';
   profilesDir: string;
   stateDir: string;
   endpoint: string;
@@ -56,7 +58,13 @@ export interface WorkerResult {
   profiles: number;
   /** DescribeConnectorProfiles calls the SDK made (the measured pass). */
   describeCalls?: number;
+  /** noop-steady: each pass of the process, in order (wall and CPU ms). */
+  steadyPasses?: { wallMs: number; cpuMs: number }[];
 }
+
+/** Passes of one noop-steady process; the bench takes the median of the last STEADY_TAIL. */
+export const STEADY_PASSES = 10;
+export const STEADY_TAIL = 5;
 
 const credentials = { accessKeyId: 'bench', secretAccessKey: 'bench' };
 /** Every measured pass: what `apply` does by default (no prune, no replace). */
@@ -68,7 +76,8 @@ async function main(): Promise<void> {
   // The CLI's V8 heap settings (src/cli/main.ts applies them at start), so peak RSS and CPU are
   // what `apply` gets (the warm modes: what the daemon, `run`, gets); the naive baseline reader
   // is not the CLI and runs without.
-  if (input.mode !== 'baseline') applyHeapSettings({ oneShot: input.mode !== 'noop-warm' && input.mode !== 'fleet-warm' });
+  const daemonLike = input.mode === 'noop-warm' || input.mode === 'noop-steady' || input.mode === 'fleet-warm';
+  if (input.mode !== 'baseline') applyHeapSettings({ oneShot: !daemonLike });
   // The fresh-process measurement loads what `appflow-gitops apply` loads (its command module's
   // whole import graph: commander, the config and state plumbing), not only the modules the pass
   // below calls, so processWallMs/processCpuMs compare the real command with the floors. Before
@@ -77,6 +86,7 @@ async function main(): Promise<void> {
   const counts = { appflow: 0, secrets: 0, appflowRequests: 0, secretsRequests: 0, throttled: 0, describes: 0 };
   let failures = 0;
   let writes = 0;
+  const steadyPasses: { wallMs: number; cpuMs: number }[] = [];
   let profiles: number;
   let cpuBefore = process.cpuUsage();
   let started = performance.now();
@@ -139,7 +149,7 @@ async function main(): Promise<void> {
     const store = createFileStateStore(input.stateDir);
     // The daemon keeps a parse cache (unchanged files are not parsed again by its next pass);
     // one-shot `apply` does not, so only the warm mode uses one.
-    const parseCache = input.mode === 'noop-warm' ? new ProfileParseCache() : undefined;
+    const parseCache = input.mode === 'noop-warm' || input.mode === 'noop-steady' ? new ProfileParseCache() : undefined;
     const pass = () =>
       reconcileOnce(
         {
@@ -161,7 +171,21 @@ async function main(): Promise<void> {
       await pass();
       resetCounts();
     }
+    if (input.mode === 'noop-steady') {
+      for (let i = 1; i < STEADY_PASSES; i++) {
+        const cpuAt = process.cpuUsage();
+        const at = performance.now();
+        await pass();
+        const cpu = process.cpuUsage(cpuAt);
+        steadyPasses.push({ wallMs: performance.now() - at, cpuMs: (cpu.user + cpu.system) / 1000 });
+      }
+      resetCounts();
+    }
     const report = await pass();
+    if (input.mode === 'noop-steady') {
+      const cpu = process.cpuUsage(cpuBefore);
+      steadyPasses.push({ wallMs: performance.now() - started, cpuMs: (cpu.user + cpu.system) / 1000 });
+    }
     adapters.destroy();
     profiles = report.plan.changes.length;
     failures = report.outcomes.filter((o) => o.result === 'failed').length + report.plan.summary.error + (report.error ? 1 : 0);
@@ -185,6 +209,7 @@ async function main(): Promise<void> {
     writes,
     profiles,
     describeCalls: counts.describes,
+    ...(steadyPasses.length > 0 ? { steadyPasses } : {}),
   };
   process.stdout.write(`${JSON.stringify(result)}\n`);
 }

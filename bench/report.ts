@@ -36,6 +36,15 @@ export interface NoopResult {
   warmWallMsRuns?: number[];
   warmCpuMsRuns?: number[];
   warmAppflowCalls?: number;
+  /**
+   * Beside warmWallMs, not instead of it: one process runs 10 passes (the daemon's heap settings
+   * and parse cache) and this is the median of its last 5, i.e. a long-running daemon's pass once
+   * V8 has optimised it; the median of 3 such processes, each process's median beside it.
+   */
+  steadyWallMs?: number;
+  steadyCpuMs?: number;
+  steadyWallMsRuns?: number[];
+  steadyCpuMsRuns?: number[];
 }
 
 /** Fresh processes that do nothing but start (and import the SDK clients), in the same run. Medians of 3. */
@@ -164,6 +173,17 @@ export function renderTables(results: BenchResults): string {
       );
     }
     lines.push('');
+    const steady = Object.entries(results.noop).filter(([, r]) => r.steadyWallMs !== undefined);
+    if (steady.length > 0) {
+      lines.push(
+        '| Later warm passes (one process, passes 6-10 of 10; median (each process)) | profiles | wall ms | CPU ms | the warm pass (second) wall ms, for comparison |',
+        '|---|---:|---:|---:|---:|',
+      );
+      for (const [size, r] of steady) {
+        lines.push(`| | ${size} | ${spread(r.steadyWallMs, r.steadyWallMsRuns)} | ${spread(r.steadyCpuMs, r.steadyCpuMsRuns)} | ${r.warmWallMs} |`);
+      }
+      lines.push('');
+    }
   }
   if (results.floors) {
     const f = results.floors;
@@ -374,8 +394,11 @@ const STATIC_EXPLANATION = `## How each number is measured
   measured), each with its own secret holding two keys (two references per profile; no secret is
   shared, the worst case for batching). *wall/CPU ms* is the median of three fresh-process passes
   (what one \`apply\` costs); *warm pass* is a second pass in the same process with the daemon's
-  parse cache (what each pass of the daemon costs), median of three processes. *peak RSS* is the
-  whole process's high-water mark, the highest of the three.
+  parse cache (what each pass of the daemon costs), median of three processes; issue 17's 100 ms
+  target is judged on it. *Later warm passes* (up to 1,000 profiles) are reported beside it: one
+  process runs ten passes and its figure is the median of the last five, once V8 has optimised
+  the pass (a daemon's resyncs after its first minutes), median of three processes. *peak RSS* is
+  the whole process's high-water mark, the highest of the three.
 - **Baseline**: the naive reader on the same fleet in the same run: one DescribeConnectorProfiles
   per profile and one GetSecretValue per credential reference, sequential (how Terraform's
   provider refreshes each resource). It reads the same files first. Ratios are baseline / ours.
