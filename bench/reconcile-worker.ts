@@ -31,6 +31,7 @@ import { reconcileTargets } from '../src/reconcile/reconcile-targets.js';
 import type { ReconcileOptions } from '../src/reconcile/types.js';
 import { WRITE_SDK_MAX_ATTEMPTS } from '../src/reconcile/retry-policy.js';
 import { createFileStateStore } from '../src/state/file-state-store.js';
+import { STEADY_PASSES } from './steady-passes.js';
 
 interface WorkerInput {
   mode: 'converge' | 'noop' | 'noop-warm' | 'noop-steady' | 'baseline' | 'throttled' | 'fleet-converge' | 'fleet-warm';
@@ -62,9 +63,6 @@ export interface WorkerResult {
   steadyPasses?: { wallMs: number; cpuMs: number }[];
 }
 
-/** Passes of one noop-steady process; the bench takes the median of the last STEADY_TAIL. */
-export const STEADY_PASSES = 10;
-export const STEADY_TAIL = 5;
 
 const credentials = { accessKeyId: 'bench', secretAccessKey: 'bench' };
 /** Every measured pass: what `apply` does by default (no prune, no replace). */

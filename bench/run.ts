@@ -21,7 +21,8 @@ import { promisify } from 'node:util';
 import { startEmulator, type RunningEmulator } from '../src/emulator/index.js';
 import { profileName, profileYaml, writeFleet, writeTargetFleet } from './fixtures.js';
 import { processCpuSeconds, processRssMb, sleep, startDaemon, waitForIdle, waitForReady } from './daemon-probe.js';
-import { STEADY_TAIL, type WorkerResult } from './reconcile-worker.js';
+import type { WorkerResult } from './reconcile-worker.js';
+import { STEADY_TAIL } from './steady-passes.js';
 import { renderMarkdown, renderTables, renderTargets, type BenchResults, type FleetResult, type FloorResult, type IdleResult, type LatencyResult, type NoopResult, type PoliciesResult, type ThrottledResult } from './report.js';
 
 const run = promisify(execFile);
