@@ -458,7 +458,9 @@ const STATIC_EXPLANATION = `## How each number is measured
   the 50 secret batches are the longest chain (ListSecrets would check versions in 10 calls,
   but it needs access to every secret name in the account and is eventually consistent, so it
   is not used). The measured pass is the process's second, while V8 still compiles on
-  background threads; it is bound by the main thread's CPU, not by waiting on the emulator. The warm modes run with the daemon's heap
+  background threads; it is bound by the main thread's CPU, not by waiting on the emulator. A
+  long-running process's later passes cost less (the *later warm passes* table: the same pass
+  once V8 has optimised it). The warm modes run with the daemon's heap
   setting (the old generation grows to 1.6x what survived; more frequent full GCs than Node's
   default).
 - **Fleet**: each target's pass reads its own files (the directory once), describes its own
