@@ -60,12 +60,16 @@ function loadJsYaml(): void {
 export function parseFastYaml(text: string): FastDocument | undefined {
   if (DECLINE_TEXT.test(text)) return undefined;
   // The commonest shape first, line by line (line-yaml.ts); the event parser for the rest.
-  return parseLineYaml(text) ?? parseEventYaml(text);
+  return parseLineYaml(text) ?? eventYaml(text);
 }
 
 /** parseFastYaml's second way, through js-yaml's events (exported for the differential test). */
 export function parseEventYaml(text: string): FastDocument | undefined {
-  if (DECLINE_TEXT.test(text)) return undefined;
+  return DECLINE_TEXT.test(text) ? undefined : eventYaml(text);
+}
+
+/** The event parse of a text DECLINE_TEXT has already passed (parseFastYaml checked it once for both ways). */
+function eventYaml(text: string): FastDocument | undefined {
   loadJsYaml();
   let events: Event[];
   try {
