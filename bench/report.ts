@@ -45,6 +45,19 @@ export interface NoopResult {
   steadyCpuMs?: number;
   steadyWallMsRuns?: number[];
   steadyCpuMsRuns?: number[];
+  /**
+   * The warm pass's floor (up to 1,000 profiles): the reads that pass makes (the same Describe and
+   * BatchGetSecretValue calls, as many in flight), by plain SDK clients in a fresh process and
+   * nothing else (bench/read-floor-worker.ts). warmFloor* is its second round (as the warm pass is
+   * the process's second pass), steadyFloor* the median of its last 5 of 10 rounds (as the later
+   * warm passes). Medians of 3 processes, interleaved with the warm-pass runs; each run beside.
+   */
+  warmFloorWallMs?: number;
+  warmFloorCpuMs?: number;
+  warmFloorWallMsRuns?: number[];
+  steadyFloorWallMs?: number;
+  steadyFloorCpuMs?: number;
+  steadyFloorWallMsRuns?: number[];
 }
 
 /** Fresh processes that do nothing but start (and import the SDK clients), in the same run. Medians of 3. */
@@ -185,6 +198,19 @@ export function renderTables(results: BenchResults): string {
       lines.push('');
     }
   }
+  const readFloors = Object.entries(results.noop).filter(([, r]) => r.warmFloorWallMs !== undefined);
+  if (readFloors.length > 0) {
+    lines.push(
+      '| Warm pass floor (same run; the same reads by plain SDK clients, nothing else; median (each process)) | profiles | floor, round 2: wall ms | CPU ms | warm pass / floor (wall) | floor, rounds 6-10: wall ms | CPU ms | later warm passes / floor (wall) |',
+      '|---|---:|---:|---:|---:|---:|---:|---:|',
+    );
+    for (const [size, r] of readFloors) {
+      lines.push(
+        `| | ${size} | ${spread(r.warmFloorWallMs, r.warmFloorWallMsRuns)} | ${r.warmFloorCpuMs ?? 'n/a'} | ${ratio(r.warmWallMs, r.warmFloorWallMs!)} | ${spread(r.steadyFloorWallMs, r.steadyFloorWallMsRuns)} | ${r.steadyFloorCpuMs ?? 'n/a'} | ${r.steadyWallMs !== undefined && r.steadyFloorWallMs !== undefined ? ratio(r.steadyWallMs, r.steadyFloorWallMs) : 'n/a'} |`,
+      );
+    }
+    lines.push('');
+  }
   if (results.floors) {
     const f = results.floors;
     const n1000 = results.noop['1000'];
@@ -299,7 +325,9 @@ function evaluateRoundTwo(results: BenchResults): TargetVerdict[] {
         met: times <= 2.5,
       });
     }
-    verdicts.push({ target: '(issue 17) Warm daemon pass (no-op), 1,000 profiles ≤ 100 ms', measured: `${n1000.warmWallMs} ms`, met: n1000.warmWallMs <= 100 });
+    // The verdict stays on the absolute figure; its floor (the same reads alone) is shown beside it.
+    const warmFloor = n1000.warmFloorWallMs !== undefined ? ` (its floor, the same reads alone: ${n1000.warmFloorWallMs} ms; ${ratio(n1000.warmWallMs, n1000.warmFloorWallMs)})` : '';
+    verdicts.push({ target: '(issue 17) Warm daemon pass (no-op), 1,000 profiles ≤ 100 ms', measured: `${n1000.warmWallMs} ms${warmFloor}`, met: n1000.warmWallMs <= 100 });
   }
   if (results.latency) {
     verdicts.push({ target: '(issue 17) File save → UpdateConnectorProfile p95 ≤ 300 ms', measured: `${results.latency.p95Ms} ms`, met: results.latency.p95Ms <= 300 });
@@ -399,6 +427,13 @@ const STATIC_EXPLANATION = `## How each number is measured
   process runs ten passes and its figure is the median of the last five, once V8 has optimised
   the pass (a daemon's resyncs after its first minutes), median of three processes. *peak RSS* is
   the whole process's high-water mark, the highest of the three.
+- **Warm pass floor** (up to 1,000 profiles): the reads a warm pass makes, the same
+  DescribeConnectorProfiles and BatchGetSecretValue calls with as many in flight, made by plain
+  AWS SDK clients in a fresh process and nothing else: no files, no plan, no state, none of the
+  tool's code (bench/read-floor-worker.ts; the clients set \`cacheMiddleware\` as the tool's do).
+  Ten rounds per process: the second is the floor of the warm pass (the process's second pass),
+  the median of the last five that of the later warm passes. Three processes, each run right
+  after a warm-pass run; the emulator must have seen exactly the calls the worker made.
 - **Baseline**: the naive reader on the same fleet in the same run: one DescribeConnectorProfiles
   per profile and one GetSecretValue per credential reference, sequential (how Terraform's
   provider refreshes each resource). It reads the same files first. Ratios are baseline / ours.
@@ -460,7 +495,9 @@ const STATIC_EXPLANATION = `## How each number is measured
   is not used). The measured pass is the process's second, while V8 still compiles on
   background threads; it is bound by the main thread's CPU, not by waiting on the emulator. A
   long-running process's later passes cost less (the *later warm passes* table: the same pass
-  once V8 has optimised it). The warm modes run with the daemon's heap
+  once V8 has optimised it). The *warm pass floor* table measures the reads alone, by plain SDK
+  clients in a process of their own: what is left above it is the tool's own work (1,000 stats,
+  the plan, the state's change check) and its garbage. The warm modes run with the daemon's heap
   setting (the old generation grows to 1.6x what survived; more frequent full GCs than Node's
   default).
 - **Fleet**: each target's pass reads its own files (the directory once), describes its own

@@ -23,6 +23,7 @@ import { profileName, profileYaml, writeFleet, writeTargetFleet } from './fixtur
 import { processCpuSeconds, processRssMb, sleep, startDaemon, waitForIdle, waitForReady } from './daemon-probe.js';
 import type { WorkerResult } from './reconcile-worker.js';
 import { STEADY_TAIL } from './steady-passes.js';
+import type { ReadFloorRound } from './read-floor-worker.js';
 import { renderMarkdown, renderTables, renderTargets, type BenchResults, type FleetResult, type FloorResult, type IdleResult, type LatencyResult, type NoopResult, type PoliciesResult, type ThrottledResult } from './report.js';
 
 const run = promisify(execFile);
@@ -30,6 +31,7 @@ const here = dirname(fileURLToPath(import.meta.url));
 const repoRoot = join(here, '..', '..');
 const workerPath = join(here, 'reconcile-worker.js');
 const floorWorkerPath = join(here, 'floor-worker.js');
+const readFloorWorkerPath = join(here, 'read-floor-worker.js');
 /** The shipped CLI (bin/ loads the bundle in dist/bundle/). */
 const cliPath = join(repoRoot, 'bin', 'appflow-gitops.js');
 const policiesPath = join(here, 'policies.js');
@@ -149,6 +151,27 @@ async function measureFloors(): Promise<FloorResult> {
   };
 }
 
+/**
+ * The floor of the warm pass, in a fresh process over the same fleet and emulator: the reads the
+ * pass makes, by plain SDK clients and nothing else (bench/read-floor-worker.ts). Fails unless
+ * the emulator saw exactly the calls the worker says it made, round after round.
+ */
+async function runReadFloor(fleet: { names: string[]; secrets: { name: string }[] }, emulator: RunningEmulator): Promise<{ warm: ReadFloorRound; steady: ReadFloorRound }> {
+  emulator.clearRequestLog();
+  const profiling = cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${cpuProfDir}`, `--cpu-prof-name=read-floor-${Date.now()}.cpuprofile`] : [];
+  const input = { endpoint: emulator.endpoint, names: fleet.names, secretIds: fleet.secrets.map((s) => s.name) };
+  const { stdout } = await run(process.execPath, [...profiling, readFloorWorkerPath, JSON.stringify(input)], { maxBuffer: 16 * 1024 * 1024, timeout: WORKER_TIMEOUT_MS });
+  const { rounds, callsPerRound } = JSON.parse(stdout.trim()) as { rounds: ReadFloorRound[]; callsPerRound: number };
+  const seen = emulator.requestLog().length;
+  if (seen !== rounds.length * callsPerRound) throw new Error(`read floor: the emulator saw ${seen} requests, the worker made ${rounds.length} x ${callsPerRound}`);
+  const tail = rounds.slice(-STEADY_TAIL);
+  return {
+    // The second round, as the warm pass is the process's second pass.
+    warm: rounds[1]!,
+    steady: { wallMs: median(tail.map((r) => r.wallMs)), cpuMs: median(tail.map((r) => r.cpuMs)) },
+  };
+}
+
 function percentile(values: number[], p: number): number {
   const sorted = [...values].sort((a, b) => a - b);
   const index = Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1);
@@ -171,7 +194,13 @@ async function benchNoop(size: number, work: string): Promise<NoopResult> {
     const measured: Measured[] = [];
     for (let i = 0; i < repeats; i++) measured.push(await runWorker('noop', fleet.dir, stateDir, emulator));
     const warmRuns: Measured[] = [];
-    for (let i = 0; i < repeats; i++) warmRuns.push(await runWorker('noop-warm', fleet.dir, stateDir, emulator));
+    // The warm pass's floor (the same reads alone), interleaved with it so load touches both alike;
+    // up to 1,000 profiles, as the later passes.
+    const readFloors: Awaited<ReturnType<typeof runReadFloor>>[] = [];
+    for (let i = 0; i < repeats; i++) {
+      warmRuns.push(await runWorker('noop-warm', fleet.dir, stateDir, emulator));
+      if (size <= 1000) readFloors.push(await runReadFloor(fleet, emulator));
+    }
     for (const m of warmRuns) {
       if (m.writes !== 0 || m.failures !== 0) throw new Error(`warm no-op pass of ${size} profiles made ${m.writes} writes, ${m.failures} failures`);
     }
@@ -213,6 +242,16 @@ async function benchNoop(size: number, work: string): Promise<NoopResult> {
             steadyCpuMs: round(median(steadyRuns.map((r) => r.cpuMs))),
             steadyWallMsRuns: steadyRuns.map((r) => round(r.wallMs)),
             steadyCpuMsRuns: steadyRuns.map((r) => round(r.cpuMs)),
+          }
+        : {}),
+      ...(readFloors.length > 0
+        ? {
+            warmFloorWallMs: round(median(readFloors.map((f) => f.warm.wallMs))),
+            warmFloorCpuMs: round(median(readFloors.map((f) => f.warm.cpuMs))),
+            warmFloorWallMsRuns: readFloors.map((f) => round(f.warm.wallMs)),
+            steadyFloorWallMs: round(median(readFloors.map((f) => f.steady.wallMs))),
+            steadyFloorCpuMs: round(median(readFloors.map((f) => f.steady.cpuMs))),
+            steadyFloorWallMsRuns: readFloors.map((f) => round(f.steady.wallMs)),
           }
         : {}),
       baselineWallMs: round(baseline.wallMs),
