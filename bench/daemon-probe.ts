@@ -107,3 +107,43 @@ export async function waitForIdle(port: number, timeoutMs: number): Promise<void
   }
   throw new Error(`daemon still reconciling after ${timeoutMs} ms`);
 }
+
+interface LastReconcile {
+  id?: string;
+  result?: string;
+  durationMs?: number;
+  summary?: Record<string, number>;
+}
+
+async function lastReconcile(port: number): Promise<LastReconcile | undefined> {
+  const res = await fetch(`http://127.0.0.1:${port}/status`);
+  return ((await res.json()) as { lastReconcile?: LastReconcile }).lastReconcile;
+}
+
+/**
+ * Asks the idle daemon for a full pass (POST /reconcile, as an operator or git-sync's webhook
+ * does) and returns that pass's own duration as the daemon reports it (`lastReconcile.durationMs`
+ * in /status: load, observe, plan, write, save). Fails unless it was a successful no-op over
+ * `profiles` profiles. /status lists every profile (about 15 ms of the daemon's CPU at 1,000), so
+ * it is not polled while the pass reads AWS: first `readsDone` (the emulator's own log, no cost to
+ * the daemon), then /status every 50 ms.
+ */
+export async function timeFullPass(port: number, profiles: number, readsDone: () => boolean, timeoutMs: number): Promise<number> {
+  const before = (await lastReconcile(port))?.id;
+  const res = await fetch(`http://127.0.0.1:${port}/reconcile`, { method: 'POST' });
+  if (res.status >= 300) throw new Error(`POST /reconcile answered ${res.status}`);
+  await res.arrayBuffer();
+  const deadline = Date.now() + timeoutMs;
+  while (!readsDone() && Date.now() < deadline) await sleep(5);
+  while (Date.now() < deadline) {
+    const last = await lastReconcile(port);
+    if (last?.id !== undefined && last.id !== before && last.durationMs !== undefined) {
+      if (last.result !== 'success' || last.summary?.noop !== profiles) {
+        throw new Error(`the full pass was not a no-op over ${profiles} profiles: ${JSON.stringify(last)}`);
+      }
+      return last.durationMs;
+    }
+    await sleep(50);
+  }
+  throw new Error(`no full pass finished within ${timeoutMs} ms of POST /reconcile`);
+}

@@ -20,7 +20,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { startEmulator, type RunningEmulator } from '../src/emulator/index.js';
 import { profileName, profileYaml, writeFleet, writeTargetFleet } from './fixtures.js';
-import { processCpuSeconds, processRssMb, sleep, startDaemon, waitForIdle, waitForReady } from './daemon-probe.js';
+import { processCpuSeconds, processRssMb, sleep, startDaemon, timeFullPass, waitForIdle, waitForReady } from './daemon-probe.js';
 import type { WorkerResult } from './reconcile-worker.js';
 import { STEADY_TAIL } from './steady-passes.js';
 import type { ReadFloorRound } from './read-floor-worker.js';
@@ -358,6 +358,8 @@ async function benchDaemon(work: string): Promise<{ latency: LatencyResult; idle
         cpuPercentWindows: medianIdle.idle.cpuPercentWindows,
         cpuPercentRuns: idleRuns,
         rssMbRuns: pick((r) => r.idle.rssMb),
+        fullPassMs: median(pick((r) => r.idle.fullPassMs)),
+        fullPassMsRuns: pick((r) => r.idle.fullPassMs),
       },
     };
   } finally {
@@ -367,7 +369,7 @@ async function benchDaemon(work: string): Promise<{ latency: LatencyResult; idle
 
 interface DaemonRun {
   latency: { p50Ms: number; p95Ms: number; maxMs: number };
-  idle: { cpuPercent: number; rssMb: number; seconds: number; cpuPercentWindows: number[] };
+  idle: { cpuPercent: number; rssMb: number; seconds: number; cpuPercentWindows: number[]; fullPassMs: number };
 }
 
 /** One daemon: `edits` edits (each from idle), then `idleSeconds` with nothing changing. */
@@ -398,9 +400,14 @@ async function benchDaemonOnce(emulator: RunningEmulator, profilesDir: string, s
     const rssMb = await processRssMb(pid);
     const idleRequests = emulator.requestLog().length;
     if (idleRequests > 0) process.stderr.write(`note: the daemon made ${idleRequests} AWS requests during the idle window\n`);
+    // After the measurements above: the shipped daemon's own full pass once it has been idle (what a
+    // resync or POST /reconcile costs it), as the daemon itself times it.
+    emulator.clearRequestLog();
+    // 10 Describe and 50 BatchGetSecretValue calls: the pass is nearly over once they arrived.
+    const fullPassMs = await timeFullPass(daemon.port, 1000, () => emulator.requestLog().length >= 60, 30_000);
     return {
       latency: { p50Ms: round(percentile(latencies, 50)), p95Ms: round(percentile(latencies, 95)), maxMs: round(Math.max(...latencies)) },
-      idle: { cpuPercent: round((cpuUsed / elapsed) * 100, 2), rssMb: round(rssMb), seconds: round(elapsed), cpuPercentWindows: windows },
+      idle: { cpuPercent: round((cpuUsed / elapsed) * 100, 2), rssMb: round(rssMb), seconds: round(elapsed), cpuPercentWindows: windows, fullPassMs },
     };
   } finally {
     await daemon.stop();
