@@ -125,8 +125,8 @@ async function lastReconcile(port: number): Promise<LastReconcile | undefined> {
  * does) and returns that pass's own duration as the daemon reports it (`lastReconcile.durationMs`
  * in /status: load, observe, plan, write, save). Fails unless it was a successful no-op over
  * `profiles` profiles. /status lists every profile (about 15 ms of the daemon's CPU at 1,000), so
- * it is not polled while the pass reads AWS: first `readsDone` (the emulator's own log, no cost to
- * the daemon), then /status every 50 ms.
+ * it is not polled while the pass runs: first `readsDone` (the emulator's own log, no cost to the
+ * daemon), half a second for the plan, then /status every 250 ms.
  */
 export async function timeFullPass(port: number, profiles: number, readsDone: () => boolean, timeoutMs: number): Promise<number> {
   const before = (await lastReconcile(port))?.id;
@@ -135,6 +135,9 @@ export async function timeFullPass(port: number, profiles: number, readsDone: ()
   await res.arrayBuffer();
   const deadline = Date.now() + timeoutMs;
   while (!readsDone() && Date.now() < deadline) await sleep(5);
+  // The pass plans and settles after its last read; a /status read in that time would be counted
+  // in the pass. Not a synchronisation: /status below is what says the pass is over.
+  await sleep(500);
   while (Date.now() < deadline) {
     const last = await lastReconcile(port);
     if (last?.id !== undefined && last.id !== before && last.durationMs !== undefined) {
@@ -143,7 +146,7 @@ export async function timeFullPass(port: number, profiles: number, readsDone: ()
       }
       return last.durationMs;
     }
-    await sleep(50);
+    await sleep(250);
   }
   throw new Error(`no full pass finished within ${timeoutMs} ms of POST /reconcile`);
 }
