@@ -4,7 +4,7 @@
 // pass's name filter).
 import { createHash } from 'node:crypto';
 import type { Logger } from '../logging/logger.js';
-import type { Plan, PlanAction } from '../model/types.js';
+import type { Plan, PlanAction, PlannedChange } from '../model/types.js';
 import { converged } from '../reconcile/converged.js';
 import type { ReconcileReport } from '../reconcile/types.js';
 import type { TargetMetrics } from '../server/metrics.js';
@@ -43,22 +43,31 @@ export interface FoldResult {
 export function foldReport(report: ReconcileReport, ctx: FoldContext): FoldResult {
   const { backoff, metrics, now } = ctx;
   let followUp = false;
-  const inputKeys = new Map<string, string>();
+  // The last change planned under each name (a name planned twice is an error change either way).
+  const changeByName = new Map<string, PlannedChange>();
   const knownNames = new Set<string>();
   const sourceFiles = new Map<string, string>();
   for (const change of report.plan.changes) {
-    const key = inputKey(change.desired?.document, change.credentialsFingerprint);
-    inputKeys.set(change.name, key);
+    changeByName.set(change.name, change);
     knownNames.add(change.name);
     if (change.source?.file) sourceFiles.set(change.name, change.source.file);
+  }
+  // Only a profile with a backoff entry has an input to compare: the digest is taken for those
+  // alone, not for every profile of every pass (a JSON text and a SHA-256 per profile).
+  const inputKeyOf = (name: string) => {
+    const change = changeByName.get(name);
+    return change ? inputKey(change.desired?.document, change.credentialsFingerprint) : undefined;
+  };
+  for (const name of backoff.names()) {
+    if (!changeByName.has(name)) continue;
     // A terminal failure waits for its input to change (file edit or rotated secret).
-    if (backoff.releaseIfInputChanged(change.name, key)) {
-      ctx.log.info({ profile: change.name }, 'profile input changed: backoff released');
+    if (backoff.releaseIfInputChanged(name, inputKeyOf(name))) {
+      ctx.log.info({ profile: name }, 'profile input changed: backoff released');
       followUp = true;
     }
   }
   // Profiles that left the plan (file deleted) leave backoff too.
-  if (!ctx.partial) for (const name of backoff.names()) if (!inputKeys.has(name)) backoff.clear(name);
+  if (!ctx.partial) for (const name of backoff.names()) if (!changeByName.has(name)) backoff.clear(name);
 
   for (const action of DRIFT_ACTIONS) metrics?.recordDrift(action, report.plan.changes.filter((c) => c.action === action).length);
 
@@ -72,7 +81,7 @@ export function foldReport(report: ReconcileReport, ctx: FoldContext): FoldResul
       outcome.error?.code !== ABORTED_CODE &&
       !LEASE_CODES.has(outcome.error?.code ?? '')
     ) {
-      const entry = backoff.recordFailure(outcome.name, { terminal: outcome.error?.terminal ?? false, inputKey: inputKeys.get(outcome.name) }, now);
+      const entry = backoff.recordFailure(outcome.name, { terminal: outcome.error?.terminal ?? false, inputKey: inputKeyOf(outcome.name) }, now);
       ctx.log.warn(
         {
           event: 'daemon.backoff',
