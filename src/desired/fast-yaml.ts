@@ -20,7 +20,8 @@ import { createRequire } from 'node:module';
 import type * as JsYaml from 'js-yaml';
 import type { Event, ScalarEvent } from 'js-yaml';
 import { resolvePlainScalar } from './core-scalars.js';
-import { ownString, parseLineYaml } from './line-yaml.js';
+import { parseLineYaml } from './line-yaml.js';
+import { ownString } from './own-string.js';
 import { MAX_NESTING_DEPTH } from './yaml-limits.js';
 
 export interface FastDocument {

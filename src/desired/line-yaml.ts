@@ -19,6 +19,7 @@
 // after them, and any line indented past where it could start a value of its own (a plain scalar
 // going on over several lines).
 import { resolvePlainScalar } from './core-scalars.js';
+import { ownString } from './own-string.js';
 
 /** What fast-yaml.ts's FastDocument holds (the same shape; declared here so neither imports the other's types). */
 export interface LineDocument {
@@ -216,17 +217,4 @@ function emptyCollection(value: string): '{}' | '[]' | undefined {
 /** A key's path below the root: its mapping's path and the key, joined by NUL. */
 function pathOf(parent: OpenMapping, key: string): string {
   return parent.path === '' ? key : `${parent.path}\u0000${key}`;
-}
-
-/** V8 keeps a substring of this many characters or more as a view into the string it was cut from. */
-const SLICED_STRING_MIN_LENGTH = 13;
-
-/**
- * A copy of a scalar that does not point into the file's text. A substring cut out of the text
- * is kept by V8 as a view that holds the whole text alive: one URL kept a 600-byte file, about
- * 4 MB of texts at the peak of a 10,000-profile pass. A JSON round trip makes a flat copy (about
- * 1 us; a profile file has one or two scalars this long).
- */
-export function ownString(value: string): string {
-  return value.length < SLICED_STRING_MIN_LENGTH ? value : (JSON.parse(JSON.stringify(value)) as string);
 }
