@@ -2,7 +2,8 @@
 // notifier, and the reconcile options its flags ask for (including Terraform's confirmation on a
 // terminal, or the check of a saved plan instead).
 import { createInterface } from 'node:readline/promises';
-import { createLogger, createSilentLogger, type LogFormat, type Logger } from '../logging/logger.js';
+import type { LogFormat, Logger } from '../logging/logger.js';
+import { createSilentLogger } from '../logging/silent-logger.js';
 import type { CredentialsOnUpdate, Plan } from '../model/types.js';
 import type { Notifier } from '../notify/notifier.js';
 import type { ReconcileOptions } from '../reconcile/types.js';
@@ -40,11 +41,11 @@ export interface ApplyFlags {
 export type VerifyPlans = ReconcileOptions['verifyPlans'];
 
 /**
- * Logs go to stderr, and only when asked for (LOG_LEVEL): stdout carries the report. An unset
- * notification secret fails here, before any AWS call.
+ * Logs go to stderr, and only when asked for (LOG_LEVEL): stdout carries the report. pino is
+ * loaded only then (silent-logger.ts). An unset notification secret fails here, before any AWS call.
  */
-export function applyLoggerAndNotifier(flags: ApplyFlags, features: ConfigFeatures): { logger: Logger; notifier: Notifier } {
-  const logger = process.env.LOG_LEVEL ? createLogger({ destination: process.stderr, format: flags.logFormat }) : createSilentLogger();
+export async function applyLoggerAndNotifier(flags: ApplyFlags, features: ConfigFeatures): Promise<{ logger: Logger; notifier: Notifier }> {
+  const logger = process.env.LOG_LEVEL ? (await import('../logging/logger.js')).createLogger({ destination: process.stderr, format: flags.logFormat }) : createSilentLogger();
   const notifier = createConfiguredNotifier(features, { repeatMs: flags.notifyRepeat, logger, warn: printWarning });
   return { logger, notifier };
 }

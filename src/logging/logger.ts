@@ -107,7 +107,5 @@ function prettyDestination(destination: NodeJS.WritableStream): NodeJS.WritableS
   });
 }
 
-/** A logger that drops everything (CLI one-shot commands that print their own output). */
-export function createSilentLogger(): Logger {
-  return pino({ level: 'silent' });
-}
+/** A logger that drops everything (CLI one-shot commands that print their own output); pino-free, see silent-logger.ts. */
+export { createSilentLogger } from './silent-logger.js';

@@ -2,8 +2,9 @@
 // declared targets, must not load the DynamoDB client, STS, the credential providers, ajv's
 // compiler or cel-js (together well over 100 ms of start-up). Checked on the built CLI through
 // Node's own module debug log (NODE_DEBUG=module,esm names every file it loads; a bundle chunk
-// stands for the sources esbuild's metafile lists in it), not by timing;
-// with a policy in appflow-gitops.yaml, cel-js and ajv do load and the policy is enforced.
+// stands for the sources esbuild's metafile lists in it), not by timing; without LOG_LEVEL not
+// pino either (src/logging/silent-logger.ts); with a policy in appflow-gitops.yaml, cel-js and
+// ajv do load and the policy is enforced.
 import { execFile } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -17,7 +18,7 @@ import { datadog, ddSecret, removeDir, tempDir, writeProfiles } from '../integra
 const SOURCES = ['cli/commands/plan.ts', 'cli/commands/apply.ts', 'cli/load-config-or-fail.ts', 'cli/config-features.ts', 'cli/shared-state-modules.ts', 'aws/target-adapters.ts'];
 
 /** Files of these packages must not appear in the module log of a plain run. */
-const NOT_LOADED = ['@aws-sdk/client-dynamodb', '@aws-sdk/lib-dynamodb', '@aws-sdk/client-sts', '@aws-sdk/credential-providers', '@marcbachmann/cel-js'];
+const NOT_LOADED = ['@aws-sdk/client-dynamodb', '@aws-sdk/lib-dynamodb', '@aws-sdk/client-sts', '@aws-sdk/credential-providers', '@marcbachmann/cel-js', 'pino'];
 /** ajv's compiler (the profile validator is compiled at build time and only needs ajv's small runtime helpers). */
 const AJV_COMPILER = 'node_modules/ajv/dist/ajv.js';
 
@@ -55,7 +56,7 @@ afterAll(async () => {
 });
 
 describe('a one-shot command loads only what its run needs', () => {
-  it('plan and apply on a state directory, no config file: no DynamoDB, STS, credential providers, ajv compiler or cel-js', async () => {
+  it('plan and apply on a state directory, no config file: no DynamoDB, STS, credential providers, ajv compiler, cel-js or pino', async () => {
     const profiles = join(work, 'plain');
     await writeProfiles(profiles, { 'a.json': datadog('a') });
     const state = join(work, 'plain-state');

@@ -123,7 +123,7 @@ function sharedBackend(table: string): ApplyBackend {
 
 async function applyWithBackend(flags: ApplyFlags, format: OutputFormat, backend: ApplyBackend, features: ConfigFeatures, source: ProfilesSource, verifyPlans?: VerifyPlans): Promise<number> {
   // An unset notification secret fails here, before any AWS call.
-  const { logger, notifier } = applyLoggerAndNotifier(flags, features);
+  const { logger, notifier } = await applyLoggerAndNotifier(flags, features);
   // Writes get one SDK attempt each: the executor's p-retry is the only write retry layer, which
   // keeps every attempt on the same clientToken and the budget as documented (retry-policy.ts).
   const adapters = createAwsAdapters({ writeMaxAttempts: WRITE_SDK_MAX_ATTEMPTS });
@@ -197,7 +197,7 @@ type TargetsBackend = (logger: Logger) => Pick<Parameters<typeof runTargetsPass>
  */
 async function applyTargets(flags: ApplyFlags, format: OutputFormat, command: CommandConfig, features: ConfigFeatures, source: ProfilesSource, backend: TargetsBackend, verifyPlans?: VerifyPlans): Promise<number> {
   // An unset notification secret fails here, before any AWS call.
-  const { logger, notifier } = applyLoggerAndNotifier(flags, features);
+  const { logger, notifier } = await applyLoggerAndNotifier(flags, features);
   const stop = listenForStop();
   let delivered: Promise<void> | undefined;
   try {

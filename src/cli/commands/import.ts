@@ -8,7 +8,7 @@ import { connectorTypes } from '../../importer/connector-shapes.js';
 import { ImportError, runImport } from '../../importer/run-import.js';
 import { renderImportSummaryText } from '../../importer/summary.js';
 import type { AppFlowPort, AwsAdapters } from '../../aws/ports.js';
-import { createSilentLogger } from '../../logging/logger.js';
+import { createSilentLogger } from '../../logging/silent-logger.js';
 import type { StateStore } from '../../model/types.js';
 import { createFileStateStore, StateLockedError } from '../../state/file-state-store.js';
 import { leadSharedState } from '../shared-state-lease.js';

@@ -6,7 +6,7 @@ import { createAwsAdapters } from '../../aws/clients.js';
 import { IMPLICIT_TARGET_NAME } from '../../config/target-settings.js';
 import { formatDiagnostic } from '../../desired/diagnostics.js';
 import { loadProfiles } from '../../desired/load-profiles.js';
-import { createSilentLogger } from '../../logging/logger.js';
+import { createSilentLogger } from '../../logging/silent-logger.js';
 import { DEFAULT_CREDENTIALS_ON_UPDATE, type CredentialsOnUpdate, type LoadResult, type Plan, type PlanOptions } from '../../model/types.js';
 import { messageOf } from '../../reconcile/pass-state.js';
 import { preparePlan } from '../../reconcile/prepare-plan.js';
