@@ -4,7 +4,6 @@
 // `.git` FILE naming its private git directory, whose `commondir` names the shared one where
 // branches live. What the files cannot answer (a reftable repository, a ref that does not exist
 // yet) is left to `git rev-parse`, and an unborn branch has no revision at all.
-import { execFile } from 'node:child_process';
 import { readFile, stat } from 'node:fs/promises';
 import { isAbsolute, join, resolve } from 'node:path';
 
@@ -103,8 +102,13 @@ async function readPackedRef(commonDir: string, ref: string): Promise<string | u
   return undefined;
 }
 
-/** `git rev-parse --verify HEAD` in `worktree`; undefined when git is absent or says there is no commit. */
-function revParse(worktree: string): Promise<HeadLookup | undefined> {
+/**
+ * `git rev-parse --verify HEAD` in `worktree`; undefined when git is absent or says there is no
+ * commit. node:child_process is imported here, on the fallback's first use: every one-shot command
+ * loads this module, and Node's child_process modules were about 8 ms of a start-up's CPU.
+ */
+async function revParse(worktree: string): Promise<HeadLookup | undefined> {
+  const { execFile } = await import('node:child_process');
   return new Promise((resolvePromise) => {
     execFile('git', ['-C', worktree, 'rev-parse', '--verify', '--quiet', 'HEAD'], { timeout: GIT_TIMEOUT_MS, env: { ...process.env, GIT_OPTIONAL_LOCKS: '0' } }, (error, stdout) => {
       const revision = stdout.trim();

@@ -72,6 +72,9 @@ describe('a one-shot command loads only what its run needs', () => {
       expect(loadedPackages(result.stderr, ['@aws-sdk/client-appflow'])).toEqual(['@aws-sdk/client-appflow']);
       expect(loadedPackages(result.stderr, NOT_LOADED), args[0]).toEqual([]);
       expect(loadedFile(result.stderr, AJV_COMPILER), `${args[0]} loaded ${AJV_COMPILER}`).toBe(false);
+      // Node's child_process modules: commander's stand-in (scripts/bundle.mjs) and git-head.ts's
+      // git fallback load them only when used.
+      expect(result.stderr, `${args[0]} loaded node:child_process`).not.toContain('load built-in module node:child_process');
     }
     expect(emu.requestLog().some((e) => e.operation === 'CreateConnectorProfile')).toBe(true);
   }, 240_000);
