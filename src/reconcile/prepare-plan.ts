@@ -6,7 +6,7 @@ import type { SecretLookup, SecretVersionLookup } from '../aws/ports.js';
 import { describeReference } from '../aws/secret-value.js';
 import { suggest } from '../desired/did-you-mean.js';
 import { checkResolvedCredentials } from '../desired/resolved-credentials.js';
-import { deepFreeze, isDeepFrozen } from '../model/deep-frozen.js';
+import { isDeepFrozen } from '../model/deep-frozen.js';
 import { nameKeyed } from '../model/name-keyed.js';
 import { Sensitive } from '../model/sensitive.js';
 import type { DesiredProfile, FingerprintScheme, LoadResult, Plan, PlanOptions, ResolvedCredentials, SecretReference, SourceLocation } from '../model/types.js';
@@ -15,14 +15,17 @@ import { planChanges, type CredentialResolution } from '../planner/plan-changes.
 import { checkPlanPolicies } from '../policy/evaluate-policies.js';
 import { CredentialMemo } from './credential-memo.js';
 import { observeProfiles, type EarlyObservation } from './early-describe.js';
+import { resolveWithEarly, sharedUniqueReferences, uniqueReferences, type EarlySecrets } from './early-secrets.js';
 import { phaseEnded } from './phase-boundary.js';
 import type { PlanContext } from './types.js';
 
 /**
  * `early`: the inventory's Describe batches when the caller started them before loading the files
  * (src/reconcile/early-describe.ts); only the names they do not cover are described here.
+ * `earlySecrets`: the previous pass's secret reads, started as early (src/reconcile/early-secrets.ts);
+ * only the references they do not cover are resolved here.
  */
-export async function preparePlan(ctx: PlanContext, load: LoadResult, options: PlanOptions, early?: EarlyObservation): Promise<Plan> {
+export async function preparePlan(ctx: PlanContext, load: LoadResult, options: PlanOptions, early?: EarlyObservation, earlySecrets?: EarlySecrets): Promise<Plan> {
   // Desired names ∪ inventory names: the inventory side is what prune and "deleted out of band"
   // need. Profiles outside both are none of our business and are not even read.
   const names = [...new Set([...load.profiles.map((p) => p.name), ...Object.keys(ctx.state.profiles)])].sort();
@@ -36,7 +39,7 @@ export async function preparePlan(ctx: PlanContext, load: LoadResult, options: P
       ? compareSecretVersions(ctx, load.profiles, versions)
       : ctx.skipCredentials
         ? Promise.resolve(new Map<string, CredentialResolution>())
-        : resolveCredentials(ctx, load.profiles, versions),
+        : resolveCredentials(ctx, load.profiles, versions, earlySecrets),
   ]);
   phaseEnded();
 
@@ -103,9 +106,14 @@ function secretVersionsOf(refs: DesiredProfile['credentialRefs'], versions: Read
 /** Keyed weakly on parse-cached documents: a daemon's passes share it, one-shot commands never hit it. */
 const credentialMemo = new CredentialMemo();
 
-async function resolveCredentials(ctx: PlanContext, profiles: readonly DesiredProfile[], versions: Map<string, string>): Promise<Map<string, CredentialResolution>> {
+async function resolveCredentials(
+  ctx: PlanContext,
+  profiles: readonly DesiredProfile[],
+  versions: Map<string, string>,
+  early: EarlySecrets | undefined,
+): Promise<Map<string, CredentialResolution>> {
   const refs = sharedUniqueReferences(ctx.secrets, profiles);
-  const lookups = refs.length > 0 ? await ctx.secrets.resolve(refs) : new Map<string, SecretLookup>();
+  const lookups = await resolveWithEarly(ctx.secrets, refs, early);
   for (const [raw, lookup] of lookups) if (lookup.ok && lookup.versionId) versions.set(raw, lookup.versionId);
   const credentials = new Map<string, CredentialResolution>();
   for (const profile of profiles) {
@@ -147,33 +155,6 @@ async function compareSecretVersions(ctx: PlanContext, profiles: readonly Desire
 
 function joinProblems(problems: string[]): string {
   return problems.length === 1 ? problems[0]! : `${problems[0]} (and ${problems.length - 1} more: ${problems.slice(1).join('; ')})`;
-}
-
-function uniqueReferences(profiles: readonly DesiredProfile[]): SecretReference[] {
-  const byRaw = new Map<string, SecretReference>();
-  for (const profile of profiles) for (const { ref } of profile.credentialRefs) byRaw.set(ref.raw, ref);
-  return [...byRaw.values()];
-}
-
-/**
- * Per secrets port (one per target): the reference lists its last list of unique references was
- * made from (the parse cache's deep-frozen ones, in load order), and that list, deep-frozen. A
- * daemon's pass over unchanged files gets the same list object back, which the secrets adapter
- * recognises and does not group again (src/aws/secrets-adapter.ts); any other pass builds a new one.
- */
-const lastUnique = new WeakMap<object, { lists: readonly DesiredProfile['credentialRefs'][]; refs: SecretReference[] }>();
-
-function sharedUniqueReferences(port: object, profiles: readonly DesiredProfile[]): SecretReference[] {
-  const lists = profiles.map((profile) => profile.credentialRefs);
-  const known = lastUnique.get(port);
-  if (known && known.lists.length === lists.length && lists.every((list, i) => list === known.lists[i] && isDeepFrozen(list))) return known.refs;
-  const refs = uniqueReferences(profiles);
-  if (!lists.every((list) => isDeepFrozen(list))) {
-    lastUnique.delete(port);
-    return refs;
-  }
-  lastUnique.set(port, { lists, refs: deepFreeze(refs) });
-  return refs;
 }
 
 /**

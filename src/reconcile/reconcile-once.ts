@@ -16,6 +16,7 @@ import { PLAN_STALE_CODE, type ProfileOutcome, type ReconcileDeps, type Reconcil
 import { awsErrorCode } from './write-errors.js';
 import { stateDigest } from './json-digest.js';
 import { describeInventoryEarly } from './early-describe.js';
+import { resolveSecretsEarly } from './early-secrets.js';
 import { phaseEnded } from './phase-boundary.js';
 import { retireExpiredIntents } from './write-intents.js';
 import { nameKeyed } from '../model/name-keyed.js';
@@ -116,6 +117,8 @@ export async function reconcileOnce(deps: ReconcileDeps, options: ReconcileOptio
   try {
     // Described while the files load; preparePlan describes only the names the load adds.
     const early = describeInventoryEarly(deps.appflow, state);
+    // Likewise the secrets the previous pass on this port read (src/reconcile/early-secrets.ts).
+    const earlySecrets = resolveSecretsEarly(deps.secrets);
     const loaded = await loadProfiles(deps.profilesDir, deps.loadOptions);
     phaseEnded();
     const load = deps.takesFile ? restrictLoad(loaded, deps.takesFile, deps.targetFiles) : loaded;
@@ -125,6 +128,7 @@ export async function reconcileOnce(deps: ReconcileDeps, options: ReconcileOptio
       load,
       options,
       early,
+      earlySecrets,
     );
   } catch (err) {
     // Nothing was observed, so nothing is written; the inventory stays as it was.
