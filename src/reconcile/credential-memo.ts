@@ -22,8 +22,69 @@ interface Remembered {
 
 export type AssembleCredentials = (profile: DesiredProfile, lookups: ReadonlyMap<string, SecretLookup>, hmacKey: Buffer, scheme: FingerprintScheme) => CredentialResolution | undefined;
 
+/** One pass's resolutions (by profile name) and everything they were made from. */
+interface RememberedPass {
+  profiles: readonly DesiredProfile[];
+  documents: readonly object[];
+  refs: readonly DesiredProfile['credentialRefs'][];
+  lookups: ReadonlyMap<string, SecretLookup>;
+  hmacKey: Buffer;
+  scheme: FingerprintScheme;
+  credentials: ReadonlyMap<string, CredentialResolution>;
+}
+
 export class CredentialMemo {
   readonly #byDocument = new WeakMap<object, Remembered>();
+  /** Per secrets port (one per target): the last pass's resolutions, when every one was remembered. */
+  readonly #byPort = new WeakMap<object, RememberedPass>();
+
+  /**
+   * Every profile's resolution, by name. A daemon's pass over unchanged files whose secrets kept
+   * their versions gets the same deep-frozen documents and reference lists as the pass before, and
+   * the same frozen lookups from the secrets adapter (src/aws/secrets-adapter.ts): then the last
+   * pass's resolutions are handed out again (in a new map) without a per-profile look at the memo.
+   * A failed lookup is a new object every pass and a failed resolution is never remembered, so a
+   * pass with any failure resolves profile by profile (its messages stay current).
+   */
+  resolveAll(
+    port: object,
+    profiles: readonly DesiredProfile[],
+    lookups: ReadonlyMap<string, SecretLookup>,
+    hmacKey: Buffer,
+    scheme: FingerprintScheme,
+    assemble: AssembleCredentials,
+  ): Map<string, CredentialResolution> {
+    const last = this.#byPort.get(port);
+    if (last && sameProfiles(last, profiles) && last.scheme === scheme && (last.hmacKey === hmacKey || last.hmacKey.equals(hmacKey)) && sameLookups(last.lookups, lookups)) {
+      return new Map(last.credentials);
+    }
+    const credentials = new Map<string, CredentialResolution>();
+    let remembered = true;
+    for (const profile of profiles) {
+      const resolution = this.resolve(profile, lookups, hmacKey, scheme, assemble);
+      if (resolution === undefined) {
+        if (!isDeepFrozen(profile.document)) remembered = false;
+        continue;
+      }
+      credentials.set(profile.name, resolution);
+      // Frozen: remembered per document above (a success from frozen inputs); anything else is not.
+      if (!Object.isFrozen(resolution)) remembered = false;
+    }
+    if (remembered) {
+      this.#byPort.set(port, {
+        profiles,
+        documents: profiles.map((p) => p.document),
+        refs: profiles.map((p) => p.credentialRefs),
+        lookups,
+        hmacKey,
+        scheme,
+        credentials: new Map(credentials),
+      });
+    } else {
+      this.#byPort.delete(port);
+    }
+    return credentials;
+  }
 
   /** `assemble(...)`'s answer, reused when nothing it depends on changed since it was remembered. */
   resolve(profile: DesiredProfile, lookups: ReadonlyMap<string, SecretLookup>, hmacKey: Buffer, scheme: FingerprintScheme, assemble: AssembleCredentials): CredentialResolution | undefined {
@@ -50,6 +111,23 @@ export class CredentialMemo {
     }
     return resolution;
   }
+}
+
+/** The same profiles in the same order: the same names, deep-frozen documents and reference lists. */
+function sameProfiles(last: RememberedPass, profiles: readonly DesiredProfile[]): boolean {
+  if (last.profiles.length !== profiles.length) return false;
+  for (let i = 0; i < profiles.length; i++) {
+    const profile = profiles[i]!;
+    if (profile.name !== last.profiles[i]!.name || profile.document !== last.documents[i] || profile.credentialRefs !== last.refs[i]) return false;
+  }
+  return true;
+}
+
+/** The same lookup objects for the same references (the adapter hands out the same frozen ones while a secret keeps its version and value). */
+function sameLookups(last: ReadonlyMap<string, SecretLookup>, lookups: ReadonlyMap<string, SecretLookup>): boolean {
+  if (last.size !== lookups.size) return false;
+  for (const [raw, lookup] of lookups) if (last.get(raw) !== lookup || !Object.isFrozen(lookup)) return false;
+  return true;
 }
 
 /** Each reference's value and version id, or undefined when one did not resolve. */

@@ -115,12 +115,7 @@ async function resolveCredentials(
   const refs = sharedUniqueReferences(ctx.secrets, profiles);
   const lookups = await resolveWithEarly(ctx.secrets, refs, early);
   for (const [raw, lookup] of lookups) if (lookup.ok && lookup.versionId) versions.set(raw, lookup.versionId);
-  const credentials = new Map<string, CredentialResolution>();
-  for (const profile of profiles) {
-    const resolution = credentialMemo.resolve(profile, lookups, ctx.hmacKey, ctx.fingerprintScheme ?? 'value', assembleCredentials);
-    if (resolution) credentials.set(profile.name, resolution);
-  }
-  return credentials;
+  return credentialMemo.resolveAll(ctx.secrets, profiles, lookups, ctx.hmacKey, ctx.fingerprintScheme ?? 'value', assembleCredentials);
 }
 
 /**

@@ -100,3 +100,79 @@ describe('CredentialMemo', () => {
     expect(memo.resolve(profile, lookupsOf('SENTINEL-SECRET-api'), HMAC_KEY, 'value', assembleCredentials)).toBe(resolution);
   });
 });
+
+/** The adapter's answer while nothing changed: the same frozen lookup objects in a new map each pass. */
+function frozenLookups(apiKey: string, versionId = 'v1'): Map<string, SecretLookup> {
+  return new Map([...lookupsOf(apiKey, versionId)].map(([raw, lookup]) => [raw, Object.freeze(lookup)]));
+}
+
+describe('CredentialMemo.resolveAll (a whole pass)', () => {
+  const port = {};
+
+  it('hands the last pass its resolutions again, in a new map, while the profiles and the lookup objects are the same', () => {
+    const memo = new CredentialMemo();
+    const { counter, assemble } = counting();
+    const profiles = [profileOf(datadogDocument('a')), profileOf(datadogDocument('b'))];
+    const lookups = frozenLookups('SENTINEL-SECRET-api');
+    const first = memo.resolveAll(port, profiles, lookups, HMAC_KEY, 'value', assemble);
+    expect(counter.calls).toBe(2);
+    const second = memo.resolveAll(port, profiles, new Map(lookups), HMAC_KEY, 'value', assemble);
+    expect(counter.calls).toBe(2);
+    expect(second).not.toBe(first);
+    expect([...second]).toEqual([...first]);
+    expect(second.get('a')).toBe(first.get('a'));
+    // The map is the caller's: changing it changes nothing the next pass gets.
+    second.delete('a');
+    expect(memo.resolveAll(port, profiles, new Map(lookups), HMAC_KEY, 'value', assemble).get('a')).toBe(first.get('a'));
+    // Another port (another target) has its own.
+    memo.resolveAll({}, profiles, new Map(lookups), HMAC_KEY, 'value', assemble);
+    expect(counter.calls).toBe(2);
+  });
+
+  it('resolves again what changed: a rotated secret (a new lookup), an edited document, a failure, the key', () => {
+    const memo = new CredentialMemo();
+    const { counter, assemble } = counting();
+    const a = profileOf(datadogDocument('a'));
+    const b = profileOf(datadogDocument('b'));
+    memo.resolveAll(port, [a, b], frozenLookups('SENTINEL-SECRET-api'), HMAC_KEY, 'value', assemble);
+    expect(counter.calls).toBe(2);
+    const rotatedLookups = frozenLookups('SENTINEL-SECRET-api-rotated');
+    const rotated = memo.resolveAll(port, [a, b], rotatedLookups, HMAC_KEY, 'value', assemble);
+    expect(counter.calls).toBe(4);
+    const revealed = rotated.get('a');
+    expect(revealed && 'fingerprint' in revealed ? revealed.value?.reveal() : undefined).toEqual({ Datadog: { apiKey: 'SENTINEL-SECRET-api-rotated', applicationKey: 'SENTINEL-SECRET-app' } });
+
+    const edited = profileOf(datadogDocument('b', { instanceUrl: 'https://api.datadoghq.eu' }));
+    memo.resolveAll(port, [a, edited], new Map(rotatedLookups), HMAC_KEY, 'value', assemble);
+    expect(counter.calls).toBe(5);
+
+    const missing = new Map<string, SecretLookup>([...rotatedLookups].slice(1));
+    const failedPass = memo.resolveAll(port, [a, edited], missing, HMAC_KEY, 'value', assemble);
+    expect(failedPass.get('a') && 'error' in failedPass.get('a')!).toBe(true);
+    memo.resolveAll(port, [a, edited], missing, HMAC_KEY, 'value', assemble);
+    expect(counter.calls).toBe(9);
+
+    // The failure was not remembered: both resolved again once it is gone, then reused whole.
+    memo.resolveAll(port, [a, edited], new Map(rotatedLookups), HMAC_KEY, 'value', assemble);
+    expect(counter.calls).toBe(11);
+    memo.resolveAll(port, [a, edited], new Map(rotatedLookups), HMAC_KEY, 'value', assemble);
+    expect(counter.calls).toBe(11);
+    memo.resolveAll(port, [a, edited], new Map(rotatedLookups), Buffer.alloc(32, 9), 'value', assemble);
+    expect(counter.calls).toBe(13);
+  });
+
+  it('never reuses a pass whose lookups or documents are not frozen', () => {
+    const memo = new CredentialMemo();
+    const { counter, assemble } = counting();
+    const loose = [profileOf(datadogDocument('a'), false)];
+    memo.resolveAll(port, loose, frozenLookups('SENTINEL-SECRET-api'), HMAC_KEY, 'value', assemble);
+    memo.resolveAll(port, loose, frozenLookups('SENTINEL-SECRET-api'), HMAC_KEY, 'value', assemble);
+    expect(counter.calls).toBe(2);
+    const frozen = [profileOf(datadogDocument('a'))];
+    const unfrozenLookups = lookupsOf('SENTINEL-SECRET-api');
+    memo.resolveAll(port, frozen, unfrozenLookups, HMAC_KEY, 'value', assemble);
+    // Per document, the memo still answers (values compared), but the pass is not reused whole.
+    expect(memo.resolveAll(port, frozen, unfrozenLookups, HMAC_KEY, 'value', assemble).size).toBe(1);
+    expect(counter.calls).toBe(3);
+  });
+});
