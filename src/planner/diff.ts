@@ -33,7 +33,7 @@ export function diffConfiguration(desired: ComparableConfiguration, observed: Co
   // Equal as written and as described: normalization is a function of the value, so the canonical
   // trees are equal too, and the observed side (new objects every pass) need not be normalized.
   if (modeOf(desired) === modeOf(observed) && plainEqual(desired.properties, observed.properties)) {
-    return { fields: [], unchanged: leafCount(canonicalProperties(desired.properties)) + (modeOf(desired) === undefined ? 0 : 1) };
+    return { fields: [], unchanged: leafCountOf(canonicalProperties(desired.properties)) + (modeOf(desired) === undefined ? 0 : 1) };
   }
   const afterProperties = canonicalProperties(desired.properties);
   const beforeProperties = canonicalProperties(observed.properties);
@@ -41,7 +41,7 @@ export function diffConfiguration(desired: ComparableConfiguration, observed: Co
   // (equal canonical trees have the same leaves with the same values). Only a difference builds the
   // field-by-field diff below, which gives the same answer for equal trees, only slower.
   if (modeOf(desired) === modeOf(observed) && plainEqual(afterProperties, beforeProperties)) {
-    return { fields: [], unchanged: leafCount(afterProperties) + (modeOf(desired) === undefined ? 0 : 1) };
+    return { fields: [], unchanged: leafCountOf(afterProperties) + (modeOf(desired) === undefined ? 0 : 1) };
   }
   const before = leavesFrom(observed.connectionMode, beforeProperties);
   const after = leavesFrom(desired.connectionMode, afterProperties);
@@ -90,6 +90,9 @@ const canonicalProperties = memoizeDeepFrozen(normalizeProperties);
 function modeOf(config: ComparableConfiguration): string | undefined {
   return config.connectionMode ?? undefined;
 }
+
+/** leafCount, remembered for a parse-cached document's (deep-frozen) canonical properties: a warm pass's no-ops count each once per edit, not once per pass. */
+const leafCountOf = memoizeDeepFrozen(leafCount);
 
 /** The leaves `collect` would find: values that are not plain objects (lists are one leaf). */
 function leafCount(value: unknown): number {
