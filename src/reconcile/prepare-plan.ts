@@ -87,10 +87,11 @@ function recordSecretVersions(plan: Plan, versions: ReadonlyMap<string, string>)
 const lastSecretVersions = new WeakMap<object, { record: Record<string, string>; inOrder: string[] }>();
 
 function secretVersionsOf(refs: DesiredProfile['credentialRefs'], versions: ReadonlyMap<string, string>): Record<string, string> {
-  const inOrder = refs.map(({ ref }) => versions.get(ref.raw) ?? '');
   const frozenRefs = isDeepFrozen(refs);
   const known = frozenRefs ? lastSecretVersions.get(refs) : undefined;
-  if (known && known.inOrder.every((version, i) => version === inOrder[i])) return known.record;
+  // Compared in place: an unchanged profile (nearly all of a daemon's pass) allocates nothing here.
+  if (known && sameVersions(refs, versions, known.inOrder)) return known.record;
+  const inOrder = refs.map(({ ref }) => versions.get(ref.raw) ?? '');
   // Keyed by the references' texts, which no other record shares: an ordinary object gets a hidden
   // class of its own per profile (and one more transition off the empty object's); a null-prototype
   // one is a small hash table. Building 10,000 takes half the time, and the 10,000-profile fresh
@@ -101,6 +102,12 @@ function secretVersionsOf(refs: DesiredProfile['credentialRefs'], versions: Read
   });
   if (frozenRefs) lastSecretVersions.set(refs, { record: Object.freeze(record), inOrder });
   return record;
+}
+
+function sameVersions(refs: DesiredProfile['credentialRefs'], versions: ReadonlyMap<string, string>, inOrder: readonly string[]): boolean {
+  if (refs.length !== inOrder.length) return false;
+  for (let i = 0; i < refs.length; i++) if ((versions.get(refs[i]!.ref.raw) ?? '') !== inOrder[i]) return false;
+  return true;
 }
 
 /** Keyed weakly on parse-cached documents: a daemon's passes share it, one-shot commands never hit it. */

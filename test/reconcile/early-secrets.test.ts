@@ -185,6 +185,10 @@ describe('a daemon-like pass with early secret reads (emulator over HTTP)', () =
     expect(actions(rotated)).toEqual([['a', 'update'], ['b', 'noop']]);
     expect(rotated.outcomes.find((o) => o.name === 'a')?.result).toBe('applied');
     expect(rotated.plan.changes.find((c) => c.name === 'a')?.fields.map((f) => f.path)).toEqual(['connectorProfileCredentials']);
+    // The versions recorded on the plan follow the rotation; b's record is the one of the pass before.
+    const versionsOf = (report: ReconcileReport, name: string) => report.plan.changes.find((c) => c.name === name)?.secretVersions;
+    expect(Object.values(versionsOf(rotated, 'a') ?? {})).not.toEqual(Object.values(versionsOf(second, 'a') ?? {}));
+    expect(versionsOf(rotated, 'b')).toBe(versionsOf(second, 'b'));
     expect(p.writes().filter((w) => w.operation === 'UpdateConnectorProfile').map((w) => w.profileName)).toEqual(['a']);
     expect(actions(await d.pass())).toEqual([['a', 'noop'], ['b', 'noop']]);
     await expectNoSecretValues(p, d.reports);
