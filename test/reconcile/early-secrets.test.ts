@@ -153,6 +153,17 @@ describe('a daemon-like pass with early secret reads (emulator over HTTP)', () =
 
   const actions = (report: ReconcileReport) => report.plan.changes.map((c) => [c.name, c.action]);
 
+  /** Profiles a (secret dd/shared) and b (dd/other), created by a first pass: the next pass reads early. */
+  async function twoProfilesCreated(): Promise<{ pipeline: Pipeline; d: ReturnType<typeof daemonPasses> }> {
+    const pipeline = await startPipeline();
+    p = pipeline;
+    await pipeline.writeProfile('a.json', datadogDoc('a', 'dd/shared'));
+    await pipeline.writeProfile('b.json', datadogDoc('b', 'dd/other'));
+    const d = daemonPasses(pipeline);
+    expect(actions(await d.pass())).toEqual([['a', 'create'], ['b', 'create']]);
+    return { pipeline, d };
+  }
+
   async function expectNoSecretValues(pipeline: Pipeline, reports: ReconcileReport[]): Promise<void> {
     expect(JSON.stringify(reports)).not.toContain('SENTINEL');
     const stateText = await readFile(join(pipeline.stateDir, STATE_FILE), 'utf8').catch(() => '');
@@ -160,27 +171,23 @@ describe('a daemon-like pass with early secret reads (emulator over HTTP)', () =
   }
 
   it('reads the secrets before looking at any file, once per pass, and applies a rotation in the same pass', async () => {
-    p = await startPipeline();
-    await p.writeProfile('a.json', datadogDoc('a', 'dd/shared'));
-    await p.writeProfile('b.json', datadogDoc('b', 'dd/other'));
-    const d = daemonPasses(p);
-    expect(actions(await d.pass())).toEqual([['a', 'create'], ['b', 'create']]);
+    const { pipeline, d } = await twoProfilesCreated();
 
     // The second pass: its one resolve (the same frozen list) was sent before the first file lookup.
     const looked = vi.spyOn(ProfileParseCache.prototype, 'get');
     const lookupsAtRead: number[] = [];
     d.onRead = () => lookupsAtRead.push(looked.mock.calls.length);
-    const batchesBefore = countCalls(p.emulator, 'BatchGetSecretValue');
+    const batchesBefore = countCalls(pipeline.emulator, 'BatchGetSecretValue');
     const second = await d.pass();
     expect(actions(second)).toEqual([['a', 'noop'], ['b', 'noop']]);
     expect(d.reads).toHaveLength(2);
     expect(d.reads[1]).toBe(d.reads[0]);
     expect(lookupsAtRead).toEqual([0]);
     expect(looked).toHaveBeenCalledTimes(2);
-    expect(countCalls(p.emulator, 'BatchGetSecretValue') - batchesBefore).toBe(1);
+    expect(countCalls(pipeline.emulator, 'BatchGetSecretValue') - batchesBefore).toBe(1);
 
     // A rotation between passes: the next pass reads the new value and updates the profile that uses it.
-    await p.rotateSecret('dd/shared', { apiKey: 'SENTINEL-SECRET-rotated-api', applicationKey: 'SENTINEL-SECRET-rotated-app' });
+    await pipeline.rotateSecret('dd/shared', { apiKey: 'SENTINEL-SECRET-rotated-api', applicationKey: 'SENTINEL-SECRET-rotated-app' });
     const rotated = await d.pass();
     expect(actions(rotated)).toEqual([['a', 'update'], ['b', 'noop']]);
     expect(rotated.outcomes.find((o) => o.name === 'a')?.result).toBe('applied');
@@ -189,37 +196,29 @@ describe('a daemon-like pass with early secret reads (emulator over HTTP)', () =
     const versionsOf = (report: ReconcileReport, name: string) => report.plan.changes.find((c) => c.name === name)?.secretVersions;
     expect(Object.values(versionsOf(rotated, 'a') ?? {})).not.toEqual(Object.values(versionsOf(second, 'a') ?? {}));
     expect(versionsOf(rotated, 'b')).toBe(versionsOf(second, 'b'));
-    expect(p.writes().filter((w) => w.operation === 'UpdateConnectorProfile').map((w) => w.profileName)).toEqual(['a']);
+    expect(pipeline.writes().filter((w) => w.operation === 'UpdateConnectorProfile').map((w) => w.profileName)).toEqual(['a']);
     expect(actions(await d.pass())).toEqual([['a', 'noop'], ['b', 'noop']]);
-    await expectNoSecretValues(p, d.reports);
+    await expectNoSecretValues(pipeline, d.reports);
   }, 60_000);
 
   it('falls back per secret when the early batch call is denied, as a pass without early reads does', async () => {
-    p = await startPipeline();
-    await p.writeProfile('a.json', datadogDoc('a', 'dd/shared'));
-    await p.writeProfile('b.json', datadogDoc('b', 'dd/other'));
-    const d = daemonPasses(p);
-    await d.pass();
-    p.emulator.faults.failNext('BatchGetSecretValue', 1, { status: 400, code: 'AccessDeniedException', message: 'not allowed' });
-    const singlesBefore = countCalls(p.emulator, 'GetSecretValue');
+    const { pipeline, d } = await twoProfilesCreated();
+    pipeline.emulator.faults.failNext('BatchGetSecretValue', 1, { status: 400, code: 'AccessDeniedException', message: 'not allowed' });
+    const singlesBefore = countCalls(pipeline.emulator, 'GetSecretValue');
     const denied = await d.pass();
     expect(actions(denied)).toEqual([['a', 'noop'], ['b', 'noop']]);
     expect(denied.ok).toBe(true);
-    expect(countCalls(p.emulator, 'GetSecretValue') - singlesBefore).toBe(2);
-    await expectNoSecretValues(p, d.reports);
+    expect(countCalls(pipeline.emulator, 'GetSecretValue') - singlesBefore).toBe(2);
+    await expectNoSecretValues(pipeline, d.reports);
   }, 60_000);
 
   it('gives a missing secret the same message with early reads as without', async () => {
-    p = await startPipeline();
-    await p.writeProfile('a.json', datadogDoc('a', 'dd/shared'));
-    await p.writeProfile('b.json', datadogDoc('b', 'dd/other'));
-    const d = daemonPasses(p);
-    await d.pass();
+    const { pipeline, d } = await twoProfilesCreated();
     // b now names a secret that does not exist: the early reads cover a's, the pass reads the rest.
     const missing = datadogDoc('b', 'dd/other');
     const credentials = (missing as { connectorProfileConfig: { connectorProfileCredentials: { Datadog: Record<string, string> } } }).connectorProfileConfig.connectorProfileCredentials.Datadog;
     credentials.apiKey = '{{resolve:secretsmanager:dd/missing:SecretString:apiKey}}';
-    await p.writeProfile('b.json', missing);
+    await pipeline.writeProfile('b.json', missing);
     const early = await d.pass();
     expect(d.reads[1]).toBe(d.reads[0]);
     expect(d.reads[2]!.map((r) => r.secretId)).toEqual(['dd/missing']);
@@ -228,9 +227,9 @@ describe('a daemon-like pass with early secret reads (emulator over HTTP)', () =
     expect(withEarly?.reason).toContain('dd/missing');
 
     // The same pass on a port that has read nothing before (no early reads): the same message.
-    const fresh: SecretsPort = { resolve: (refs) => p!.adapters.secrets.resolve(refs) };
+    const fresh: SecretsPort = { resolve: (refs) => pipeline.adapters.secrets.resolve(refs) };
     const without = await d.pass(fresh, undefined);
     expect(without.plan.changes.find((c) => c.name === 'b')?.reason).toBe(withEarly?.reason);
-    await expectNoSecretValues(p, d.reports);
+    await expectNoSecretValues(pipeline, d.reports);
   }, 60_000);
 });
