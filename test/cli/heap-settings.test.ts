@@ -48,6 +48,48 @@ describe('CLI heap settings', () => {
   });
 });
 
+// A one-shot command runs without TurboFan until its heap shows a big pass; the daemon keeps it.
+// Read from V8 itself (%GetOptimizationStatus, bit 16: optimized by TurboFan) on a hot function
+// that V8 is asked to optimize as soon as it can, before and after the heap passes the threshold.
+const TURBOFAN_CHILD = `
+const { applyHeapSettings, OPTIMIZE_FROM_HEAP_BYTES } = await import(${JSON.stringify(MODULE)});
+if (process.argv[1] !== 'default') applyHeapSettings({ oneShot: process.argv[1] === 'one-shot' });
+const TURBOFAN = 1 << 4;
+function optimizedNow() {
+  const add = new Function('a', 'b', 'return a + b');
+  %PrepareFunctionForOptimization(add);
+  for (let i = 0; i < 1000; i++) add(i, 1);
+  %OptimizeFunctionOnNextCall(add);
+  add(1, 2);
+  return (%GetOptimizationStatus(add) & TURBOFAN) !== 0;
+}
+const before = optimizedNow();
+const kept = [];
+while (process.memoryUsage().heapUsed < OPTIMIZE_FROM_HEAP_BYTES + 8 * 1024 * 1024) {
+  for (let i = 0; i < 10000; i++) kept.push({ name: 'profile-' + i, values: [i, i + 1] });
+  await new Promise((resolve) => setImmediate(resolve));
+}
+await new Promise((resolve) => setImmediate(resolve));
+process.stdout.write(JSON.stringify({ before, after: optimizedNow() }));
+`;
+
+function optimizationAround(mode: 'one-shot' | 'daemon'): Promise<{ before: boolean; after: boolean }> {
+  return new Promise((resolve, reject) => {
+    execFile(process.execPath, ['--allow-natives-syntax', '--input-type=module', '-e', TURBOFAN_CHILD, mode], { timeout: 120_000 }, (error, stdout, stderr) => {
+      if (error) reject(new Error(`${error.message}\n${stderr}`));
+      else resolve(JSON.parse(stdout) as { before: boolean; after: boolean });
+    });
+  });
+}
+
+describe("a one-shot command's optimising compiler", () => {
+  it('is off until the heap passes OPTIMIZE_FROM_HEAP_BYTES, and always on in the daemon', async () => {
+    const [oneShot, daemon] = await Promise.all([optimizationAround('one-shot'), optimizationAround('daemon')]);
+    expect(oneShot).toEqual({ before: false, after: true });
+    expect(daemon).toEqual({ before: true, after: true });
+  });
+});
+
 // The daemon's V8 memory reducer does one GC per cycle (DAEMON_V8_FLAGS), where Node's default is
 // two or three (issue 17: the idle daemon's CPU). Read from V8's own trace of the reducer, which
 // says after its first GC whether it will do more. The child makes garbage, collects it (the full
