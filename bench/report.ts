@@ -489,7 +489,12 @@ const STATIC_EXPLANATION = `## How each number is measured
   shipped CLI loads them as one esbuild bundle (dist/bundle/, the SDK's ES module builds
   included: 36 files for \`apply\` instead of 210, no CommonJS export lexing), so its start-up
   costs less than the floor's SDK import; the rest of its ratio to the floor is mostly the
-  pass's own CPU.
+  pass's own CPU. A one-shot command runs without TurboFan (V8's optimising compiler) until its
+  heap passes 32 MB, which only a big pass reaches: in a process that lives under a second its
+  background compiles competed with the pass and the emulator for the two cores; plain \`plan\`
+  and \`apply\` load neither pino nor Node's child_process. The ratio moves by about 10% between
+  runs on this machine (the floor alone ranges by a third), so the interleaved A/B sets in
+  docs/benchmarks.md say more than one run.
 - **No-op, warm pass** (the daemon's full pass: start-up, resync, anything a pass over changed
   files cannot be sure of): an unchanged file is not even read (one stat shows the device,
   inode, size and times of its last read, git's index check; a file written in the 2 s before
