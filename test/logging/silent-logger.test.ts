@@ -1,15 +1,15 @@
 // The one-shot commands' silent logger is not pino: it must still take every call the project
 // makes on a Logger (levels, child, isLevelEnabled, flush) and write nothing anywhere.
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { createSilentLogger as fromLogger } from '../../src/logging/logger.js';
 import { createSilentLogger } from '../../src/logging/silent-logger.js';
 
 describe('createSilentLogger', () => {
   it('takes every level, a child of a child, and writes nothing', () => {
     const writes: string[] = [];
-    const original = { out: process.stdout.write, err: process.stderr.write };
-    process.stdout.write = ((chunk: string) => writes.push(String(chunk)) > 0) as typeof process.stdout.write;
-    process.stderr.write = ((chunk: string) => writes.push(String(chunk)) > 0) as typeof process.stderr.write;
+    const capture = (chunk: string | Uint8Array) => writes.push(String(chunk)) > 0;
+    const out = vi.spyOn(process.stdout, 'write').mockImplementation(capture);
+    const err = vi.spyOn(process.stderr, 'write').mockImplementation(capture);
     try {
       const logger = createSilentLogger();
       const child = logger.child({ target: 'prod' }).child({ profile: 'p' });
@@ -27,8 +27,8 @@ describe('createSilentLogger', () => {
       logger.flush(() => (flushed = true));
       expect(flushed).toBe(true);
     } finally {
-      process.stdout.write = original.out;
-      process.stderr.write = original.err;
+      out.mockRestore();
+      err.mockRestore();
     }
     expect(writes).toEqual([]);
   });
