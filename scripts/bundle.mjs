@@ -70,9 +70,10 @@ writeFileSync(join(outdir, 'THIRD-PARTY-LICENSES.txt'), thirdPartyLicenses(resul
 
 /**
  * commander requires node:child_process when it loads, only to spawn executable subcommands
- * (`program.command('x', 'description')`), which this CLI does not have. Node's child_process
- * modules were about 8 ms of every command's start-up CPU, so commander gets a stand-in that
- * requires the real module on first use of any of its members.
+ * (`program.command('x', 'description')`), which this CLI does not have, so commander gets a
+ * stand-in that requires the real module on first use of any of its members: no command loads
+ * child_process unless it spawns (a small saving: 0.44 ms measured directly, though a CPU profile
+ * had put it at about 8 ms; docs/benchmarks.md round five).
  */
 function lazyChildProcessForCommander() {
   return {

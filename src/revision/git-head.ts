@@ -105,7 +105,8 @@ async function readPackedRef(commonDir: string, ref: string): Promise<string | u
 /**
  * `git rev-parse --verify HEAD` in `worktree`; undefined when git is absent or says there is no
  * commit. node:child_process is imported here, on the fallback's first use: every one-shot command
- * loads this module, and Node's child_process modules were about 8 ms of a start-up's CPU.
+ * loads this module and only this fallback spawns (loading child_process measured 0.44 ms directly;
+ * a CPU profile had put it at about 8 ms, see docs/benchmarks.md round five).
  */
 async function revParse(worktree: string): Promise<HeadLookup | undefined> {
   const { execFile } = await import('node:child_process');
