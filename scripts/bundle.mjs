@@ -31,7 +31,10 @@ const outdir = join(root, 'dist', 'bundle');
 rmSync(outdir, { recursive: true, force: true });
 const result = await build({
   absWorkingDir: root,
-  entryPoints: { 'appflow-gitops': 'src/cli/main.ts' },
+  // The profile load's worker thread (src/cli/worker-load.ts) is an entry of its own, found
+  // beside the chunk that starts it (new URL('./load-worker.js', import.meta.url)); it shares the
+  // loader's chunks with the CLI.
+  entryPoints: { 'appflow-gitops': 'src/cli/main.ts', 'load-worker': 'src/cli/load-worker.ts' },
   outdir,
   bundle: true,
   splitting: true,

@@ -18,6 +18,11 @@ export interface CommandConfig {
   excludeFiles: string[];
 }
 
+/** Does the config declare targets (else the one implicit target: the single-target code path)? */
+export function declaresTargets(cmd: CommandConfig): boolean {
+  return cmd.config.targets.some((t) => !t.implicit);
+}
+
 export async function loadCommandConfig(opts: { profiles: string; config?: string; target?: string[] }): Promise<CommandConfig> {
   const loaded = await loadConfigLazily({ profilesDir: opts.profiles, ...(opts.config !== undefined ? { configFile: opts.config } : {}) });
   if (!loaded.config || hasErrors(loaded.diagnostics)) {

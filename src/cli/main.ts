@@ -27,6 +27,9 @@ const commandLoaders: Record<string, () => Promise<Register>> = {
   state: async () => (await import('./commands/state.js')).registerStateCommand,
 };
 
+/** The commands that load the profile files on a worker thread (one-shot, and they read AWS meanwhile). */
+const LOADS_ON_A_WORKER = new Set(['plan', 'apply']);
+
 /**
  * Builds the program with the commands `argv` can reach: just the requested one when the first
  * word names a command, otherwise all of them (top-level help, `help CMD`, a typo that commander
@@ -78,4 +81,7 @@ function exitCodeFor(err: unknown): number {
 // Before any command loads: every command's process is sized by the CLI's heap settings (the
 // daemon's as a long-running process).
 applyHeapSettings({ oneShot: firstWord(process.argv) !== 'run' });
+// plan and apply load the profile files on a worker thread: started now, it gets ready while
+// the command loads and checks its flags (src/cli/worker-load.ts).
+if (LOADS_ON_A_WORKER.has(firstWord(process.argv) ?? '')) (await import('./worker-load.js')).prestartLoadWorker();
 await main(process.argv);

@@ -13,7 +13,7 @@ import { filesOf, placementDiagnostics, targetsOfFile } from '../config/placemen
 import { formatDiagnostic } from '../desired/diagnostics.js';
 import { withDirectory } from '../desired/validation-report.js';
 import type { Logger } from '../logging/logger.js';
-import type { StateStore } from '../model/types.js';
+import type { LoadResult, StateStore } from '../model/types.js';
 import type { Notifier } from '../notify/notifier.js';
 import { messageOf } from '../reconcile/pass-state.js';
 import { reconcileTargets, type TargetRun, type TargetsReport } from '../reconcile/reconcile-targets.js';
@@ -21,12 +21,10 @@ import type { ReconcileOptions } from '../reconcile/types.js';
 import { renderTargetsMarkdown, renderTargetsText, targetsToJson } from '../render/plan-targets.js';
 import type { ProfilesSource } from '../revision/resolve-revision.js';
 import { excludeUnder, policyCheckFor, type ConfigFeatures } from './config-features.js';
-import type { CommandConfig } from './load-config-or-fail.js';
+import { declaresTargets, type CommandConfig } from './load-config-or-fail.js';
 import { UserError } from './user-error.js';
 
-export function declaresTargets(cmd: CommandConfig): boolean {
-  return cmd.config.targets.some((t) => !t.implicit);
-}
+export { declaresTargets };
 
 /**
  * The one target `import` writes for: none without declared targets (today's behaviour), else
@@ -103,6 +101,8 @@ export async function runTargetsPass(args: {
   logger: Logger;
   settings: AwsSettings;
   allowPlaintextCredentials: boolean;
+  /** The profiles, already being loaded with the options this pass would use (src/cli/worker-load.ts). */
+  profileLoad?: () => Promise<LoadResult>;
   options: ReconcileOptions & { readOnly?: boolean; skipCredentials?: boolean };
 }): Promise<TargetsReport> {
   const pass = await openTargetRuns(args);
@@ -119,6 +119,7 @@ export async function runTargetsPass(args: {
           excludeFiles: excludeUnder(args.profilesDir, source.root, args.features.excludeFiles),
           scopesOf: (file) => targetsOfFile(config.targets, file).map((t) => t.name),
         },
+        ...(args.profileLoad ? { profileLoad: args.profileLoad } : {}),
         store: pass.store,
         logger: args.logger,
         targets: pass.runs,

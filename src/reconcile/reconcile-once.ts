@@ -119,7 +119,7 @@ export async function reconcileOnce(deps: ReconcileDeps, options: ReconcileOptio
     const early = describeInventoryEarly(deps.appflow, state);
     // Likewise the secrets the previous pass on this port read (src/reconcile/early-secrets.ts).
     const earlySecrets = resolveSecretsEarly(deps.secrets);
-    const loaded = await loadProfiles(deps.profilesDir, deps.loadOptions);
+    const loaded = await (deps.profileLoad ? deps.profileLoad() : loadProfiles(deps.profilesDir, deps.loadOptions));
     phaseEnded();
     const load = deps.takesFile ? restrictLoad(loaded, deps.takesFile, deps.targetFiles) : loaded;
     profilesDirectory = load.directory;

@@ -73,6 +73,8 @@ export interface TargetsDeps {
   policiesFor?: (target: AwsTarget, name: string) => PolicyCheck | undefined;
   /** Told as each target finishes (apply's notifications), in the order targets finish. */
   onTargetFinished?: (result: TargetReport) => void;
+  /** The profiles, already being loaded from `profilesDir` with `loadOptions` (see ReconcileDeps.profileLoad). */
+  profileLoad?: () => Promise<LoadResult>;
 }
 
 export interface TargetReport {
@@ -133,7 +135,7 @@ export async function reconcileTargets(deps: TargetsDeps, options: ReconcileOpti
   // With a plan check, every target waits at the barrier for the others: all must be running at once.
   const concurrency = options.verifyPlans ? Math.max(1, deps.targets.length) : (deps.concurrency ?? PASS_TARGET_CONCURRENCY);
   const early = describeKnownInventories(deps.targets.slice(0, concurrency), snapshot);
-  const load = await loadProfiles(deps.profilesDir, deps.loadOptions);
+  const load = await (deps.profileLoad ? deps.profileLoad() : loadProfiles(deps.profilesDir, deps.loadOptions));
   phaseEnded();
   const persist = groupCommitSaver(() => deps.store.save(snapshot));
 

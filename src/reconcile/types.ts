@@ -3,7 +3,7 @@ import type { AppFlowPort, AwsTarget, SecretsPort } from '../aws/ports.js';
 import type { Logger } from '../logging/logger.js';
 import type { PolicyCheck } from '../policy/evaluate-policies.js';
 import type { LoadOptions } from '../desired/load-profiles.js';
-import type { DirectoryStatus, FingerprintScheme, Plan, PlanAction, PlanOptions, SourceLocation, StateStore, TargetPaths, TargetState } from '../model/types.js';
+import type { DirectoryStatus, FingerprintScheme, LoadResult, Plan, PlanAction, PlanOptions, SourceLocation, StateStore, TargetPaths, TargetState } from '../model/types.js';
 
 /** Everything `preparePlan` needs: read-only ports plus the target's state. */
 export interface PlanContext {
@@ -46,6 +46,11 @@ export interface ReconcileDeps {
   takesFile?: (relativePath: string) => boolean;
   /** The declared target `takesFile` selects for: when its paths match no file, prune is blocked as for an empty directory. */
   targetFiles?: TargetPaths;
+  /**
+   * The profiles, already being loaded from `profilesDir` with `loadOptions` (plan and apply load
+   * them on a worker thread: src/cli/worker-load.ts); taken where the pass would load them.
+   */
+  profileLoad?: () => Promise<LoadResult>;
 }
 
 /** Overrides of the write retry policy (tests shorten the backoff; defaults in retry-policy.ts). */

@@ -1,29 +1,23 @@
 // `appflow-gitops plan`: what apply would do, read-only. Loads the profiles, reads AWS (one
 // batched Describe, each secret once), plans, prints. It makes no mutating AWS call and never
 // writes the state directory (see docs/plan.md for the fingerprint-key rule).
+//
+// This module checks the flags, the config and the paths, starts loading the profile files on a
+// worker thread (src/cli/worker-load.ts), and only then imports the pass itself
+// (../plan-pass.ts: the AWS SDK and the planner), so that import runs on the main thread while
+// the files load on the second core.
 import type { Command } from 'commander';
-import { createAwsAdapters } from '../../aws/clients.js';
-import { IMPLICIT_TARGET_NAME } from '../../config/target-settings.js';
-import { formatDiagnostic } from '../../desired/diagnostics.js';
-import { loadProfiles } from '../../desired/load-profiles.js';
-import { createSilentLogger } from '../../logging/silent-logger.js';
-import { DEFAULT_CREDENTIALS_ON_UPDATE, type CredentialsOnUpdate, type LoadResult, type Plan, type PlanOptions } from '../../model/types.js';
-import { messageOf } from '../../reconcile/pass-state.js';
-import { preparePlan } from '../../reconcile/prepare-plan.js';
-import type { PlannedTarget } from '../../reconcile/types.js';
-import type { ProfilesSource } from '../../revision/resolve-revision.js';
-import type { StateLocation } from '../../state/state-location.js';
-import { withAwsFailureHint } from '../aws-failure-hint.js';
-import { outputFormat, planExitCode, printWarning, renderPlanOutput, useColor, type OutputFormat } from '../command-output.js';
+import { startProfileLoad } from '../worker-load.js';
+import type { PlanOptions } from '../../model/types.js';
+import { outputFormat, type OutputFormat } from '../command-output.js';
 import { allowPlaintextOption, configOption, formatOption, jsonOption, maxDeletesOption, namesOption, noColorOption, profilesOption, revisionOption, stateOption, targetOption } from '../common-options.js';
-import { excludeUnder, featuresOf, policyCheckFor, profilesSourceOrFail, type ConfigFeatures } from '../config-features.js';
+import { featuresOf, profilesSourceOrFail } from '../config-features.js';
 import { credentialsOnUpdateOption, resolveCredentialsOnUpdate } from '../credentials-on-update.js';
-import { loadCommandConfig, type CommandConfig } from '../load-config-or-fail.js';
-import { readOnlyFileStore, readPlanState } from '../plan-read-state.js';
-import { refuseOutInsideProfiles, savedPlanScope, writeSavedPlan, type SavedPlanScope } from '../saved-plan-file.js';
-import { openTargetsSharedState } from '../shared-state-targets.js';
+import { loadCommandConfig } from '../load-config-or-fail.js';
+import type { PlanFlags } from '../plan-pass.js';
+import { profileLoadInput } from '../profile-load-input.js';
+import { refuseOutInsideProfiles } from '../saved-plan-file.js';
 import { refusePlaintextOnSharedState, stateLocation } from '../state-backend.js';
-import { declaresTargets, renderTargetsReport, runTargetsPass } from '../targets-pass.js';
 import { UserError } from '../user-error.js';
 
 // Kept here for the modules and tests that import them from the plan command.
@@ -31,27 +25,6 @@ export { fingerprintKey, readStateReadOnly } from '../plan-read-state.js';
 export { useColor } from '../command-output.js';
 
 export type PlanFormat = OutputFormat;
-
-interface PlanFlags {
-  names?: string[];
-  credentialsOnUpdate?: CredentialsOnUpdate;
-  profiles: string;
-  state: string;
-  prune?: boolean;
-  allowEmpty?: boolean;
-  maxDeletes: number;
-  json?: boolean;
-  format?: PlanFormat;
-  detailedExitcode?: boolean;
-  color: boolean;
-  allowPlaintextCredentials?: boolean;
-  skipCredentials?: boolean;
-  config?: string;
-  target?: string[];
-  revision?: string;
-  out?: string;
-  allowReplace?: boolean;
-}
 
 export function registerPlanCommand(program: Command): void {
   program
@@ -103,115 +76,8 @@ export async function runPlan(flags: PlanFlags): Promise<number> {
   const command = await loadCommandConfig(flags);
   const features = featuresOf(command);
   const source = await profilesSourceOrFail(flags.profiles, flags.revision);
-  if (declaresTargets(command)) {
-    return runPlanTargets(flags, { command, features, source }, format, options, location);
-  }
-
-  const load = await loadProfiles(source.root, {
-    allowPlaintextCredentials: flags.allowPlaintextCredentials === true,
-    excludeFiles: excludeUnder(flags.profiles, source.root, features.excludeFiles),
-  });
-  checkDirectory(flags.profiles, load, options);
-  if (flags.allowPlaintextCredentials) {
-    process.stderr.write('warning: --allow-plaintext-credentials is for local experiments; never commit plaintext credentials\n');
-  }
-  for (const diagnostic of load.diagnostics) {
-    if (diagnostic.severity === 'warning') printWarning(formatDiagnostic(diagnostic));
-  }
-
-  const adapters = createAwsAdapters();
-  let plan: Plan;
-  try {
-    const { state, hmacKey, warnings, fingerprintScheme } = await readPlanState(location, adapters.target);
-    try {
-      plan = await preparePlan(
-        {
-          target: adapters.target,
-          appflow: adapters.appflow,
-          secrets: adapters.secrets,
-          state,
-          hmacKey,
-          fingerprintScheme,
-          skipCredentials: flags.skipCredentials === true,
-          policies: policyCheckFor(features, adapters.target),
-        },
-        load,
-        options,
-      );
-      if (source.revision !== undefined) plan.revision = source.revision;
-    } catch (err) {
-      throw new UserError(withAwsFailureHint(`could not read the current state from AWS (${adapters.target.region}): ${messageOf(err)}`, err));
-    }
-    plan.warnings.unshift(...warnings);
-    if (flags.out !== undefined) {
-      const planned = [{ name: adapters.target.name ?? IMPLICIT_TARGET_NAME, target: adapters.target, plan, state }];
-      await writeSavedPlan(flags.out, planFileScope(flags, command, options, source), planned);
-    }
-  } finally {
-    adapters.destroy();
-  }
-
-  process.stdout.write(renderPlanOutput(plan, format, useColor(flags.color)));
-  return planExitCode(plan.summary.error > 0 || load.failedFiles.length > 0, [plan], flags.detailedExitcode);
-}
-
-/**
- * plan over the targets of appflow-gitops.yaml: read-only (no AWS write, no state write). On the
- * shared state each target's partition is read with the target's own credentials, without a lease.
- */
-async function runPlanTargets(
-  flags: PlanFlags,
-  { command, features, source }: { command: CommandConfig; features: ConfigFeatures; source: ProfilesSource },
-  format: PlanFormat,
-  options: PlanOptions,
-  location: StateLocation,
-): Promise<number> {
-  const state: Pick<Parameters<typeof runTargetsPass>[0], 'store' | 'openState'> =
-    location.kind === 'file'
-      ? { store: await readOnlyFileStore(location.dir) }
-      : { openState: (runs) => openTargetsSharedState(runs, { table: location.table, lead: false, logger: createSilentLogger() }) };
-  // plan --out: the read-only pass hands over every target's plan and state once all have planned.
-  let planned: PlannedTarget[] | undefined;
-  const report = await runTargetsPass({
-    profilesDir: flags.profiles,
-    source,
-    cmd: command,
-    features,
-    ...state,
-    logger: createSilentLogger(),
-    settings: {},
-    allowPlaintextCredentials: flags.allowPlaintextCredentials === true,
-    options: {
-      ...options,
-      allowReplace: true,
-      readOnly: true,
-      skipCredentials: flags.skipCredentials === true,
-      ...(flags.out !== undefined ? { verifyPlans: async (all: PlannedTarget[]) => void (planned = all) } : {}),
-    },
-  });
-  report.warnings.forEach(printWarning);
-  process.stdout.write(renderTargetsReport(report, format, { color: useColor(flags.color), apply: false }));
-  // After the report: a target that could not plan is shown, then named as why no file was written.
-  if (flags.out !== undefined) await writeSavedPlan(flags.out, planFileScope(flags, command, options, source), planned ?? []);
-  // As with one target: a write a deny policy rejects, in any target, fails the plan.
-  return planExitCode(!report.ok, report.targets.map((t) => t.report.plan), flags.detailedExitcode);
-}
-
-/** What plan --out records of this run: its flags and where its profiles and config were read. */
-function planFileScope(flags: PlanFlags, command: CommandConfig, options: PlanOptions, source: ProfilesSource): SavedPlanScope {
-  return savedPlanScope(flags, command, options.credentialsOnUpdate ?? DEFAULT_CREDENTIALS_ON_UPDATE, source.root);
-}
-
-/**
- * A missing or unreadable profiles directory is almost always a wrong path: fail before reading
- * AWS. With --allow-empty it is taken as "no profiles" (the prune guard then allows deletes).
- */
-function checkDirectory(dir: string, load: LoadResult, options: PlanOptions): void {
-  if (load.directory === 'missing' && !options.allowEmpty) {
-    throw new UserError(`profiles directory '${dir}' does not exist (pass --profiles DIR, or --allow-empty to plan with no profiles)`);
-  }
-  if (load.directory === 'unreadable' && !options.allowEmpty) {
-    throw new UserError(`profiles directory '${dir}' cannot be read (is it a directory, and readable?)`);
-  }
-  if (load.directory === 'empty') process.stderr.write(`warning: no profile documents found under '${dir}'\n`);
+  // The profile files load on a worker thread from here on, while this thread imports the pass.
+  const profiles = startProfileLoad(profileLoadInput(flags, command, features, source));
+  const { planPass } = await import('../plan-pass.js');
+  return planPass({ flags, format, options, location, command, features, source, profiles });
 }

@@ -1,0 +1,16 @@
+// Worker-thread entry of the one-shot commands' profile load (src/cli/worker-load.ts): runs
+// loadProfiles on the second core while the main thread imports the AWS SDK, reads the state and
+// sends the early reads, and posts the LoadResult back (structured clone: plain data, no
+// functions). Anything that goes wrong here ends the worker, and the main thread loads in-thread.
+import { parentPort, workerData } from 'node:worker_threads';
+import { loadProfiles } from '../desired/load-profiles.js';
+import { LOAD_WORKER_ENV, loadOptionsOf, type WorkerLoadInput } from './worker-load-input.js';
+
+// Started with its input (workerData), or prestarted before the command knew it (src/cli/main.ts):
+// then the input is the first message.
+const input = (workerData as WorkerLoadInput | undefined) ?? (await new Promise<WorkerLoadInput>((resolve) => parentPort?.once('message', resolve)));
+// Test hooks (the fallback must be provable end to end): a worker that throws, or one that exits.
+const hook = process.env[LOAD_WORKER_ENV];
+if (hook === 'throw') throw new Error('load worker: failure requested by the test hook');
+if (hook === 'exit') process.exit(3);
+parentPort?.postMessage(await loadProfiles(input.dir, loadOptionsOf(input)));

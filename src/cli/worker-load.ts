@@ -1,0 +1,117 @@
+// The one-shot commands' profile load on a worker thread (issue 17: start to exit). `plan` and
+// `apply` spend most of their main thread on importing the AWS SDK and then on loading the profile
+// files (discovery, read, parse, validate: about 150 ms at 1,000 files), one after the other, on a
+// machine with a second core. Started as soon as the command knows its profiles directory and load
+// options (before it imports the SDK), the load runs on that second core while the main thread
+// imports the SDK, reads the state and sends the early reads; the main thread then takes the
+// worker's LoadResult and goes on exactly as before.
+//
+// A worker that cannot start, throws, exits or sends something unreadable never costs a profile:
+// the main thread then loads the same directory with the same options in-thread (the caller is
+// told why, for one debug line). This module stays small and imports neither the loader nor the
+// SDK, so the command can start the worker before either is loaded.
+import { Worker } from 'node:worker_threads';
+import type { LoadResult } from '../model/types.js';
+import { LOAD_WORKER_ENV, type WorkerLoadInput } from './worker-load-input.js';
+
+export type { WorkerLoadInput };
+
+/** A load under way. */
+export interface ProfileLoad {
+  /** The LoadResult: the worker's, or loaded in-thread when the worker failed (`onFallback` says why). */
+  result(onFallback?: (reason: string) => void): Promise<LoadResult>;
+}
+
+/**
+ * The worker's entry, beside this module both in the bundle (dist/bundle/load-worker.js, an entry
+ * point of scripts/bundle.mjs) and in the tsc output (dist/src/cli/load-worker.js).
+ */
+export const LOAD_WORKER_URL = new URL('./load-worker.js', import.meta.url);
+
+type Outcome = { loaded: LoadResult } | { failed: string };
+
+export interface StartOptions {
+  /** The worker's entry (tests: the built one, when running from src/). */
+  entry?: URL;
+  env?: NodeJS.ProcessEnv;
+}
+
+let prestarted: { worker: Worker; exited: boolean } | undefined;
+
+/**
+ * Starts the worker before the command knows what to load (src/cli/main.ts, for plan and apply):
+ * a worker thread takes about 60-100 ms to start and import the loader (the generated validator is
+ * most of it), which then runs beside the main thread's own start-up instead of after it. It waits
+ * for its input (startProfileLoad); a command that never asks for it (--help, a bad flag) exits
+ * without waiting for it. Does nothing with APPFLOW_GITOPS_LOAD_WORKER=off, or when it cannot start.
+ */
+export function prestartLoadWorker(options: StartOptions = {}): void {
+  const env = options.env ?? process.env;
+  if (prestarted || env[LOAD_WORKER_ENV] === 'off') return;
+  try {
+    const worker = new Worker(options.entry ?? LOAD_WORKER_URL, { env });
+    worker.unref();
+    const entry = { worker, exited: false };
+    // A worker that fails before its input is sent is not used (startProfileLoad starts another,
+    // which falls back to the main thread if it fails too); its error is not the process's.
+    worker.on('error', () => undefined);
+    worker.once('exit', () => (entry.exited = true));
+    prestarted = entry;
+  } catch {
+    prestarted = undefined;
+  }
+}
+
+/** Starts loading `input` on a worker thread (the prestarted one, if any), or notes why not; the result is taken with `result()`. */
+export function startProfileLoad(input: WorkerLoadInput, options: StartOptions = {}): ProfileLoad {
+  const env = options.env ?? process.env;
+  let worker: Worker | undefined;
+  let outcome: Promise<Outcome>;
+  if (env[LOAD_WORKER_ENV] === 'off') {
+    outcome = Promise.resolve({ failed: `${LOAD_WORKER_ENV}=off` });
+  } else {
+    try {
+      const started = takePrestarted(input) ?? new Worker(options.entry ?? LOAD_WORKER_URL, { workerData: input, env });
+      // Holds the process open only while someone waits for it: a command that fails before it
+      // needs the profiles exits at once.
+      started.unref();
+      worker = started;
+      outcome = new Promise<Outcome>((resolve) => {
+        started.once('message', (loaded: LoadResult) => resolve({ loaded }));
+        started.once('messageerror', (err) => resolve({ failed: `its result could not be read (${err.message})` }));
+        started.once('error', (err) => resolve({ failed: `it failed (${err.message})` }));
+        started.once('exit', (code) => resolve({ failed: `it exited with code ${code} before sending a result` }));
+      });
+    } catch (err) {
+      outcome = Promise.resolve({ failed: `it could not start (${err instanceof Error ? err.message : String(err)})` });
+    }
+  }
+  let result: Promise<LoadResult> | undefined;
+  return {
+    result(onFallback) {
+      worker?.ref();
+      result ??= outcome.then(async (settled) => {
+        if ('loaded' in settled) return settled.loaded;
+        onFallback?.(settled.failed);
+        return loadInThread(input);
+      });
+      return result;
+    },
+  };
+}
+
+/** The prestarted worker, given its input (once); undefined when there is none. */
+function takePrestarted(input: WorkerLoadInput): Worker | undefined {
+  const entry = prestarted;
+  prestarted = undefined;
+  // One that has exited would never tell the listeners about it ('exit' is emitted once).
+  if (!entry || entry.exited) return undefined;
+  entry.worker.postMessage(input);
+  return entry.worker;
+}
+
+/** The same load on this thread (the loader is imported only now: a worker that works never needs it here). */
+async function loadInThread(input: WorkerLoadInput): Promise<LoadResult> {
+  const [{ loadProfiles }, { loadOptionsOf }] = await Promise.all([import('../desired/load-profiles.js'), import('./worker-load-input.js')]);
+  return loadProfiles(input.dir, loadOptionsOf(input));
+}
