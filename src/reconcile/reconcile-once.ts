@@ -3,7 +3,6 @@
 // as a whole (state unreadable, AWS unreachable while observing) in `report.error`.
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
-import { loadProfiles } from '../desired/load-profiles.js';
 import { restrictLoad } from '../desired/restrict-load.js';
 import type { DirectoryStatus, Plan, TargetState } from '../model/types.js';
 import { hasPendingChanges } from '../planner/plan-changes.js';
@@ -119,7 +118,9 @@ export async function reconcileOnce(deps: ReconcileDeps, options: ReconcileOptio
     const early = describeInventoryEarly(deps.appflow, state);
     // Likewise the secrets the previous pass on this port read (src/reconcile/early-secrets.ts).
     const earlySecrets = resolveSecretsEarly(deps.secrets);
-    const loaded = await (deps.profileLoad ? deps.profileLoad() : loadProfiles(deps.profilesDir, deps.loadOptions));
+    // Imported here, not at the top: plan and apply load on a worker thread (deps.profileLoad), and
+    // their main thread then never compiles the loader (the generated validator: 35-45 ms cold).
+    const loaded = await (deps.profileLoad ? deps.profileLoad() : (await import('../desired/load-profiles.js')).loadProfiles(deps.profilesDir, deps.loadOptions));
     phaseEnded();
     const load = deps.takesFile ? restrictLoad(loaded, deps.takesFile, deps.targetFiles) : loaded;
     profilesDirectory = load.directory;

@@ -11,7 +11,7 @@ import { performance } from 'node:perf_hooks';
 import pLimit from 'p-limit';
 import type { AwsTarget } from '../aws/ports.js';
 import type { TargetAdapters } from '../aws/target-adapters.js';
-import { loadProfiles, type LoadOptions } from '../desired/load-profiles.js';
+import type { LoadOptions } from '../desired/load-profiles.js';
 import { restrictLoad } from '../desired/restrict-load.js';
 import type { Logger } from '../logging/logger.js';
 import type { LoadResult, Plan, StateSnapshot, StateStore, TargetState } from '../model/types.js';
@@ -135,7 +135,8 @@ export async function reconcileTargets(deps: TargetsDeps, options: ReconcileOpti
   // With a plan check, every target waits at the barrier for the others: all must be running at once.
   const concurrency = options.verifyPlans ? Math.max(1, deps.targets.length) : (deps.concurrency ?? PASS_TARGET_CONCURRENCY);
   const early = describeKnownInventories(deps.targets.slice(0, concurrency), snapshot);
-  const load = await (deps.profileLoad ? deps.profileLoad() : loadProfiles(deps.profilesDir, deps.loadOptions));
+  // Imported here, as in reconcile-once.ts: with a worker's load the main thread never compiles the loader.
+  const load = await (deps.profileLoad ? deps.profileLoad() : (await import('../desired/load-profiles.js')).loadProfiles(deps.profilesDir, deps.loadOptions));
   phaseEnded();
   const persist = groupCommitSaver(() => deps.store.save(snapshot));
 
