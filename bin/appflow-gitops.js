@@ -10,4 +10,10 @@ import module from 'node:module';
 // covers every module the CLI loads.
 module.enableCompileCache?.();
 
+// plan and apply load the profile files on a worker thread (src/cli/worker-load.ts): started
+// here, before the CLI's own modules load, it boots beside them. The CLI finds it started (the
+// bundle's worker-load.js is this same module); any other command starts nothing.
+const command = process.argv.slice(2).find((arg) => !arg.startsWith('-'));
+if (command === 'plan' || command === 'apply') (await import('../dist/bundle/worker-load.js')).prestartLoadWorker();
+
 await import('../dist/bundle/appflow-gitops.js');

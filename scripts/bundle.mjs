@@ -34,7 +34,7 @@ const result = await build({
   // The profile load's worker thread (src/cli/worker-load.ts) is an entry of its own, found
   // beside the chunk that starts it (new URL('./load-worker.js', import.meta.url)); it shares the
   // loader's chunks with the CLI.
-  entryPoints: { 'appflow-gitops': 'src/cli/main.ts', 'load-worker': 'src/cli/load-worker.ts' },
+  entryPoints: { 'appflow-gitops': 'src/cli/main.ts', 'load-worker': 'src/cli/load-worker.ts', 'worker-load': 'src/cli/worker-load.ts' },
   outdir,
   bundle: true,
   splitting: true,
