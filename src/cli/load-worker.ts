@@ -4,7 +4,8 @@
 // functions). Anything that goes wrong here ends the worker, and the main thread loads in-thread.
 import { parentPort, workerData } from 'node:worker_threads';
 import { loadProfiles } from '../desired/load-profiles.js';
-import { LOAD_WORKER_ENV, loadOptionsOf, type WorkerLoadInput } from './worker-load-input.js';
+import { discoverProfileFiles } from '../desired/discover-files.js';
+import { LOAD_WORKER_ENV, loadOptionsOf, type WorkerLoadInput, type WorkerLoadMessage } from './worker-load-input.js';
 
 // Started with its input (workerData), or prestarted before the command knew it (src/cli/main.ts):
 // then the input is the first message.
@@ -13,4 +14,10 @@ const input = (workerData as WorkerLoadInput | undefined) ?? (await new Promise<
 const hook = process.env[LOAD_WORKER_ENV];
 if (hook === 'throw') throw new Error('load worker: failure requested by the test hook');
 if (hook === 'exit') process.exit(3);
-parentPort?.postMessage(await loadProfiles(input.dir, loadOptionsOf(input)));
+// Discovery first (cheap): a directory too large for the worker is left to the main thread.
+const discovery = await discoverProfileFiles(input.dir, input.excludeFiles);
+const message: WorkerLoadMessage =
+  input.maxFiles !== undefined && discovery.files.length > input.maxFiles
+    ? { declined: `found ${discovery.files.length} profile files, more than the ${input.maxFiles} it loads` }
+    : { loaded: await loadProfiles(input.dir, { ...loadOptionsOf(input), discovery }) };
+parentPort?.postMessage(message);

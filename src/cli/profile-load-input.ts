@@ -1,6 +1,6 @@
 // What plan and apply hand the profile load on a worker thread (src/cli/worker-load.ts): the
 // same directory and options their pass loads with, as plain data.
-import type { WorkerLoadInput } from './worker-load.js';
+import { MAX_WORKER_LOAD_FILES, type WorkerLoadInput } from './worker-load-input.js';
 import type { Logger } from '../logging/logger.js';
 import type { ProfilesSource } from '../revision/resolve-revision.js';
 import { excludeUnder, type ConfigFeatures } from './config-features.js';
@@ -13,6 +13,7 @@ export function profileLoadInput(flags: { profiles: string; allowPlaintextCreden
     excludeFiles: excludeUnder(flags.profiles, source.root, features.excludeFiles),
     // Every target of the config, as the targets pass's scopesOf uses (not only --target's).
     ...(declaresTargets(command) ? { targets: command.config.targets } : {}),
+    maxFiles: MAX_WORKER_LOAD_FILES,
   };
 }
 

@@ -12,7 +12,7 @@
 // SDK, so the command can start the worker before either is loaded.
 import { Worker } from 'node:worker_threads';
 import type { LoadResult } from '../model/types.js';
-import { LOAD_WORKER_ENV, type WorkerLoadInput } from './worker-load-input.js';
+import { LOAD_WORKER_ENV, type WorkerLoadInput, type WorkerLoadMessage } from './worker-load-input.js';
 
 export type { WorkerLoadInput };
 
@@ -77,7 +77,7 @@ export function startProfileLoad(input: WorkerLoadInput, options: StartOptions =
       started.unref();
       worker = started;
       outcome = new Promise<Outcome>((resolve) => {
-        started.once('message', (loaded: LoadResult) => resolve({ loaded }));
+        started.once('message', (message: WorkerLoadMessage) => resolve('loaded' in message ? message : { failed: message.declined }));
         started.once('messageerror', (err) => resolve({ failed: `its result could not be read (${err.message})` }));
         started.once('error', (err) => resolve({ failed: `it failed (${err.message})` }));
         started.once('exit', (code) => resolve({ failed: `it exited with code ${code} before sending a result` }));

@@ -38,6 +38,8 @@ export interface LoadOptions {
    * and the parse cache is not swept (the other files were not looked at).
    */
   onlyFiles?: ReadonlySet<string>;
+  /** The directory's discovery when the caller already made it (with `excludeFiles`): not made again. */
+  discovery?: Discovery;
 }
 
 function formatLocation(at: SourceLocation): string {
@@ -45,7 +47,7 @@ function formatLocation(at: SourceLocation): string {
 }
 
 export async function loadProfiles(dir: string, opts: LoadOptions = {}): Promise<LoadResult> {
-  const discovery = onlyTheseFiles(await discoverProfileFiles(dir, opts.excludeFiles), opts.onlyFiles);
+  const discovery = onlyTheseFiles(opts.discovery ?? (await discoverProfileFiles(dir, opts.excludeFiles)), opts.onlyFiles);
   const result: LoadResult = { directory: discovery.directory, profiles: [], invalid: [], diagnostics: [...discovery.diagnostics], failedFiles: [...discovery.unreadable], filesRead: 0 };
   if (discovery.directory !== 'ok') return result;
   // A link that cannot be followed is a failed file: the plan shows it with its reason.

@@ -81,6 +81,17 @@ describe('profile load on a worker thread', () => {
     expect(worker.diagnostics.every((d) => d.code === 'profile.duplicate-name')).toBe(true);
   });
 
+  it('more files than maxFiles: left to the main thread (one reason), the same result; up to maxFiles: loaded on the worker', async () => {
+    const dir = join(work, 'two-files');
+    await writeProfiles(dir, { 'a.json': datadog('a'), 'nested/b.json': datadog('b') });
+    const fallbacks: string[] = [];
+    const declined = await startProfileLoad({ dir, allowPlaintextCredentials: false, excludeFiles: [], maxFiles: 1 }, { entry: ENTRY, env: {} }).result((why) => fallbacks.push(why));
+    expect(fallbacks).toEqual(['found 2 profile files, more than the 1 it loads']);
+    expect(declined).toEqual(await loadProfiles(dir));
+    expect(declined.profiles).toHaveLength(2);
+    expect(await viaWorker({ dir, allowPlaintextCredentials: false, excludeFiles: [], maxFiles: 2 })).toEqual(declined);
+  });
+
   it('a prestarted worker takes its input by message and gives the same result', async () => {
     const input: WorkerLoadInput = { dir: join(bad, 'duplicate-name'), allowPlaintextCredentials: false, excludeFiles: [] };
     prestartLoadWorker({ entry: ENTRY, env: {} });
