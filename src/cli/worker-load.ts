@@ -10,6 +10,7 @@
 // the main thread then loads the same directory with the same options in-thread (the caller is
 // told why, for one debug line). This module stays small and imports neither the loader nor the
 // SDK, so the command can start the worker before either is loaded.
+import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { LoadResult } from '../model/types.js';
 import { LOAD_WORKER_ENV, type WorkerLoadInput, type WorkerLoadMessage } from './worker-load-input.js';
@@ -34,6 +35,19 @@ export interface StartOptions {
   /** The worker's entry (tests: the built one, when running from src/). */
   entry?: URL;
   env?: NodeJS.ProcessEnv;
+  /** The cores this process may run on (tests); default os.availableParallelism(). */
+  cores?: number;
+}
+
+/**
+ * Why the load stays on the main thread before any worker starts: switched off, or one core (a
+ * worker only pays where a second core is free: on one it adds its start and the clone, about
+ * 100 ms of CPU at 1,000 profiles, to the same core).
+ */
+function inThreadReason(options: StartOptions): string | undefined {
+  if ((options.env ?? process.env)[LOAD_WORKER_ENV] === 'off') return `${LOAD_WORKER_ENV}=off`;
+  if ((options.cores ?? availableParallelism()) < 2) return 'was not started: this process runs on one core';
+  return undefined;
 }
 
 let prestarted: { worker: Worker; exited: boolean } | undefined;
@@ -43,11 +57,11 @@ let prestarted: { worker: Worker; exited: boolean } | undefined;
  * a worker thread takes about 60-100 ms to start and import the loader (the generated validator is
  * most of it), which then runs beside the main thread's own start-up instead of after it. It waits
  * for its input (startProfileLoad); a command that never asks for it (--help, a bad flag) exits
- * without waiting for it. Does nothing with APPFLOW_GITOPS_LOAD_WORKER=off, or when it cannot start.
+ * without waiting for it. Does nothing with APPFLOW_GITOPS_LOAD_WORKER=off, on one core, or when it cannot start.
  */
 export function prestartLoadWorker(options: StartOptions = {}): void {
   const env = options.env ?? process.env;
-  if (prestarted || env[LOAD_WORKER_ENV] === 'off') return;
+  if (prestarted || inThreadReason(options) !== undefined) return;
   try {
     const worker = new Worker(options.entry ?? LOAD_WORKER_URL, { env });
     worker.unref();
@@ -67,8 +81,9 @@ export function startProfileLoad(input: WorkerLoadInput, options: StartOptions =
   const env = options.env ?? process.env;
   let worker: Worker | undefined;
   let outcome: Promise<Outcome>;
-  if (env[LOAD_WORKER_ENV] === 'off') {
-    outcome = Promise.resolve({ failed: `${LOAD_WORKER_ENV}=off` });
+  const reason = inThreadReason(options);
+  if (reason !== undefined) {
+    outcome = Promise.resolve({ failed: reason });
   } else {
     try {
       const started = takePrestarted(input) ?? new Worker(options.entry ?? LOAD_WORKER_URL, { workerData: input, env });

@@ -107,6 +107,7 @@ describe('a worker that fails: the in-thread load, one reason, the same result',
     ['a worker that throws', { entry: ENTRY, env: { [LOAD_WORKER_ENV]: 'throw' } }, /failure requested by the test hook/],
     ['a worker that exits', { entry: ENTRY, env: { [LOAD_WORKER_ENV]: 'exit' } }, /exited with code 3/],
     ['the worker switched off', { entry: ENTRY, env: { [LOAD_WORKER_ENV]: 'off' } }, /=off/],
+    ['a process on one core', { entry: ENTRY, env: {}, cores: 1 }, /one core/],
   ])('%s', async (_case, options, reason) => {
     const fallbacks: string[] = [];
     const load = startProfileLoad(input(), options);
