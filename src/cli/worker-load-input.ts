@@ -8,8 +8,9 @@ import type { LoadOptions, LoadResult } from '../desired/load-profiles.js';
 
 /**
  * APPFLOW_GITOPS_LOAD_WORKER: `off` loads the profiles on the main thread (as validate and the
- * daemon always do); `throw` and `exit` make the worker fail (tests of the fallback). Unset: the
- * one-shot plan and apply load on a worker thread.
+ * daemon always do); `on` uses the worker even on one core or a busy machine; `throw` and `exit`
+ * make the worker fail (tests of the fallback). Unset: the one-shot plan and apply load on a
+ * worker thread when a second core is likely free (src/cli/worker-load.ts).
  */
 export const LOAD_WORKER_ENV = 'APPFLOW_GITOPS_LOAD_WORKER';
 

@@ -10,7 +10,7 @@
 // the main thread then loads the same directory with the same options in-thread (the caller is
 // told why, for one debug line). This module stays small and imports neither the loader nor the
 // SDK, so the command can start the worker before either is loaded.
-import { availableParallelism } from 'node:os';
+import { availableParallelism, loadavg } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { LoadResult } from '../model/types.js';
 import { LOAD_WORKER_ENV, type WorkerLoadInput, type WorkerLoadMessage } from './worker-load-input.js';
@@ -37,16 +37,26 @@ export interface StartOptions {
   env?: NodeJS.ProcessEnv;
   /** The cores this process may run on (tests); default os.availableParallelism(). */
   cores?: number;
+  /** The machine's one-minute load average (tests); default os.loadavg()[0]. */
+  loadAverage?: number;
 }
 
 /**
- * Why the load stays on the main thread before any worker starts: switched off, or one core (a
- * worker only pays where a second core is free: on one it adds its start and the clone, about
- * 100 ms of CPU at 1,000 profiles, to the same core).
+ * Why the load stays on the main thread before any worker starts: switched off, one core, or a
+ * busy machine. A worker only pays where a second core is free: otherwise it adds its start and
+ * the result's clone (about 100 ms of CPU at 1,000 profiles) to cores the main thread needs. On
+ * the 2-core reference machine the shipped apply gained 7-10% at a load average of 1.5-2.2 and
+ * lost 10-20% at 3-4 (docs/benchmarks.md, round six), hence a load average of cores + 0.5 as the
+ * limit. `on` (and the test hooks) start it regardless.
  */
 function inThreadReason(options: StartOptions): string | undefined {
-  if ((options.env ?? process.env)[LOAD_WORKER_ENV] === 'off') return `${LOAD_WORKER_ENV}=off`;
-  if ((options.cores ?? availableParallelism()) < 2) return 'was not started: this process runs on one core';
+  const mode = (options.env ?? process.env)[LOAD_WORKER_ENV];
+  if (mode === 'off') return `${LOAD_WORKER_ENV}=off`;
+  if (mode === 'on' || mode === 'throw' || mode === 'exit') return undefined;
+  const cores = options.cores ?? availableParallelism();
+  if (cores < 2) return 'was not started: this process runs on one core';
+  const load = options.loadAverage ?? loadavg()[0]!;
+  if (load >= cores + 0.5) return `was not started: the machine is busy (load average ${load.toFixed(2)} on ${cores} cores)`;
   return undefined;
 }
 
@@ -57,7 +67,8 @@ let prestarted: { worker: Worker; exited: boolean } | undefined;
  * a worker thread takes about 60-100 ms to start and import the loader (the generated validator is
  * most of it), which then runs beside the main thread's own start-up instead of after it. It waits
  * for its input (startProfileLoad); a command that never asks for it (--help, a bad flag) exits
- * without waiting for it. Does nothing with APPFLOW_GITOPS_LOAD_WORKER=off, on one core, or when it cannot start.
+ * without waiting for it. Does nothing when the load would stay on the main thread anyway (off,
+ * one core, a busy machine: inThreadReason), or when it cannot start.
  */
 export function prestartLoadWorker(options: StartOptions = {}): void {
   const env = options.env ?? process.env;

@@ -18,13 +18,15 @@ import { datadog, removeDir, tempDir, writeProfiles } from '../integration/plan-
 
 const SOURCES = ['cli/load-worker.ts', 'cli/worker-load.ts', 'cli/worker-load-input.ts', 'desired/load-profiles.ts', 'desired/parse-documents.ts', 'desired/validate-document.ts'];
 const ENTRY = pathToFileURL(join(ROOT, 'dist', 'src', 'cli', 'load-worker.js'));
+/** A 2-core machine with a core free: the worker starts whatever the test machine's load. */
+const FREE_CORE = { cores: 2, loadAverage: 0 };
 const bad = fileURLToPath(new URL('../fixtures/bad', import.meta.url));
 const badCases = readdirSync(bad).filter((name) => statSync(join(bad, name)).isDirectory()).sort();
 
 /** The worker's result, failing the test if it fell back to the main thread. */
 async function viaWorker(input: WorkerLoadInput, env: NodeJS.ProcessEnv = {}) {
   const fallbacks: string[] = [];
-  const result = await startProfileLoad(input, { entry: ENTRY, env }).result((reason) => fallbacks.push(reason));
+  const result = await startProfileLoad(input, { entry: ENTRY, env, ...FREE_CORE }).result((reason) => fallbacks.push(reason));
   expect(fallbacks).toEqual([]);
   return result;
 }
@@ -85,7 +87,7 @@ describe('profile load on a worker thread', () => {
     const dir = join(work, 'two-files');
     await writeProfiles(dir, { 'a.json': datadog('a'), 'nested/b.json': datadog('b') });
     const fallbacks: string[] = [];
-    const declined = await startProfileLoad({ dir, allowPlaintextCredentials: false, excludeFiles: [], maxFiles: 1 }, { entry: ENTRY, env: {} }).result((why) => fallbacks.push(why));
+    const declined = await startProfileLoad({ dir, allowPlaintextCredentials: false, excludeFiles: [], maxFiles: 1 }, { entry: ENTRY, env: {}, ...FREE_CORE }).result((why) => fallbacks.push(why));
     expect(fallbacks).toEqual(['found 2 profile files, more than the 1 it loads']);
     expect(declined).toEqual(await loadProfiles(dir));
     expect(declined.profiles).toHaveLength(2);
@@ -94,7 +96,7 @@ describe('profile load on a worker thread', () => {
 
   it('a prestarted worker takes its input by message and gives the same result', async () => {
     const input: WorkerLoadInput = { dir: join(bad, 'duplicate-name'), allowPlaintextCredentials: false, excludeFiles: [] };
-    prestartLoadWorker({ entry: ENTRY, env: {} });
+    prestartLoadWorker({ entry: ENTRY, env: {}, ...FREE_CORE });
     expect(await viaWorker(input)).toEqual(await loadProfiles(input.dir, loadOptionsOf(input)));
   });
 });
@@ -103,11 +105,12 @@ describe('a worker that fails: the in-thread load, one reason, the same result',
   const input = (): WorkerLoadInput => ({ dir: join(bad, 'malformed-yaml'), allowPlaintextCredentials: false, excludeFiles: [] });
 
   it.each([
-    ['an entry that does not exist', { entry: pathToFileURL(join(ROOT, 'dist', 'no-such-load-worker.js')), env: {} }, /failed/],
-    ['a worker that throws', { entry: ENTRY, env: { [LOAD_WORKER_ENV]: 'throw' } }, /failure requested by the test hook/],
-    ['a worker that exits', { entry: ENTRY, env: { [LOAD_WORKER_ENV]: 'exit' } }, /exited with code 3/],
+    ['an entry that does not exist', { entry: pathToFileURL(join(ROOT, 'dist', 'no-such-load-worker.js')), env: {}, ...FREE_CORE }, /failed/],
+    ['a worker that throws', { entry: ENTRY, env: { [LOAD_WORKER_ENV]: 'throw' }, ...FREE_CORE }, /failure requested by the test hook/],
+    ['a worker that exits', { entry: ENTRY, env: { [LOAD_WORKER_ENV]: 'exit' }, ...FREE_CORE }, /exited with code 3/],
     ['the worker switched off', { entry: ENTRY, env: { [LOAD_WORKER_ENV]: 'off' } }, /=off/],
-    ['a process on one core', { entry: ENTRY, env: {}, cores: 1 }, /one core/],
+    ['a process on one core', { entry: ENTRY, env: {}, cores: 1, loadAverage: 0 }, /one core/],
+    ['a busy machine', { entry: ENTRY, env: {}, cores: 2, loadAverage: 2.5 }, /busy \(load average 2\.50 on 2 cores\)/],
   ])('%s', async (_case, options, reason) => {
     const fallbacks: string[] = [];
     const load = startProfileLoad(input(), options);
@@ -122,17 +125,17 @@ describe('a worker that fails: the in-thread load, one reason, the same result',
   });
 
   it('a prestarted worker that fails on its input: the in-thread load, one reason', async () => {
-    prestartLoadWorker({ entry: ENTRY, env: { [LOAD_WORKER_ENV]: 'throw' } });
+    prestartLoadWorker({ entry: ENTRY, env: { [LOAD_WORKER_ENV]: 'throw' }, ...FREE_CORE });
     const fallbacks: string[] = [];
-    const result = await startProfileLoad(input(), { entry: ENTRY, env: {} }).result((why) => fallbacks.push(why));
+    const result = await startProfileLoad(input(), { entry: ENTRY, env: {}, ...FREE_CORE }).result((why) => fallbacks.push(why));
     expect(fallbacks).toEqual([expect.stringMatching(/failure requested by the test hook/)]);
     expect(result).toEqual(await loadProfiles(input().dir));
   });
 
   it('a prestarted worker that cannot start: either a new worker loads or the main thread does, with the same result', async () => {
-    prestartLoadWorker({ entry: pathToFileURL(join(ROOT, 'dist', 'no-such-load-worker.js')), env: {} });
+    prestartLoadWorker({ entry: pathToFileURL(join(ROOT, 'dist', 'no-such-load-worker.js')), env: {}, ...FREE_CORE });
     const fallbacks: string[] = [];
-    const result = await startProfileLoad(input(), { entry: ENTRY, env: {} }).result((why) => fallbacks.push(why));
+    const result = await startProfileLoad(input(), { entry: ENTRY, env: {}, ...FREE_CORE }).result((why) => fallbacks.push(why));
     expect(fallbacks.length).toBeLessThanOrEqual(1);
     expect(result).toEqual(await loadProfiles(input().dir));
   });

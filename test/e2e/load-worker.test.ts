@@ -39,12 +39,13 @@ describe('plan and apply load on a worker thread, and fall back without a trace'
 
   it('plan: the same output and exit code on the worker, switched off, and with a worker that throws or exits', async () => {
     const args = ['plan', ...profiles(), '--state', join(work, 'plan-state')];
-    const onWorker = await cli(args);
+    // `on`: the worker whatever the test machine's load (unset, a busy machine loads in-thread).
+    const onWorker = await cli(args, { [LOAD_WORKER_ENV]: 'on' });
     expect(onWorker.code, onWorker.stderr).toBe(1); // the broken file
     expect(onWorker.stdout).toContain('# a (a.json:1) will be created');
     expect(onWorker.stdout + onWorker.stderr).toMatch(/broken\.yaml:3:\d+: connectionMode/);
     expect(onWorker.stdout + onWorker.stderr).not.toContain('SENTINEL');
-    for (const mode of ['off', 'throw', 'exit']) {
+    for (const mode of ['off', 'throw', 'exit', '']) {
       const other = await cli(args, { [LOAD_WORKER_ENV]: mode });
       expect({ mode, code: other.code, stdout: other.stdout, stderr: other.stderr }).toEqual({ mode, code: onWorker.code, stdout: onWorker.stdout, stderr: onWorker.stderr });
     }
@@ -52,7 +53,7 @@ describe('plan and apply load on a worker thread, and fall back without a trace'
 
   it('with APPFLOW_GITOPS_DEBUG=1 a failed worker is one debug line; a working one says nothing', async () => {
     const args = ['plan', ...profiles(), '--state', join(work, 'plan-state'), '--json'];
-    const quiet = await cli(args, { APPFLOW_GITOPS_DEBUG: '1' });
+    const quiet = await cli(args, { APPFLOW_GITOPS_DEBUG: '1', [LOAD_WORKER_ENV]: 'on' });
     expect(quiet.stderr).not.toContain('debug:');
     const failed = await cli(args, { APPFLOW_GITOPS_DEBUG: '1', [LOAD_WORKER_ENV]: 'throw' });
     const debug = failed.stderr.split('\n').filter((line) => line.startsWith('debug:'));
@@ -64,14 +65,14 @@ describe('plan and apply load on a worker thread, and fall back without a trace'
   it('apply: the same result through the worker as through the in-thread load (a fallback run, then an in-sync one)', async () => {
     const base = ['apply', ...profiles(), '--auto-approve'];
     const fallback = await cli([...base, '--state', join(work, 'state-a')], { [LOAD_WORKER_ENV]: 'exit' });
-    const onWorker = await cli([...base, '--state', join(work, 'state-b')]);
+    const onWorker = await cli([...base, '--state', join(work, 'state-b')], { [LOAD_WORKER_ENV]: 'on' });
     // Both created a and b (the second found them already there, created by the first: adopted or
     // in sync), reported the broken file, and exit 1 for it.
     expect(fallback.code, fallback.stderr).toBe(1);
     expect(onWorker.code, onWorker.stderr).toBe(1);
     expect(fallback.stdout + fallback.stderr).toMatch(/broken\.yaml:3:\d+: connectionMode/);
     expect(onWorker.stdout + onWorker.stderr).toMatch(/broken\.yaml:3:\d+: connectionMode/);
-    const again = await cli([...base, '--state', join(work, 'state-a')]);
+    const again = await cli([...base, '--state', join(work, 'state-a')], { [LOAD_WORKER_ENV]: 'on' });
     const againOff = await cli([...base, '--state', join(work, 'state-a')], { [LOAD_WORKER_ENV]: 'off' });
     expect(again).toEqual(againOff);
     expect(again.stdout + again.stderr).not.toContain('SENTINEL');
