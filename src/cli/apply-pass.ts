@@ -16,7 +16,7 @@ import type { StateLocation } from '../state/state-location.js';
 import { applyLoggerAndNotifier, applyOptions, NOTIFY_GRACE_MS, type ApplyFlags, type VerifyPlans } from './apply-pass-setup.js';
 import { awsFailureHint } from './aws-failure-hint.js';
 import { printWarning, renderApplyOutput, useColor, type OutputFormat } from './command-output.js';
-import { excludeUnder, policyCheckFor, type ConfigFeatures } from './config-features.js';
+import { policyCheckFor, type ConfigFeatures } from './config-features.js';
 import { ExitCode } from './exit-codes.js';
 import type { CommandConfig } from './load-config-or-fail.js';
 import { checkStateDirectory } from './preflight.js';
@@ -27,6 +27,7 @@ import { listenForStop } from './stop-signal.js';
 import { lockStateDirectory } from './state-lock.js';
 import { declaresTargets, renderTargetsReport, runTargetsPass } from './targets-pass.js';
 import { UserError } from './user-error.js';
+import { loadOptionsOf } from './worker-load-input.js';
 
 /** What commands/apply.ts checked and started before loading this module. */
 export interface ApplyInputs {
@@ -113,7 +114,8 @@ async function applyWithBackend(flags: ApplyFlags, format: OutputFormat, backend
     report = await reconcileOnce(
       {
         profilesDir: source.root,
-        loadOptions: { allowPlaintextCredentials: flags.allowPlaintextCredentials === true, excludeFiles: excludeUnder(flags.profiles, source.root, features.excludeFiles) },
+        // The options the worker's load uses too (one definition: worker-load-input.ts).
+        loadOptions: loadOptionsOf(profiles.input),
         profileLoad: () => profiles.result(inThreadNote(logger)),
         store,
         appflow,

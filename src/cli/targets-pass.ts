@@ -9,7 +9,7 @@ import { createTargetAdapters, type TargetAdapters } from '../aws/target-adapter
 import type { AwsSettings } from '../aws/ports.js';
 import type { TargetSettings } from '../config/target-settings.js';
 import { targetTakesFile } from '../config/target-settings.js';
-import { filesOf, placementDiagnostics, targetsOfFile } from '../config/placement.js';
+import { filesOf, placementDiagnostics } from '../config/placement.js';
 import { formatDiagnostic } from '../desired/diagnostics.js';
 import { withDirectory } from '../desired/validation-report.js';
 import type { Logger } from '../logging/logger.js';
@@ -20,7 +20,9 @@ import { reconcileTargets, type TargetRun, type TargetsReport } from '../reconci
 import type { ReconcileOptions } from '../reconcile/types.js';
 import { renderTargetsMarkdown, renderTargetsText, targetsToJson } from '../render/plan-targets.js';
 import type { ProfilesSource } from '../revision/resolve-revision.js';
-import { excludeUnder, policyCheckFor, type ConfigFeatures } from './config-features.js';
+import { policyCheckFor, type ConfigFeatures } from './config-features.js';
+import { profileLoadInput } from './profile-load-input.js';
+import { loadOptionsOf } from './worker-load-input.js';
 import { declaresTargets, type CommandConfig } from './load-config-or-fail.js';
 import { UserError } from './user-error.js';
 
@@ -114,11 +116,8 @@ export async function runTargetsPass(args: {
     const report = await reconcileTargets(
       {
         profilesDir: source.root,
-        loadOptions: {
-          allowPlaintextCredentials: args.allowPlaintextCredentials,
-          excludeFiles: excludeUnder(args.profilesDir, source.root, args.features.excludeFiles),
-          scopesOf: (file) => targetsOfFile(config.targets, file).map((t) => t.name),
-        },
+        // The options the worker's load uses too (one definition: profile-load-input.ts).
+        loadOptions: loadOptionsOf(profileLoadInput({ profiles: args.profilesDir, allowPlaintextCredentials: args.allowPlaintextCredentials }, args.cmd, args.features, source)),
         ...(args.profileLoad ? { profileLoad: args.profileLoad } : {}),
         store: pass.store,
         logger: args.logger,

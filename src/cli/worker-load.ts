@@ -19,6 +19,8 @@ export type { WorkerLoadInput };
 
 /** A load under way. */
 export interface ProfileLoad {
+  /** What is loaded: the pass derives its own load options from it (loadOptionsOf), so both agree. */
+  readonly input: WorkerLoadInput;
   /** The LoadResult: the worker's, or loaded in-thread when the worker failed (`onFallback` says why). */
   result(onFallback?: (reason: string) => void): Promise<LoadResult>;
 }
@@ -114,6 +116,7 @@ export function startProfileLoad(input: WorkerLoadInput, options: StartOptions =
   }
   let result: Promise<LoadResult> | undefined;
   return {
+    input,
     result(onFallback) {
       worker?.ref();
       result ??= outcome.then(async (settled) => {
