@@ -40,6 +40,13 @@ export interface NoopResult {
    */
   cliFloorWallMs?: number;
   cliFloorWallMsRuns?: number[];
+  /** The one-minute load average as each CLI run started (beside cliWallMsRuns). */
+  cliLoadAverages?: number[];
+  /**
+   * Whether the CLI's rule (src/cli/worker-load.ts: at least 2 cores and a load average below
+   * cores + 0.5) would start the load worker at that load: the rule's verdict, not an observation.
+   */
+  cliLoadWorkerExpected?: boolean[];
   /** Each warm run (warmWallMs/warmCpuMs are their median). */
   warmWallMsRuns?: number[];
   warmCpuMsRuns?: number[];
@@ -179,6 +186,9 @@ const ratio = (a: number, b: number) => (b > 0 ? `${round(a / b)}x` : 'n/a');
 const spread = (value: number | undefined, runs: number[] | undefined) => (value === undefined ? 'n/a' : runs ? `${value} (${runs.join(', ')})` : String(value));
 
 /** "612/211.6, 590/230" : each CLI run over the floor run made just before it. */
+/** "1.2 (yes), 2.6 (no)": each CLI run's load average and whether the worker rule would start the worker; n/a before round seven. */
+const cliLoads = (r: NoopResult) =>
+  r.cliLoadAverages ? r.cliLoadAverages.map((load, i) => `${load} (${r.cliLoadWorkerExpected?.[i] ? 'yes' : 'no'})`).join(', ') : 'n/a';
 const pairedRuns = (cli: number[] | undefined, floors: number[] | undefined) => (cli ?? []).map((ms, i) => `${ms}/${floors?.[i] ?? '?'}`).join(', ');
 
 export function renderTables(results: BenchResults): string {
@@ -238,10 +248,10 @@ export function renderTables(results: BenchResults): string {
   const paired = Object.entries(results.noop).filter(([, r]) => r.cliWallMs !== undefined && r.cliFloorWallMs !== undefined);
   if (paired.length > 0) {
     lines.push(
-      '| Shipped CLI apply beside its floor (each CLI run right after a floor run; medians of 5) | profiles | CLI wall ms | floor (node + 2 SDK clients) wall ms | CLI / floor | each pair, CLI/floor ms |',
-      '|---|---:|---:|---:|---:|---|',
+      '| Shipped CLI apply beside its floor (each CLI run right after a floor run; medians of 5) | profiles | CLI wall ms | floor (node + 2 SDK clients) wall ms | CLI / floor | each pair, CLI/floor ms | load average as each CLI run started (worker expected by the CLI\'s rule) |',
+      '|---|---:|---:|---:|---:|---|---|',
     );
-    for (const [size, r] of paired) lines.push(`| | ${size} | ${r.cliWallMs} | ${r.cliFloorWallMs} | ${round(r.cliWallMs! / r.cliFloorWallMs!, 2)}x | ${pairedRuns(r.cliWallMsRuns, r.cliFloorWallMsRuns)} |`);
+    for (const [size, r] of paired) lines.push(`| | ${size} | ${r.cliWallMs} | ${r.cliFloorWallMs} | ${round(r.cliWallMs! / r.cliFloorWallMs!, 2)}x | ${pairedRuns(r.cliWallMsRuns, r.cliFloorWallMsRuns)} | ${cliLoads(r)} |`);
     lines.push('');
   }
   if (results.fleet) {

@@ -14,10 +14,11 @@
 //                                then NOT written: published numbers always come from a full run)
 import { execFile } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { cpus, freemem, loadavg, platform, release, tmpdir, totalmem } from 'node:os';
+import { availableParallelism, cpus, freemem, loadavg, platform, release, tmpdir, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { inThreadReason } from '../src/cli/worker-load.js';
 import { startEmulator, type RunningEmulator } from '../src/emulator/index.js';
 import { profileName, profileYaml, writeFleet, writeTargetFleet } from './fixtures.js';
 import { processCpuSeconds, processRssMb, sleep, startDaemon, timeFullPass, waitForIdle, waitForReady } from './daemon-probe.js';
@@ -221,8 +222,13 @@ async function benchNoop(size: number, work: string): Promise<NoopResult> {
     // short, and a single run of either moves by more than the target's margin.
     const cliRuns: number[] = [];
     const cliFloorRuns: number[] = [];
+    // The one-minute load average as each CLI run started: the CLI loads its files on a worker
+    // thread only below cores + 0.5 (src/cli/worker-load.ts), and the run cannot say which way it
+    // went without logging (which costs what it measures).
+    const cliLoadAverages: number[] = [];
     for (let i = 0; i < CLI_PAIRS; i++) {
       cliFloorRuns.push((await spawnFloor('sdk')).wallMs);
+      cliLoadAverages.push(load1());
       cliRuns.push(await runShippedCli(fleet.dir, stateDir, emulator));
     }
     // A long-running daemon's later passes (up to 1,000 profiles: ten passes of 10,000 would add
@@ -280,6 +286,8 @@ async function benchNoop(size: number, work: string): Promise<NoopResult> {
       cliWallMsRuns: cliRuns.map((ms) => round(ms)),
       cliFloorWallMs: round(median(cliFloorRuns)),
       cliFloorWallMsRuns: cliFloorRuns.map((ms) => round(ms)),
+      cliLoadAverages,
+      cliLoadWorkerExpected: cliLoadAverages.map((load) => loadWorkerWouldStart(load)),
       warmWallMsRuns: warmRuns.map((m) => round(m.wallMs)),
       warmCpuMsRuns: warmRuns.map((m) => round(m.cpuMs)),
       // The emulator saw both passes of a warm run; the SDK observer counts the measured one.
@@ -531,6 +539,11 @@ function machineDescription(): string {
 }
 
 /** 1-minute load average, sampled around each scenario: the machine is shared, so say how busy it was. */
+/** The CLI's own rule (src/cli/worker-load.ts), at this machine's cores and the given load, without APPFLOW_GITOPS_LOAD_WORKER. */
+function loadWorkerWouldStart(loadAverage: number): boolean {
+  return inThreadReason({ env: {}, cores: availableParallelism(), loadAverage }) === undefined;
+}
+
 function load1(): number {
   return round(loadavg()[0] ?? 0, 2);
 }

@@ -51,7 +51,7 @@ export interface StartOptions {
  * lost 10-20% at 3-4 (docs/benchmarks.md, round six), hence a load average of cores + 0.5 as the
  * limit. `on` (and the test hooks) start it regardless.
  */
-function inThreadReason(options: StartOptions): string | undefined {
+export function inThreadReason(options: StartOptions): string | undefined {
   const mode = (options.env ?? process.env)[LOAD_WORKER_ENV];
   if (mode === 'off') return `${LOAD_WORKER_ENV}=off`;
   if (mode === 'on' || mode === 'throw' || mode === 'exit') return undefined;
