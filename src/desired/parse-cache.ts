@@ -15,6 +15,7 @@
 // from them (digests, canonical forms, fingerprints: see src/planner/memo.ts). Frozen, so a stage
 // that tried to change one would throw rather than change the next pass (the loader copies what it
 // changes: a duplicate name drops a document). A file with diagnostics is copied out, as before.
+import { clonePlain } from '../model/clone-plain.js';
 import { deepFreeze } from '../model/deep-frozen.js';
 import { sameIdentity, settled, type FileIdentity, type FileStat } from './file-identity.js';
 import type { CredentialReference, Diagnostic, SourceLocation } from '../model/types.js';
@@ -52,6 +53,9 @@ interface Entry {
   /** The file's identity just before `text` was read, when that stat can stand for the text (settled). */
   identity?: FileIdentity;
 }
+
+// Moved to src/model/ (the state store copies its cached snapshot with it too); still exported here.
+export { clonePlain };
 
 export interface ParseCacheOptions {
   /** The wall clock (ms) that stats are compared with; tests move it. */
@@ -150,44 +154,4 @@ function identityToKeep(stat: FileStat | undefined): FileIdentity | undefined {
 
 function isClean(loaded: LoadedFile): boolean {
   return loaded.diagnostics.length === 0 && loaded.omittedDiagnostics === 0 && loaded.documents.every((d) => d.verdict.diagnostics.length === 0 && !d.verdict.omittedDiagnostics);
-}
-
-/** Deeper than any profile (the loader refuses nesting past MAX_NESTING_DEPTH): not a plain tree, let structuredClone decide. */
-const PLAIN_CLONE_MAX_DEPTH = 64;
-
-/**
- * A deep copy of plain data (objects, arrays, primitives: what loading a file gives). Copying
- * 1,000 cached files with structuredClone (serialise, then deserialise) was the loader's largest
- * cost in a warm pass; walking the values is several times faster. Anything else (a class
- * instance, a very deep value) is left to structuredClone, so the copy is never wrong.
- */
-export function clonePlain<T>(value: T): T {
-  const copied = copyPlain(value, 0);
-  return copied === NOT_PLAIN ? structuredClone(value) : (copied as T);
-}
-
-const NOT_PLAIN = Symbol('not plain');
-
-function copyPlain(value: unknown, depth: number): unknown {
-  if (typeof value !== 'object' || value === null) return typeof value === 'function' || typeof value === 'symbol' ? NOT_PLAIN : value;
-  if (depth > PLAIN_CLONE_MAX_DEPTH) return NOT_PLAIN;
-  if (Array.isArray(value)) {
-    const out: unknown[] = new Array(value.length);
-    for (let i = 0; i < value.length; i++) {
-      const item = copyPlain(value[i], depth + 1);
-      if (item === NOT_PLAIN) return NOT_PLAIN;
-      out[i] = item;
-    }
-    return out;
-  }
-  if (Object.getPrototypeOf(value) !== Object.prototype) return NOT_PLAIN;
-  const out: Record<string, unknown> = {};
-  for (const key of Object.keys(value)) {
-    // An own `__proto__` key (YAML allows it) would set the copy's prototype if assigned.
-    if (key === '__proto__') return NOT_PLAIN;
-    const item = copyPlain((value as Record<string, unknown>)[key], depth + 1);
-    if (item === NOT_PLAIN) return NOT_PLAIN;
-    out[key] = item;
-  }
-  return out;
 }
