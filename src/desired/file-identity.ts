@@ -1,19 +1,27 @@
 // Which version of a file a path names, from one stat: what lets the daemon's parse cache skip
 // reading a file that has not changed since it was last read (src/desired/parse-cache.ts). This
-// is git's index check: device, inode, size, and the modification and change times in
-// nanoseconds. A write changes the times (and usually the size); git-sync's symlink swap and an
-// editor's save by rename put a new inode at the path, and so does a checkout. One thing a stat
-// cannot see is a write within the file system's timestamp granularity of the stat recorded for
-// the last read (same size, same times): so a stat is trusted only when the file had been
-// unchanged for a while before it was taken (see settledAt), as git treats "racily clean" files.
+// is git's index check: device, inode, size, and the modification and change times. A write
+// changes the times (and usually the size); git-sync's symlink swap and an editor's save by rename
+// put a new inode at the path, and so does a checkout. One thing a stat cannot see is a write
+// within the file system's timestamp granularity of the stat recorded for the last read (same
+// size, same times): so a stat is trusted only when the file had been unchanged for a while before
+// it was taken (see `settled`), as git treats "racily clean" files.
 import { statSync } from 'node:fs';
 
+/**
+ * Numbers, not BigInts: a stat with `bigint: true` builds 14 BigInts per file and the identity kept
+ * five more (1,000 files per warm pass). The times as milliseconds (a double: sub-microsecond at
+ * today's dates) cannot tell apart two writes a few nanoseconds apart, and need not: a stat is
+ * trusted only once the file has been left alone for RACY_WINDOW_MS (`settled`), and any later
+ * write is stamped at least that much later than the times kept. (An inode number past 2^53, on
+ * a file system that has them, is rounded: the times and size still have to match as well.)
+ */
 export interface FileIdentity {
-  dev: bigint;
-  ino: bigint;
-  size: bigint;
-  mtimeNs: bigint;
-  ctimeNs: bigint;
+  dev: number;
+  ino: number;
+  size: number;
+  mtimeMs: number;
+  ctimeMs: number;
 }
 
 /** A file's identity and the wall-clock time (ms) just before it was taken. */
@@ -32,16 +40,16 @@ export const RACY_WINDOW_MS = 2_000;
 /** The identity of what `path` leads to (links followed, as a read would), or undefined when it cannot be stat'ed. */
 export function statFile(path: string, takenAtMs: number): FileStat | undefined {
   try {
-    const s = statSync(path, { bigint: true, throwIfNoEntry: false });
+    const s = statSync(path, { throwIfNoEntry: false });
     if (!s) return undefined;
-    return { identity: { dev: s.dev, ino: s.ino, size: s.size, mtimeNs: s.mtimeNs, ctimeNs: s.ctimeNs }, takenAtMs };
+    return { identity: { dev: s.dev, ino: s.ino, size: s.size, mtimeMs: s.mtimeMs, ctimeMs: s.ctimeMs }, takenAtMs };
   } catch {
     return undefined;
   }
 }
 
 export function sameIdentity(a: FileIdentity, b: FileIdentity): boolean {
-  return a.ino === b.ino && a.mtimeNs === b.mtimeNs && a.ctimeNs === b.ctimeNs && a.size === b.size && a.dev === b.dev;
+  return a.ino === b.ino && a.mtimeMs === b.mtimeMs && a.ctimeMs === b.ctimeMs && a.size === b.size && a.dev === b.dev;
 }
 
 /**
@@ -50,6 +58,5 @@ export function sameIdentity(a: FileIdentity, b: FileIdentity): boolean {
  * by a skewed clock) is read again every time until it is.
  */
 export function settled(stat: FileStat): boolean {
-  const last = stat.identity.mtimeNs > stat.identity.ctimeNs ? stat.identity.mtimeNs : stat.identity.ctimeNs;
-  return BigInt(Math.floor(stat.takenAtMs - RACY_WINDOW_MS)) * 1_000_000n > last;
+  return stat.takenAtMs - RACY_WINDOW_MS > Math.max(stat.identity.mtimeMs, stat.identity.ctimeMs);
 }

@@ -306,7 +306,7 @@ describe('loadProfiles with a parse cache', () => {
     expect(cache.unchanged('k', stat1, 'json')).toBeUndefined();
     expect(cache.unchanged('k', stat1, 'yaml', 'plaintext')).toBeUndefined();
     expect(cache.unchanged('other', stat1, 'yaml')).toBeUndefined();
-    expect(cache.unchanged('k', { ...stat1, identity: { ...stat1.identity, size: stat1.identity.size + 1n } }, 'yaml')).toBeUndefined();
+    expect(cache.unchanged('k', { ...stat1, identity: { ...stat1.identity, size: stat1.identity.size + 1 } }, 'yaml')).toBeUndefined();
     // A stat taken too soon after the last write is never kept: the file must be read.
     const unsettled = statFile(file, Date.now())!;
     cache.set('k', text, 'yaml', loadedFile('a.yaml', 'a'), '', unsettled);
