@@ -7,6 +7,7 @@ import { collectCredentialReferences } from './credential-refs.js';
 import { capPerFile, compareDiagnostics, makeDiagnostic } from './diagnostics.js';
 import { discoverProfileFiles, type DiscoveredFile, type Discovery } from './discover-files.js';
 import { statFile } from './file-identity.js';
+import { rememberLoad, sameAsLastLoad } from './load-memo.js';
 import { valueLocation } from './node-positions.js';
 import { parseProfileText, parseProfileValues } from './parse-documents.js';
 import type { CheckedDocument as Checked, LoadedFile, ProfileParseCache } from './parse-cache.js';
@@ -55,16 +56,20 @@ export async function loadProfiles(dir: string, opts: LoadOptions = {}): Promise
 
   const checked: Checked[] = [];
   const omitted = new Map<string, number>();
+  /** What each file gave (undefined when it failed): the previous load is handed out again when all are the same. */
+  const loadedFiles: (LoadedFile | undefined)[] = [];
   for (const [index, file] of discovery.files.entries()) {
     // Reading and parsing are synchronous work (see read-profile-file.ts): give timers and HTTP
     // requests (the daemon's probes) a turn every few dozen files.
     if (index > 0 && index % YIELD_EVERY_FILES === 0) await yieldToEventLoop();
     // One file can never stop the pass: whatever goes wrong inside is that file's diagnostic.
     const fileChecked: Checked[] = [];
+    let loaded: LoadedFile | undefined;
     try {
-      await loadFile(file, opts, result, fileChecked, omitted);
+      loaded = await loadFile(file, opts, result, fileChecked, omitted);
       checked.push(...fileChecked);
     } catch (err) {
+      loaded = undefined;
       const name = err instanceof Error ? err.constructor.name : typeof err;
       const diagnostic = makeDiagnostic({ file: file.relativePath, line: 1, column: 1 }, 'file.internal', `file could not be loaded (internal ${name}); the other files are unaffected`);
       result.diagnostics = result.diagnostics.filter((d) => d.file !== file.relativePath);
@@ -73,10 +78,14 @@ export async function loadProfiles(dir: string, opts: LoadOptions = {}): Promise
       result.invalid.push({ source: locationOf(diagnostic), diagnostics: [diagnostic] });
       omitted.delete(file.relativePath);
     }
+    loadedFiles.push(loaded);
   }
-  if (!opts.onlyFiles) opts.parseCache?.sweep();
+  const cache = opts.onlyFiles ? undefined : opts.parseCache;
+  cache?.sweep();
+  const again = cache && sameAsLastLoad(cache, loadedFiles);
+  if (again) return again;
 
-  markDuplicateNames(checked, opts.scopesOf);
+  const nameRepeated = markDuplicateNames(checked, opts.scopesOf);
 
   for (const { start, verdict, credentialRefs } of checked) {
     result.diagnostics.push(...verdict.diagnostics);
@@ -96,7 +105,7 @@ export async function loadProfiles(dir: string, opts: LoadOptions = {}): Promise
   result.failedFiles = [...failed].sort();
   result.diagnostics = capPerFile(result.diagnostics.sort(compareDiagnostics), omitted);
   if (checked.length === 0 && result.failedFiles.length === 0 && !opts.onlyFiles) result.directory = 'empty';
-  return result;
+  return cache ? rememberLoad(cache, loadedFiles, result, nameRepeated) : result;
 }
 
 /** The part of a discovery that concerns `only` (every file when undefined). */
@@ -110,8 +119,11 @@ function onlyTheseFiles(discovery: Discovery, only: ReadonlySet<string> | undefi
   };
 }
 
-/** Reads, parses and validates one file into `result` (read and parse problems) and `checked` (its documents). */
-async function loadFile(file: DiscoveredFile, opts: LoadOptions, result: LoadResult, checked: Checked[], omitted: Map<string, number>): Promise<void> {
+/**
+ * Reads, parses and validates one file into `result` (read and parse problems) and `checked` (its
+ * documents); returns what loading it gave (undefined when it could not be read).
+ */
+async function loadFile(file: DiscoveredFile, opts: LoadOptions, result: LoadResult, checked: Checked[], omitted: Map<string, number>): Promise<LoadedFile | undefined> {
   const cache = opts.parseCache;
   const key = `${file.absolutePath}\u0000${file.relativePath}`;
   const variant = opts.allowPlaintextCredentials === true ? 'plaintext' : '';
@@ -123,7 +135,7 @@ async function loadFile(file: DiscoveredFile, opts: LoadOptions, result: LoadRes
     if ('diagnostic' in read) {
       result.diagnostics.push(read.diagnostic);
       result.invalid.push({ source: locationOf(read.diagnostic), diagnostics: [read.diagnostic] });
-      return;
+      return undefined;
     }
     loaded = cache?.get(key, read.text, file.format, variant, stat);
     if (!loaded) {
@@ -139,6 +151,7 @@ async function loadFile(file: DiscoveredFile, opts: LoadOptions, result: LoadRes
     result.invalid.push({ source: locationOf(loaded.diagnostics[0]!), diagnostics: loaded.diagnostics });
   }
   checked.push(...loaded.documents);
+  return loaded;
 }
 
 /** Parses and validates one file's text: a pure function of it (what the parse cache keeps). */
@@ -196,9 +209,10 @@ function locationOf(d: Diagnostic): SourceLocation {
 /**
  * The same name in two documents: both are errors (neither wins), each naming the other. With
  * targets, only documents that share a target clash (`opts.scopesOf` names a file's targets):
- * the same name in two accounts is two profiles.
+ * the same name in two accounts is two profiles. Returns true when any name appears more than
+ * once, whether or not the copies clash.
  */
-function markDuplicateNames(checked: Checked[], scopesOf: (file: string) => readonly string[] = () => ['']): void {
+function markDuplicateNames(checked: Checked[], scopesOf: (file: string) => readonly string[] = () => ['']): boolean {
   const byName = new Map<string, number[]>();
   for (const [index, entry] of checked.entries()) {
     if (entry.verdict.name === undefined) continue;
@@ -206,8 +220,10 @@ function markDuplicateNames(checked: Checked[], scopesOf: (file: string) => read
     group.push(index);
     byName.set(entry.verdict.name, group);
   }
+  let repeated = false;
   for (const [name, indices] of byName) {
     if (indices.length < 2) continue;
+    repeated = true;
     const group = indices.map((index) => checked[index]!);
     const scopes = group.map((entry) => new Set(scopesOf(entry.start.file)));
     const clashes = group.map((_, i) => group.map((__, j) => j).filter((j) => j !== i && [...scopes[i]!].some((scope) => scopes[j]!.has(scope))));
@@ -229,6 +245,7 @@ function markDuplicateNames(checked: Checked[], scopesOf: (file: string) => read
       };
     });
   }
+  return repeated;
 }
 
 export type { DesiredProfile };
