@@ -204,10 +204,23 @@ export interface StateSnapshot {
   targets: Record<TargetKey, TargetState>;
 }
 
+/** What StateStore.load() gives: a snapshot of the caller's own (never shared with another load). */
+export interface LoadedState {
+  state: StateSnapshot;
+  warnings: string[];
+  /**
+   * stateDigest (src/model/json-digest.ts) of `state` exactly as returned, when the store already
+   * knows it (the file store computes it once per version of the file), so a pass need not digest
+   * the snapshot it just loaded. A wrapper that changes `state` before handing it on must leave
+   * this out.
+   */
+  digest?: string;
+}
+
 /** Persistence port for the state directory (implemented in src/state/). */
 export interface StateStore {
   /** Reads state. Missing or corrupt state gives an empty snapshot plus a warning, never a throw. */
-  load(): Promise<{ state: StateSnapshot; warnings: string[] }>;
+  load(): Promise<LoadedState>;
   /** Writes atomically: temp file, fsync, rename (and fsync of the directory). */
   save(state: StateSnapshot): Promise<void>;
   /** The fingerprint HMAC key, created (32 random bytes, mode 0600) on first use. */

@@ -13,7 +13,7 @@ import { loadPassState, messageOf } from './pass-state.js';
 import { preparePlan } from './prepare-plan.js';
 import { PLAN_STALE_CODE, type ProfileOutcome, type ReconcileDeps, type ReconcileOptions, type ReconcileReport } from './types.js';
 import { awsErrorCode } from './write-errors.js';
-import { stateDigest } from './json-digest.js';
+import { stateDigest } from '../model/json-digest.js';
 import { describeInventoryEarly } from './early-describe.js';
 import { resolveSecretsEarly } from './early-secrets.js';
 import { phaseEnded } from './phase-boundary.js';
@@ -106,8 +106,9 @@ export async function reconcileOnce(deps: ReconcileDeps, options: ReconcileOptio
   const { snapshot, hmacKey } = passState;
   // Saved at the end only when something changed: an unchanged pass leaves the state file alone
   // (and never overwrites a corrupt file the store could not read with an empty one for nothing).
-  // Compared by the digest of its JSON, not the JSON (about 4 MB at 10,000 profiles; json-digest.ts).
-  const loadedDigest = stateDigest(snapshot);
+  // Compared by the digest of its JSON, not the JSON (about 4 MB at 10,000 profiles; json-digest.ts);
+  // the loaded snapshot's digest comes from the store when it knows it (the file store's last parse).
+  const loadedDigest = passState.digest ?? stateDigest(snapshot);
   const state: TargetState = (snapshot.targets[deps.target.key] ??= { profiles: nameKeyed(), intents: nameKeyed() });
   const retired = retireExpiredIntents(state, now());
   if (retired.length > 0) logger.info({ event: 'intents.retired', profiles: retired }, 'retired expired write intents');

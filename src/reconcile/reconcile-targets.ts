@@ -25,7 +25,7 @@ import { preparePlan } from './prepare-plan.js';
 import { groupCommitSaver, StateSaveError } from './reconcile-once.js';
 import { PLAN_STALE_CODE, type ProfileOutcome, type ReconcileOptions, type ReconcileReport } from './types.js';
 import { awsErrorCode } from './write-errors.js';
-import { stateDigest } from './json-digest.js';
+import { stateDigest } from '../model/json-digest.js';
 import { describeInventoryEarly, type EarlyObservation } from './early-describe.js';
 import { phaseEnded } from './phase-boundary.js';
 import { retireExpiredIntents } from './write-intents.js';
@@ -131,7 +131,7 @@ export async function reconcileTargets(deps: TargetsDeps, options: ReconcileOpti
     return { targets, ok: false, warnings, error };
   }
   const { snapshot, hmacKey } = passState;
-  const loadedDigest = stateDigest(snapshot);
+  const loadedDigest = passState.digest ?? stateDigest(snapshot);
   // With a plan check, every target waits at the barrier for the others: all must be running at once.
   const concurrency = options.verifyPlans ? Math.max(1, deps.targets.length) : (deps.concurrency ?? PASS_TARGET_CONCURRENCY);
   const early = describeKnownInventories(deps.targets.slice(0, concurrency), snapshot);

@@ -85,6 +85,8 @@ export function targetStateViews(store: StateStore, onWarning: (message: string)
             claims.set(moved, key);
             adopted.add(moved);
             loaded.warnings.push(`state: this target now keeps its inventory under ${key} (moved from ${moved}, the key before targets)`);
+            // The snapshot changed after the store digested it: the pass digests it itself.
+            return { state: loaded.state, warnings: loaded.warnings };
           }
           return loaded;
         },

@@ -37,7 +37,12 @@ export function datadogDoc(name: string, secret: keyof typeof SECRETS = 'dd/shar
   return datadogDocument(name, { secret, instanceUrl, extra });
 }
 
-export async function startPipeline(): Promise<Pipeline> {
+export interface PipelineOptions {
+  /** The state store's clock (default the real one); one far ahead makes the state file look settled, so the store keeps its parse between passes. */
+  stateClock?: () => Date;
+}
+
+export async function startPipeline(options: PipelineOptions = {}): Promise<Pipeline> {
   const aws = await startEmulatorHarness(
     { port: 0, seed: { secrets: Object.entries(SECRETS).map(([name, value]) => ({ name, secretString: JSON.stringify(value) })) } },
     { writeMaxAttempts: WRITE_SDK_MAX_ATTEMPTS },
@@ -47,7 +52,7 @@ export async function startPipeline(): Promise<Pipeline> {
   const profilesDir = join(root, 'profiles');
   const stateDir = join(root, 'state');
   await mkdir(profilesDir, { recursive: true });
-  const store = createFileStateStore(stateDir);
+  const store = createFileStateStore(stateDir, options.stateClock ? { now: options.stateClock } : {});
   return {
     emulator,
     adapters,

@@ -1,10 +1,12 @@
 // reconcileOnce end to end in process: real loader, planner, state store and SDK adapters against
 // the emulator over HTTP.
-import { readFile, readdir } from 'node:fs/promises';
+import { readFile, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createFileStateStore } from '../../src/state/file-state-store.js';
 import { datadogCreateRequest } from '../support/profile-documents.js';
 import { datadogDoc, SECRETS, startPipeline, type Pipeline } from './pipeline.js';
+import { RACY_WINDOW_MS } from '../../src/model/file-identity.js';
 
 let p: Pipeline;
 beforeEach(async () => {
@@ -272,5 +274,35 @@ describe('pass-level failures', () => {
     expect(report.ok).toBe(false);
     expect(report.error).toMatchObject({ code: 'internal', message: expect.stringContaining('writeConcurrency') });
     expect(p.writes()).toEqual([]);
+  });
+});
+
+describe('a daemon\'s passes over a state file the store keeps parsed', () => {
+  it('leaves the file alone on a no-op pass, and sees what another process saved between two passes', async () => {
+    await p.close();
+    // The store's clock far ahead: its own saves look settled, so its later loads are copies of its last parse.
+    p = await startPipeline({ stateClock: () => new Date(Date.now() + 10 * RACY_WINDOW_MS) });
+    await p.writeProfile('a.json', datadogDoc('dd-a'));
+    await p.writeProfile('b.json', datadogDoc('dd-b', 'dd/other'));
+    expect((await p.apply()).ok).toBe(true);
+    await p.apply(); // reads the file the first pass saved, and keeps it
+    const statePath = join(p.stateDir, 'state.json');
+    const before = await stat(statePath);
+    p.emulator.clearRequestLog();
+    const noop = await p.apply();
+    expect(results(noop)).toEqual({ 'dd-a': 'unchanged', 'dd-b': 'unchanged' });
+    expect(p.writes()).toEqual([]);
+    expect((await stat(statePath)).mtimeMs).toBe(before.mtimeMs);
+
+    // Another process (say a CLI `apply --state` with the daemon paused) drops dd-b from the inventory.
+    const other = createFileStateStore(p.stateDir);
+    const { state } = await other.load();
+    delete state.targets[p.adapters.target.key]!.profiles['dd-b'];
+    await other.save(state);
+    const after = await p.apply();
+    expect(after.ok).toBe(true);
+    // The pass saw the inventory without dd-b (it adopted it again) and saved: nothing stale was kept.
+    const saved = JSON.parse(await stateText()) as { targets: Record<string, { profiles: Record<string, { origin: string }> }> };
+    expect(saved.targets[p.adapters.target.key]!.profiles['dd-b']).toMatchObject({ origin: 'adopted' });
   });
 });

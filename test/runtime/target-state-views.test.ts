@@ -5,6 +5,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { stateDigest } from '../../src/model/json-digest.js';
 import type { StateSnapshot, StateStore } from '../../src/model/types.js';
 import { targetStateViews } from '../../src/runtime/target-state-views.js';
 import { createFileStateStore, emptyTargetState, type FileStateStore } from '../../src/state/file-state-store.js';
@@ -79,6 +80,22 @@ describe('per-target state views', () => {
     await first.save(a.state);
     expect(await saved()).toEqual({ [KEYS[0]!]: ['kept'] });
     expect((await second.load()).state.targets[KEYS[1]!]).toBeUndefined();
+  });
+
+  it('hands on the store\'s digest of the loaded snapshot only when the view did not change it (a moved legacy key)', async () => {
+    const legacy = 'us-east-1/arn:aws:iam::111111111111:role/appflow-gitops';
+    const old = emptyTargetState();
+    old.profiles.kept = { name: 'kept', origin: 'created', connectorType: 'Datadog' };
+    await store.save({ formatVersion: 1, targets: { [legacy]: old } });
+    // A clock far ahead: the file looks settled, so the store keeps its parse and digest.
+    const settledStore = createFileStateStore(dir, { now: () => new Date(Date.now() + 60_000) });
+    expect((await settledStore.load()).digest).toBe(stateDigest({ formatVersion: 1, targets: { [legacy]: old } }));
+    const views = targetStateViews(settledStore);
+    const moved = await views.forTarget(() => KEYS[0]!, [legacy]).load();
+    expect(Object.keys(moved.state.targets)).toEqual([KEYS[0]]);
+    expect(moved.digest).toBeUndefined();
+    const untouched = await views.forTarget(() => KEYS[1]!).load();
+    expect(untouched.digest).toBe(stateDigest(untouched.state));
   });
 
   it('control: whole-snapshot saves from two passes overwrite each other (why the views exist)', async () => {

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { nameKeyed } from '../../src/model/name-keyed.js';
 import type { StateSnapshot, TargetState } from '../../src/model/types.js';
-import { jsonDigest, stateDigest, WHOLE_STATE_MAX_RECORDS } from '../../src/reconcile/json-digest.js';
+import { jsonDigest, stateDigest, WHOLE_STATE_MAX_RECORDS } from '../../src/model/json-digest.js';
 
 const sha256OfJson = (value: unknown) => createHash('sha256').update(JSON.stringify(value) ?? 'undefined').digest('base64');
 

@@ -7,7 +7,7 @@
 // record's JSON. The bytes hashed are exactly JSON.stringify's, so two digests are equal exactly
 // when the two JSON texts are.
 import { createHash, type Hash } from 'node:crypto';
-import type { StateSnapshot } from '../model/types.js';
+import type { StateSnapshot } from './types.js';
 
 /** Text gathered before it goes to the hash: fewer, larger updates (each call has a fixed cost). */
 const FLUSH_AT_LENGTH = 64 * 1024;
