@@ -40,7 +40,7 @@ export interface SecretsPort {
    * Resolves references, fetching each distinct secret (id + version) once, with
    * BatchGetSecretValue (20 per call) and GetSecretValue as fallback. Keyed by `ref.raw`.
    */
-  resolve(refs: SecretReference[]): Promise<Map<string, SecretLookup>>;
+  resolve(refs: SecretReference[]): Promise<ReadonlyMap<string, SecretLookup>>;
   /**
    * The version id each reference resolves to now, from DescribeSecret (one call per distinct
    * secret): no secret value is read, so a CI role needs only secretsmanager:DescribeSecret.

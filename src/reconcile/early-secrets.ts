@@ -12,7 +12,7 @@ import type { DesiredProfile, SecretReference } from '../model/types.js';
 /** Secret reads already on their way, for these references (the previous pass's list). */
 export interface EarlySecrets {
   refs: readonly SecretReference[];
-  lookups: Promise<Map<string, SecretLookup>>;
+  lookups: Promise<ReadonlyMap<string, SecretLookup>>;
 }
 
 /**
@@ -62,7 +62,7 @@ export function resolveSecretsEarly(secrets: SecretsPort): EarlySecrets | undefi
  * The lookups of `refs`: the early answer when it was for this very list (a warm no-op pass);
  * otherwise the early answer for the references it covered plus one resolve for the rest.
  */
-export async function resolveWithEarly(secrets: SecretsPort, refs: SecretReference[], early: EarlySecrets | undefined): Promise<Map<string, SecretLookup>> {
+export async function resolveWithEarly(secrets: SecretsPort, refs: SecretReference[], early: EarlySecrets | undefined): Promise<ReadonlyMap<string, SecretLookup>> {
   if (refs.length === 0) return new Map();
   if (early === undefined) return secrets.resolve(refs);
   if (early.refs === refs) return early.lookups;

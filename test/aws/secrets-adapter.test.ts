@@ -203,6 +203,47 @@ describe('resolve', () => {
     expect(rotated.get(refs[0]!.raw)).toEqual({ ok: true, value: 'SENTINEL-SECRET-f1', versionId: expect.any(String) });
   });
 
+  it('hands out the same answer map for the same frozen list while every secret is unchanged, and a new one after any change', async () => {
+    emu.seed({ secrets: [{ name: 'whole', secretString: JSON.stringify({ user: 'SENTINEL-SECRET-w1', password: 'SENTINEL-SECRET-w2' }) }] });
+    const refs = deepFreeze([ref('whole', 'user'), ref('whole', 'password'), ...manyRefs()]);
+    const first = await aws.secrets.resolve(refs);
+    const second = await aws.secrets.resolve(refs);
+    expect(second).toBe(first);
+    // Every secret was still read, both times.
+    expect(countCalls(emu, 'BatchGetSecretValue')).toBe(6);
+
+    // A rotation (a new version, a new string): a new map with the new value.
+    emu.seed({ secrets: [{ name: 'whole', secretString: JSON.stringify({ user: 'SENTINEL-SECRET-w1', password: 'SENTINEL-SECRET-w3' }) }] });
+    const rotated = await aws.secrets.resolve(refs);
+    expect(rotated).not.toBe(first);
+    expect(rotated.get(refs[1]!.raw)).toEqual({ ok: true, value: 'SENTINEL-SECRET-w3', versionId: expect.any(String) });
+    expect(await aws.secrets.resolve(refs)).toBe(rotated);
+
+    // A key missing from the new version: an error, and never an answer handed out again.
+    emu.seed({ secrets: [{ name: 'whole', secretString: JSON.stringify({ user: 'SENTINEL-SECRET-w1' }) }] });
+    const missing = await aws.secrets.resolve(refs);
+    expect(missing.get(refs[1]!.raw)).toMatchObject({ ok: false, error: { code: 'secret.key-missing' } });
+    expect(await aws.secrets.resolve(refs)).not.toBe(missing);
+
+    // Another list (the same references, a new frozen array): answered afresh.
+    const other = await aws.secrets.resolve(deepFreeze([...refs]));
+    expect(other).not.toBe(missing);
+    expect(other).toEqual(missing);
+  });
+
+  it('a read that fails after a reused answer is reported at once, not answered from the last pass', async () => {
+    const refs = deepFreeze([ref('app/secret-0', 'user'), ref('app/secret-1', 'password')]);
+    const first = await aws.secrets.resolve(refs);
+    expect(await aws.secrets.resolve(refs)).toBe(first);
+    emu.faults.failNext('BatchGetSecretValue', 3, { status: 500, code: 'InternalServiceError', message: 'boom' });
+    const failed = await aws.secrets.resolve(refs);
+    expect(failed).not.toBe(first);
+    expect(failed.get(refs[0]!.raw)).toMatchObject({ ok: false, error: { code: 'secret.error' } });
+    const recovered = await aws.secrets.resolve(refs);
+    expect(recovered).not.toBe(first);
+    expect(recovered).toEqual(first);
+  });
+
   it('groups a list that is not deep-frozen again on every call (it may have changed)', async () => {
     const refs = [ref('app/secret-0', 'user')];
     expect((await aws.secrets.resolve(refs)).size).toBe(1);
