@@ -30,11 +30,8 @@ export interface Leaf {
 
 /** Diff desired against observed. Fields come out sorted by path. */
 export function diffConfiguration(desired: ComparableConfiguration, observed: ComparableConfiguration): ConfigurationDiff {
-  // Equal as written and as described: normalization is a function of the value, so the canonical
-  // trees are equal too, and the observed side (new objects every pass) need not be normalized.
-  if (modeOf(desired) === modeOf(observed) && plainEqual(desired.properties, observed.properties)) {
-    return { fields: [], unchanged: leafCountOf(canonicalProperties(desired.properties)) + (modeOf(desired) === undefined ? 0 : 1) };
-  }
+  const same = unchangedWhenEqual(desired.connectionMode, desired.properties, observed.connectionMode, observed.properties);
+  if (same !== undefined) return { fields: [], unchanged: same };
   const afterProperties = canonicalProperties(desired.properties);
   const beforeProperties = canonicalProperties(observed.properties);
   // Compare first: nearly every profile of a pass is unchanged, and then every leaf is unchanged
@@ -67,6 +64,18 @@ export function diffConfiguration(desired: ComparableConfiguration, observed: Co
   return { fields, unchanged };
 }
 
+/**
+ * The unchanged leaf count of a configuration equal as written and as described, else undefined
+ * (then only diffConfiguration can tell). Normalization is a function of the value, so equal raw
+ * trees have equal canonical trees, and the observed side (new objects every pass) need not be
+ * normalized. Takes the members themselves: the planner's no-op allocates nothing to ask.
+ */
+export function unchangedWhenEqual(desiredMode: string | undefined, desiredProperties: unknown, observedMode: string | undefined, observedProperties: unknown): number | undefined {
+  const mode = desiredMode ?? undefined;
+  if (mode !== (observedMode ?? undefined) || !plainEqual(desiredProperties, observedProperties)) return undefined;
+  return canonicalLeafCountOf(desiredProperties) + (mode === undefined ? 0 : 1);
+}
+
 /** Every leaf of a configuration, normalized, keyed by dotted path. */
 export function leavesOf(config: ComparableConfiguration): Map<string, Leaf> {
   return leavesFrom(config.connectionMode, canonicalProperties(config.properties));
@@ -90,6 +99,9 @@ const canonicalProperties = memoizeDeepFrozen(normalizeProperties);
 function modeOf(config: ComparableConfiguration): string | undefined {
   return config.connectionMode ?? undefined;
 }
+
+/** The leaf count of properties once normalized: one memo lookup for a parse-cached document's properties, not two. */
+const canonicalLeafCountOf = memoizeDeepFrozen((properties: unknown) => leafCountOf(canonicalProperties(properties)));
 
 /** leafCount, remembered for a parse-cached document's (deep-frozen) canonical properties: a warm pass's no-ops count each once per edit, not once per pass. */
 const leafCountOf = memoizeDeepFrozen(leafCount);

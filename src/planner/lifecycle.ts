@@ -7,14 +7,16 @@ import { DEFAULT_CREDENTIALS_ON_UPDATE } from '../model/types.js';
 
 const CONFIG_PREFIX = 'connectorProfileConfig.';
 
+const NOTHING_IGNORED = (): boolean => false;
+
 /**
  * ignoreChanges names document paths (`connectorProfileConfig.connectorProfileProperties.X.y`);
  * the plan's field paths drop the `connectorProfileConfig.` prefix. A path covers itself and
  * everything below it.
  */
 export function ignoredPaths(lifecycle: ProfileLifecycle | undefined): (fieldPath: string) => boolean {
-  const prefixes = (lifecycle?.ignoreChanges ?? []).map((p) => (p.startsWith(CONFIG_PREFIX) ? p.slice(CONFIG_PREFIX.length) : p));
-  if (prefixes.length === 0) return () => false;
+  if (!lifecycle?.ignoreChanges?.length) return NOTHING_IGNORED;
+  const prefixes = lifecycle.ignoreChanges.map((p) => (p.startsWith(CONFIG_PREFIX) ? p.slice(CONFIG_PREFIX.length) : p));
   return (fieldPath) => prefixes.some((p) => fieldPath === p || fieldPath.startsWith(`${p}.`) || fieldPath.startsWith(`${p}[`));
 }
 

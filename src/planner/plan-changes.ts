@@ -18,7 +18,7 @@ import type {
   TargetPaths,
   TargetState,
 } from '../model/types.js';
-import { diffConfiguration, leavesOf } from './diff.js';
+import { diffConfiguration, leavesOf, unchangedWhenEqual } from './diff.js';
 import { documentDigest } from './change-record.js';
 import { applyDocumentLifecycle, credentialsOnUpdate, ignoredPaths, removedDocumentLifecycle } from './lifecycle.js';
 import { evaluatePruneGuards } from './prune-guards.js';
@@ -129,57 +129,55 @@ function planDesired(
   record: ManagedProfileRecord | undefined,
 ): PlannedChange {
   // Written out rather than spread from baseChange (same keys, same order): spreading these objects
-  // was most of the planner's time in a warm pass (1,000 no-ops).
-  const base: PlannedChange = { target: input.target, name: desired.name, action: 'noop', adopt: false, source: desired.source, fields: [], unchangedFields: 0, desired, observed };
+  // was most of the planner's time in a warm pass (1,000 no-ops). A no-op (nearly every profile of
+  // a daemon's pass) allocates its change and its empty field list: no base object, no closure, no
+  // diff object; what only a write needs (the credentials to send) is built only for a write.
   const credentials = input.credentials.get(desired.name);
-  if (credentials && 'error' in credentials) return { ...base, action: 'error', reason: credentials.error };
-  const sendable = credentials
-    ? { ...(credentials.value ? { credentials: credentials.value } : {}), credentialsFingerprint: credentials.fingerprint }
-    : {};
+  if (credentials && 'error' in credentials) return { ...desiredBase(input.target, desired, observed), action: 'error', reason: credentials.error };
   const document = desired.document;
 
   if (!observed) {
     const fields = creationFields(desired);
     if (credentials) fields.push(credentialsField(false));
     return {
-      ...base,
+      ...desiredBase(input.target, desired, observed),
       action: 'create',
       fields,
-      ...sendable,
+      ...sendableOf(credentials),
       reason: record ? 'listed in the inventory but missing from the account (deleted out of band?): it will be created again' : undefined,
     };
   }
 
-  const notes: string[] = [];
+  let reason: string | undefined;
   // Adoption is carried by the `adopt` flag (renderers print `<= adopt`), not by a note.
   const adopt = record === undefined;
   const ignored = ignoredPaths(desired.lifecycle);
   let unchanged = 0;
+  // connectorType, connectorLabel, then kmsArn: a fixed field that differs forces a replacement.
   const replacing: FieldChange[] = [];
-  const compareFixed = (path: string, before: string | undefined, after: string | undefined) => {
-    if (ignored(path)) return;
-    if ((before ?? undefined) === (after ?? undefined)) {
-      if (after !== undefined) unchanged += 1;
-      return;
-    }
-    replacing.push({ path, before, after, sensitive: false, forcesReplacement: true });
-  };
-  compareFixed('connectorType', observed.connectorType, document.connectorType);
-  compareFixed('connectorLabel', observed.connectorLabel, document.connectorLabel);
+  unchanged += compareFixed(ignored, replacing, 'connectorType', observed.connectorType, document.connectorType);
+  unchanged += compareFixed(ignored, replacing, 'connectorLabel', observed.connectorLabel, document.connectorLabel);
   // Describe never returns kmsArn: compare with what we last applied. A record made by import or
   // adoption may not know it; then we cannot tell, and replacing on a guess would be destructive.
   const kmsKnown = record !== undefined && (record.origin === 'created' || record.kmsArn !== undefined);
-  if (kmsKnown) compareFixed('kmsArn', record.kmsArn, document.kmsArn);
+  if (kmsKnown) unchanged += compareFixed(ignored, replacing, 'kmsArn', record.kmsArn, document.kmsArn);
   else if (document.kmsArn !== undefined) {
-    notes.push('kmsArn cannot be read back from AWS and was never recorded here; assumed unchanged');
+    reason = 'kmsArn cannot be read back from AWS and was never recorded here; assumed unchanged';
   }
+  const replaces = replacing.length > 0;
 
-  const diff = diffConfiguration(
-    { connectionMode: document.connectionMode, properties: document.connectorProfileConfig?.connectorProfileProperties },
-    { connectionMode: observed.connectionMode, properties: observed.properties },
-  );
-  unchanged += diff.unchanged;
-  const fields = [...replacing, ...diff.fields.filter((f) => !ignored(f.path))];
+  const properties = document.connectorProfileConfig?.connectorProfileProperties;
+  // Equal as written and as described (nearly every profile of a pass): no diff is built.
+  const same = unchangedWhenEqual(document.connectionMode, properties, observed.connectionMode, observed.properties);
+  let fields: FieldChange[];
+  if (same !== undefined) {
+    unchanged += same;
+    fields = replacing; // local until here: the change's own list from now on
+  } else {
+    const diff = diffConfiguration({ connectionMode: document.connectionMode, properties }, { connectionMode: observed.connectionMode, properties: observed.properties });
+    unchanged += diff.unchanged;
+    fields = [...replacing, ...diff.fields.filter((f) => !ignored(f.path))];
+  }
   let credentialsChanged = false;
   const credentialsIgnored = ignored(CREDENTIALS_PATH);
   if (credentials && !credentialsIgnored) {
@@ -191,11 +189,10 @@ function planDesired(
       unchanged += 1;
     }
   }
-  const reason = notes.length > 0 ? notes.join('; ') : undefined;
 
-  if (replacing.length > 0) {
+  if (replaces) {
     // A replacement is a create: it always sends the credentials.
-    return { ...base, action: 'replace', adopt, fields, unchangedFields: unchanged, ...sendable, reason };
+    return { ...desiredBase(input.target, desired, observed), action: 'replace', adopt, fields, unchangedFields: unchanged, ...sendableOf(credentials), reason };
   }
   if (fields.length > 0) {
     // credentialsOnUpdate 'always' (the default) sends the declared credentials with every update,
@@ -206,18 +203,38 @@ function planDesired(
     // Drift: something other than the credentials differs while the document is the one last applied.
     const drift = record?.documentDigest !== undefined && record.documentDigest === documentDigest(document) && fields.some((f) => !f.sensitive);
     return {
-      ...base,
+      ...desiredBase(input.target, desired, observed),
       action: 'update',
       adopt,
       fields,
       unchangedFields: unchanged,
-      ...(send ? sendable : { credentialsFingerprint: credentials?.fingerprint }),
+      ...(send ? sendableOf(credentials) : { credentialsFingerprint: credentials?.fingerprint }),
       ...(drift ? { drift: true } : {}),
       reason,
     };
   }
-  const { target, name, source } = base;
-  return { target, name, action: 'noop', adopt, source, fields: base.fields, unchangedFields: unchanged, desired, observed, credentialsFingerprint: credentials?.fingerprint, reason };
+  return { target: input.target, name: desired.name, action: 'noop', adopt, source: desired.source, fields, unchangedFields: unchanged, desired, observed, credentialsFingerprint: credentials?.fingerprint, reason };
+}
+
+function desiredBase(target: TargetKey, desired: DesiredProfile, observed: ObservedProfile | undefined): PlannedChange {
+  return { target, name: desired.name, action: 'noop', adopt: false, source: desired.source, fields: [], unchangedFields: 0, desired, observed };
+}
+
+/**
+ * A fixed field (one UpdateConnectorProfile cannot change) compared as written: a difference goes
+ * to `replacing`; returns how many leaves it adds to the unchanged count (0 when ignored or unset).
+ */
+function compareFixed(ignored: (path: string) => boolean, replacing: FieldChange[], path: string, before: string | undefined, after: string | undefined): number {
+  if (ignored(path)) return 0;
+  if ((before ?? undefined) === (after ?? undefined)) return after !== undefined ? 1 : 0;
+  replacing.push({ path, before, after, sensitive: false, forcesReplacement: true });
+  return 0;
+}
+
+/** What a write sends of the credentials: their value (when read) and their fingerprint. */
+function sendableOf(credentials: { fingerprint: string; value?: Sensitive<ResolvedCredentials> } | undefined): Pick<PlannedChange, 'credentials' | 'credentialsFingerprint'> {
+  if (!credentials) return {};
+  return { ...(credentials.value ? { credentials: credentials.value } : {}), credentialsFingerprint: credentials.fingerprint };
 }
 
 function planRemovedDocuments(
@@ -230,8 +247,9 @@ function planRemovedDocuments(
 ): PlannedChange[] {
   const changes: PlannedChange[] = [];
   const candidates: { record: ManagedProfileRecord; observed: ObservedProfile }[] = [];
-  for (const name of Object.keys(input.state.profiles).sort()) {
-    if (desiredByName.has(name) || invalidByName.has(name)) continue;
+  // Only the names no document claims, sorted: a pass where every document is present sorts nothing.
+  const removed = Object.keys(input.state.profiles).filter((name) => !desiredByName.has(name) && !invalidByName.has(name));
+  for (const name of removed.sort()) {
     const record = input.state.profiles[name]!;
     const observed = observedByName.get(name);
     const remembered = removedDocumentLifecycle(record);
