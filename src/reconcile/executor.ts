@@ -42,13 +42,7 @@ export async function executePlan(plan: Plan, ctx: ExecutorContext, options: Rec
   const limit = pLimit(concurrency);
   const wctx: WriteContext = { ...ctx, retry: resolveWriteRetry(options.retry), signal: options.signal };
   const finish = (change: PlannedChange, started: number, body: OutcomeBody): ProfileOutcome => {
-    const outcome: ProfileOutcome = {
-      name: change.name,
-      action: change.action,
-      ...body,
-      durationMs: Math.round(performance.now() - started),
-      ...(change.source ? { source: change.source } : {}),
-    };
+    const outcome = outcomeOf(change, started, body);
     logDecision(ctx.logger, outcome, change);
     return outcome;
   };
@@ -57,27 +51,58 @@ export async function executePlan(plan: Plan, ctx: ExecutorContext, options: Rec
   // a settle that changed the inventory and must save it, waits. Outcomes stay in plan order.
   const outcomes: ProfileOutcome[] = new Array<ProfileOutcome>(plan.changes.length);
   const waiting: Promise<void>[] = [];
-  plan.changes.forEach((change, index) => {
+  const changes = plan.changes;
+  for (let index = 0; index < changes.length; index++) {
+    const change = changes[index]!;
     const started = performance.now();
-    const done = (body: OutcomeBody) => {
-      outcomes[index] = finish(change, started, body);
-    };
     if (isWrite(change)) {
-      waiting.push(limit(() => guardedWrite(change, wctx, options)).then(done));
-      return;
+      waiting.push(
+        limit(() => guardedWrite(change, wctx, options)).then((body) => {
+          outcomes[index] = finish(change, started, body);
+        }),
+      );
+      continue;
     }
     let settled: SettledInMemory;
     try {
       settled = settleInMemory(change, wctx);
     } catch (err) {
-      done(internalFailure(err));
-      return;
+      outcomes[index] = finish(change, started, internalFailure(err));
+      continue;
     }
-    if (!settled.save) done(settled.body);
-    else waiting.push(ctx.persist().then(() => done(settled.body), (err: unknown) => done(internalFailure(err))));
-  });
+    if (!settled.save) outcomes[index] = finish(change, started, settled.body);
+    else {
+      const { body } = settled;
+      waiting.push(
+        ctx.persist().then(
+          () => {
+            outcomes[index] = finish(change, started, body);
+          },
+          (err: unknown) => {
+            outcomes[index] = finish(change, started, internalFailure(err));
+          },
+        ),
+      );
+    }
+  }
   await Promise.all(waiting);
   return outcomes;
+}
+
+/**
+ * The outcome of one change: name, action, the body's members, durationMs, then source. A no-op
+ * (UNCHANGED, nearly every change of a daemon's pass) gets the same members written out, without
+ * spreading objects.
+ */
+function outcomeOf(change: PlannedChange, started: number, body: OutcomeBody): ProfileOutcome {
+  const durationMs = Math.round(performance.now() - started);
+  const source = change.source;
+  if (body === UNCHANGED) {
+    return source
+      ? { name: change.name, action: change.action, result: 'unchanged', attempts: 0, durationMs, source }
+      : { name: change.name, action: change.action, result: 'unchanged', attempts: 0, durationMs };
+  }
+  return { name: change.name, action: change.action, ...body, durationMs, ...(source ? { source } : {}) };
 }
 
 function isWrite(change: PlannedChange): boolean {
@@ -144,8 +169,13 @@ function settleInMemory(change: PlannedChange, ctx: WriteContext): SettledInMemo
   if (isBlockedDelete(change)) {
     return { save: changed, body: { result: 'blocked', attempts: 0, error: { code: 'prune.blocked', message: change.reason ?? 'prune skipped', terminal: false } } };
   }
-  return { save: changed, body: { result: 'unchanged', attempts: 0 } };
+  return changed ? SAVED_UNCHANGED : SETTLED_UNCHANGED;
 }
+
+/** A settled change that needed no write: shared (frozen), since outcomeOf copies its members. */
+const UNCHANGED: OutcomeBody = Object.freeze({ result: 'unchanged', attempts: 0 });
+const SETTLED_UNCHANGED: SettledInMemory = Object.freeze({ save: false, body: UNCHANGED });
+const SAVED_UNCHANGED: SettledInMemory = Object.freeze({ save: true, body: UNCHANGED });
 
 async function guardedWrite(change: PlannedChange, ctx: WriteContext, options: ReconcileOptions): Promise<OutcomeBody> {
   if (options.onlyNames && !options.onlyNames.has(change.name)) {

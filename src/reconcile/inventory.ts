@@ -66,13 +66,16 @@ export function refreshSourceFile(state: TargetState, change: PlannedChange): bo
     changed = true;
   }
   // A no-op: the account matches this document, so it is now the one "last applied" for drift.
-  const digest = documentDigest(change.desired.document);
-  if (change.action === 'noop' && !change.suspended && record.documentDigest !== undefined && record.documentDigest !== digest) {
-    record.documentDigest = digest;
-    changed = true;
+  if (change.action === 'noop' && !change.suspended && record.documentDigest !== undefined) {
+    const digest = documentDigest(change.desired.document);
+    if (record.documentDigest !== digest) {
+      record.documentDigest = digest;
+      changed = true;
+    }
   }
   const lifecycle = change.desired.lifecycle;
-  if (JSON.stringify(lifecycle ?? null) !== JSON.stringify(record.lifecycle ?? null)) {
+  // Neither side has one (most profiles): nothing to compare, nothing to serialise.
+  if ((lifecycle !== undefined || record.lifecycle !== undefined) && JSON.stringify(lifecycle ?? null) !== JSON.stringify(record.lifecycle ?? null)) {
     if (lifecycle === undefined) delete record.lifecycle;
     else record.lifecycle = structuredClone(lifecycle);
     changed = true;
