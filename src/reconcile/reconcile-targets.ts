@@ -27,6 +27,7 @@ import { PLAN_STALE_CODE, type ProfileOutcome, type ReconcileOptions, type Recon
 import { awsErrorCode } from './write-errors.js';
 import { stateDigest } from '../model/json-digest.js';
 import { describeInventoryEarly, type EarlyObservation } from './early-describe.js';
+import { resolveSecretsEarly, type EarlySecrets } from './early-secrets.js';
 import { phaseEnded } from './phase-boundary.js';
 import { retireExpiredIntents } from './write-intents.js';
 
@@ -135,6 +136,7 @@ export async function reconcileTargets(deps: TargetsDeps, options: ReconcileOpti
   // With a plan check, every target waits at the barrier for the others: all must be running at once.
   const concurrency = options.verifyPlans ? Math.max(1, deps.targets.length) : (deps.concurrency ?? PASS_TARGET_CONCURRENCY);
   const early = describeKnownInventories(deps.targets.slice(0, concurrency), snapshot);
+  const earlySecrets = options.skipCredentials ? new Map<TargetRun, EarlySecrets>() : resolveKnownSecrets(deps.targets.slice(0, concurrency));
   // Imported here, as in reconcile-once.ts: with a worker's load the main thread never compiles the loader.
   const load = await (deps.profileLoad ? deps.profileLoad() : (await import('../desired/load-profiles.js')).loadProfiles(deps.profilesDir, deps.loadOptions));
   phaseEnded();
@@ -142,7 +144,7 @@ export async function reconcileTargets(deps: TargetsDeps, options: ReconcileOpti
 
   const barrier = options.verifyPlans ? createPlanBarrier(deps.targets.map((t) => t.name), options.verifyPlans) : undefined;
   const limit = pLimit(concurrency);
-  const shared: Shared = { snapshot, hmacKey, load, persist, now, logger, fingerprintScheme: deps.store.fingerprintScheme, revision: deps.revision, policiesFor: deps.policiesFor, barrier, early };
+  const shared: Shared = { snapshot, hmacKey, load, persist, now, logger, fingerprintScheme: deps.store.fingerprintScheme, revision: deps.revision, policiesFor: deps.policiesFor, barrier, early, earlySecrets };
   const reports = await Promise.all(deps.targets.map((run) => limit(async () => finished(await reconcileTarget(run, shared, options)))));
 
   let error: TargetsReport['error'];
@@ -168,6 +170,8 @@ interface Shared {
   barrier: PlanBarrier | undefined;
   /** The inventories already being described, by target (describeKnownInventories). */
   early: ReadonlyMap<TargetRun, KnownInventory>;
+  /** The secrets already being read, by target (resolveKnownSecrets). */
+  earlySecrets: ReadonlyMap<TargetRun, EarlySecrets>;
 }
 
 interface KnownInventory {
@@ -193,6 +197,22 @@ function describeKnownInventories(targets: readonly TargetRun[], snapshot: State
     const state = snapshot.targets[target.key] ?? run.legacyKeys?.map((key) => snapshot.targets[key]).find((s) => s !== undefined);
     const observation = state ? describeInventoryEarly(run.adapters.appflow, state) : undefined;
     if (observation) early.set(run, { key: target.key, observation });
+  }
+  return early;
+}
+
+/**
+ * The secrets each target's previous pass read (src/reconcile/early-secrets.ts), sent while the
+ * profile files load, as the single-target pass does: for the same targets as the early Describe
+ * (account confirmed, among the first `concurrency`), so no read is made for an account that was
+ * not confirmed. A target's first pass in a process has no previous list: nothing is sent early.
+ */
+function resolveKnownSecrets(targets: readonly TargetRun[]): Map<TargetRun, EarlySecrets> {
+  const early = new Map<TargetRun, EarlySecrets>();
+  for (const run of targets) {
+    if (run.adapters.identified?.() === undefined) continue;
+    const secrets = resolveSecretsEarly(run.adapters.secrets);
+    if (secrets) early.set(run, secrets);
   }
   return early;
 }
@@ -244,6 +264,7 @@ async function reconcileTarget(run: TargetRun, shared: Shared, options: Reconcil
       restrictLoad(shared.load, (file) => run.takes(file), run.paths ? { name: run.name, paths: run.paths } : undefined),
       options,
       earlyFor(shared.early.get(run), target.key),
+      shared.earlySecrets.get(run),
     );
   } catch (err) {
     const code = awsErrorCode(err) ?? 'observe.failed';

@@ -13,6 +13,7 @@ import { startEmulator, type RunningEmulator } from '../../src/emulator/index.js
 import { createSilentLogger } from '../../src/logging/logger.js';
 import { reconcileTargets, type TargetRun } from '../../src/reconcile/reconcile-targets.js';
 import type { ReconcileOptions } from '../../src/reconcile/types.js';
+import { ProfileParseCache } from '../../src/desired/parse-cache.js';
 import { createFileStateStore } from '../../src/state/file-state-store.js';
 import { profileDir } from '../desired/helpers.js';
 import { emulatorAwsSettings } from '../support/emulator-harness.js';
@@ -52,6 +53,13 @@ function recordedRun(access: TargetAccess, events: string[]): TargetRun {
       describeByNames: (names) => {
         events.push(`${name}:describe`);
         return real.appflow.describeByNames(names);
+      },
+    },
+    secrets: {
+      ...real.secrets,
+      resolve: (refs) => {
+        events.push(`${name}:secrets`);
+        return real.secrets.resolve(refs);
       },
     },
   };
@@ -106,6 +114,39 @@ describe('reconcileTargets: reading a known target while the files load', () => 
     }
   });
 
+  it('reads each known target\'s secrets of its previous pass during the load, once; a plan without credentials reads none', async () => {
+    const dir = fleet('east', 'west');
+    const store = createFileStateStore(join(stateRoot, 'secrets'));
+    const events: string[] = [];
+    const runs = [recordedRun({ name: 'east', region: REGIONS.east, implicit: false }, events), recordedRun({ name: 'west', region: REGIONS.west, implicit: false }, events)];
+    // The daemon's parse cache: the frozen reference lists the early reads are remembered by.
+    const parseCache = new ProfileParseCache();
+    const pass = (options: Partial<ReconcileOptions & { readOnly: boolean; skipCredentials: boolean }> = {}) =>
+      reconcileTargets({ profilesDir: dir, loadOptions: { parseCache }, store, logger: createSilentLogger(), targets: runs }, { ...OPTIONS, ...options });
+    try {
+      expect((await pass()).ok).toBe(true);
+      for (const name of ['east', 'west']) expect(before(events, `${name}:takes`, `${name}:secrets`)).toBe(true);
+
+      events.length = 0;
+      emulator.clearRequestLog();
+      const second = await pass();
+      expect(second.ok).toBe(true);
+      expect(second.targets.flatMap((t) => t.report.plan.changes.map((c) => c.action))).toEqual(['noop', 'noop']);
+      for (const name of ['east', 'west']) {
+        expect(before(events, `${name}:secrets`, `${name}:takes`)).toBe(true);
+        expect(events.filter((e) => e === `${name}:secrets`)).toHaveLength(1);
+      }
+      expect(emulator.requestLog().filter((e) => e.operation === 'BatchGetSecretValue')).toHaveLength(2);
+      expect(JSON.stringify(second)).not.toContain('SENTINEL');
+
+      events.length = 0;
+      expect((await pass({ readOnly: true, skipCredentials: true })).ok).toBe(true);
+      expect(events.filter((e) => e.endsWith(':secrets'))).toEqual([]);
+    } finally {
+      for (const run of runs) run.adapters.destroy();
+    }
+  });
+
   it('never reads a target whose account was not confirmed, and the other still converges', async () => {
     const dir = fleet('east', 'west');
     const store = createFileStateStore(join(stateRoot, 'mismatch'));
@@ -126,6 +167,7 @@ describe('reconcileTargets: reading a known target while the files load', () => 
       }
       expect(events.filter((e) => e === 'west:identify')).toHaveLength(2);
       expect(events).not.toContain('west:describe');
+      expect(events).not.toContain('west:secrets');
       expect(runs[1]!.adapters.identified?.()).toBeUndefined();
       expect(events.filter((e) => e === 'east:describe')).toHaveLength(2);
     } finally {
