@@ -70,6 +70,28 @@ describe('the file store keeps its last parse', () => {
     expect(second.warnings).toEqual([]);
   });
 
+  it('copies records exactly, an own `__proto__` key and nested values included (the same JSON, nothing shared)', async () => {
+    const text = serializeSnapshot(snapshotWith('a.yaml', { lifecycle: { preventDestroy: true, extra: { deep: [1, { two: 2 }] } } })).replace(
+      '"name": "sales",',
+      '"name": "sales", "__proto__": { "polluted": true }, "constructor": "x",',
+    );
+    await writeFile(statePath, text);
+    const store = createFileStateStore(dir, { now: later });
+    const first = await store.load();
+    const second = await store.load();
+    expect(reads.count).toBe(1);
+    const record = second.state.targets[TARGET]!.profiles.sales! as unknown as Record<string, unknown>;
+    expect(Object.getPrototypeOf(record)).toBe(Object.prototype);
+    expect(Object.keys(record)).toContain('__proto__');
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    expect(JSON.stringify(second.state)).toBe(JSON.stringify(JSON.parse(text)));
+    expect(JSON.stringify(second.state)).toBe(JSON.stringify(first.state));
+    const lifecycle = (second.state.targets[TARGET]!.profiles.sales!.lifecycle as Record<string, unknown>);
+    expect(lifecycle).not.toBe(first.state.targets[TARGET]!.profiles.sales!.lifecycle);
+    expect(lifecycle.extra).not.toBe((first.state.targets[TARGET]!.profiles.sales!.lifecycle as Record<string, unknown>).extra);
+    expect(second.digest).toBe(stateDigest(second.state));
+  });
+
   it('reads the file again after another writer renamed a new one over it, even with the same size and times', async () => {
     await writeFile(statePath, serializeSnapshot(snapshotWith('a.yaml')));
     const store = createFileStateStore(dir, { now: later });
