@@ -1,62 +1,9 @@
-// Which version of a file a path names, from one stat: what lets the daemon's parse cache skip
-// reading a file that has not changed since it was last read (src/desired/parse-cache.ts). This
-// is git's index check: device, inode, size, and the modification and change times. A write
-// changes the times (and usually the size); git-sync's symlink swap and an editor's save by rename
-// put a new inode at the path, and so does a checkout. One thing a stat cannot see is a write
-// within the file system's timestamp granularity of the stat recorded for the last read (same
-// size, same times): so a stat is trusted only when the file had been unchanged for a while before
-// it was taken (see `settled`), as git treats "racily clean" files.
-import { statSync } from 'node:fs';
-
-/**
- * Numbers, not BigInts: a stat with `bigint: true` builds 14 BigInts per file and the identity kept
- * five more (1,000 files per warm pass). The times as milliseconds (a double: sub-microsecond at
- * today's dates) cannot tell apart two writes a few nanoseconds apart, and need not: a stat is
- * trusted only once the file has been left alone for RACY_WINDOW_MS (`settled`), and any later
- * write is stamped at least that much later than the times kept. (An inode number past 2^53, on
- * a file system that has them, is rounded: the times and size still have to match as well.)
- */
-export interface FileIdentity {
-  dev: number;
-  ino: number;
-  size: number;
-  mtimeMs: number;
-  ctimeMs: number;
-}
-
-/** A file's identity and the wall-clock time (ms) just before it was taken. */
-export interface FileStat {
-  identity: FileIdentity;
-  takenAtMs: number;
-}
-
-/**
- * How long a file must have been left alone before a stat of it can stand for its content: more
- * than any file system's timestamp granularity (FAT's 2 s is the coarsest; ext4 and APFS keep
- * nanoseconds, but the kernel stamps with a clock that ticks every few ms).
- */
-export const RACY_WINDOW_MS = 2_000;
-
-/** The identity of what `path` leads to (links followed, as a read would), or undefined when it cannot be stat'ed. */
-export function statFile(path: string, takenAtMs: number): FileStat | undefined {
-  try {
-    const s = statSync(path, { throwIfNoEntry: false });
-    if (!s) return undefined;
-    return { identity: { dev: s.dev, ino: s.ino, size: s.size, mtimeMs: s.mtimeMs, ctimeMs: s.ctimeMs }, takenAtMs };
-  } catch {
-    return undefined;
-  }
-}
-
-export function sameIdentity(a: FileIdentity, b: FileIdentity): boolean {
-  return a.ino === b.ino && a.mtimeMs === b.mtimeMs && a.ctimeMs === b.ctimeMs && a.size === b.size && a.dev === b.dev;
-}
-
-/**
- * True when the file had been neither modified nor changed for RACY_WINDOW_MS when the stat was
- * taken, so any later write gets different times. A file stat'ed sooner (or stamped in the future
- * by a skewed clock) is read again every time until it is.
- */
-export function settled(stat: FileStat): boolean {
-  return stat.takenAtMs - RACY_WINDOW_MS > Math.max(stat.identity.mtimeMs, stat.identity.ctimeMs);
-}
+// Which version of a profile file a path names, from one stat: what lets the daemon's parse cache
+// skip reading a file that has not changed since it was last read (src/desired/parse-cache.ts).
+// The rule (git's index check, trusted only once the file has settled for 2 s) is the state
+// file's too, so it lives in src/model/file-identity.ts; the loader uses it from here.
+//
+// Numbers, not BigInts: a stat with `bigint: true` builds 14 BigInts and four Dates per file, and
+// the identity kept five more (1,000 files per warm pass). An inode number past 2^53, on a file
+// system that has them, is rounded: the times and size still have to match as well.
+export { RACY_WINDOW_MS, sameIdentity, settled, statFile, type FileIdentity, type FileStat } from '../model/file-identity.js';
