@@ -91,7 +91,9 @@ export function createAppFlowAdapter(clients: AppFlowAdapterClients): AppFlowPor
       const limit = pLimit(DESCRIBE_CONCURRENCY);
       const pages = await Promise.all(chunk(unique, DESCRIBE_BATCH_SIZE).map((batch) => limit(() => describePages({ connectorProfileNames: batch }))));
       const results = pages.flat();
-      // The API may return profiles in any order; give callers a stable one.
+      // The API may return profiles in any order; give callers a stable one. Every name answered
+      // in the order asked (the usual answer) is that order already: no index, no sort.
+      if (results.length === unique.length && results.every((profile, index) => profile.name === unique[index])) return results;
       const order = new Map(unique.map((name, index) => [name, index]));
       return results.sort((a, b) => (order.get(a.name) ?? 0) - (order.get(b.name) ?? 0));
     },

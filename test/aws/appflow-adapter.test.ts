@@ -28,6 +28,10 @@ describe('describeByNames', () => {
     expect(observed.map((p) => p.name)).toEqual(shuffled);
     expect(countCalls(emu, 'DescribeConnectorProfiles')).toBe(3);
     expect(emu.requestLog()).toHaveLength(3);
+    // Asked in the order the service answers (no sort needed): the same order, the same answer.
+    const inOrder = await aws.appflow.describeByNames(names);
+    expect(inOrder.map((p) => p.name)).toEqual(names);
+    expect(inOrder).toEqual([...observed].reverse());
   });
 
   it('maps the SDK output to ObservedProfile: the properties as returned, lastUpdatedAt, nothing unread', async () => {
