@@ -13,9 +13,10 @@ import {
 import pLimit from 'p-limit';
 import { isDeepFrozen } from '../model/deep-frozen.js';
 import type { SecretReference } from '../model/types.js';
-import { awsErrorCode, describeAwsError } from './error-codes.js';
-import type { SecretLookup, SecretResolutionError, SecretsPort, SecretVersionLookup } from './ports.js';
-import { describeReference, extractSecretValue, type FetchedSecret } from './secret-value.js';
+import { awsErrorCode } from './error-codes.js';
+import { failureFromError, fromEntry, isFailure, isFailureLike, matchBatchAnswers, type FetchFailure, type FetchResult } from './secret-answers.js';
+import type { SecretLookup, SecretsPort, SecretVersionLookup } from './ports.js';
+import { describeReference, extractSecretValue } from './secret-value.js';
 
 /** BatchGetSecretValue's limit for SecretIdList. */
 export const BATCH_GET_SIZE = 20;
@@ -31,8 +32,6 @@ const BATCH_UNAVAILABLE_CODES = new Set([
   'NotImplemented',
 ]);
 
-type FetchFailure = { code: SecretResolutionError['code']; detail: string };
-type FetchResult = FetchedSecret | FetchFailure;
 
 interface SecretGroup {
   key: string;
@@ -42,13 +41,6 @@ interface SecretGroup {
   refs: SecretReference[];
 }
 
-function isFailure(result: FetchResult): result is FetchFailure {
-  return 'detail' in result;
-}
-
-function isFailureLike(value: object): value is FetchFailure {
-  return 'detail' in value && 'code' in value && typeof (value as FetchFailure).detail === 'string';
-}
 
 /** Unpinned and `AWSCURRENT` without a version id are the same secret version. */
 function groupReferences(refs: SecretReference[]): Map<string, SecretGroup> {
@@ -79,36 +71,6 @@ interface Grouping {
   chunks: readonly { ids: readonly string[]; groups: readonly SecretGroup[] }[];
 }
 
-function fromEntry(entry: { SecretString?: string | undefined; SecretBinary?: Uint8Array | undefined; VersionId?: string | undefined }): FetchResult {
-  if (typeof entry.SecretString === 'string') {
-    return { kind: 'string', secretString: entry.SecretString, ...(entry.VersionId ? { versionId: entry.VersionId } : {}) };
-  }
-  if (entry.SecretBinary !== undefined) return { kind: 'binary' };
-  return { code: 'secret.error', detail: 'the service returned neither SecretString nor SecretBinary' };
-}
-
-function failureFromError(err: unknown): FetchFailure {
-  const code = awsErrorCode(err);
-  if (code === 'ResourceNotFoundException') return { code: 'secret.not-found', detail: 'not found (ResourceNotFoundException)' };
-  if (code === 'AccessDeniedException') return { code: 'secret.access-denied', detail: `access denied: ${describeAwsError(err)}` };
-  return { code: 'secret.error', detail: `could not be read: ${describeAwsError(err)}` };
-}
-
-/** Does a BatchGetSecretValue entry answer the requested id (a name, a full ARN or a partial ARN)? */
-function entryMatches(id: string, entry: SecretValueEntry): boolean {
-  if (entry.Name === id || entry.ARN === id) return true;
-  return id.startsWith('arn:') && entry.ARN !== undefined && entry.ARN.startsWith(`${id}-`);
-}
-
-/** Batch entries by name and by full ARN (the first entry for each wins). */
-function identifierIndex(entries: readonly SecretValueEntry[]): Map<string, SecretValueEntry> {
-  const byIdentifier = new Map<string, SecretValueEntry>();
-  for (const entry of entries) {
-    if (entry.ARN !== undefined && !byIdentifier.has(entry.ARN)) byIdentifier.set(entry.ARN, entry);
-    if (entry.Name !== undefined && !byIdentifier.has(entry.Name)) byIdentifier.set(entry.Name, entry);
-  }
-  return byIdentifier;
-}
 
 export interface SecretsAdapterOptions {
   /** Concurrent GetSecretValue calls on the fallback/pinned path. */
@@ -215,29 +177,7 @@ export function createSecretsAdapter(client: SecretsManagerClient, options: Secr
       const failure = failureFromError(err);
       return { unavailable: false, results: ids.map(() => failure) };
     }
-    const results: (FetchResult | undefined)[] = [];
-    // The service answers in the order asked (as a rule, not a promise): the entry at the id's
-    // own position is checked first. Otherwise by name and by full ARN at once (built on the
-    // first miss only); a partial ARN (rare) is matched by prefix.
-    let byIdentifier: Map<string, SecretValueEntry> | undefined;
-    for (let i = 0; i < ids.length; i++) {
-      const id = ids[i]!;
-      const atPosition = entries[i];
-      let entry = atPosition !== undefined && (atPosition.Name === id || atPosition.ARN === id) ? atPosition : undefined;
-      if (entry === undefined) {
-        byIdentifier ??= identifierIndex(entries);
-        entry = byIdentifier.get(id) ?? entries.find((candidate) => entryMatches(id, candidate));
-      }
-      if (entry) {
-        results.push(fromEntry(entry));
-        continue;
-      }
-      const error = errors.get(id);
-      // Another per-secret error (access denied on that secret, decryption...) or no answer at
-      // all: GetSecretValue gives the precise reason (undefined: fetched one by one).
-      results.push(error?.ErrorCode === 'ResourceNotFoundException' ? { code: 'secret.not-found', detail: 'not found (ResourceNotFoundException)' } : undefined);
-    }
-    return { unavailable: false, results };
+    return { unavailable: false, results: matchBatchAnswers(ids, entries, errors) };
   }
 
   /** VersionIdsToStages of each distinct secret id (DescribeSecret), or why it could not be read. */
