@@ -142,6 +142,20 @@ describe('appflow-gitops apply', () => {
     expectNoSecret(run);
   });
 
+  it('logs the note of a load kept on the main thread as part of the pass (with its reconcileId), whatever the machine load', async () => {
+    await writeFile(join(profilesDir, 'a.json'), datadog('dd-a'));
+    // The worker is also skipped on its own on a busy machine (load average >= cores + 0.5): the
+    // same line then, so the line must belong to the pass like every other.
+    const run = await apply(['--format', 'json'], { LOG_LEVEL: 'debug', APPFLOW_GITOPS_LOAD_WORKER: 'off' });
+    expect(run.code, run.stderr).toBe(0);
+    const events = run.stderr
+      .split('\n')
+      .filter((line) => line.startsWith('{'))
+      .map((line) => JSON.parse(line));
+    expect(events.filter((e) => e.event === 'load.in-thread')).toHaveLength(1);
+    expect(events.filter((e) => typeof e.reconcileId !== 'string')).toEqual([]);
+  });
+
   it('retries injected 500 and 429 answers with one token and converges', async () => {
     await writeFile(join(profilesDir, 'a.json'), datadog('dd-a'));
     emulator.faults.failNext('CreateConnectorProfile', 1, { status: 500, code: 'InternalServerException' });
