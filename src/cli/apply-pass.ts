@@ -116,7 +116,7 @@ async function applyWithBackend(flags: ApplyFlags, format: OutputFormat, backend
         profilesDir: source.root,
         // The options the worker's load uses too (one definition: worker-load-input.ts).
         loadOptions: loadOptionsOf(profiles.input),
-        profileLoad: () => profiles.result(inThreadNote(logger)),
+        profileLoad: (passLogger) => profiles.result(inThreadNote(passLogger)),
         store,
         appflow,
         secrets: adapters.secrets,
@@ -191,7 +191,7 @@ async function applyTargets(
       logger,
       settings: { writeMaxAttempts: WRITE_SDK_MAX_ATTEMPTS },
       allowPlaintextCredentials: flags.allowPlaintextCredentials === true,
-      profileLoad: () => profiles.result(inThreadNote(logger)),
+      profileLoad: (passLogger) => profiles.result(inThreadNote(passLogger)),
       options: await applyOptions(flags, format, stop.signal, verifyPlans),
     });
     // Told in the background while the report is printed (see applyWithBackend).

@@ -104,7 +104,7 @@ export async function runTargetsPass(args: {
   settings: AwsSettings;
   allowPlaintextCredentials: boolean;
   /** The profiles, already being loaded with the options this pass would use (src/cli/worker-load.ts). */
-  profileLoad?: () => Promise<LoadResult>;
+  profileLoad?: (passLogger: Logger) => Promise<LoadResult>;
   options: ReconcileOptions & { readOnly?: boolean; skipCredentials?: boolean };
 }): Promise<TargetsReport> {
   const pass = await openTargetRuns(args);

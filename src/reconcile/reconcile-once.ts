@@ -121,7 +121,7 @@ export async function reconcileOnce(deps: ReconcileDeps, options: ReconcileOptio
     const earlySecrets = resolveSecretsEarly(deps.secrets);
     // Imported here, not at the top: plan and apply load on a worker thread (deps.profileLoad), and
     // their main thread then never compiles the loader (the generated validator: 35-45 ms cold).
-    const loaded = await (deps.profileLoad ? deps.profileLoad() : (await import('../desired/load-profiles.js')).loadProfiles(deps.profilesDir, deps.loadOptions));
+    const loaded = await (deps.profileLoad ? deps.profileLoad(logger) : (await import('../desired/load-profiles.js')).loadProfiles(deps.profilesDir, deps.loadOptions));
     phaseEnded();
     const load = deps.takesFile ? restrictLoad(loaded, deps.takesFile, deps.targetFiles) : loaded;
     profilesDirectory = load.directory;

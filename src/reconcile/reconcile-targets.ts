@@ -75,7 +75,7 @@ export interface TargetsDeps {
   /** Told as each target finishes (apply's notifications), in the order targets finish. */
   onTargetFinished?: (result: TargetReport) => void;
   /** The profiles, already being loaded from `profilesDir` with `loadOptions` (see ReconcileDeps.profileLoad). */
-  profileLoad?: () => Promise<LoadResult>;
+  profileLoad?: (passLogger: Logger) => Promise<LoadResult>;
 }
 
 export interface TargetReport {
@@ -138,7 +138,7 @@ export async function reconcileTargets(deps: TargetsDeps, options: ReconcileOpti
   const early = describeKnownInventories(deps.targets.slice(0, concurrency), snapshot);
   const earlySecrets = options.skipCredentials ? new Map<TargetRun, EarlySecrets>() : resolveKnownSecrets(deps.targets.slice(0, concurrency));
   // Imported here, as in reconcile-once.ts: with a worker's load the main thread never compiles the loader.
-  const load = await (deps.profileLoad ? deps.profileLoad() : (await import('../desired/load-profiles.js')).loadProfiles(deps.profilesDir, deps.loadOptions));
+  const load = await (deps.profileLoad ? deps.profileLoad(logger) : (await import('../desired/load-profiles.js')).loadProfiles(deps.profilesDir, deps.loadOptions));
   phaseEnded();
   const persist = groupCommitSaver(() => deps.store.save(snapshot));
 

@@ -48,9 +48,10 @@ export interface ReconcileDeps {
   targetFiles?: TargetPaths;
   /**
    * The profiles, already being loaded from `profilesDir` with `loadOptions` (plan and apply load
-   * them on a worker thread: src/cli/worker-load.ts); taken where the pass would load them.
+   * them on a worker thread: src/cli/worker-load.ts); taken where the pass would load them. Given
+   * the pass's logger (its reconcileId), so what the load has to say is part of the pass's log.
    */
-  profileLoad?: () => Promise<LoadResult>;
+  profileLoad?: (passLogger: Logger) => Promise<LoadResult>;
 }
 
 /** Overrides of the write retry policy (tests shorten the backoff; defaults in retry-policy.ts). */
