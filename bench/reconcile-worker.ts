@@ -121,7 +121,7 @@ async function main(): Promise<void> {
       return { name: t.name, adapters, takes: (file: string) => t.paths.some((prefix) => file.startsWith(prefix)) };
     });
     const parseCache = input.mode === 'fleet-warm' ? new ProfileParseCache() : undefined;
-    const store = createFileStateStore(input.stateDir);
+    const store = createFileStateStore(input.stateDir, { keepLastParse: daemonLike });
     const pass = () =>
       reconcileTargets(
         { profilesDir: input.profilesDir, loadOptions: parseCache ? { parseCache } : {}, store, logger: createSilentLogger(), targets: runs },
@@ -146,7 +146,7 @@ async function main(): Promise<void> {
       writeMaxAttempts: WRITE_SDK_MAX_ATTEMPTS,
       observer,
     });
-    const store = createFileStateStore(input.stateDir);
+    const store = createFileStateStore(input.stateDir, { keepLastParse: daemonLike });
     // The daemon keeps a parse cache (unchanged files are not parsed again by its next pass);
     // one-shot `apply` does not, so only the warm mode uses one.
     const parseCache = input.mode === 'noop-warm' || input.mode === 'noop-steady' ? new ProfileParseCache() : undefined;

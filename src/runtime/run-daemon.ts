@@ -148,6 +148,8 @@ export async function startDaemon(config: RunDaemonConfig): Promise<RunningDaemo
     if (!config.sharedState) {
       const opened = createFileStateStore(stateDir, {
         lock: true,
+        // A pass every few seconds to minutes, nearly always finding the file as the last one left it.
+        keepLastParse: true,
         onWarning: (message) => log.warn({ event: 'state.warning' }, message),
       });
       cleanups.push(() => opened.release());

@@ -10,7 +10,7 @@
 // now, so load() throws StateUnreadableError and the pass stops before planning. Reading it as
 // empty would re-adopt every profile, re-send credentials and overwrite the inventory for good.
 // A long-running process (the daemon) loads the state every pass, and nearly always finds the file
-// as it left it: the store keeps what it last parsed, with its digest, and while one stat shows the
+// as it left it: with `keepLastParse`, the store keeps what it last parsed, with its digest, and while one stat shows the
 // very file it read (device, inode, size, modification and change times, stat'ed before the read
 // and settled then: src/model/file-identity.ts, the parse cache's rule for profile files) a load
 // hands out a copy of that instead of reading and parsing the file again (4-15 ms of a warm pass at
@@ -58,6 +58,12 @@ export interface FileStateStoreOptions {
   onWarning?: (message: string) => void;
   /** Injectable clock: the timestamps of kept-aside files, and what a stat of the state file is compared with. */
   now?: () => Date;
+  /**
+   * Keep the last parse of the file for the next load (see the top of this file): for a process
+   * that loads the state again and again (the daemon). A one-shot command loads it once, and the
+   * copy it would keep is work for nothing.
+   */
+  keepLastParse?: boolean;
 }
 
 export interface FileStateStore extends StateStore {
@@ -115,7 +121,7 @@ export function createFileStateStore(dir: string, options: FileStateStoreOptions
   async function load(): Promise<LoadedState> {
     const warnings = pendingWarnings.splice(0);
     // Taken before the read: a write after it changes the times, so the next stat differs.
-    const stat = statFile(statePath, now().getTime());
+    const stat = options.keepLastParse === true ? statFile(statePath, now().getTime()) : undefined;
     const kept = lastParse;
     if (kept !== undefined && stat !== undefined && sameIdentity(kept.identity, stat.identity)) {
       const state = copySnapshot(kept.snapshot)!;
@@ -143,7 +149,7 @@ export function createFileStateStore(dir: string, options: FileStateStoreOptions
     const loaded: LoadedState = { state: parsed.snapshot, warnings: [...warnings, ...parsed.warnings] };
     // Kept only when the stat before the read can stand for this text (settled); the caller gets a
     // copy, since a pass changes its snapshot.
-    const copy = stat !== undefined && settled(stat) ? copySnapshot(parsed.snapshot) : undefined;
+    const copy = options.keepLastParse === true && stat !== undefined && settled(stat) ? copySnapshot(parsed.snapshot) : undefined;
     if (stat === undefined || copy === undefined) return loaded;
     const digest = stateDigest(parsed.snapshot);
     lastParse = { identity: stat.identity, snapshot: parsed.snapshot, warnings: parsed.warnings, digest };

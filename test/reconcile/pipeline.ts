@@ -52,7 +52,7 @@ export async function startPipeline(options: PipelineOptions = {}): Promise<Pipe
   const profilesDir = join(root, 'profiles');
   const stateDir = join(root, 'state');
   await mkdir(profilesDir, { recursive: true });
-  const store = createFileStateStore(stateDir, options.stateClock ? { now: options.stateClock } : {});
+  const store = createFileStateStore(stateDir, { keepLastParse: true, ...(options.stateClock ? { now: options.stateClock } : {}) });
   return {
     emulator,
     adapters,

@@ -88,7 +88,7 @@ describe('per-target state views', () => {
     old.profiles.kept = { name: 'kept', origin: 'created', connectorType: 'Datadog' };
     await store.save({ formatVersion: 1, targets: { [legacy]: old } });
     // A clock far ahead: the file looks settled, so the store keeps its parse and digest.
-    const settledStore = createFileStateStore(dir, { now: () => new Date(Date.now() + 60_000) });
+    const settledStore = createFileStateStore(dir, { now: () => new Date(Date.now() + 60_000), keepLastParse: true });
     expect((await settledStore.load()).digest).toBe(stateDigest({ formatVersion: 1, targets: { [legacy]: old } }));
     const views = targetStateViews(settledStore);
     const moved = await views.forTarget(() => KEYS[0]!, [legacy]).load();

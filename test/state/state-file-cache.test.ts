@@ -52,7 +52,7 @@ afterEach(async () => {
 describe('the file store keeps its last parse', () => {
   it('reads a settled, unchanged file once; each load gets its own copy and the digest of it', async () => {
     await writeFile(statePath, serializeSnapshot(snapshotWith('a.yaml')));
-    const store = createFileStateStore(dir, { now: later });
+    const store = createFileStateStore(dir, { now: later, keepLastParse: true });
     const first = await store.load();
     first.state.targets[TARGET]!.profiles.sales!.sourceFile = 'changed-by-the-pass.yaml';
     delete first.state.targets[TARGET]!.intents.sales;
@@ -76,7 +76,7 @@ describe('the file store keeps its last parse', () => {
       '"name": "sales", "__proto__": { "polluted": true }, "constructor": "x",',
     );
     await writeFile(statePath, text);
-    const store = createFileStateStore(dir, { now: later });
+    const store = createFileStateStore(dir, { now: later, keepLastParse: true });
     const first = await store.load();
     const second = await store.load();
     expect(reads.count).toBe(1);
@@ -94,7 +94,7 @@ describe('the file store keeps its last parse', () => {
 
   it('reads the file again after another writer renamed a new one over it, even with the same size and times', async () => {
     await writeFile(statePath, serializeSnapshot(snapshotWith('a.yaml')));
-    const store = createFileStateStore(dir, { now: later });
+    const store = createFileStateStore(dir, { now: later, keepLastParse: true });
     await store.load();
     const before = await stat(statePath);
     await writeFile(`${statePath}.tmp`, serializeSnapshot(snapshotWith('b.yaml')));
@@ -107,7 +107,7 @@ describe('the file store keeps its last parse', () => {
   });
 
   it('reads the file again after another process saved it (a CLI apply between two daemon passes)', async () => {
-    const daemon = createFileStateStore(dir, { now: later });
+    const daemon = createFileStateStore(dir, { now: later, keepLastParse: true });
     await createFileStateStore(dir).save(snapshotWith('a.yaml'));
     expect((await daemon.load()).state).toEqual(snapshotWith('a.yaml'));
     await createFileStateStore(dir).save(snapshotWith('b.yaml'));
@@ -117,7 +117,7 @@ describe('the file store keeps its last parse', () => {
 
   it('reads the file again after an in-place rewrite of the same size with the modification time put back', async () => {
     await writeFile(statePath, serializeSnapshot(snapshotWith('a.yaml')));
-    const store = createFileStateStore(dir, { now: later });
+    const store = createFileStateStore(dir, { now: later, keepLastParse: true });
     await store.load();
     const before = await stat(statePath);
     await writeFile(statePath, serializeSnapshot(snapshotWith('b.yaml')));
@@ -129,7 +129,7 @@ describe('the file store keeps its last parse', () => {
   it('reads a file written within the racy window before its stat every time (a same-second rewrite is seen)', async () => {
     // The real clock: the file was written just now, so a write in the same timestamp granule could follow unseen.
     await writeFile(statePath, serializeSnapshot(snapshotWith('a.yaml')));
-    const store = createFileStateStore(dir);
+    const store = createFileStateStore(dir, { keepLastParse: true });
     const first = await store.load();
     expect(first.digest).toBeUndefined();
     await writeFile(statePath, serializeSnapshot(snapshotWith('b.yaml')));
@@ -139,7 +139,7 @@ describe('the file store keeps its last parse', () => {
 
   it('gives an empty snapshot once the file is deleted, and a kept-aside warning for a corrupt one', async () => {
     await writeFile(statePath, serializeSnapshot(snapshotWith('a.yaml')));
-    const store = createFileStateStore(dir, { now: later });
+    const store = createFileStateStore(dir, { now: later, keepLastParse: true });
     await store.load();
     await rm(statePath);
     expect(await store.load()).toEqual({ state: { formatVersion: 1, targets: {} }, warnings: [] });
@@ -157,7 +157,7 @@ describe('the file store keeps its last parse', () => {
 
   it('throws as before when the path stops being a readable file', async () => {
     await writeFile(statePath, serializeSnapshot(snapshotWith('a.yaml')));
-    const store = createFileStateStore(dir, { now: later });
+    const store = createFileStateStore(dir, { now: later, keepLastParse: true });
     await store.load();
     await rm(statePath);
     await mkdir(statePath);
@@ -167,7 +167,7 @@ describe('the file store keeps its last parse', () => {
   it('returns the warnings of dropped records with every load, read or kept', async () => {
     const text = serializeSnapshot(snapshotWith('a.yaml')).replace('"origin": "created"', '"origin": "stolen"');
     await writeFile(statePath, text);
-    const store = createFileStateStore(dir, { now: later });
+    const store = createFileStateStore(dir, { now: later, keepLastParse: true });
     const first = await store.load();
     const second = await store.load();
     expect(reads.count).toBe(1);
@@ -177,7 +177,7 @@ describe('the file store keeps its last parse', () => {
   });
 
   it('reads what its own save wrote, and a save that failed half-way leaves the file to be read as it is', async () => {
-    const store = createFileStateStore(dir, { now: later });
+    const store = createFileStateStore(dir, { now: later, keepLastParse: true });
     await store.save(snapshotWith('a.yaml'));
     expect((await store.load()).state).toEqual(snapshotWith('a.yaml'));
     await store.save(snapshotWith('b.yaml'));
@@ -190,5 +190,16 @@ describe('the file store keeps its last parse', () => {
     await rename(`${dir}.away`, dir);
     expect((await store.load()).state).toEqual(snapshotWith('b.yaml'));
     expect(reads.count).toBe(3);
+  });
+  it('keeps nothing for a store not asked to (a one-shot command): every load reads the file, and no digest comes with it', async () => {
+    await writeFile(statePath, serializeSnapshot(snapshotWith('a.yaml')));
+    const store = createFileStateStore(dir, { now: later });
+    const first = await store.load();
+    const second = await store.load();
+    expect(reads.count).toBe(2);
+    expect(first.digest).toBeUndefined();
+    expect(second.digest).toBeUndefined();
+    expect(second.state).toEqual(first.state);
+    expect(second.state).not.toBe(first.state);
   });
 });
