@@ -25,9 +25,14 @@ export function fromEntry(entry: { SecretString?: string | undefined; SecretBina
   return { code: 'secret.error', detail: 'the service returned neither SecretString nor SecretBinary' };
 }
 
+/** A secret the service says does not exist, whether the whole call or one batch entry said so. */
+function notFound(): FetchFailure {
+  return { code: 'secret.not-found', detail: 'not found (ResourceNotFoundException)' };
+}
+
 export function failureFromError(err: unknown): FetchFailure {
   const code = awsErrorCode(err);
-  if (code === 'ResourceNotFoundException') return { code: 'secret.not-found', detail: 'not found (ResourceNotFoundException)' };
+  if (code === 'ResourceNotFoundException') return notFound();
   if (code === 'AccessDeniedException') return { code: 'secret.access-denied', detail: `access denied: ${describeAwsError(err)}` };
   return { code: 'secret.error', detail: `could not be read: ${describeAwsError(err)}` };
 }
@@ -73,7 +78,7 @@ export function matchBatchAnswers(ids: readonly string[], entries: readonly Secr
     const error = errors.get(id);
     // Another per-secret error (access denied on that secret, decryption...) or no answer at
     // all: GetSecretValue gives the precise reason (undefined: fetched one by one).
-    results.push(error?.ErrorCode === 'ResourceNotFoundException' ? { code: 'secret.not-found', detail: 'not found (ResourceNotFoundException)' } : undefined);
+    results.push(error?.ErrorCode === 'ResourceNotFoundException' ? notFound() : undefined);
   }
   return results;
 }
