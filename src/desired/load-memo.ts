@@ -27,11 +27,20 @@ interface LastLoad {
 /** One per parse cache: the daemon's cache lives as long as the daemon, and so does its last load. */
 const lastLoads = new WeakMap<ProfileParseCache, LastLoad>();
 
+/** A load that found files and nothing else: no diagnostic, no invalid document, no failed file. */
+function onlyFiles(result: LoadResult): boolean {
+  return result.diagnostics.length === 0 && result.invalid.length === 0 && result.failedFiles.length === 0;
+}
+
 /**
  * The previous load's result when `loaded` (what each discovered file gave this time, in order;
- * undefined for a file that failed) are the very objects it was made of; otherwise undefined.
+ * undefined for a file that failed) are the very objects it was made of, and this load (`sofar`,
+ * its result before assembly) found nothing besides them: a link added beside unchanged files that
+ * cannot be followed is in this load's diagnostics and failed files, and no previous result has
+ * it. Otherwise undefined.
  */
-export function sameAsLastLoad(cache: ProfileParseCache, loaded: readonly (LoadedFile | undefined)[]): LoadResult | undefined {
+export function sameAsLastLoad(cache: ProfileParseCache, loaded: readonly (LoadedFile | undefined)[], sofar: LoadResult): LoadResult | undefined {
+  if (!onlyFiles(sofar)) return undefined;
   const last = lastLoads.get(cache);
   if (!last || last.loaded.length !== loaded.length) return undefined;
   for (let i = 0; i < loaded.length; i++) if (last.loaded[i] !== loaded[i]) return undefined;
@@ -46,9 +55,7 @@ export function rememberLoad(cache: ProfileParseCache, loaded: readonly (LoadedF
   const reusable =
     !nameRepeated &&
     result.directory === 'ok' &&
-    result.diagnostics.length === 0 &&
-    result.invalid.length === 0 &&
-    result.failedFiles.length === 0 &&
+    onlyFiles(result) &&
     !loaded.includes(undefined);
   if (!reusable) {
     lastLoads.delete(cache);

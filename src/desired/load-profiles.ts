@@ -82,10 +82,7 @@ export async function loadProfiles(dir: string, opts: LoadOptions = {}): Promise
   }
   const cache = opts.onlyFiles ? undefined : opts.parseCache;
   cache?.sweep();
-  // Only a load that found nothing but those files again: a link added beside them that cannot be
-  // followed is in this load's diagnostics and failedFiles, and no previous result has it.
-  const foundOnlyFiles = result.diagnostics.length === 0 && result.invalid.length === 0 && result.failedFiles.length === 0;
-  const again = cache && foundOnlyFiles && sameAsLastLoad(cache, loadedFiles);
+  const again = cache && sameAsLastLoad(cache, loadedFiles, result);
   if (again) return again;
 
   const nameRepeated = markDuplicateNames(checked, opts.scopesOf);
