@@ -116,7 +116,7 @@ async function main(): Promise<void> {
     const runs = (input.targets ?? []).map((t) => {
       const adapters: TargetAdapters = createTargetAdapters(
         { name: t.name, region: t.region, implicit: false },
-        { credentials, endpoints: { appflow: input.endpoint, secretsmanager: input.endpoint }, writeMaxAttempts: WRITE_SDK_MAX_ATTEMPTS, observer },
+        { credentials, endpoints: { appflow: input.endpoint, secretsmanager: input.endpoint }, writeMaxAttempts: WRITE_SDK_MAX_ATTEMPTS, observer, rememberReads: daemonLike },
       );
       return { name: t.name, adapters, takes: (file: string) => t.paths.some((prefix) => file.startsWith(prefix)) };
     });
@@ -145,6 +145,8 @@ async function main(): Promise<void> {
       // As the daemon and `apply` do: p-retry is the only retry layer for writes.
       writeMaxAttempts: WRITE_SDK_MAX_ATTEMPTS,
       observer,
+      // As the daemon does (src/runtime/run-daemon.ts); one-shot `apply` does not.
+      rememberReads: daemonLike,
     });
     const store = createFileStateStore(input.stateDir, { keepLastParse: daemonLike });
     // The daemon keeps a parse cache (unchanged files are not parsed again by its next pass);

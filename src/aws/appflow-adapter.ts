@@ -38,6 +38,24 @@ const MAX_PAGES = 10_000;
  * credentials out of band.
  */
 export function toObservedProfile(detail: ConnectorProfile): ObservedProfile | undefined {
+  if (Object.isFrozen(detail)) {
+    const known = observedOfFrozen.get(detail);
+    if (known !== undefined) return known;
+    const observed = observedFrom(detail);
+    if (observed) observedOfFrozen.set(detail, Object.freeze(observed));
+    return observed;
+  }
+  return observedFrom(detail);
+}
+
+/**
+ * A remembered answer's profiles (src/aws/remembered-reads.ts: the same frozen detail objects
+ * while the account answers with the same bytes) give the same observed profiles, so the
+ * planner's memos keyed on them hold across passes.
+ */
+const observedOfFrozen = new WeakMap<ConnectorProfile, ObservedProfile>();
+
+function observedFrom(detail: ConnectorProfile): ObservedProfile | undefined {
   if (!detail.connectorProfileName) return undefined;
   const observed: ObservedProfile = {
     name: detail.connectorProfileName,

@@ -12,10 +12,12 @@
 // maxAttempts); the executor's own retries multiply that number.
 import { AppflowClient } from '@aws-sdk/client-appflow';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { AwsJson1_1Protocol, AwsRestJsonProtocol } from '@aws-sdk/core/protocols';
 import { performance } from 'node:perf_hooks';
 import { createAppFlowAdapter } from './appflow-adapter.js';
 import { awsErrorCode } from './error-codes.js';
 import type { AwsAdapters, AwsCallObserver, AwsSettings } from './ports.js';
+import { rememberingProtocol } from './remembered-reads.js';
 import { createSecretsAdapter } from './secrets-adapter.js';
 import { DEFAULT_REGION, resolveTarget } from './target.js';
 
@@ -122,9 +124,15 @@ export function createAwsAdapters(settings: AwsSettings = {}): AwsAdapters {
   const readAttempts = settings.maxAttempts ?? attemptsFromEnv() ?? DEFAULT_MAX_ATTEMPTS;
   const writeAttempts = settings.writeMaxAttempts ?? readAttempts;
 
-  const appflowRead = new AppflowClient(clientConfig(settings, target.region, settings.endpoints?.appflow, readAttempts));
+  const appflowRead = new AppflowClient({
+    ...clientConfig(settings, target.region, settings.endpoints?.appflow, readAttempts),
+    ...(settings.rememberReads ? { protocol: rememberingProtocol(AwsRestJsonProtocol, new Set(['DescribeConnectorProfiles'])) } : {}),
+  });
   const appflowWrite = new AppflowClient(clientConfig(settings, target.region, settings.endpoints?.appflow, writeAttempts));
-  const secretsClient = new SecretsManagerClient(clientConfig(settings, target.region, settings.endpoints?.secretsmanager, readAttempts));
+  const secretsClient = new SecretsManagerClient({
+    ...clientConfig(settings, target.region, settings.endpoints?.secretsmanager, readAttempts),
+    ...(settings.rememberReads ? { protocol: rememberingProtocol(AwsJson1_1Protocol, new Set(['BatchGetSecretValue'])) } : {}),
+  });
   if (settings.observer) {
     attachCallObserver(appflowRead, 'appflow', settings.observer);
     attachCallObserver(appflowWrite, 'appflow', settings.observer);

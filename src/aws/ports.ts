@@ -115,4 +115,9 @@ export interface AwsSettings {
    */
   identity?: string;
   observer?: AwsCallObserver;
+  /**
+   * The daemon's: hand out the previous output again for a read whose answer is byte for byte
+   * one already deserialised (src/aws/remembered-reads.ts). One-shot commands read once.
+   */
+  rememberReads?: boolean;
 }

@@ -17,7 +17,25 @@ export function isFailureLike(value: object): value is FetchFailure {
   return 'detail' in value && 'code' in value && typeof (value as FetchFailure).detail === 'string';
 }
 
-export function fromEntry(entry: { SecretString?: string | undefined; SecretBinary?: Uint8Array | undefined; VersionId?: string | undefined }): FetchResult {
+type SecretEntry = { SecretString?: string | undefined; SecretBinary?: Uint8Array | undefined; VersionId?: string | undefined };
+
+/**
+ * What a frozen entry gave: a remembered answer (src/aws/remembered-reads.ts) hands the daemon's
+ * passes the same frozen entries while a secret is unchanged, so each is read once.
+ */
+const fetchedOfFrozen = new WeakMap<SecretEntry, FetchResult>();
+
+export function fromEntry(entry: SecretEntry): FetchResult {
+  if (!Object.isFrozen(entry)) return readEntry(entry);
+  let fetched = fetchedOfFrozen.get(entry);
+  if (fetched === undefined) {
+    fetched = Object.freeze(readEntry(entry));
+    fetchedOfFrozen.set(entry, fetched);
+  }
+  return fetched;
+}
+
+function readEntry(entry: SecretEntry): FetchResult {
   if (typeof entry.SecretString === 'string') {
     return { kind: 'string', secretString: entry.SecretString, ...(entry.VersionId ? { versionId: entry.VersionId } : {}) };
   }

@@ -19,3 +19,19 @@ export function deepFreeze<T>(value: T): T {
 export function isDeepFrozen(value: unknown): value is object {
   return typeof value === 'object' && value !== null && deepFrozen.has(value);
 }
+
+/**
+ * Freezes what can be frozen in an SDK answer (plain objects and arrays), leaving what cannot
+ * (Dates keep their setters, binary views cannot be frozen) as it is; registers as deep-frozen
+ * each object whose whole subtree is plain data. Returns whether `value` itself is deep-frozen.
+ */
+export function freezePlainParts(value: unknown): boolean {
+  if (typeof value !== 'object' || value === null) return true;
+  if (deepFrozen.has(value)) return true;
+  if (ArrayBuffer.isView(value) || value instanceof Date) return false;
+  let plain = true;
+  for (const key of Object.keys(value)) if (!freezePlainParts((value as Record<string, unknown>)[key])) plain = false;
+  Object.freeze(value);
+  if (plain) deepFrozen.add(value);
+  return plain;
+}

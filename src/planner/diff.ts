@@ -3,6 +3,7 @@
 // scalars and whole lists (a list is compared as one value: the model gives no reason to treat
 // any AppFlow list as unordered).
 import type { FieldChange } from '../model/types.js';
+import { isDeepFrozen } from '../model/deep-frozen.js';
 import { memoizeDeepFrozen } from './memo.js';
 import { canonicalJson, isPlainObject, modelDefaultAt, normalizeProperties } from './normalize.js';
 
@@ -72,8 +73,24 @@ export function diffConfiguration(desired: ComparableConfiguration, observed: Co
  */
 export function unchangedWhenEqual(desiredMode: string | undefined, desiredProperties: unknown, observedMode: string | undefined, observedProperties: unknown): number | undefined {
   const mode = desiredMode ?? undefined;
-  if (mode !== (observedMode ?? undefined) || !plainEqual(desiredProperties, observedProperties)) return undefined;
+  if (mode !== (observedMode ?? undefined) || !samePropertyTrees(desiredProperties, observedProperties)) return undefined;
   return canonicalLeafCountOf(desiredProperties) + (mode === undefined ? 0 : 1);
+}
+
+/**
+ * A parse-cached document's properties, and the remembered Describe answer's properties last
+ * found equal to them. The daemon's passes compare the same two deep-frozen trees while neither
+ * the file nor the account changed (src/desired/parse-cache.ts, src/aws/remembered-reads.ts): the
+ * answer is the one found before, and neither tree can have changed since.
+ */
+const equalObservedOf = new WeakMap<object, object>();
+
+function samePropertyTrees(desired: unknown, observed: unknown): boolean {
+  if (!isDeepFrozen(desired) || !isDeepFrozen(observed)) return plainEqual(desired, observed);
+  if (equalObservedOf.get(desired) === observed) return true;
+  const equal = plainEqual(desired, observed);
+  if (equal) equalObservedOf.set(desired, observed);
+  return equal;
 }
 
 /** Every leaf of a configuration, normalized, keyed by dotted path. */

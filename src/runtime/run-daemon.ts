@@ -141,6 +141,9 @@ export async function startDaemon(config: RunDaemonConfig): Promise<RunningDaemo
       ...emulator?.awsSettings,
       // One SDK attempt per write: the executor's p-retry is the write retry layer (retry-policy.ts).
       writeMaxAttempts: WRITE_SDK_MAX_ATTEMPTS,
+      // Pass after pass the account mostly answers with the very bytes it answered before: those
+      // answers are not deserialised again (src/aws/remembered-reads.ts).
+      rememberReads: true,
     };
     // With the shared state: each target's lease, fenced store and AppFlow port (shared-state.ts).
     const leases: { member: FleetMember; shared: SharedState; implicit: boolean }[] = [];
