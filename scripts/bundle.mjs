@@ -24,17 +24,20 @@ import { readFileSync, rmSync, writeFileSync, existsSync, readdirSync } from 'no
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
+import { builtinsThroughRequire } from './bundle-builtins.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const outdir = join(root, 'dist', 'bundle');
 
+// The profile load's worker thread (src/cli/worker-load.ts) is an entry of its own, found beside
+// the chunk that starts it (new URL('./load-worker.js', import.meta.url)); it shares the loader's
+// chunks with the CLI.
+const entryPoints = { 'appflow-gitops': 'src/cli/main.ts', 'load-worker': 'src/cli/load-worker.ts', 'worker-load': 'src/cli/worker-load.ts' };
+
 rmSync(outdir, { recursive: true, force: true });
 const result = await build({
   absWorkingDir: root,
-  // The profile load's worker thread (src/cli/worker-load.ts) is an entry of its own, found
-  // beside the chunk that starts it (new URL('./load-worker.js', import.meta.url)); it shares the
-  // loader's chunks with the CLI.
-  entryPoints: { 'appflow-gitops': 'src/cli/main.ts', 'load-worker': 'src/cli/load-worker.ts', 'worker-load': 'src/cli/worker-load.ts' },
+  entryPoints,
   outdir,
   bundle: true,
   splitting: true,
@@ -44,7 +47,10 @@ const result = await build({
   // The SDK's ES module builds (dist-es): no CommonJS wrappers, and esbuild drops what is unused.
   mainFields: ['module', 'main'],
   external: ['pino-pretty', 'yaml', 'js-yaml'],
-  plugins: [lazyChildProcessForCommander()],
+  // node:http, node:process and node:util through require(), not an ES import
+  // (scripts/bundle-builtins.mjs): an import reads every export, and their lazy getters load
+  // undici (http.WebSocket on Node 22) and more.
+  plugins: [lazyChildProcessForCommander(), builtinsThroughRequire({ root, entryPoints: Object.values(entryPoints).map((file) => join(root, file)) })],
   // Not minified: names stay readable in stack traces (APPFLOW_GITOPS_DEBUG=1) without keepNames,
   // whose __name() call on every function created cost ~18 ms of a 1,000-profile apply; minifying
   // saved under 10 ms of start-up, within the noise of the shared machine.

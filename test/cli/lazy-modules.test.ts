@@ -3,7 +3,8 @@
 // compiler or cel-js (together well over 100 ms of start-up). Checked on the built CLI through
 // Node's own module debug log (NODE_DEBUG=module,esm names every file it loads; a bundle chunk
 // stands for the sources esbuild's metafile lists in it), not by timing; without LOG_LEVEL not
-// pino either (src/logging/silent-logger.ts); with a policy in appflow-gitops.yaml, cel-js and
+// pino either (src/logging/silent-logger.ts); nor, from Node's own list of built-ins, undici or the
+// process report module (scripts/bundle-builtins.mjs); with a policy in appflow-gitops.yaml, cel-js and
 // ajv do load and the policy is enforced.
 import { execFile } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
@@ -12,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmulator, type RunningEmulator } from '../../src/emulator/index.js';
 import { BIN, ensureBuilt } from '../support/cli.js';
 import { emulatorEnv } from '../support/emulator-harness.js';
-import { loadedFile, loadedPackages } from '../support/module-log.js';
+import { PRINT_BUILTINS_AT_EXIT, loadedBuiltins, loadedFile, loadedPackages } from '../support/module-log.js';
 import { datadog, ddSecret, removeDir, tempDir, writeProfiles } from '../integration/plan-helpers.js';
 
 const SOURCES = ['cli/commands/plan.ts', 'cli/commands/apply.ts', 'cli/load-config-or-fail.ts', 'cli/config-features.ts', 'cli/shared-state-modules.ts', 'aws/target-adapters.ts'];
@@ -33,7 +34,7 @@ function runWithModuleLog(args: string[], cwd: string): Promise<Run> {
   return new Promise((resolve) => {
     execFile(
       process.execPath,
-      [BIN, ...args],
+      [...PRINT_BUILTINS_AT_EXIT, BIN, ...args],
       // The log of every module the SDK loads runs to about a megabyte.
       { cwd, env: { ...emulatorEnv(emu.endpoint), HOME: cwd, AWS_MAX_ATTEMPTS: '1', NODE_DEBUG: 'module,esm' }, maxBuffer: 256 * 1024 * 1024, timeout: 120_000 },
       (error, stdout, stderr) => resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr }),
@@ -75,6 +76,12 @@ describe('a one-shot command loads only what its run needs', () => {
       // Node's child_process modules: commander's stand-in (scripts/bundle.mjs) and git-head.ts's
       // git fallback load them only when used.
       expect(result.stderr, `${args[0]} loaded node:child_process`).not.toContain('load built-in module node:child_process');
+      // The bundle reaches node:http, node:process and node:util through require()
+      // (scripts/bundle-builtins.mjs): an ES import's facade reads every export, and their lazy
+      // getters load undici (http.WebSocket, Node 22) and the report module (process.report).
+      const builtins = loadedBuiltins(result.stderr);
+      expect(builtins, 'the list is read: http itself is loaded').toContain('http');
+      expect(builtins.filter((name) => name === 'internal/deps/undici/undici' || name === 'internal/process/report'), args[0]).toEqual([]);
     }
     expect(emu.requestLog().some((e) => e.operation === 'CreateConnectorProfile')).toBe(true);
   }, 240_000);

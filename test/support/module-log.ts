@@ -29,3 +29,17 @@ export function loadedPackages(log: string, names: readonly string[]): string[] 
   const sources = sourcesInLoadedChunks(log);
   return names.filter((name) => log.includes(`node_modules/${name}/`) || sources.some((source) => source.includes(`node_modules/${name}/`)));
 }
+
+/**
+ * Node flags that make a spawned process (and each of its worker threads) print, as it exits, one
+ * stderr line `BUILTINS [...]`: the built-in modules it loaded (process.moduleLoadList), internal
+ * ones included, which NODE_DEBUG=module does not name.
+ */
+export const PRINT_BUILTINS_AT_EXIT = ['--import', "data:text/javascript,process.on('exit', () => process._rawDebug('BUILTINS ' + JSON.stringify(process.moduleLoadList)))"];
+
+/** The built-in modules (e.g. 'internal/deps/undici/undici') any thread of a run with PRINT_BUILTINS_AT_EXIT loaded. */
+export function loadedBuiltins(stderr: string): string[] {
+  const lists = [...stderr.matchAll(/^BUILTINS (\[.*\])$/gm)].map((match) => JSON.parse(match[1] ?? '[]') as string[]);
+  if (lists.length === 0) throw new Error('the run printed no BUILTINS line: was it started with PRINT_BUILTINS_AT_EXIT?');
+  return [...new Set(lists.flat())].filter((name) => name.startsWith('NativeModule ')).map((name) => name.slice('NativeModule '.length));
+}
