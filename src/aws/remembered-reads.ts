@@ -84,6 +84,7 @@ export class AnswerMemo {
  */
 export function rememberingProtocol<T extends ProtocolClass>(Base: T, operations: ReadonlySet<string>, budget = DEFAULT_REMEMBERED_BYTES): T {
   class RememberingProtocol extends Base {
+    /** One memo: an answer's text is looked up under its operation's name (two operations may answer alike). */
     private readonly memo = new AnswerMemo(budget);
 
     override async deserializeResponse(operationSchema: { name?: string }, context: SerdeContextLike, response: HttpResponseLike): Promise<unknown> {
@@ -92,7 +93,7 @@ export function rememberingProtocol<T extends ProtocolClass>(Base: T, operations
       }
       const bytes = response.body instanceof Uint8Array ? response.body : await context.streamCollector(response.body);
       // latin1: one character per byte, the cheapest exact text of the bytes for a Map key.
-      const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1');
+      const text = `${operationSchema.name}\u0000${Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1')}`;
       const hit = this.memo.take(text);
       const metadata = (this as unknown as { deserializeMetadata(response: HttpResponseLike): unknown }).deserializeMetadata(response);
       if (hit !== undefined) return { ...hit.members, $metadata: metadata };
