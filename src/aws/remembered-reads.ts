@@ -3,7 +3,7 @@
 // batch, the very bytes it got on the pass before. Deserialising those bytes again (the SDK
 // walks every field of 1,000 profiles against the model) gives an equal object; so when an
 // answer's body is byte for byte one it has deserialised before, the protocol hands out that
-// output again (deep-frozen) instead. Nothing is skipped on the wire: every call is still made,
+// output again (frozen) instead. Nothing is skipped on the wire: every call is still made,
 // signed, retried and observed, and any change in the account changes the bytes, so a changed
 // answer is always deserialised afresh. It is exact, not a cache with a lifetime.
 //
@@ -32,12 +32,16 @@ interface HttpResponseLike {
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type ProtocolClass = new (...args: any[]) => ProtocolLike;
 
-/** Bounds what is remembered: about the bytes of the answers themselves (the outputs cost about as much again). */
+/**
+ * Bounds what is remembered, counted as the answers' text (one character per byte). A 1,000-profile
+ * daemon keeps about 1 MB of it; the outputs made from it are held beside it.
+ */
 export const DEFAULT_REMEMBERED_BYTES = 16 * 1024 * 1024;
 
 /**
  * A remembered output: handed out as a fresh top-level object (the SDK's retry middleware writes
- * its attempt count into `$metadata`) over the shared, deep-frozen members.
+ * its attempt count into `$metadata`) over the shared, frozen members (src/model/deep-frozen.ts,
+ * freezePlainParts: Dates and binary values are left as they are).
  */
 interface Remembered {
   members: Readonly<Record<string, unknown>>;
