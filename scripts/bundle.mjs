@@ -25,6 +25,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { builtinsThroughRequire } from './bundle-builtins.mjs';
+import { ESM_BUNDLE_OPTIONS } from './bundle-options.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const outdir = join(root, 'dist', 'bundle');
@@ -39,11 +40,8 @@ const result = await build({
   absWorkingDir: root,
   entryPoints,
   outdir,
-  bundle: true,
-  splitting: true,
-  format: 'esm',
-  platform: 'node',
-  target: 'node20.19',
+  // ES modules, code splitting, a require() in each output file (scripts/bundle-options.mjs).
+  ...ESM_BUNDLE_OPTIONS,
   // The SDK's ES module builds (dist-es): no CommonJS wrappers, and esbuild drops what is unused.
   mainFields: ['module', 'main'],
   external: ['pino-pretty', 'yaml', 'js-yaml'],
@@ -62,17 +60,6 @@ const result = await build({
   chunkNames: '[name]-[hash]',
   metafile: true,
   logLevel: 'warning',
-  // Bundled CommonJS code (commander, pino, prom-client...) calls require() for Node's built-in
-  // modules through esbuild's __require helper; an ES module has no require, so each output file
-  // gets one that resolves from its own location. Made on first use: creating one in each of the
-  // ~50 files a command loads cost ~5 ms of start-up, and only the helper's file ever calls it.
-  banner: {
-    js: [
-      "import { createRequire as __bundleCreateRequire } from 'node:module';",
-      'let __bundleRequire;',
-      'const require = (id) => (__bundleRequire ??= __bundleCreateRequire(import.meta.url))(id);',
-    ].join('\n'),
-  },
 });
 writeFileSync(join(outdir, 'meta.json'), JSON.stringify(result.metafile));
 writeFileSync(join(outdir, 'THIRD-PARTY-LICENSES.txt'), thirdPartyLicenses(result.metafile));

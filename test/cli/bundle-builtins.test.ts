@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { builtinsThroughRequire, rewriteDynamicImports } from '../../scripts/bundle-builtins.mjs';
+import { ESM_BUNDLE_OPTIONS } from '../../scripts/bundle-options.mjs';
 import { removeDir, tempDir } from '../integration/plan-helpers.js';
 
 // Built-in modules whose loading means an export's lazy getter was read (Node 22's http.WebSocket
@@ -39,9 +40,6 @@ const checks = {
 console.log(JSON.stringify({ checks, loadedBeforeDynamic, loadedAfterDynamic: process.moduleLoadList }));
 `;
 
-/** The same require() the bundle's banner gives every output file (scripts/bundle.mjs). */
-const BANNER = "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);";
-
 let work: string;
 
 beforeAll(async () => {
@@ -52,7 +50,7 @@ afterAll(async () => {
   await removeDir(work);
 });
 
-/** Bundles `source` as an entry point the way scripts/bundle.mjs does (code splitting, ES modules, the plugin). */
+/** Bundles `source` as an entry point the way scripts/bundle.mjs does (its ESM_BUNDLE_OPTIONS, with the plugin). */
 async function bundle(name: string, source: string): Promise<string> {
   const entry = join(work, `${name}.ts`);
   await writeFile(entry, source);
@@ -61,12 +59,7 @@ async function bundle(name: string, source: string): Promise<string> {
     absWorkingDir: work,
     entryPoints: [entry],
     outdir,
-    bundle: true,
-    splitting: true,
-    format: 'esm',
-    platform: 'node',
-    target: 'node20.19',
-    banner: { js: BANNER },
+    ...ESM_BUNDLE_OPTIONS,
     logLevel: 'silent',
     plugins: [builtinsThroughRequire({ root: work, entryPoints: [entry] })],
   });
