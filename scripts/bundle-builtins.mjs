@@ -88,7 +88,8 @@ export function builtinsThroughRequire({ root, entryPoints }) {
         return contents === undefined ? undefined : { contents, loader: LOADERS[extname(args.path)], resolveDir: dirname(args.path) };
       });
 
-      esbuild.onResolve({ filter: /^(node:)?(http|process|util)$/ }, (args) => {
+      const listed = [...THROUGH_REQUIRE].map((name) => name.slice('node:'.length)).join('|');
+      esbuild.onResolve({ filter: new RegExp(`^(node:)?(${listed})$`) }, (args) => {
         const name = routed(args.path);
         if (name === undefined) return undefined;
         if (args.kind === 'import-statement') return { path: perImporter(name, args.importer), namespace: VIA_REQUIRE };
