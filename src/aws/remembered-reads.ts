@@ -99,14 +99,18 @@ export function rememberingProtocol<T extends ProtocolClass>(Base: T, operations
       // latin1: one character per byte, the cheapest exact text of the bytes for a Map key.
       const text = `${operationSchema.name}\u0000${Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1')}`;
       const hit = this.memo.take(text);
-      const metadata = (this as unknown as { deserializeMetadata(response: HttpResponseLike): unknown }).deserializeMetadata(response);
-      if (hit !== undefined) return { ...hit.members, $metadata: metadata };
+      if (hit !== undefined) return { ...hit.members, $metadata: this.metadataOf(response) };
       response.body = bytes;
       const output = (await super.deserializeResponse(operationSchema, context, response)) as Record<string, unknown>;
       const { $metadata: _metadata, ...members } = output;
       freezePlainParts(members);
       this.memo.keep(text, members);
       return { ...members, $metadata: output.$metadata };
+    }
+
+    /** The `$metadata` the SDK's own path gives an answer (request id, status), made by the SDK's HttpProtocol. */
+    private metadataOf(response: HttpResponseLike): unknown {
+      return (this as unknown as { deserializeMetadata(response: HttpResponseLike): unknown }).deserializeMetadata(response);
     }
   }
   return RememberingProtocol;

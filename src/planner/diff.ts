@@ -109,7 +109,8 @@ function leavesFrom(connectionMode: string | undefined, properties: Record<strin
 
 /**
  * normalizeProperties, once per edit for a parse-cached document's properties (frozen, since every
- * pass shares it; see memo.ts). Describe's answers are new objects each pass: normalized each time.
+ * pass shares it; see memo.ts), and once per answer for the daemon's remembered Describe answers
+ * (src/aws/remembered-reads.ts). A one-shot command's answers are new objects: normalized each time.
  */
 const canonicalProperties = memoizeDeepFrozen(normalizeProperties);
 

@@ -1,10 +1,11 @@
 // Per-document work remembered across the daemon's passes. The parse cache hands out the same
 // deep-frozen document objects every pass while a file's text is unchanged (src/desired/parse-cache.ts),
 // so what the planner derives from one (its digest, its canonical properties) is computed once per
-// edit instead of once per pass. Keyed weakly on the object: an edited or deleted file's document is
-// no longer handed out, and its entries go with it. Anything not deep-frozen (one-shot commands
-// have no parse cache; Describe's answers are new each pass) is computed every time, so a memo can
-// never serve a value derived from an object that has changed since.
+// edit instead of once per pass; the daemon's Describe answers likewise, while the account answers
+// with the same bytes (src/aws/remembered-reads.ts). Keyed weakly on the object: an edited or
+// deleted file's document is no longer handed out, and its entries go with it. Anything not
+// deep-frozen (one-shot commands have no parse cache and deserialise every answer) is computed
+// every time, so a memo can never serve a value derived from an object that has changed since.
 import { deepFreeze, isDeepFrozen } from '../model/deep-frozen.js';
 
 /**
