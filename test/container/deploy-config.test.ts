@@ -57,6 +57,26 @@ describe('Dockerfile', () => {
     expect(last('VOLUME')).toContain('/var/lib/appflow-gitops');
   });
 
+  it('gives the build stage every local module the bundle script imports (Dockerfile COPY and .dockerignore)', () => {
+    // npm run build runs scripts/bundle.mjs in the image; a module it imports that the build stage
+    // lacks fails the image build only (the test suite runs from the repository, where it exists).
+    const scripts = new Set<string>();
+    const visit = (file: string) => {
+      if (scripts.has(file)) return;
+      scripts.add(file);
+      for (const [, path] of read(file).matchAll(/^import [^;]*?from '\.\/([^']+)';$/gm)) visit(`scripts/${path}`);
+    };
+    visit('scripts/bundle.mjs');
+    expect(scripts.size).toBeGreaterThan(1);
+    const build = instructions.slice(0, instructions.findIndex((l) => / AS runtime$/.test(l)));
+    const copied = build.filter((l) => l.startsWith('COPY ')).flatMap((l) => l.split(/\s+/).slice(1, -1));
+    const allowed = read('.dockerignore').split('\n').filter((l) => l.startsWith('!')).map((l) => l.slice(1));
+    for (const script of scripts) {
+      expect(copied, `Dockerfile's build stage copies ${script}`).toContain(script);
+      expect(allowed, `.dockerignore lets ${script} into the build context`).toContain(script);
+    }
+  });
+
   it('keeps local state, dependencies and VCS data out of the build context', () => {
     const ignore = read('.dockerignore').split('\n');
     expect(ignore[ignore.findIndex((l) => !l.startsWith('#') && l.trim() !== '')]).toBe('**');
