@@ -26,7 +26,7 @@ COPY package.json package-lock.json ./
 RUN --mount=type=cache,target=/root/.npm \
     npm ci --ignore-scripts --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
-COPY scripts/bundle.mjs ./scripts/
+COPY scripts/bundle.mjs scripts/bundle-builtins.mjs scripts/bundle-options.mjs ./scripts/
 COPY src ./src
 # tsc's dist/src, then the CLI's bundle in dist/bundle (what bin/appflow-gitops.js loads).
 RUN npm run build
