@@ -9,17 +9,12 @@ import { awsErrorCode } from '../../src/aws/error-codes.js';
 import type { AwsAdapters } from '../../src/aws/ports.js';
 import { AnswerMemo, rememberingProtocol } from '../../src/aws/remembered-reads.js';
 import type { RunningEmulator } from '../../src/emulator/index.js';
-import type { SecretReference } from '../../src/model/types.js';
 import { adaptersFor, resetEmulator, sdkConfigFor, startEmulatorHarness, type EmulatorHarness } from '../support/emulator-harness.js';
-import { countCalls, datadogProfile } from './helpers.js';
+import { countCalls, datadogProfile, secretRef } from './helpers.js';
 
 const names = Array.from({ length: 150 }, (_, i) => `profile-${String(i).padStart(3, '0')}`);
 const SENTINEL_OLD = 'SENTINEL-SECRET-remembered-old';
 const SENTINEL_NEW = 'SENTINEL-SECRET-remembered-new';
-
-function ref(secretId: string, jsonKey: string): SecretReference {
-  return { raw: `{{resolve:secretsmanager:${secretId}:SecretString:${jsonKey}}}`, secretId, jsonKey };
-}
 
 let harness: EmulatorHarness | undefined;
 let emu: RunningEmulator;
@@ -151,7 +146,7 @@ describe('AnswerMemo', () => {
 
 describe('BatchGetSecretValue, remembered', () => {
   it('sees a rotation on the next resolve, and hands out the unchanged answer again', async () => {
-    const refs = [ref('app/rotating', 'password'), ref('app/steady', 'password')];
+    const refs = [secretRef('app/rotating', 'password'), secretRef('app/steady', 'password')];
     const first = await remembering.secrets.resolve(refs);
     expect(first.get(refs[0]!.raw)).toMatchObject({ ok: true, value: SENTINEL_OLD });
     const again = await remembering.secrets.resolve(refs);

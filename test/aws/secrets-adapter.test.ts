@@ -5,15 +5,10 @@ import type { RunningEmulator } from '../../src/emulator/index.js';
 import { deepFreeze } from '../../src/model/deep-frozen.js';
 import type { SecretReference } from '../../src/model/types.js';
 import { resetEmulator, sdkConfigFor, startEmulatorHarness, type EmulatorHarness } from '../support/emulator-harness.js';
-import { countCalls } from './helpers.js';
+import { countCalls, secretRef } from './helpers.js';
 
 const SECRET_COUNT = 45;
 const sentinel = (i: number, key: string) => `SENTINEL-SECRET-${key}-${i}`;
-
-function ref(secretId: string, jsonKey: string, extra: Partial<SecretReference> = {}): SecretReference {
-  const version = extra.versionStage || extra.versionId ? `:${extra.versionStage ?? ''}:${extra.versionId ?? ''}` : '';
-  return { raw: `{{resolve:secretsmanager:${secretId}:SecretString:${jsonKey}${version}}}`, secretId, jsonKey, ...extra };
-}
 
 let harness: EmulatorHarness | undefined;
 let emu: RunningEmulator;
@@ -44,9 +39,9 @@ beforeEach(() => resetEmulator(emu));
 /** Three references (two keys, one duplicated) to each of the 45 secrets. */
 function manyRefs(): SecretReference[] {
   return Array.from({ length: SECRET_COUNT }, (_, i) => [
-    ref(`app/secret-${i}`, 'user'),
-    ref(`app/secret-${i}`, 'password'),
-    ref(`app/secret-${i}`, 'password'),
+    secretRef(`app/secret-${i}`, 'user'),
+    secretRef(`app/secret-${i}`, 'password'),
+    secretRef(`app/secret-${i}`, 'password'),
   ]).flat();
 }
 
@@ -56,8 +51,8 @@ describe('resolve', () => {
     const resolved = await aws.secrets.resolve(refs);
     expect(resolved.size).toBe(SECRET_COUNT * 2);
     for (let i = 0; i < SECRET_COUNT; i += 1) {
-      expect(resolved.get(ref(`app/secret-${i}`, 'user').raw)).toEqual({ ok: true, value: sentinel(i, 'user'), versionId: expect.any(String) });
-      expect(resolved.get(ref(`app/secret-${i}`, 'password').raw)).toEqual({ ok: true, value: sentinel(i, 'password'), versionId: expect.any(String) });
+      expect(resolved.get(secretRef(`app/secret-${i}`, 'user').raw)).toEqual({ ok: true, value: sentinel(i, 'user'), versionId: expect.any(String) });
+      expect(resolved.get(secretRef(`app/secret-${i}`, 'password').raw)).toEqual({ ok: true, value: sentinel(i, 'password'), versionId: expect.any(String) });
     }
     const batches = emu.requestLog().filter((e) => e.operation === 'BatchGetSecretValue');
     expect(batches.map((e) => e.secretIds?.length)).toEqual([20, 20, 5]);
@@ -70,7 +65,7 @@ describe('resolve', () => {
     emu.faults.failNext('BatchGetSecretValue', 1, { status: 400, code: 'AccessDeniedException', message: 'not allowed' });
     const resolved = await aws.secrets.resolve(manyRefs());
     expect([...resolved.values()].every((r) => r.ok)).toBe(true);
-    expect(resolved.get(ref('app/secret-44', 'password').raw)).toEqual({ ok: true, value: sentinel(44, 'password'), versionId: expect.any(String) });
+    expect(resolved.get(secretRef('app/secret-44', 'password').raw)).toEqual({ ok: true, value: sentinel(44, 'password'), versionId: expect.any(String) });
     // One failed batch call, then no further batch attempts in this resolve.
     expect(countCalls(emu, 'BatchGetSecretValue')).toBe(1);
     const singles = emu.requestLog().filter((e) => e.operation === 'GetSecretValue');
@@ -79,16 +74,16 @@ describe('resolve', () => {
 
   it.each(['UnknownOperationException', 'ValidationException'])('falls back on %s from the batch call', async (code) => {
     emu.faults.failNext('BatchGetSecretValue', 1, { status: 400, code });
-    const resolved = await aws.secrets.resolve([ref('app/secret-1', 'user'), ref('app/secret-2', 'user')]);
-    expect(resolved.get(ref('app/secret-2', 'user').raw)).toEqual({ ok: true, value: sentinel(2, 'user'), versionId: expect.any(String) });
+    const resolved = await aws.secrets.resolve([secretRef('app/secret-1', 'user'), secretRef('app/secret-2', 'user')]);
+    expect(resolved.get(secretRef('app/secret-2', 'user').raw)).toEqual({ ok: true, value: sentinel(2, 'user'), versionId: expect.any(String) });
     expect(countCalls(emu, 'GetSecretValue')).toBe(2);
   });
 
   it('fails only the references to a missing secret, a missing key or a non-JSON secret', async () => {
-    const good = ref('app/secret-3', 'password');
-    const missingSecret = ref('does-not-exist', 'password');
-    const missingKey = ref('app/secret-4', 'token');
-    const notJson = ref('plain-text', 'password');
+    const good = secretRef('app/secret-3', 'password');
+    const missingSecret = secretRef('does-not-exist', 'password');
+    const missingKey = secretRef('app/secret-4', 'token');
+    const notJson = secretRef('plain-text', 'password');
     const resolved = await aws.secrets.resolve([good, missingSecret, missingKey, notJson]);
     expect(resolved.get(good.raw)).toEqual({ ok: true, value: sentinel(3, 'password'), versionId: expect.any(String) });
     expect(resolved.get(missingSecret.raw)).toMatchObject({ ok: false, error: { code: 'secret.not-found' } });
@@ -108,14 +103,14 @@ describe('resolve', () => {
   });
 
   it('resolves an empty JSON key to the whole secret string', async () => {
-    const whole = ref('plain-text', '');
+    const whole = secretRef('plain-text', '');
     expect((await aws.secrets.resolve([whole])).get(whole.raw)).toEqual({ ok: true, value: 'SENTINEL-SECRET-plain', versionId: expect.any(String) });
   });
 
   it('fetches pinned versions with GetSecretValue, separately from the current version', async () => {
-    const current = ref('rotated', 'password');
-    const explicitCurrent = ref('rotated', 'password', { versionStage: 'AWSCURRENT' });
-    const previous = ref('rotated', 'password', { versionStage: 'AWSPREVIOUS' });
+    const current = secretRef('rotated', 'password');
+    const explicitCurrent = secretRef('rotated', 'password', { versionStage: 'AWSCURRENT' });
+    const previous = secretRef('rotated', 'password', { versionStage: 'AWSPREVIOUS' });
     const resolved = await aws.secrets.resolve([current, explicitCurrent, previous]);
     expect(resolved.get(current.raw)).toEqual({ ok: true, value: 'SENTINEL-SECRET-new', versionId: expect.any(String) });
     expect(resolved.get(explicitCurrent.raw)).toEqual({ ok: true, value: 'SENTINEL-SECRET-new', versionId: expect.any(String) });
@@ -126,8 +121,8 @@ describe('resolve', () => {
   });
 
   it('reports a missing pinned version as not found for that reference only', async () => {
-    const pinned = ref('rotated', 'password', { versionId: '00000000-0000-0000-0000-000000000000' });
-    const current = ref('rotated', 'password');
+    const pinned = secretRef('rotated', 'password', { versionId: '00000000-0000-0000-0000-000000000000' });
+    const current = secretRef('rotated', 'password');
     const resolved = await aws.secrets.resolve([pinned, current]);
     expect(resolved.get(pinned.raw)).toMatchObject({ ok: false, error: { code: 'secret.not-found' } });
     expect(resolved.get(current.raw)).toEqual({ ok: true, value: 'SENTINEL-SECRET-new', versionId: expect.any(String) });
@@ -136,7 +131,7 @@ describe('resolve', () => {
   it('turns a batch call that keeps failing into errors for that chunk only, after the SDK retries', async () => {
     // 20 secrets in the first chunk fail (3 SDK attempts, all 500); the second chunk succeeds.
     emu.faults.failNext('BatchGetSecretValue', 3, { status: 500, code: 'InternalServiceError', message: 'boom' });
-    const refs = Array.from({ length: 25 }, (_, i) => ref(`app/secret-${i}`, 'user'));
+    const refs = Array.from({ length: 25 }, (_, i) => secretRef(`app/secret-${i}`, 'user'));
     const resolved = await aws.secrets.resolve(refs);
     const failed = refs.filter((r) => !resolved.get(r.raw)!.ok);
     expect(failed).toHaveLength(20);
@@ -151,9 +146,9 @@ describe('resolve', () => {
     sdk.destroy();
     expect(ARN).toMatch(/:secret:app\/secret-5-.{6}$/);
     emu.clearRequestLog();
-    const byArn = ref(ARN!, 'user');
-    const byName = ref('app/secret-5', 'password');
-    const byPartialArn = ref(ARN!.slice(0, -7), 'password');
+    const byArn = secretRef(ARN!, 'user');
+    const byName = secretRef('app/secret-5', 'password');
+    const byPartialArn = secretRef(ARN!.slice(0, -7), 'password');
     const resolved = await aws.secrets.resolve([byArn, byName, byPartialArn]);
     expect(resolved.get(byPartialArn.raw)).toEqual({ ok: true, value: sentinel(5, 'password'), versionId: expect.any(String) });
     expect(resolved.get(byArn.raw)).toEqual({ ok: true, value: sentinel(5, 'user'), versionId: expect.any(String) });
@@ -164,8 +159,8 @@ describe('resolve', () => {
 
   it('hands out the same frozen lookups while a secret keeps its version, and the new value in the pass after a rotation', async () => {
     emu.seed({ secrets: [{ name: 'reused', secretString: JSON.stringify({ user: 'SENTINEL-SECRET-u1', password: 'SENTINEL-SECRET-p1' }) }] });
-    const user = ref('reused', 'user');
-    const password = ref('reused', 'password');
+    const user = secretRef('reused', 'user');
+    const password = secretRef('reused', 'password');
     const first = await aws.secrets.resolve([user, password]);
     const second = await aws.secrets.resolve([user, password]);
     expect(second.get(user.raw)).toBe(first.get(user.raw));
@@ -186,7 +181,7 @@ describe('resolve', () => {
 
   it('reuses the grouping of a deep-frozen reference list, still reading every secret each pass and a rotation at once', async () => {
     emu.seed({ secrets: [{ name: 'frozen-list', secretString: JSON.stringify({ user: 'SENTINEL-SECRET-f1', password: 'SENTINEL-SECRET-f2' }) }] });
-    const refs = deepFreeze([ref('frozen-list', 'user'), ref('frozen-list', 'password'), ref('rotated', 'password', { versionStage: 'AWSPREVIOUS' }), ...manyRefs()]);
+    const refs = deepFreeze([secretRef('frozen-list', 'user'), secretRef('frozen-list', 'password'), secretRef('rotated', 'password', { versionStage: 'AWSPREVIOUS' }), ...manyRefs()]);
     const first = await aws.secrets.resolve(refs);
     const second = await aws.secrets.resolve(refs);
     expect(second).toEqual(first);
@@ -205,7 +200,7 @@ describe('resolve', () => {
 
   it('hands out the same answer map for the same frozen list while every secret is unchanged, and a new one after any change', async () => {
     emu.seed({ secrets: [{ name: 'whole', secretString: JSON.stringify({ user: 'SENTINEL-SECRET-w1', password: 'SENTINEL-SECRET-w2' }) }] });
-    const refs = deepFreeze([ref('whole', 'user'), ref('whole', 'password'), ...manyRefs()]);
+    const refs = deepFreeze([secretRef('whole', 'user'), secretRef('whole', 'password'), ...manyRefs()]);
     const first = await aws.secrets.resolve(refs);
     const second = await aws.secrets.resolve(refs);
     expect(second).toBe(first);
@@ -232,7 +227,7 @@ describe('resolve', () => {
   });
 
   it('a read that fails after a reused answer is reported at once, not answered from the last pass', async () => {
-    const refs = deepFreeze([ref('app/secret-0', 'user'), ref('app/secret-1', 'password')]);
+    const refs = deepFreeze([secretRef('app/secret-0', 'user'), secretRef('app/secret-1', 'password')]);
     const first = await aws.secrets.resolve(refs);
     expect(await aws.secrets.resolve(refs)).toBe(first);
     emu.faults.failNext('BatchGetSecretValue', 3, { status: 500, code: 'InternalServiceError', message: 'boom' });
@@ -245,9 +240,9 @@ describe('resolve', () => {
   });
 
   it('groups a list that is not deep-frozen again on every call (it may have changed)', async () => {
-    const refs = [ref('app/secret-0', 'user')];
+    const refs = [secretRef('app/secret-0', 'user')];
     expect((await aws.secrets.resolve(refs)).size).toBe(1);
-    refs.push(ref('app/secret-1', 'user'));
+    refs.push(secretRef('app/secret-1', 'user'));
     const again = await aws.secrets.resolve(refs);
     expect(again.get(refs[1]!.raw)).toEqual({ ok: true, value: sentinel(1, 'user'), versionId: expect.any(String) });
   });
@@ -260,12 +255,12 @@ describe('resolve', () => {
 
 describe('describeVersions (CI plans: metadata only)', () => {
   it('gives each reference the version id it resolves to now, from DescribeSecret alone, agreeing with resolve()', async () => {
-    const current = ref('rotated', 'password');
-    const previous = ref('rotated', 'password', { versionStage: 'AWSPREVIOUS' });
+    const current = secretRef('rotated', 'password');
+    const previous = secretRef('rotated', 'password', { versionStage: 'AWSPREVIOUS' });
     const resolved = await aws.secrets.resolve([current, previous]);
-    const pinned = ref('rotated', 'password', { versionId: (resolved.get(previous.raw) as { versionId: string }).versionId });
-    const unknownVersion = ref('rotated', 'password', { versionId: '00000000-0000-0000-0000-000000000000' });
-    const missing = ref('no-such-secret', 'password');
+    const pinned = secretRef('rotated', 'password', { versionId: (resolved.get(previous.raw) as { versionId: string }).versionId });
+    const unknownVersion = secretRef('rotated', 'password', { versionId: '00000000-0000-0000-0000-000000000000' });
+    const missing = secretRef('no-such-secret', 'password');
     resetEmulator(emu);
 
     const versions = await aws.secrets.describeVersions!([current, previous, pinned, unknownVersion, missing]);
