@@ -88,23 +88,28 @@ export class AnswerMemo {
  */
 export function rememberingProtocol<T extends ProtocolClass>(Base: T, operations: ReadonlySet<string>, budget = DEFAULT_REMEMBERED_BYTES): T {
   class RememberingProtocol extends Base {
-    /** One memo: an answer's text is looked up under its operation's name (two operations may answer alike). */
-    private readonly memo = new AnswerMemo(budget);
+    /**
+     * One memo per operation (two operations may answer alike), sharing the budget equally. The
+     * text is the answer's alone: a key made by prefixing the operation's name would be a second
+     * string, which V8 copies whole into a flat one the first time it is hashed (1 MB a pass).
+     */
+    private readonly memos = new Map([...operations].map((name) => [name, new AnswerMemo(Math.floor(budget / operations.size))]));
 
     override async deserializeResponse(operationSchema: { name?: string }, context: SerdeContextLike, response: HttpResponseLike): Promise<unknown> {
-      if (response.statusCode !== 200 || !operations.has(operationSchema.name ?? '') || context.streamCollector === undefined) {
+      const memo = this.memos.get(operationSchema.name ?? '');
+      if (response.statusCode !== 200 || memo === undefined || context.streamCollector === undefined) {
         return super.deserializeResponse(operationSchema, context, response);
       }
       const bytes = response.body instanceof Uint8Array ? response.body : await context.streamCollector(response.body);
       // latin1: one character per byte, the cheapest exact text of the bytes for a Map key.
-      const text = `${operationSchema.name}\u0000${Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1')}`;
-      const hit = this.memo.take(text);
+      const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1');
+      const hit = memo.take(text);
       if (hit !== undefined) return { ...hit.members, $metadata: this.metadataOf(response) };
       response.body = bytes;
       const output = (await super.deserializeResponse(operationSchema, context, response)) as Record<string, unknown>;
       const { $metadata: _metadata, ...members } = output;
       freezePlainParts(members);
-      this.memo.keep(text, members);
+      memo.keep(text, members);
       return { ...members, $metadata: output.$metadata };
     }
 
