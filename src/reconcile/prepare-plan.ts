@@ -9,7 +9,7 @@ import { checkResolvedCredentials } from '../desired/resolved-credentials.js';
 import { isDeepFrozen } from '../model/deep-frozen.js';
 import { nameKeyed } from '../model/name-keyed.js';
 import { Sensitive } from '../model/sensitive.js';
-import type { DesiredProfile, FingerprintScheme, LoadResult, Plan, PlanOptions, ResolvedCredentials, SecretReference, SourceLocation } from '../model/types.js';
+import type { DesiredProfile, FingerprintScheme, LoadResult, ObservedProfile, Plan, PlanOptions, ResolvedCredentials, SecretReference, SourceLocation } from '../model/types.js';
 import { computeFingerprint, computeVersionFingerprint } from '../planner/fingerprint.js';
 import { planChanges, type CredentialResolution } from '../planner/plan-changes.js';
 import { checkPlanPolicies } from '../policy/evaluate-policies.js';
@@ -17,6 +17,7 @@ import { CredentialMemo } from './credential-memo.js';
 import { observeProfiles, type EarlyObservation } from './early-describe.js';
 import { resolveWithEarly, sharedUniqueReferences, uniqueReferences, type EarlySecrets } from './early-secrets.js';
 import { phaseEnded } from './phase-boundary.js';
+import { PlanMemo, type PlanSources } from './plan-memo.js';
 import type { PlanContext } from './types.js';
 
 /**
@@ -43,6 +44,9 @@ export async function preparePlan(ctx: PlanContext, load: LoadResult, options: P
   ]);
   phaseEnded();
 
+  const sources = memoSources(ctx, load, options, observed, credentials);
+  const again = sources && planMemo.reuse(ctx.appflow, sources);
+  if (again) return again;
   const plan = planChanges(
     {
       target: ctx.target.key,
@@ -67,7 +71,26 @@ export async function preparePlan(ctx: PlanContext, load: LoadResult, options: P
   }
   if (ctx.policies) checkPlanPolicies(plan, ctx.policies);
   recordSecretVersions(plan, versions);
+  if (sources) planMemo.remember(ctx.appflow, sources, plan);
   return plan;
+}
+
+/** Keyed weakly on the AppFlow port: a daemon's passes over one target share it. */
+const planMemo = new PlanMemo();
+
+/**
+ * What the plan is made from, when it may be remembered: a pass that knows its state's digest (the
+ * daemon's, reconcile-once.ts), reads credentials and checks no policy (a policy may read `now`).
+ */
+function memoSources(
+  ctx: PlanContext,
+  load: LoadResult,
+  options: PlanOptions,
+  observed: readonly ObservedProfile[],
+  credentials: ReadonlyMap<string, CredentialResolution>,
+): PlanSources | undefined {
+  if (ctx.stateDigest === undefined || ctx.policies || ctx.skipCredentials) return undefined;
+  return { target: ctx.target.key, load, observed, credentials, stateDigest: ctx.stateDigest, options, hmacKey: ctx.hmacKey, scheme: ctx.fingerprintScheme ?? 'value' };
 }
 
 /** Each change's references and the secret versions they resolved to (none when nothing was read). */

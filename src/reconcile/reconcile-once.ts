@@ -126,7 +126,17 @@ export async function reconcileOnce(deps: ReconcileDeps, options: ReconcileOptio
     const load = deps.takesFile ? restrictLoad(loaded, deps.takesFile, deps.targetFiles) : loaded;
     profilesDirectory = load.directory;
     plan = await preparePlan(
-      { target: deps.target, appflow: deps.appflow, secrets: deps.secrets, state, hmacKey, fingerprintScheme: deps.store.fingerprintScheme, ...(deps.policies ? { policies: deps.policies } : {}) },
+      {
+        target: deps.target,
+        appflow: deps.appflow,
+        secrets: deps.secrets,
+        state,
+        hmacKey,
+        fingerprintScheme: deps.store.fingerprintScheme,
+        ...(deps.policies ? { policies: deps.policies } : {}),
+        // The state as loaded, unless retiring intents changed it: lets an unchanged pass reuse its plan.
+        ...(retired.length === 0 ? { stateDigest: loadedDigest } : {}),
+      },
       load,
       options,
       early,

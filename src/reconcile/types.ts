@@ -23,6 +23,11 @@ export interface PlanContext {
   skipCredentials?: boolean;
   /** Policies (appflow-gitops.yaml) each planned write is checked against; none when absent. */
   policies?: PolicyCheck;
+  /**
+   * The digest of the state snapshot `state` belongs to, when nothing changed it since it was
+   * loaded: lets a daemon's pass reuse the previous plan (plan-memo.ts). Absent, it plans afresh.
+   */
+  stateDigest?: string;
 }
 
 export interface ReconcileDeps {

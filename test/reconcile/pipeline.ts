@@ -6,6 +6,7 @@ import { dirname, join } from 'node:path';
 import { PutSecretValueCommand } from '@aws-sdk/client-secrets-manager';
 import type { AwsAdapters } from '../../src/aws/ports.js';
 import type { RunningEmulator } from '../../src/emulator/index.js';
+import { ProfileParseCache } from '../../src/desired/parse-cache.js';
 import { createSilentLogger } from '../../src/logging/logger.js';
 import { reconcileOnce } from '../../src/reconcile/reconcile-once.js';
 import { WRITE_SDK_MAX_ATTEMPTS } from '../../src/reconcile/retry-policy.js';
@@ -40,13 +41,19 @@ export function datadogDoc(name: string, secret: keyof typeof SECRETS = 'dd/shar
 export interface PipelineOptions {
   /** The state store's clock (default the real one); one far ahead makes the state file look settled, so the store keeps its parse between passes. */
   stateClock?: () => Date;
+  /**
+   * As the daemon runs its passes: read clients that remember byte-identical answers
+   * (src/aws/remembered-reads.ts) and one parse cache for every pass.
+   */
+  daemon?: boolean;
 }
 
 export async function startPipeline(options: PipelineOptions = {}): Promise<Pipeline> {
   const aws = await startEmulatorHarness(
     { port: 0, seed: { secrets: Object.entries(SECRETS).map(([name, value]) => ({ name, secretString: JSON.stringify(value) })) } },
-    { writeMaxAttempts: WRITE_SDK_MAX_ATTEMPTS },
+    { writeMaxAttempts: WRITE_SDK_MAX_ATTEMPTS, ...(options.daemon ? { rememberReads: true } : {}) },
   );
+  const loadOptions = options.daemon ? { parseCache: new ProfileParseCache() } : {};
   const { emulator, adapters } = aws;
   const root = await mkdtemp(join(tmpdir(), 'reconcile-'));
   const profilesDir = join(root, 'profiles');
@@ -74,7 +81,7 @@ export async function startPipeline(options: PipelineOptions = {}): Promise<Pipe
       reconcileOnce(
         {
           profilesDir: dir,
-          loadOptions: {},
+          loadOptions,
           store,
           appflow: adapters.appflow,
           secrets: adapters.secrets,
