@@ -79,8 +79,16 @@ function exitCodeFor(err: unknown): number {
 }
 
 // Before any command loads: every command's process is sized by the CLI's heap settings (the
-// daemon's as a long-running process).
-applyHeapSettings({ oneShot: firstWord(process.argv) !== 'run' });
+// daemon's as a long-running process). plan and apply apply them later, once they have imported
+// their pass (commands/plan.ts, commands/apply.ts): V8 checks each code cache it is given against
+// a hash of its flags, which v8.setFlagsFromString changes, so every built-in module loaded after
+// the settings is compiled from source instead of from the cache embedded in the node binary (three
+// times the cost: node:http, https, zlib, crypto and a few more took 6 -> 20 ms on Node 20, 15 -> 35
+// ms on Node 22). Applied here, that hit the ~50 built-ins the AWS SDK's import loads and all ~110
+// of the load worker's own start (prestarted by bin/ just before), which is on their critical path.
+// After the pass's import both have loaded theirs, and the pass's allocation (what the settings
+// are for) has not begun (docs/benchmarks.md, round nine).
+if (!LOADS_ON_A_WORKER.has(firstWord(process.argv) ?? '')) applyHeapSettings({ oneShot: firstWord(process.argv) !== 'run' });
 // plan and apply load the profile files on a worker thread: started now, it gets ready while
 // the command loads and checks its flags (src/cli/worker-load.ts).
 if (LOADS_ON_A_WORKER.has(firstWord(process.argv) ?? '')) (await import('./worker-load.js')).prestartLoadWorker();

@@ -8,6 +8,7 @@
 // thread while the files load on the second core.
 import type { Command } from 'commander';
 import { startProfileLoad } from '../worker-load.js';
+import { applyHeapSettings } from '../heap-settings.js';
 import { allowPlaintextOption, configOption, formatOption, jsonOption, logFormatOption, maxDeletesOption, namesOption, noColorOption, notifyRepeatOption, profilesOption, revisionOption, stateOption, targetOption } from '../common-options.js';
 import { outputFormat, type OutputFormat } from '../command-output.js';
 import { featuresOf, profilesSourceOrFail } from '../config-features.js';
@@ -66,5 +67,7 @@ async function runApply(flags: ApplyFlags, planFile: string | undefined): Promis
       ? undefined
       : await checkSavedPlan(planFile, savedPlanScope(flags, command, await resolveCredentialsOnUpdate(flags.credentialsOnUpdate, flags.profiles), source.root));
   const { applyPass } = await import('../apply-pass.js');
+  // Only now, with the pass's modules loaded (src/cli/main.ts says why).
+  applyHeapSettings({ oneShot: true });
   return applyPass({ flags, format, location, command, features, source, profiles, verifyPlans });
 }

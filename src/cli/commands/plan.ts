@@ -8,6 +8,7 @@
 // the files load on the second core.
 import type { Command } from 'commander';
 import { startProfileLoad } from '../worker-load.js';
+import { applyHeapSettings } from '../heap-settings.js';
 import type { PlanOptions } from '../../model/types.js';
 import { outputFormat, type OutputFormat } from '../command-output.js';
 import { allowPlaintextOption, configOption, formatOption, jsonOption, maxDeletesOption, namesOption, noColorOption, profilesOption, revisionOption, stateOption, targetOption } from '../common-options.js';
@@ -79,5 +80,7 @@ export async function runPlan(flags: PlanFlags): Promise<number> {
   // The profile files load on a worker thread from here on, while this thread imports the pass.
   const profiles = startProfileLoad(profileLoadInput(flags, command, features, source));
   const { planPass } = await import('../plan-pass.js');
+  // Only now, with the pass's modules loaded (src/cli/main.ts says why).
+  applyHeapSettings({ oneShot: true });
   return planPass({ flags, format, options, location, command, features, source, profiles });
 }
