@@ -3,9 +3,36 @@
 // into it (`takes('dir/')`): its files are unknown, so that target must not prune. A declared
 // target that takes nothing at all is marked (`emptyTarget`): to that target the directory is
 // empty, and a renamed directory must not read as "delete everything it manages".
+//
+// A daemon's declared target restricts the same deep-frozen load (src/desired/load-memo.ts) with
+// the same selector on every pass while nothing changed: that restriction is remembered (and
+// deep-frozen too), so the target's pass sees the very same load again and can reuse its plan
+// (src/reconcile/plan-memo.ts) as a single target's pass does.
+import { deepFreeze, isDeepFrozen } from '../model/deep-frozen.js';
 import type { LoadResult, TargetPaths } from '../model/types.js';
 
-export function restrictLoad(result: LoadResult, takes: (relativePath: string) => boolean, target?: TargetPaths): LoadResult {
+type Takes = (relativePath: string) => boolean;
+
+interface Restriction {
+  takes: Takes;
+  target: TargetPaths | undefined;
+  restricted: LoadResult;
+}
+
+/** Per deep-frozen load: its restrictions, one per selector (a daemon's targets each keep theirs). */
+const restrictionsOf = new WeakMap<LoadResult, Restriction[]>();
+
+export function restrictLoad(result: LoadResult, takes: Takes, target?: TargetPaths): LoadResult {
+  if (!isDeepFrozen(result)) return restrictAfresh(result, takes, target);
+  const known = restrictionsOf.get(result) ?? [];
+  const same = known.find((r) => r.takes === takes && r.target === target);
+  if (same) return same.restricted;
+  const restricted = deepFreeze(restrictAfresh(result, takes, target));
+  restrictionsOf.set(result, [...known, { takes, target, restricted }]);
+  return restricted;
+}
+
+function restrictAfresh(result: LoadResult, takes: Takes, target: TargetPaths | undefined): LoadResult {
   const touches = (path: string) => takes(path) || takes(`${path}/`);
   const restricted: LoadResult = {
     ...result,

@@ -2,6 +2,7 @@
 // no file at all (that target's directory is as good as empty: prune must not read it as "gone").
 import { describe, expect, it } from 'vitest';
 import { restrictLoad } from '../../src/desired/restrict-load.js';
+import { deepFreeze, isDeepFrozen } from '../../src/model/deep-frozen.js';
 import type { LoadResult } from '../../src/model/types.js';
 import { desiredOf, snowflakeDocument } from '../planner/fixtures.js';
 
@@ -46,5 +47,26 @@ describe('restrictLoad', () => {
   it('a target whose only document is invalid is not empty', () => {
     const restricted = restrictLoad(load([], { invalid: [{ source: { file: 'prod/bad.yaml', line: 1, column: 1 }, diagnostics: [] }] }), under('prod/'), PROD);
     expect(restricted.emptyTarget).toBeUndefined();
+  });
+
+  it("gives a daemon's target the same restriction of the same frozen load every pass, and each selector its own", () => {
+    const frozen = deepFreeze(load(['prod/a.yaml', 'dev/b.yaml']));
+    const prod = under('prod/');
+    const dev = under('dev/');
+    const first = restrictLoad(frozen, prod, PROD);
+    expect(isDeepFrozen(first)).toBe(true);
+    expect(restrictLoad(frozen, prod, PROD)).toBe(first);
+    const devShare = restrictLoad(frozen, dev);
+    expect(devShare.profiles.map((p) => p.source.file)).toEqual(['dev/b.yaml']);
+    expect(restrictLoad(frozen, dev)).toBe(devShare);
+    expect(restrictLoad(frozen, prod, PROD)).toBe(first);
+    // Another selector (a reloaded configuration) or another load restricts afresh.
+    expect(restrictLoad(frozen, under('prod/'), PROD)).not.toBe(first);
+    expect(restrictLoad(deepFreeze(load(['prod/a.yaml', 'dev/b.yaml'])), prod, PROD)).not.toBe(first);
+    // A load that can change (a one-shot command's) is restricted every time, and left mutable.
+    const mutable = load(['prod/a.yaml']);
+    const once = restrictLoad(mutable, prod, PROD);
+    expect(restrictLoad(mutable, prod, PROD)).not.toBe(once);
+    expect(isDeepFrozen(once)).toBe(false);
   });
 });
