@@ -58,7 +58,8 @@ export async function loadProfiles(dir: string, opts: LoadOptions = {}): Promise
   const omitted = new Map<string, number>();
   /** What each file gave (undefined when it failed): the previous load is handed out again when all are the same. */
   const loadedFiles: (LoadedFile | undefined)[] = [];
-  for (const [index, file] of discovery.files.entries()) {
+  for (let index = 0; index < discovery.files.length; index++) {
+    const file = discovery.files[index]!;
     // Reading and parsing are synchronous work (see read-profile-file.ts): give timers and HTTP
     // requests (the daemon's probes) a turn every few dozen files.
     if (index > 0 && index % YIELD_EVERY_FILES === 0) await yieldToEventLoop();

@@ -126,8 +126,13 @@ function sameProfiles(last: RememberedPass, profiles: readonly DesiredProfile[])
 /** The same lookup objects for the same references (the adapter hands out the same frozen ones while a secret keeps its version and value). */
 function sameLookups(last: ReadonlyMap<string, SecretLookup>, lookups: ReadonlyMap<string, SecretLookup>): boolean {
   if (last.size !== lookups.size) return false;
-  for (const [raw, lookup] of lookups) if (last.get(raw) !== lookup || !Object.isFrozen(lookup)) return false;
-  return true;
+  // forEach, not for-of: a pass's code runs unoptimised at first, and there each entry of a for-of
+  // over a Map is an array of its own (0.4 MB a 1,000-profile pass in a sampling heap profile).
+  let same = true;
+  lookups.forEach((lookup, raw) => {
+    if (same && (last.get(raw) !== lookup || !Object.isFrozen(lookup))) same = false;
+  });
+  return same;
 }
 
 /** Each reference's value and version id, or undefined when one did not resolve. */

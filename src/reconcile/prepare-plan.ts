@@ -144,7 +144,10 @@ async function resolveCredentials(
 ): Promise<Map<string, CredentialResolution>> {
   const refs = sharedUniqueReferences(ctx.secrets, profiles);
   const lookups = await resolveWithEarly(ctx.secrets, refs, early);
-  for (const [raw, lookup] of lookups) if (lookup.ok && lookup.versionId) versions.set(raw, lookup.versionId);
+  // forEach: see sameLookups in credential-memo.ts.
+  lookups.forEach((lookup, raw) => {
+    if (lookup.ok && lookup.versionId) versions.set(raw, lookup.versionId);
+  });
   return credentialMemo.resolveAll(ctx.secrets, profiles, lookups, ctx.hmacKey, ctx.fingerprintScheme ?? 'value', assembleCredentials);
 }
 
