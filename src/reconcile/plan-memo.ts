@@ -10,11 +10,14 @@
 // the remembered one is handed out instead.
 //
 // It is exact, not a cache with a lifetime: anything not the same object (or, for the state, not
-// the same digest) plans afresh. Plans checked against policies are never remembered (a policy may
-// read `now`), nor those of `--names` or `--skip-credentials` (one-shot commands' options).
+// the same digest) plans afresh. A plan checked against policies is remembered only when it has no
+// write: policies judge writes alone, and a policy may read `now`, so a write's verdict must be
+// made again on every pass. Plans of `--names` or `--skip-credentials` (one-shot commands'
+// options) are never remembered.
 import { isDeepFrozen } from '../model/deep-frozen.js';
 import type { LoadResult, ObservedProfile, Plan, PlanOptions, FingerprintScheme, TargetKey } from '../model/types.js';
 import type { CredentialResolution } from '../planner/plan-changes.js';
+import { POLICY_ACTIONS } from '../policy/types.js';
 
 /** Everything a plan is made from. */
 export interface PlanSources {
@@ -28,6 +31,8 @@ export interface PlanSources {
   options: PlanOptions;
   hmacKey: Buffer;
   scheme: FingerprintScheme;
+  /** The plan's writes were checked against policies (src/policy/evaluate-policies.ts). */
+  policiesChecked: boolean;
 }
 
 interface Remembered {
@@ -51,7 +56,7 @@ export class PlanMemo {
    * passes): everything that annotates a change (policies, secret versions) has run by now.
    */
   remember(port: object, sources: PlanSources, plan: Plan): void {
-    if (!isRememberable(sources)) {
+    if (!isRememberable(sources, plan)) {
       this.#byPort.delete(port);
       return;
     }
@@ -65,10 +70,12 @@ export class PlanMemo {
 
 /**
  * A plan whose sources can be recognised again: a deep-frozen load (the load memo's; any other is
- * a new object every pass anyway) and only options a daemon's pass has (never `--names`).
+ * a new object every pass anyway) and only options a daemon's pass has (never `--names`); and,
+ * when policies checked it, one without a write (a write's verdict may depend on `now`).
  */
-function isRememberable(sources: PlanSources): boolean {
-  return isDeepFrozen(sources.load) && sources.options.names === undefined;
+function isRememberable(sources: PlanSources, plan: Plan): boolean {
+  if (!isDeepFrozen(sources.load) || sources.options.names !== undefined) return false;
+  return !sources.policiesChecked || !plan.changes.some((change) => (POLICY_ACTIONS as readonly string[]).includes(change.action));
 }
 
 /** A plan of its own (the caller may set its revision, add warnings) over the shared changes. */
@@ -83,6 +90,7 @@ function sameSources(last: PlanSources, now: PlanSources): boolean {
     last.target === now.target &&
     last.stateDigest === now.stateDigest &&
     last.scheme === now.scheme &&
+    last.policiesChecked === now.policiesChecked &&
     (last.hmacKey === now.hmacKey || last.hmacKey.equals(now.hmacKey)) &&
     sameOptions(last.options, now.options) &&
     sameItems(last.observed, now.observed) &&

@@ -80,7 +80,8 @@ const planMemo = new PlanMemo();
 
 /**
  * What the plan is made from, when it may be remembered: a pass that knows its state's digest (the
- * daemon's, reconcile-once.ts), reads credentials and checks no policy (a policy may read `now`).
+ * daemon's, reconcile-once.ts) and reads credentials. With policies, only a plan without a write is
+ * remembered (plan-memo.ts).
  */
 function memoSources(
   ctx: PlanContext,
@@ -89,8 +90,18 @@ function memoSources(
   observed: readonly ObservedProfile[],
   credentials: ReadonlyMap<string, CredentialResolution>,
 ): PlanSources | undefined {
-  if (ctx.stateDigest === undefined || ctx.policies || ctx.skipCredentials) return undefined;
-  return { target: ctx.target.key, load, observed, credentials, stateDigest: ctx.stateDigest, options, hmacKey: ctx.hmacKey, scheme: ctx.fingerprintScheme ?? 'value' };
+  if (ctx.stateDigest === undefined || ctx.skipCredentials) return undefined;
+  return {
+    target: ctx.target.key,
+    load,
+    observed,
+    credentials,
+    stateDigest: ctx.stateDigest,
+    options,
+    hmacKey: ctx.hmacKey,
+    scheme: ctx.fingerprintScheme ?? 'value',
+    policiesChecked: ctx.policies !== undefined && ctx.policies.policies.length > 0,
+  };
 }
 
 /** Each change's references and the secret versions they resolved to (none when nothing was read). */

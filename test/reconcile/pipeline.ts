@@ -7,6 +7,7 @@ import { PutSecretValueCommand } from '@aws-sdk/client-secrets-manager';
 import type { AwsAdapters } from '../../src/aws/ports.js';
 import type { RunningEmulator } from '../../src/emulator/index.js';
 import { ProfileParseCache } from '../../src/desired/parse-cache.js';
+import type { PolicyCheck } from '../../src/policy/evaluate-policies.js';
 import { createSilentLogger } from '../../src/logging/logger.js';
 import { reconcileOnce } from '../../src/reconcile/reconcile-once.js';
 import { WRITE_SDK_MAX_ATTEMPTS } from '../../src/reconcile/retry-policy.js';
@@ -46,6 +47,8 @@ export interface PipelineOptions {
    * (src/aws/remembered-reads.ts) and one parse cache for every pass.
    */
   daemon?: boolean;
+  /** Policies every pass checks its writes against (ReconcileDeps.policies). */
+  policies?: PolicyCheck;
 }
 
 export async function startPipeline(options: PipelineOptions = {}): Promise<Pipeline> {
@@ -54,6 +57,7 @@ export async function startPipeline(options: PipelineOptions = {}): Promise<Pipe
     { writeMaxAttempts: WRITE_SDK_MAX_ATTEMPTS, ...(options.daemon ? { rememberReads: true } : {}) },
   );
   const loadOptions = options.daemon ? { parseCache: new ProfileParseCache() } : {};
+  const policies = options.policies;
   const { emulator, adapters } = aws;
   const root = await mkdtemp(join(tmpdir(), 'reconcile-'));
   const profilesDir = join(root, 'profiles');
@@ -82,6 +86,7 @@ export async function startPipeline(options: PipelineOptions = {}): Promise<Pipe
         {
           profilesDir: dir,
           loadOptions,
+          ...(policies ? { policies } : {}),
           store,
           appflow: adapters.appflow,
           secrets: adapters.secrets,

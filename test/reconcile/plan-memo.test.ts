@@ -9,6 +9,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { deepFreeze } from '../../src/model/deep-frozen.js';
 import type { LoadResult, ObservedProfile, Plan, PlannedChange } from '../../src/model/types.js';
 import type { CredentialResolution } from '../../src/planner/plan-changes.js';
+import { compilePolicies } from '../../src/policy/compile-policies.js';
 import { PlanMemo, type PlanSources } from '../../src/reconcile/plan-memo.js';
 import { createFileStateStore } from '../../src/state/file-state-store.js';
 import { sdkConfigFor } from '../support/emulator-harness.js';
@@ -23,7 +24,7 @@ function sourcesOf(overrides: Partial<PlanSources> = {}): PlanSources {
   const load = deepFreeze(emptyLoad());
   const observed = [Object.freeze({ name: 'a', connectorType: 'Datadog', connectionMode: 'Public', properties: {} }) as ObservedProfile];
   const credentials = new Map<string, CredentialResolution>([['a', Object.freeze({ fingerprint: 'f1' })]]);
-  return { target: 't', load, observed, credentials, stateDigest: 'd1', options: { prune: false, allowEmpty: false, maxDeletes: 0 }, hmacKey: HMAC_KEY, scheme: 'value', ...overrides };
+  return { target: 't', load, observed, credentials, stateDigest: 'd1', options: { prune: false, allowEmpty: false, maxDeletes: 0 }, hmacKey: HMAC_KEY, scheme: 'value', policiesChecked: false, ...overrides };
 }
 
 function planOf(): Plan {
@@ -75,6 +76,7 @@ describe('PlanMemo', () => {
       { options: { ...sources.options, allowEmpty: true } },
       { options: { ...sources.options, credentialsOnUpdate: 'changed' } },
       { options: { ...sources.options, names: new Set(['a']) } },
+      { policiesChecked: true },
     ];
     for (const change of differing) expect(memo.reuse(port, { ...sources, ...change }), JSON.stringify(Object.keys(change))).toBeUndefined();
     // The same key in another Buffer is the same key.
@@ -98,6 +100,27 @@ describe('PlanMemo', () => {
     const withMutableLoad = sourcesOf({ load: mutableLoad });
     memo.remember(port, withMutableLoad, planOf());
     expect(memo.reuse(port, withMutableLoad)).toBeUndefined();
+  });
+
+  it('with policies, remembers a plan without a write and never one with a write (its verdict may depend on now)', () => {
+    const memo = new PlanMemo();
+    const port = {};
+    const sources = sourcesOf({ policiesChecked: true });
+    memo.remember(port, sources, planOf());
+    expect(memo.reuse(port, sources)).toBeDefined();
+    for (const action of ['create', 'update', 'replace', 'delete'] as const) {
+      const writing = planOf();
+      writing.changes.push({ target: 't', name: 'b', action, adopt: false, fields: [], unchangedFields: 0 });
+      memo.remember(port, sources, writing);
+      expect(memo.reuse(port, sources), action).toBeUndefined();
+      expect(Object.isFrozen(writing.changes[1])).toBe(false);
+    }
+    // Without policies a write plan is remembered: it is a pure function of its sources.
+    const unchecked = sourcesOf();
+    const writing = planOf();
+    writing.changes.push({ target: 't', name: 'b', action: 'create', adopt: false, fields: [], unchangedFields: 0 });
+    memo.remember(port, unchecked, writing);
+    expect(memo.reuse(port, unchecked)?.changes[1]).toBe(writing.changes[1]);
   });
 
   it('forgets the last plan when one it cannot remember follows it', () => {
@@ -177,5 +200,38 @@ describe("a daemon's passes reuse the plan only while nothing changed", () => {
     expect(refreshed.plan.changes[0]!.observed).toBe(quiet.plan.changes[0]!.observed);
     const saved = JSON.parse(await readFile(join(pipeline.stateDir, 'state.json'), 'utf8')) as { targets: Record<string, { profiles: Record<string, { credentialsFingerprint?: string }> }> };
     expect(saved.targets[pipeline.adapters.target.key]!.profiles['dd-b']!.credentialsFingerprint).not.toBe('0'.repeat(64));
+  });
+});
+
+describe("a daemon's passes with policies", () => {
+  let p: Pipeline | undefined;
+  afterEach(async () => {
+    await p?.close();
+    p = undefined;
+  });
+
+  it("judges a write again on every pass (the policy reads now), and reuses a plan once nothing is written", async () => {
+    const compiled = compilePolicies([{ name: 'no-friday-creates', expression: "change.action != 'create' || now.getDayOfWeek() != 5", message: 'no creates on Fridays (UTC)', severity: 'deny' }]);
+    expect(compiled.problems).toEqual([]);
+    let now = Date.parse('2026-12-04T12:00:00Z'); // a Friday
+    p = await startPipeline({ daemon: true, policies: { policies: compiled.policies, target: { name: 'default', accountId: '', region: 'us-east-1' }, now: () => now } });
+    const pipeline = p;
+    await pipeline.writeProfile('a.json', datadogDoc('dd-a'));
+    const friday = await pipeline.apply();
+    expect(friday.plan.changes[0]).toMatchObject({ action: 'create', policyViolations: [{ policy: 'no-friday-creates' }] });
+    const fridayAgain = await pipeline.apply();
+    expect(fridayAgain.plan.changes[0]).not.toBe(friday.plan.changes[0]);
+    expect(pipeline.writes()).toEqual([]);
+
+    now = Date.parse('2026-12-03T12:00:00Z'); // a Thursday: the same sources, another verdict
+    const thursday = await pipeline.apply();
+    expect(thursday.plan.changes[0]).toMatchObject({ action: 'create' });
+    expect(thursday.plan.changes[0]!.policyViolations).toBeUndefined();
+    expect(pipeline.writes().map((w) => w.operation)).toEqual(['CreateConnectorProfile']);
+
+    const settled = await pipeline.apply();
+    const steady = await pipeline.apply();
+    expect(steady.plan.changes[0]).toMatchObject({ action: 'noop' });
+    expect(steady.plan.changes[0]).toBe(settled.plan.changes[0]);
   });
 });
