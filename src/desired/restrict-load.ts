@@ -14,21 +14,24 @@ import type { LoadResult, TargetPaths } from '../model/types.js';
 type Takes = (relativePath: string) => boolean;
 
 interface Restriction {
-  takes: Takes;
   target: TargetPaths | undefined;
   restricted: LoadResult;
 }
 
-/** Per deep-frozen load: its restrictions, one per selector (a daemon's targets each keep theirs). */
-const restrictionsOf = new WeakMap<LoadResult, Restriction[]>();
+/**
+ * Per deep-frozen load, per selector: its restriction. Both keys weak: a selector made afresh for
+ * each call (a one-shot command's) leaves nothing behind once it is gone.
+ */
+const restrictionsOf = new WeakMap<LoadResult, WeakMap<Takes, Restriction>>();
 
 export function restrictLoad(result: LoadResult, takes: Takes, target?: TargetPaths): LoadResult {
   if (!isDeepFrozen(result)) return restrictAfresh(result, takes, target);
-  const known = restrictionsOf.get(result) ?? [];
-  const same = known.find((r) => r.takes === takes && r.target === target);
-  if (same) return same.restricted;
+  let bySelector = restrictionsOf.get(result);
+  if (bySelector === undefined) restrictionsOf.set(result, (bySelector = new WeakMap()));
+  const known = bySelector.get(takes);
+  if (known !== undefined && known.target === target) return known.restricted;
   const restricted = deepFreeze(restrictAfresh(result, takes, target));
-  restrictionsOf.set(result, [...known, { takes, target, restricted }]);
+  bySelector.set(takes, { target, restricted });
   return restricted;
 }
 
