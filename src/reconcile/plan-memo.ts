@@ -16,8 +16,7 @@
 // options) are never remembered.
 import { isDeepFrozen } from '../model/deep-frozen.js';
 import type { LoadResult, ObservedProfile, Plan, PlanOptions, FingerprintScheme, TargetKey } from '../model/types.js';
-import type { CredentialResolution } from '../planner/plan-changes.js';
-import { POLICY_ACTIONS } from '../policy/types.js';
+import { hasPendingChanges, type CredentialResolution } from '../planner/plan-changes.js';
 
 /** Everything a plan is made from. */
 export interface PlanSources {
@@ -75,13 +74,12 @@ export class PlanMemo {
  */
 function isRememberable(sources: PlanSources, plan: Plan): boolean {
   if (!isDeepFrozen(sources.load) || sources.options.names !== undefined) return false;
-  return !sources.policiesChecked || !plan.changes.some((change) => (POLICY_ACTIONS as readonly string[]).includes(change.action));
+  return !sources.policiesChecked || !hasPendingChanges(plan);
 }
 
 /** A plan of its own (the caller may set its revision, add warnings) over the shared changes. */
 function handedOut(plan: Plan): Plan {
-  const copy: Plan = { ...plan, changes: [...plan.changes], warnings: [...plan.warnings], summary: { ...plan.summary } };
-  return copy;
+  return { ...plan, changes: [...plan.changes], warnings: [...plan.warnings], summary: { ...plan.summary } };
 }
 
 function sameSources(last: PlanSources, now: PlanSources): boolean {

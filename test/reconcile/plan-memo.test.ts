@@ -32,6 +32,13 @@ function planOf(): Plan {
   return { target: 't', changes: [change], warnings: ['w'], summary: { create: 0, update: 0, replace: 0, delete: 0, noop: 1, error: 0 } };
 }
 
+/** `plan` with one more change, a write, counted in its summary as the planner counts it. */
+function withWrite(plan: Plan, action: 'create' | 'update' | 'replace' | 'delete'): Plan {
+  plan.changes.push({ target: 't', name: 'b', action, adopt: false, fields: [], unchangedFields: 0 });
+  plan.summary[action] += 1;
+  return plan;
+}
+
 describe('PlanMemo', () => {
   it('hands out a plan of its own over the same frozen changes while every source is the same', () => {
     const memo = new PlanMemo();
@@ -109,16 +116,14 @@ describe('PlanMemo', () => {
     memo.remember(port, sources, planOf());
     expect(memo.reuse(port, sources)).toBeDefined();
     for (const action of ['create', 'update', 'replace', 'delete'] as const) {
-      const writing = planOf();
-      writing.changes.push({ target: 't', name: 'b', action, adopt: false, fields: [], unchangedFields: 0 });
+      const writing = withWrite(planOf(), action);
       memo.remember(port, sources, writing);
       expect(memo.reuse(port, sources), action).toBeUndefined();
       expect(Object.isFrozen(writing.changes[1])).toBe(false);
     }
     // Without policies a write plan is remembered: it is a pure function of its sources.
     const unchecked = sourcesOf();
-    const writing = planOf();
-    writing.changes.push({ target: 't', name: 'b', action: 'create', adopt: false, fields: [], unchangedFields: 0 });
+    const writing = withWrite(planOf(), 'create');
     memo.remember(port, unchecked, writing);
     expect(memo.reuse(port, unchecked)?.changes[1]).toBe(writing.changes[1]);
   });
