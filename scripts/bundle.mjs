@@ -30,10 +30,17 @@ import { ESM_BUNDLE_OPTIONS } from './bundle-options.mjs';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const outdir = join(root, 'dist', 'bundle');
 
-// The profile load's worker thread (src/cli/worker-load.ts) is an entry of its own, found beside
-// the chunk that starts it (new URL('./load-worker.js', import.meta.url)); it shares the loader's
-// chunks with the CLI.
-const entryPoints = { 'appflow-gitops': 'src/cli/main.ts', 'load-worker': 'src/cli/load-worker.ts', 'worker-load': 'src/cli/worker-load.ts' };
+const entryPoints = { 'appflow-gitops': 'src/cli/main.ts', 'worker-load': 'src/cli/worker-load.ts' };
+
+// The profile load's worker thread (src/cli/worker-load.ts) runs one CommonJS file of its own,
+// dist/bundle/load-worker.cjs, found beside the chunk that starts it (LOAD_WORKER_URL, told the
+// file's name through `define`). It is on the critical path of plan and apply (the main thread
+// waits for its result), and a CommonJS entry in one file starts faster than an ES module entry
+// and its shared chunks: no ES module loader to set up in the thread, one file to read and compile
+// instead of a dozen to resolve and link (docs/benchmarks.md, round nine). The loader's code is
+// then in the bundle twice (the main thread's in-thread fallback keeps its chunks).
+const WORKER_ENTRY = 'src/cli/load-worker.ts';
+const WORKER_FILE = 'load-worker.cjs';
 
 rmSync(outdir, { recursive: true, force: true });
 const result = await build({
@@ -49,6 +56,7 @@ const result = await build({
   // (scripts/bundle-builtins.mjs): an import reads every export, and their lazy getters load
   // undici (http.WebSocket on Node 22) and more.
   plugins: [lazyChildProcessForCommander(), builtinsThroughRequire({ root, entryPoints: Object.values(entryPoints).map((file) => join(root, file)) })],
+  define: { __APPFLOW_GITOPS_LOAD_WORKER_FILE__: JSON.stringify(`./${WORKER_FILE}`) },
   // Not minified: names stay readable in stack traces (APPFLOW_GITOPS_DEBUG=1) without keepNames,
   // whose __name() call on every function created cost ~18 ms of a 1,000-profile apply; minifying
   // saved under 10 ms of start-up, within the noise of the shared machine.
@@ -61,8 +69,31 @@ const result = await build({
   metafile: true,
   logLevel: 'warning',
 });
-writeFileSync(join(outdir, 'meta.json'), JSON.stringify(result.metafile));
-writeFileSync(join(outdir, 'THIRD-PARTY-LICENSES.txt'), thirdPartyLicenses(result.metafile));
+const worker = await build({
+  absWorkingDir: root,
+  entryPoints: [WORKER_ENTRY],
+  outfile: join(outdir, WORKER_FILE),
+  bundle: true,
+  format: 'cjs',
+  platform: 'node',
+  target: ESM_BUNDLE_OPTIONS.target,
+  mainFields: ['module', 'main'],
+  external: ['pino-pretty', 'yaml', 'js-yaml'],
+  // Files found relative to import.meta.url (createRequire for yaml and js-yaml, the schema file)
+  // are found relative to this file, as in the ES module bundle beside it.
+  define: { 'import.meta.url': '__bundleImportMetaUrl' },
+  // Strict mode as in the ES modules (the directive must come first, before the banner's line).
+  banner: { js: "'use strict';\nvar __bundleImportMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
+  minify: false,
+  sourcemap: 'linked',
+  sourcesContent: false,
+  metafile: true,
+  logLevel: 'warning',
+});
+// One metafile for both builds: the tests map each loaded output file to its sources.
+const metafile = { inputs: { ...result.metafile.inputs, ...worker.metafile.inputs }, outputs: { ...result.metafile.outputs, ...worker.metafile.outputs } };
+writeFileSync(join(outdir, 'meta.json'), JSON.stringify(metafile));
+writeFileSync(join(outdir, 'THIRD-PARTY-LICENSES.txt'), thirdPartyLicenses(metafile));
 
 /**
  * commander requires node:child_process when it loads, only to spawn executable subcommands

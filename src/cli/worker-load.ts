@@ -26,10 +26,17 @@ export interface ProfileLoad {
 }
 
 /**
- * The worker's entry, beside this module both in the bundle (dist/bundle/load-worker.js, an entry
- * point of scripts/bundle.mjs) and in the tsc output (dist/src/cli/load-worker.js).
+ * The shipped CLI's worker entry file, set by scripts/bundle.mjs (esbuild's `define`): the bundle's
+ * worker is one CommonJS file, load-worker.cjs. Not defined in the tsc output, whose entry is
+ * load-worker.js.
  */
-export const LOAD_WORKER_URL = new URL('./load-worker.js', import.meta.url);
+declare const __APPFLOW_GITOPS_LOAD_WORKER_FILE__: string | undefined;
+
+/**
+ * The worker's entry, beside this module both in the bundle (dist/bundle/load-worker.cjs, built by
+ * scripts/bundle.mjs) and in the tsc output (dist/src/cli/load-worker.js).
+ */
+export const LOAD_WORKER_URL = new URL(typeof __APPFLOW_GITOPS_LOAD_WORKER_FILE__ === 'string' ? __APPFLOW_GITOPS_LOAD_WORKER_FILE__ : './load-worker.js', import.meta.url);
 
 type Outcome = { loaded: LoadResult } | { failed: string };
 
