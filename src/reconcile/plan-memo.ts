@@ -15,6 +15,7 @@
 // made again on every pass. Plans of `--names` or `--skip-credentials` (one-shot commands'
 // options) are never remembered.
 import { isDeepFrozen } from '../model/deep-frozen.js';
+import { sameFrozenValues } from '../model/same-frozen-values.js';
 import type { LoadResult, ObservedProfile, Plan, PlanOptions, FingerprintScheme, TargetKey } from '../model/types.js';
 import { hasPendingChanges, type CredentialResolution } from '../planner/plan-changes.js';
 
@@ -92,7 +93,8 @@ function sameSources(last: PlanSources, now: PlanSources): boolean {
     (last.hmacKey === now.hmacKey || last.hmacKey.equals(now.hmacKey)) &&
     sameOptions(last.options, now.options) &&
     sameItems(last.observed, now.observed) &&
-    sameResolutions(last.credentials, now.credentials)
+    // Only frozen resolutions (remembered successes) count as the same.
+    sameFrozenValues(last.credentials, now.credentials)
   );
 }
 
@@ -105,14 +107,4 @@ function sameItems(a: readonly ObservedProfile[], b: readonly ObservedProfile[])
   if (a.length !== b.length) return false;
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i] || !Object.isFrozen(b[i])) return false;
   return true;
-}
-
-/** The same resolution objects by name; only frozen ones (remembered successes) count as the same. */
-function sameResolutions(a: ReadonlyMap<string, CredentialResolution>, b: ReadonlyMap<string, CredentialResolution>): boolean {
-  if (a.size !== b.size) return false;
-  let same = true;
-  b.forEach((resolution, name) => {
-    if (same && (a.get(name) !== resolution || !Object.isFrozen(resolution))) same = false;
-  });
-  return same;
 }

@@ -155,7 +155,7 @@ async function resolveCredentials(
 ): Promise<Map<string, CredentialResolution>> {
   const refs = sharedUniqueReferences(ctx.secrets, profiles);
   const lookups = await resolveWithEarly(ctx.secrets, refs, early);
-  // forEach: see sameLookups in credential-memo.ts.
+  // forEach: see src/model/same-frozen-values.ts.
   lookups.forEach((lookup, raw) => {
     if (lookup.ok && lookup.versionId) versions.set(raw, lookup.versionId);
   });
