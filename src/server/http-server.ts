@@ -17,6 +17,7 @@ import type { Logger } from '../logging/logger.js';
 import { bearerMatches } from './bearer-token.js';
 import type { DaemonMetrics } from './metrics.js';
 import type { ListenAddress } from './listen-address.js';
+import { enforceRequestDeadlines, type RequestDeadlines } from './connection-deadlines.js';
 
 export interface Readiness {
   ready: boolean;
@@ -47,8 +48,12 @@ export const HTTP_LIMITS = {
   requestTimeoutMs: 10_000,
   /** An idle keep-alive connection is closed after this. */
   keepAliveTimeoutMs: 5_000,
-  /** How often the two timeouts above are checked (Node's default is 30 s). */
-  connectionsCheckingIntervalMs: 1_000,
+  /**
+   * How often Node itself checks the two timeouts above: its default, as a backstop. Each open
+   * connection carries its own deadline timers (connection-deadlines.ts), so a half-open
+   * connection is still closed at its deadline, and an idle daemon has no timer waking it.
+   */
+  connectionsCheckingIntervalMs: 30_000,
   /** Requests served on one connection before it is closed. */
   maxRequestsPerSocket: 100,
   /** Header lines per request. */
@@ -61,11 +66,17 @@ export const HTTP_LIMITS = {
 
 export interface DaemonHttpServer {
   server: Server;
+  /** Connections with a request deadline armed right now (none while nobody is connected). */
+  armedDeadlines(): number;
   listen(address: ListenAddress): Promise<AddressInfo>;
   close(): Promise<void>;
 }
 
-export function createDaemonHttpServer(handlers: DaemonHttpHandlers): DaemonHttpServer {
+/** `deadlines`: the per-connection header and request deadlines (tests shorten them). */
+export function createDaemonHttpServer(
+  handlers: DaemonHttpHandlers,
+  deadlines: RequestDeadlines = { headersTimeoutMs: HTTP_LIMITS.headersTimeoutMs, requestTimeoutMs: HTTP_LIMITS.requestTimeoutMs },
+): DaemonHttpServer {
   const server = createServer(
     {
       headersTimeout: HTTP_LIMITS.headersTimeoutMs,
@@ -89,8 +100,10 @@ export function createDaemonHttpServer(handlers: DaemonHttpHandlers): DaemonHttp
   server.maxHeadersCount = HTTP_LIMITS.maxHeadersCount;
   // Probes and scrapes are short; do not let idle keep-alive sockets hold shutdown up.
   server.keepAliveTimeout = HTTP_LIMITS.keepAliveTimeoutMs;
+  const connectionDeadlines = enforceRequestDeadlines(server, deadlines);
   return {
     server,
+    armedDeadlines: () => connectionDeadlines.armed(),
     listen(address) {
       return new Promise((resolve, reject) => {
         server.once('error', reject);
