@@ -1,6 +1,7 @@
 // The watcher with real chokidar events and a manual clock: file events arrive when the file
 // system delivers them, but the debounce and the 1 s cap only move when the test advances time,
 // so no assertion depends on how fast this machine is.
+import { watch as fsWatch } from 'node:fs';
 import { mkdtemp, mkdir, rename, rm, symlink, unlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -136,35 +137,139 @@ describe('watchProfiles (real chokidar, manual clock)', () => {
   });
 });
 
+/** Two revisions, each with an `a.yaml`, under `root` (`<root>/rev1` and `<root>/rev2`, plus `sub` below each if given). */
+async function twoRevisions(root: string, sub = '') {
+  for (const rev of ['rev1', 'rev2']) {
+    await mkdir(join(root, rev, sub), { recursive: true });
+    await writeFile(join(root, rev, sub, 'a.yaml'), `name: a\nrev: ${rev}\n`);
+  }
+}
+
+/** Atomic swap, as git-sync does it: a new link, renamed over the old one. */
+async function swapLink(link: string, target: string) {
+  await symlink(target, `${link}.tmp`);
+  await rename(`${link}.tmp`, link);
+}
+
+/**
+ * Waits until the swap is reported ('.' in a batch), then until an edit in the new revision is.
+ * The clock moves by `stepMs` per probe, so a test whose poll interval is far beyond what the
+ * probes add up to proves that something other than the poll noticed the swap.
+ */
+async function expectSwapFollowed(clock: ManualClock, batches: string[][], newDir: string, stepMs: number) {
+  await waitFor(() => {
+    clock.advance(stepMs);
+    return batches.length > 0;
+  }, 10_000);
+  expect(batches[0]).toContain('.');
+  // Later edits in the new revision are seen. The new watch becomes ready on its own schedule,
+  // so the edit is repeated until it is reported (each repeat is a real change of the file).
+  let probes = 0;
+  const seen = await waitFor(async () => {
+    // Every 25th probe (about every half second): long enough for the write to settle.
+    if (probes++ % 25 === 0) await writeFile(join(newDir, 'b.yaml'), `name: b\nrev: ${probes}\n`);
+    clock.advance(stepMs);
+    return batches.some((b) => b.includes('b.yaml'));
+  }, 10_000);
+  expect(seen).toBe(true);
+}
+
 describe('watchProfiles with a git-sync style symlink swap', () => {
+  // Far longer than the probes below advance the clock in all (at most 500 x 100 ms): when one of
+  // these tests sees the swap, the watch on the link's parent directory noticed it, not the poll.
+  const NO_POLL_IN_TIME = 10 * 60_000;
+
   it('notices the swap and keeps watching the new target', async () => {
-    await mkdir(join(dir, 'rev1'));
-    await mkdir(join(dir, 'rev2'));
-    await writeFile(join(dir, 'rev1', 'a.yaml'), 'name: a\n');
-    await writeFile(join(dir, 'rev2', 'a.yaml'), 'name: a\nrev: 2\n');
+    await twoRevisions(dir);
     await symlink(join(dir, 'rev1'), join(dir, 'current'));
     const clock = new ManualClock(0);
     const batches: string[][] = [];
     watcher = watchProfiles({ dir: join(dir, 'current'), clock, realpathPollMs: 200, onChange: (paths) => batches.push(paths) });
     await watcher.ready;
-    // Atomic swap, as git-sync does it: a new link, renamed over the old one.
-    await symlink(join(dir, 'rev2'), join(dir, 'current.tmp'));
-    await rename(join(dir, 'current.tmp'), join(dir, 'current'));
-    // The poll fires when the clock says so; its check and re-watch are asynchronous.
-    await waitFor(() => {
-      clock.advance(200);
-      return batches.length > 0;
-    }, 10_000);
-    expect(batches[0]).toContain('.');
-    // Later edits in the new revision are seen. The new watch becomes ready on its own schedule,
-    // so the edit is repeated until it is reported (each repeat is a real change of the file).
-    let probes = 0;
-    const seen = await waitFor(async () => {
-      // Every 25th probe (about every half second): long enough for the write to settle.
-      if (probes++ % 25 === 0) await writeFile(join(dir, 'rev2', 'b.yaml'), `name: b\nrev: ${probes}\n`);
-      clock.advance(1000);
-      return batches.some((b) => b.includes('b.yaml'));
-    }, 10_000);
-    expect(seen).toBe(true);
+    await swapLink(join(dir, 'current'), join(dir, 'rev2'));
+    await expectSwapFollowed(clock, batches, join(dir, 'rev2'), 200);
+  });
+
+  it('notices the swap through the watch on the link\'s parent, long before the poll is due', async () => {
+    await twoRevisions(dir);
+    await symlink(join(dir, 'rev1'), join(dir, 'current'));
+    const clock = new ManualClock(0);
+    const batches: string[][] = [];
+    watcher = watchProfiles({ dir: join(dir, 'current'), clock, realpathPollMs: NO_POLL_IN_TIME, onChange: (paths) => batches.push(paths) });
+    await watcher.ready;
+    await swapLink(join(dir, 'current'), join(dir, 'rev2'));
+    await expectSwapFollowed(clock, batches, join(dir, 'rev2'), 100);
+  });
+
+  it('notices a swap of a link deeper in the path (dir/link/profiles with link -> rev1)', async () => {
+    await twoRevisions(dir, 'profiles');
+    // A relative target, as git-sync writes it (current -> .worktrees/<hash>).
+    await symlink('rev1', join(dir, 'link'));
+    const clock = new ManualClock(0);
+    const batches: string[][] = [];
+    watcher = watchProfiles({ dir: join(dir, 'link', 'profiles'), clock, realpathPollMs: NO_POLL_IN_TIME, onChange: (paths) => batches.push(paths) });
+    await watcher.ready;
+    await swapLink(join(dir, 'link'), 'rev2');
+    await expectSwapFollowed(clock, batches, join(dir, 'rev2', 'profiles'), 100);
+  });
+
+  it('notices each swap of a chain of links (current -> stage -> rev1), and the swaps that follow', async () => {
+    await twoRevisions(dir);
+    await mkdir(join(dir, 'rev3'));
+    await symlink('rev1', join(dir, 'stage'));
+    await symlink('stage', join(dir, 'current'));
+    const clock = new ManualClock(0);
+    const batches: string[][] = [];
+    watcher = watchProfiles({ dir: join(dir, 'current'), clock, realpathPollMs: NO_POLL_IN_TIME, onChange: (paths) => batches.push(paths) });
+    await watcher.ready;
+    // The inner link first, then the outer one to a link that did not exist at start.
+    await swapLink(join(dir, 'stage'), 'rev2');
+    await expectSwapFollowed(clock, batches, join(dir, 'rev2'), 100);
+    batches.length = 0;
+    await symlink('rev3', join(dir, 'next'));
+    await swapLink(join(dir, 'current'), 'next');
+    await expectSwapFollowed(clock, batches, join(dir, 'rev3'), 100);
+    batches.length = 0;
+    await swapLink(join(dir, 'next'), 'rev1');
+    await expectSwapFollowed(clock, batches, join(dir, 'rev1'), 100);
+  });
+
+  it('the poll notices a plain directory on the path replaced by a link (nothing watches its parent)', async () => {
+    await twoRevisions(dir, 'profiles');
+    await rename(join(dir, 'rev1'), join(dir, 'plain'));
+    const clock = new ManualClock(0);
+    const batches: string[][] = [];
+    watcher = watchProfiles({ dir: join(dir, 'plain', 'profiles'), clock, realpathPollMs: 200, onChange: (paths) => batches.push(paths) });
+    await watcher.ready;
+    await rename(join(dir, 'plain'), join(dir, 'old'));
+    await symlink('rev2', join(dir, 'plain'));
+    await expectSwapFollowed(clock, batches, join(dir, 'rev2', 'profiles'), 200);
+  });
+
+  it('reports nothing after close(), even when the link is swapped', async () => {
+    await twoRevisions(dir);
+    await symlink(join(dir, 'rev1'), join(dir, 'current'));
+    const clock = new ManualClock(0);
+    const batches: string[][] = [];
+    watcher = watchProfiles({ dir: join(dir, 'current'), clock, realpathPollMs: NO_POLL_IN_TIME, onChange: (paths) => batches.push(paths) });
+    await watcher.ready;
+    await watcher.close();
+    watcher = undefined;
+    // A watch of the test's own on the same directory: libuv delivers an inotify event to every
+    // handle on that directory in the same turn, so once this one has seen the swap, a parent
+    // watch left open would have seen it too and recorded it (synchronously, on the manual clock).
+    let swapSeen = false;
+    const probe = fsWatch(dir, { persistent: false }, (_event, name) => {
+      if (name === 'current') swapSeen = true;
+    });
+    try {
+      await swapLink(join(dir, 'current'), join(dir, 'rev2'));
+      await waitFor(() => swapSeen, 10_000);
+    } finally {
+      probe.close();
+    }
+    expect(clock.pendingTimers()).toEqual([]);
+    clock.advance(NO_POLL_IN_TIME);
+    expect(batches).toEqual([]);
   });
 });
