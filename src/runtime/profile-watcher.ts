@@ -23,11 +23,12 @@
 //
 // Every wake-up of an idle process costs about 1 ms of CPU on the Firecracker VM measured (PTI):
 // the 1 s poll alone was one of the two wake-ups a second of the idle daemon (docs/benchmarks.md).
-import { lstatSync, readlinkSync, realpathSync, statSync, watch as watchDirectory, type FSWatcher as DirectoryWatcher } from 'node:fs';
-import { basename, dirname, isAbsolute, join, parse, relative, resolve, sep } from 'node:path';
+import { realpathSync, statSync, watch as watchDirectory, type FSWatcher as DirectoryWatcher } from 'node:fs';
+import { basename, relative } from 'node:path';
 import { watch, type FSWatcher } from 'chokidar';
 import type { Clock, TimerHandle } from './clock.js';
 import { isIgnoredPath } from './ignore-rules.js';
+import { swapPoints } from './swap-points.js';
 
 export interface ProfileWatcherOptions {
   dir: string;
@@ -63,8 +64,6 @@ export const DEFAULT_REALPATH_POLL_MS = 30_000;
 // The poll's interval while a parent watch is missing: the swap-detection latency before the
 // parent watches, for file systems without inotify.
 const FALLBACK_REALPATH_POLL_MS = 1000;
-// The kernel's limit on links followed in one path resolution (ELOOP beyond it).
-const MAX_LINKS = 40;
 
 export interface ProfileWatcher {
   /** Resolves once the initial scan is done (events before it are not reported). */
@@ -78,49 +77,6 @@ function resolveReal(dir: string): string | undefined {
   } catch {
     return undefined; // missing for now; its parent is watched (or the poll notices it appear)
   }
-}
-
-/** A directory entry whose replacement moves the watched directory's real path. */
-interface SwapPoint {
-  parent: string;
-  name: string;
-}
-
-/**
- * The entries whose replacement would move `dir`'s real path: each symbolic link met while
- * resolving it, component by component as the kernel does (a link's target may itself go through
- * links), and the first missing component, if any (its creation, e.g. git-sync's first link).
- */
-function swapPoints(dir: string): SwapPoint[] {
-  const points: SwapPoint[] = [];
-  const absolute = resolve(dir);
-  let current = parse(absolute).root; // always a real path: each step below keeps it one
-  const rest = absolute.slice(current.length).split(sep);
-  let links = 0;
-  while (rest.length > 0) {
-    const name = rest.shift()!;
-    if (name === '' || name === '.') continue;
-    if (name === '..') {
-      current = dirname(current);
-      continue;
-    }
-    const path = join(current, name);
-    try {
-      if (!lstatSync(path).isSymbolicLink()) {
-        current = path;
-        continue;
-      }
-      points.push({ parent: current, name });
-      if (++links > MAX_LINKS) break;
-      const target = readlinkSync(path);
-      if (isAbsolute(target)) current = parse(target).root;
-      rest.unshift(...target.split(sep));
-    } catch {
-      points.push({ parent: current, name }); // missing (or unreadable): watch for it to appear
-      break;
-    }
-  }
-  return points;
 }
 
 export function watchProfiles(options: ProfileWatcherOptions): ProfileWatcher {
