@@ -546,7 +546,9 @@ const STATIC_EXPLANATION = `## How each number is measured
   long-running process's later passes cost less (the *later warm passes* table: the same pass
   once V8 has optimised it). The *warm pass floor* table measures the reads alone, by plain SDK
   clients in a process of their own: what is left above it is the tool's own work (1,000 stats,
-  the plan, the state's change check) and its garbage. The warm modes run with the daemon's heap
+  the plan, the state's change check) and its garbage; on round ten's VM, where every system
+  call and wake-up is dear, the 1,000 stats alone take 5-10 ms, and the floor itself reads from
+  about 55 to 110 ms depending on the machine of the day. The warm modes run with the daemon's heap
   setting (the old generation grows to 1.6x what survived; more frequent full GCs than Node's
   default).
 - **Fleet**: each target's pass reads its own files (the directory once), describes its own
@@ -585,14 +587,18 @@ const STATIC_EXPLANATION = `## How each number is measured
   from 429s (start at the successes of the second before the first 429, +1/s each second, -5% on
   a later 429) cut the 429s about fourfold but did not raise the fraction of the limit in an A/B
   on the loaded machine (medians 0.78 with it, 0.84 without, 10 creates/s, six runs each).
-- **Idle CPU** is the once-a-second check of the profiles directory's real path (git-sync symlink
-  swaps) and what V8 does after the edits: its memory reducer starts a full GC some seconds
-  after allocation stops (about 110 ms of CPU on a quiet machine). The daemon limits it to one
-  GC per cycle instead of two or three; \`--no-memory-reducer\` would remove it but is read only
-  when Node starts (not settable from inside) and leaves the heap unshrunk (RSS 137-143 MB).
-  Whether that GC falls inside the 60 s window is what moves a run between about 0.07% and
-  0.25%, and the daemon's RSS after the edits between about 90 MB (it ran) and 140 MB (not
-  yet); the
+- **Idle CPU** is one full GC, and almost nothing else. Every wake-up of an idle Node process
+  costs CPU (on the Firecracker VM of round ten about 1 ms each, several times what it cost
+  before), so an idle daemon has no timer that fires every second: a git-sync link swap is
+  noticed by inotify watches on the links' parent directories, with a 30 s safety poll of the
+  directory's real path, and the HTTP port's header and request deadlines are timers of each open
+  connection (Node's own server-wide check runs at its default 30 s, as a backstop); the
   event-loop delay histogram samples only while a pass runs, the watcher uses inotify, and there
-  is no pass until the resync interval (5 min) or a change.
+  is no pass until the resync interval (5 min) or a change. What is left is V8's memory reducer:
+  it starts a full GC some seconds after allocation stops (about 110 ms of CPU on a quiet machine
+  before round ten, 120-170 ms on round ten's VM), limited by the daemon to one GC per cycle
+  instead of two or three; \`--no-memory-reducer\` would remove it but is read only when Node
+  starts (not settable from inside) and leaves the heap unshrunk (RSS 137-143 MB). Whether that
+  GC falls inside the 60 s window is what moves a run (the thirds show it), and the daemon's RSS
+  after the edits between about 90 MB (it ran) and 140 MB (not yet).
 `;
