@@ -10,8 +10,10 @@
 //   - headers: a connection must deliver a request's complete headers within `headersTimeoutMs`
 //     of opening, and, kept alive, within `headersTimeoutMs` of the end of its previous response;
 //     otherwise it is closed, with a 408 if it had no answer yet (what Node does);
-//   - request: once the headers are in, the request (its body) must be complete within
-//     `requestTimeoutMs` of the headers' deadline starting; otherwise the connection is closed.
+//   - request: once the headers are in, the request's body must be complete within
+//     `requestTimeoutMs` of the headers' deadline starting; otherwise the connection is closed. A
+//     request without a body is complete with its headers (as Node's own check sees it), so the
+//     time its answer takes is not bounded here.
 // Node's own check stays on as a backstop at its default interval (30 s): a wake-up every 30 s.
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
@@ -89,12 +91,17 @@ export function enforceRequestDeadlines(server: Server, limits: RequestDeadlines
     const socket = req.socket;
     const deadline = deadlines.get(socket);
     if (!deadline) return;
-    // The headers are in; what is left of the request's time is for its body.
-    const left = limits.requestTimeoutMs - (performance.now() - deadline.waitingSince);
-    const generation = arm(socket, left, () => socket.destroy());
-    // The body is complete: the request's deadline is met. Node reads a body nobody consumed once
-    // the response is done, so 'end' may come only after 'finish' armed the next deadline.
-    req.once('end', () => disarm(socket, generation));
+    if (declaresBody(req)) {
+      // The headers are in; what is left of the request's time is for its body.
+      const left = limits.requestTimeoutMs - (performance.now() - deadline.waitingSince);
+      const generation = arm(socket, left, () => socket.destroy());
+      // The body is complete: the request's deadline is met. Node reads a body nobody consumed
+      // once the response is done, so 'end' may come only after 'finish' armed the next deadline.
+      req.once('end', () => disarm(socket, generation));
+    } else {
+      // Complete with its headers, as Node's own check sees it: the handler's time is not bounded here.
+      disarm(socket);
+    }
     res.once('finish', () => {
       if (!res.shouldKeepAlive || socket.destroyed) return disarm(socket);
       // Kept alive: the next request's headers are awaited from now (keepAliveTimeout also
@@ -104,4 +111,10 @@ export function enforceRequestDeadlines(server: Server, limits: RequestDeadlines
   });
 
   return { armed: () => [...deadlines.values()].filter((d) => d.timer !== undefined).length };
+}
+
+/** Whether a body follows the headers (HTTP/1.1 framing: a length above zero, or chunked). */
+function declaresBody(req: IncomingMessage): boolean {
+  const length = req.headers['content-length'];
+  return req.headers['transfer-encoding'] !== undefined || (length !== undefined && length !== '0');
 }

@@ -101,6 +101,28 @@ describe('per-connection request deadlines', () => {
     expect(http!.armedDeadlines()).toBe(0);
   });
 
+  it('a request without a body is complete with its headers: its answer has no deadline; one with a body has until it ends', async () => {
+    const port = await start();
+    // Registered after the deadlines' own listener: what each request left armed once its headers were in.
+    const armedAtRequest = new Map<string, number>();
+    let postSeen: () => void = () => undefined;
+    const postArrived = new Promise<void>((resolve) => (postSeen = resolve));
+    http!.server.on('request', (req) => {
+      armedAtRequest.set(req.method ?? '', http!.armedDeadlines());
+      if (req.method === 'POST') postSeen();
+    });
+    const get = open(port);
+    get.socket.write('GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n');
+    await get.closed;
+    const post = open(port);
+    post.socket.write('POST /reconcile HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\nConnection: close\r\n\r\n');
+    // The body follows only once the request (headers alone) has been seen.
+    await postArrived;
+    post.socket.write('{}');
+    expect((await post.closed).split('\r\n')[0]).toBe('HTTP/1.1 202 Accepted');
+    expect(armedAtRequest).toEqual(new Map([['GET', 0], ['POST', 1]]));
+  });
+
   it('a complete exchange is not cut, and no deadline is left once the connection closes', async () => {
     const port = await start();
     const c = open(port);
