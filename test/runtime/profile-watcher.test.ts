@@ -151,6 +151,15 @@ async function swapLink(link: string, target: string) {
   await rename(`${link}.tmp`, link);
 }
 
+/** Starts the watcher on `path` with a manual clock and the given poll; its batches collect in `batches`. */
+async function watchSwapping(path: string, realpathPollMs: number): Promise<{ clock: ManualClock; batches: string[][] }> {
+  const clock = new ManualClock(0);
+  const batches: string[][] = [];
+  watcher = watchProfiles({ dir: path, clock, realpathPollMs, onChange: (paths) => batches.push(paths) });
+  await watcher.ready;
+  return { clock, batches };
+}
+
 /**
  * Waits until the swap is reported ('.' in a batch), then until an edit in the new revision is.
  * The clock moves by `stepMs` per probe, so a test whose poll interval is far beyond what the
@@ -182,10 +191,7 @@ describe('watchProfiles with a git-sync style symlink swap', () => {
   it('notices the swap and keeps watching the new target', async () => {
     await twoRevisions(dir);
     await symlink(join(dir, 'rev1'), join(dir, 'current'));
-    const clock = new ManualClock(0);
-    const batches: string[][] = [];
-    watcher = watchProfiles({ dir: join(dir, 'current'), clock, realpathPollMs: 200, onChange: (paths) => batches.push(paths) });
-    await watcher.ready;
+    const { clock, batches } = await watchSwapping(join(dir, 'current'), 200);
     await swapLink(join(dir, 'current'), join(dir, 'rev2'));
     await expectSwapFollowed(clock, batches, join(dir, 'rev2'), 200);
   });
@@ -193,10 +199,7 @@ describe('watchProfiles with a git-sync style symlink swap', () => {
   it('notices the swap through the watch on the link\'s parent, long before the poll is due', async () => {
     await twoRevisions(dir);
     await symlink(join(dir, 'rev1'), join(dir, 'current'));
-    const clock = new ManualClock(0);
-    const batches: string[][] = [];
-    watcher = watchProfiles({ dir: join(dir, 'current'), clock, realpathPollMs: NO_POLL_IN_TIME, onChange: (paths) => batches.push(paths) });
-    await watcher.ready;
+    const { clock, batches } = await watchSwapping(join(dir, 'current'), NO_POLL_IN_TIME);
     await swapLink(join(dir, 'current'), join(dir, 'rev2'));
     await expectSwapFollowed(clock, batches, join(dir, 'rev2'), 100);
   });
@@ -205,10 +208,7 @@ describe('watchProfiles with a git-sync style symlink swap', () => {
     await twoRevisions(dir, 'profiles');
     // A relative target, as git-sync writes it (current -> .worktrees/<hash>).
     await symlink('rev1', join(dir, 'link'));
-    const clock = new ManualClock(0);
-    const batches: string[][] = [];
-    watcher = watchProfiles({ dir: join(dir, 'link', 'profiles'), clock, realpathPollMs: NO_POLL_IN_TIME, onChange: (paths) => batches.push(paths) });
-    await watcher.ready;
+    const { clock, batches } = await watchSwapping(join(dir, 'link', 'profiles'), NO_POLL_IN_TIME);
     await swapLink(join(dir, 'link'), 'rev2');
     await expectSwapFollowed(clock, batches, join(dir, 'rev2', 'profiles'), 100);
   });
@@ -218,10 +218,7 @@ describe('watchProfiles with a git-sync style symlink swap', () => {
     await mkdir(join(dir, 'rev3'));
     await symlink('rev1', join(dir, 'stage'));
     await symlink('stage', join(dir, 'current'));
-    const clock = new ManualClock(0);
-    const batches: string[][] = [];
-    watcher = watchProfiles({ dir: join(dir, 'current'), clock, realpathPollMs: NO_POLL_IN_TIME, onChange: (paths) => batches.push(paths) });
-    await watcher.ready;
+    const { clock, batches } = await watchSwapping(join(dir, 'current'), NO_POLL_IN_TIME);
     // The inner link first, then the outer one to a link that did not exist at start.
     await swapLink(join(dir, 'stage'), 'rev2');
     await expectSwapFollowed(clock, batches, join(dir, 'rev2'), 100);
@@ -237,10 +234,7 @@ describe('watchProfiles with a git-sync style symlink swap', () => {
   it('the poll notices a plain directory on the path replaced by a link (nothing watches its parent)', async () => {
     await twoRevisions(dir, 'profiles');
     await rename(join(dir, 'rev1'), join(dir, 'plain'));
-    const clock = new ManualClock(0);
-    const batches: string[][] = [];
-    watcher = watchProfiles({ dir: join(dir, 'plain', 'profiles'), clock, realpathPollMs: 200, onChange: (paths) => batches.push(paths) });
-    await watcher.ready;
+    const { clock, batches } = await watchSwapping(join(dir, 'plain', 'profiles'), 200);
     await rename(join(dir, 'plain'), join(dir, 'old'));
     await symlink('rev2', join(dir, 'plain'));
     await expectSwapFollowed(clock, batches, join(dir, 'rev2', 'profiles'), 200);
@@ -249,11 +243,8 @@ describe('watchProfiles with a git-sync style symlink swap', () => {
   it('reports nothing after close(), even when the link is swapped', async () => {
     await twoRevisions(dir);
     await symlink(join(dir, 'rev1'), join(dir, 'current'));
-    const clock = new ManualClock(0);
-    const batches: string[][] = [];
-    watcher = watchProfiles({ dir: join(dir, 'current'), clock, realpathPollMs: NO_POLL_IN_TIME, onChange: (paths) => batches.push(paths) });
-    await watcher.ready;
-    await watcher.close();
+    const { clock, batches } = await watchSwapping(join(dir, 'current'), NO_POLL_IN_TIME);
+    await watcher?.close();
     watcher = undefined;
     // A watch of the test's own on the same directory: libuv delivers an inotify event to every
     // handle on that directory in the same turn, so once this one has seen the swap, a parent
