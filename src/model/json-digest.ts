@@ -61,7 +61,7 @@ class HashSink {
 }
 
 /** A plain object or array that JSON.stringify would walk itself (no toJSON, no boxed primitive). */
-function isContainer(value: unknown): value is Record<string, unknown> | unknown[] {
+export function isContainer(value: unknown): value is Record<string, unknown> | unknown[] {
   if (value === null || typeof value !== 'object') return false;
   if (Array.isArray(value)) return true;
   const proto: unknown = Object.getPrototypeOf(value);
@@ -69,7 +69,7 @@ function isContainer(value: unknown): value is Record<string, unknown> | unknown
 }
 
 /** What JSON.stringify leaves out of an object (and writes as null in an array). */
-function isOmitted(value: unknown): boolean {
+export function isOmitted(value: unknown): boolean {
   return value === undefined || typeof value === 'function' || typeof value === 'symbol';
 }
 

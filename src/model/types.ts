@@ -215,6 +215,13 @@ export interface LoadedState {
    * this out.
    */
   digest?: string;
+  /**
+   * The snapshot as loaded, when the store keeps it anyway (the file store's last parse): the same
+   * JSON as `state` at load, held by the store and changed by no one (never change it). A pass
+   * compares its snapshot with it to tell whether it changed anything (src/model/json-equal.ts),
+   * without digesting. Like `digest`, a wrapper that changes `state` must leave this out.
+   */
+  original?: StateSnapshot;
 }
 
 /** Persistence port for the state directory (implemented in src/state/). */

@@ -9,7 +9,7 @@ import { hasPendingChanges } from '../planner/plan-changes.js';
 import { converged } from './converged.js';
 import { buildPassReport, logPassFinished } from './pass-report.js';
 import { executePlan } from './executor.js';
-import { loadPassState, messageOf } from './pass-state.js';
+import { loadPassState, messageOf, passChangedState } from './pass-state.js';
 import { preparePlan } from './prepare-plan.js';
 import { PLAN_STALE_CODE, type ProfileOutcome, type ReconcileDeps, type ReconcileOptions, type ReconcileReport } from './types.js';
 import { awsErrorCode } from './write-errors.js';
@@ -106,8 +106,10 @@ export async function reconcileOnce(deps: ReconcileDeps, options: ReconcileOptio
   const { snapshot, hmacKey } = passState;
   // Saved at the end only when something changed: an unchanged pass leaves the state file alone
   // (and never overwrites a corrupt file the store could not read with an empty one for nothing).
-  // Compared by the digest of its JSON, not the JSON (about 4 MB at 10,000 profiles; json-digest.ts);
-  // the loaded snapshot's digest comes from the store when it knows it (the file store's last parse).
+  // Compared by its JSON (passChangedState): side by side with the store's untouched copy when it
+  // kept one, else by the digest of its JSON, not the JSON (about 4 MB at 10,000 profiles;
+  // json-digest.ts). The loaded snapshot's digest comes from the store when it knows it (the file
+  // store's last parse); the plan memo needs it either way.
   const loadedDigest = passState.digest ?? stateDigest(snapshot);
   const state: TargetState = (snapshot.targets[deps.target.key] ??= { profiles: nameKeyed(), intents: nameKeyed() });
   const retired = retireExpiredIntents(state, now());
@@ -176,7 +178,7 @@ export async function reconcileOnce(deps: ReconcileDeps, options: ReconcileOptio
     return finish(plan, [], { code: 'internal', message: messageOf(err) });
   }
   try {
-    if (stateDigest(snapshot) !== loadedDigest) await persist();
+    if (passChangedState(passState, loadedDigest)) await persist();
   } catch (err) {
     warnings.push(`state could not be saved: ${messageOf(err)}`);
     return finish(plan, outcomes, { code: err instanceof StateSaveError ? err.code : 'state.save-failed', message: messageOf(err) });

@@ -20,7 +20,7 @@ import { converged } from './converged.js';
 import { executePlan } from './executor.js';
 import { createPlanBarrier, type PlanBarrier } from './plan-barrier.js';
 import { buildPassReport, logPassFinished } from './pass-report.js';
-import { loadPassState, messageOf } from './pass-state.js';
+import { loadPassState, messageOf, passChangedState } from './pass-state.js';
 import { preparePlan } from './prepare-plan.js';
 import { groupCommitSaver, StateSaveError } from './reconcile-once.js';
 import { PLAN_STALE_CODE, type ProfileOutcome, type ReconcileOptions, type ReconcileReport } from './types.js';
@@ -149,7 +149,7 @@ export async function reconcileTargets(deps: TargetsDeps, options: ReconcileOpti
 
   let error: TargetsReport['error'];
   try {
-    if (!options.readOnly && stateDigest(snapshot) !== loadedDigest) await persist();
+    if (!options.readOnly && passChangedState(passState, loadedDigest)) await persist();
   } catch (err) {
     error = { code: err instanceof StateSaveError ? err.code : 'state.save-failed', message: messageOf(err) };
   }

@@ -125,7 +125,7 @@ export function createFileStateStore(dir: string, options: FileStateStoreOptions
     const kept = lastParse;
     if (kept !== undefined && stat !== undefined && sameIdentity(kept.identity, stat.identity)) {
       const state = copySnapshot(kept.snapshot)!;
-      return { state, warnings: [...warnings, ...kept.warnings], digest: kept.digest };
+      return { state, warnings: [...warnings, ...kept.warnings], digest: kept.digest, original: kept.snapshot };
     }
     lastParse = undefined;
     let text: string;
@@ -153,7 +153,7 @@ export function createFileStateStore(dir: string, options: FileStateStoreOptions
     if (stat === undefined || copy === undefined) return loaded;
     const digest = stateDigest(parsed.snapshot);
     lastParse = { identity: stat.identity, snapshot: parsed.snapshot, warnings: parsed.warnings, digest };
-    return { ...loaded, state: copy, digest };
+    return { ...loaded, state: copy, digest, original: parsed.snapshot };
   }
 
   async function doSave(text: string): Promise<void> {

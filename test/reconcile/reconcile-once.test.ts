@@ -305,4 +305,29 @@ describe('a daemon\'s passes over a state file the store keeps parsed', () => {
     const saved = JSON.parse(await stateText()) as { targets: Record<string, { profiles: Record<string, { origin: string }> }> };
     expect(saved.targets[p.adapters.target.key]!.profiles['dd-b']).toMatchObject({ origin: 'adopted' });
   });
+
+  it('saves a pass whose only change is a retired write intent (its snapshot compared with the kept parse, not digested)', async () => {
+    await p.close();
+    p = await startPipeline({ stateClock: () => new Date(Date.now() + 10 * RACY_WINDOW_MS) });
+    await p.writeProfile('a.json', datadogDoc('dd-a'));
+    expect((await p.apply()).ok).toBe(true);
+    // Another process leaves an intent for a profile no file names, written three hours ago.
+    const other = createFileStateStore(p.stateDir);
+    const { state } = await other.load();
+    state.targets[p.adapters.target.key]!.intents.ghost = { operation: 'create', name: 'ghost', clientToken: 'token-ghost', requestDigest: 'ab'.repeat(32), createdAt: new Date(Date.now() - 3 * 3_600_000).toISOString() };
+    await other.save(state);
+    const statePath = join(p.stateDir, 'state.json');
+    const before = await stat(statePath);
+    p.emulator.clearRequestLog();
+    const pass = await p.apply();
+    expect(pass.ok).toBe(true);
+    expect(p.writes()).toEqual([]);
+    const saved = JSON.parse(await stateText()) as { targets: Record<string, { intents: Record<string, unknown> }> };
+    expect(saved.targets[p.adapters.target.key]!.intents).toEqual({});
+    expect((await stat(statePath)).ino).not.toBe(before.ino);
+    // Then nothing changes, and the file is left alone.
+    const after = await stat(statePath);
+    expect((await p.apply()).ok).toBe(true);
+    expect((await stat(statePath)).mtimeMs).toBe(after.mtimeMs);
+  });
 });

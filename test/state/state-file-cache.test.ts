@@ -68,6 +68,11 @@ describe('the file store keeps its last parse', () => {
     expect(second.digest).toBe(stateDigest(second.state));
     expect(first.digest).toBe(second.digest);
     expect(second.warnings).toEqual([]);
+    // The snapshot as loaded, held by the store: untouched by what the first pass changed in its copy.
+    expect(first.original).toEqual(snapshotWith('a.yaml'));
+    expect(second.original).toBe(first.original);
+    expect(second.original).not.toBe(second.state);
+    expect(second.original!.targets[TARGET]!.profiles).not.toBe(second.state.targets[TARGET]!.profiles);
   });
 
   it('copies records exactly, an own `__proto__` key and nested values included (the same JSON, nothing shared)', async () => {
@@ -132,6 +137,7 @@ describe('the file store keeps its last parse', () => {
     const store = createFileStateStore(dir, { keepLastParse: true });
     const first = await store.load();
     expect(first.digest).toBeUndefined();
+    expect(first.original).toBeUndefined();
     await writeFile(statePath, serializeSnapshot(snapshotWith('b.yaml')));
     expect((await store.load()).state).toEqual(snapshotWith('b.yaml'));
     expect(reads.count).toBe(2);
@@ -198,6 +204,7 @@ describe('the file store keeps its last parse', () => {
     const second = await store.load();
     expect(reads.count).toBe(2);
     expect(first.digest).toBeUndefined();
+    expect(first.original).toBeUndefined();
     expect(second.digest).toBeUndefined();
     expect(second.state).toEqual(first.state);
     expect(second.state).not.toBe(first.state);
