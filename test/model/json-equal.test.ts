@@ -26,7 +26,7 @@ function snapshot(): Record<string, unknown> {
   return { formatVersion: 1, targets: { 'us-east-1/default@local': { profiles, intents } } };
 }
 
-/** Every container of `value`, with the key or index that holds it. */
+/** Every object and array in `value`, `value` itself included: the places a change can be made. */
 function containers(value: unknown, out: Record<string, unknown>[] = []): Record<string, unknown>[] {
   if (value === null || typeof value !== 'object') return out;
   out.push(value as Record<string, unknown>);

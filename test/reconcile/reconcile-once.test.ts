@@ -7,6 +7,7 @@ import { createFileStateStore } from '../../src/state/file-state-store.js';
 import { datadogCreateRequest } from '../support/profile-documents.js';
 import { datadogDoc, SECRETS, startPipeline, type Pipeline } from './pipeline.js';
 import { RACY_WINDOW_MS } from '../../src/model/file-identity.js';
+import { INTENT_RETIREMENT_MS } from '../../src/reconcile/write-intents.js';
 
 let p: Pipeline;
 beforeEach(async () => {
@@ -311,10 +312,10 @@ describe('a daemon\'s passes over a state file the store keeps parsed', () => {
     p = await startPipeline({ stateClock: () => new Date(Date.now() + 10 * RACY_WINDOW_MS) });
     await p.writeProfile('a.json', datadogDoc('dd-a'));
     expect((await p.apply()).ok).toBe(true);
-    // Another process leaves an intent for a profile no file names, written three hours ago.
+    // Another process leaves an intent for a profile no file names, written an hour past its retirement age.
     const other = createFileStateStore(p.stateDir);
     const { state } = await other.load();
-    state.targets[p.adapters.target.key]!.intents.ghost = { operation: 'create', name: 'ghost', clientToken: 'token-ghost', requestDigest: 'ab'.repeat(32), createdAt: new Date(Date.now() - 3 * 3_600_000).toISOString() };
+    state.targets[p.adapters.target.key]!.intents.ghost = { operation: 'create', name: 'ghost', clientToken: 'token-ghost', requestDigest: 'ab'.repeat(32), createdAt: new Date(Date.now() - INTENT_RETIREMENT_MS - 3_600_000).toISOString() };
     await other.save(state);
     const statePath = join(p.stateDir, 'state.json');
     const before = await stat(statePath);
