@@ -12,8 +12,8 @@
 // cannot be changed this way, so the young generation is capped by stopping its growth instead.
 import { PerformanceObserver } from 'node:perf_hooks';
 import v8 from 'node:v8';
-import vm from 'node:vm';
 import { setPhaseBoundaryCollector } from '../reconcile/phase-boundary.js';
+import { v8Collector } from '../runtime/v8-gc.js';
 
 /**
  * The old generation grows to 1.6x what survived the last full GC (V8 picks 1.1x to 4x by GC
@@ -127,23 +127,11 @@ export const PHASE_COLLECTION_MIN_HEAP_BYTES = 32 * 1024 * 1024;
  */
 export const PHASE_COLLECTION_MIN_GROWTH = 1.25;
 
-let fullCollection: (() => void) | undefined;
 let usedAfterLastCollection = 0;
 
 function collectIfLarge(): void {
   const used = v8.getHeapStatistics().used_heap_size;
   if (used < Math.max(PHASE_COLLECTION_MIN_HEAP_BYTES, usedAfterLastCollection * PHASE_COLLECTION_MIN_GROWTH)) return;
-  fullCollection ??= exposeFullCollection();
-  fullCollection();
+  v8Collector()();
   usedAfterLastCollection = v8.getHeapStatistics().used_heap_size;
-}
-
-/**
- * V8's `gc()`, from a fresh context made after `--expose-gc` is set: the flag is read when a
- * context is created, so the CLI's own context (made at start-up) never gets a global `gc`, and
- * nothing else sees one. About 2 ms, paid once, by a pass big enough to collect.
- */
-function exposeFullCollection(): () => void {
-  v8.setFlagsFromString('--expose-gc');
-  return vm.runInNewContext('gc') as () => void;
 }
