@@ -9,6 +9,7 @@ import type { Clock } from './clock.js';
 import type { PassRetryPolicy } from './pass-timers.js';
 import type { DaemonLeadership } from './shared-state.js';
 import type { WritePause } from './write-pause.js';
+import type { IdleCollection } from './idle-collection.js';
 import type { ChangedFiles, PartialReport } from './partial-pass.js';
 
 export type DaemonReconcileFn = (options: {
@@ -60,4 +61,9 @@ export interface DaemonOptions {
   pauseFile?: string;
   /** A pause shared with other daemons (the fleet's), already loaded by its owner; `pauseFile` is then unused. */
   pause?: WritePause;
+  /**
+   * Counts this daemon's passes, start to end (status and logs included), with its fleet's: the
+   * young generation is collected once none runs (src/runtime/idle-collection.ts). None when undefined.
+   */
+  idleCollection?: IdleCollection;
 }

@@ -78,7 +78,8 @@ export class Daemon {
       passRetry: { ...DEFAULT_PASS_RETRY, ...options.passRetry },
       request: (reason) => this.requestReconcile(reason),
     });
-    this.#scheduler = new ReconcileScheduler((request) => this.#runPass(request), {
+    const idle = options.idleCollection;
+    this.#scheduler = new ReconcileScheduler((request) => (idle ? idle.around(() => this.#runPass(request)) : this.#runPass(request)), {
       onError: (err) => this.#log.error({ err: errorSummary(err) }, 'reconcile pass crashed'),
     });
     this.#manual = new ManualTriggerGate({

@@ -13,6 +13,7 @@ import type { Notifier } from '../notify/notifier.js';
 import type { CompiledPolicy } from '../policy/compile-policies.js';
 import type { DaemonMetrics } from '../server/metrics.js';
 import { Daemon } from './daemon.js';
+import type { IdleCollection } from './idle-collection.js';
 import { pathTouchesSelectors, type FleetMember } from './daemon-fleet.js';
 // Types only: the shared state's code (and the DynamoDB client) loads when --state names a table.
 import type { SharedState, SharedStateSettings } from './shared-state.js';
@@ -49,6 +50,8 @@ export interface FleetMemberContext {
   passSettings: PassSettings;
   /** The bound on target passes at once. */
   passSlots: LimitFunction;
+  /** Counts every target's passes; collects the young generation once none runs (idle-collection.ts). */
+  idleCollection: IdleCollection;
   scopesOf?: (file: string) => readonly string[];
   /** Every target's shared state, for the pause to read suspend from (filled here). */
   sharedStates: SharedState[];
@@ -122,6 +125,7 @@ export async function assembleFleetMember(context: FleetMemberContext, targetSet
     reconcile: (request) => passSlots(() => reconcile(request)),
     readInventory: async (key) => (await inventoryStore.load()).state.targets[key]?.profiles,
     ...(shared ? { leadership: shared.leadership } : {}),
+    idleCollection: context.idleCollection,
   });
   const passOfTarget = pass;
   const member: FleetMember = { name, daemon, identified: () => passOfTarget.identified(), touches: (path) => pathTouchesSelectors(targetSettings.paths, path) };
