@@ -52,6 +52,13 @@ export interface NoopResult {
   warmCpuMsRuns?: number[];
   warmAppflowCalls?: number;
   /**
+   * Since round twelve: the young-generation collection the daemon makes when it goes idle
+   * (src/runtime/idle-collection.ts), timed in each warm run between its two passes (what the
+   * warm pass no longer pays inside it). Median of 3, each run beside.
+   */
+  warmIdleCollectionMs?: number;
+  warmIdleCollectionMsRuns?: number[];
+  /**
    * Beside warmWallMs, not instead of it: one process runs 10 passes (the daemon's heap settings
    * and parse cache) and this is the median of its last 5, i.e. a long-running daemon's pass once
    * V8 has optimised it; the median of 3 such processes, each process's median beside it.
@@ -157,6 +164,9 @@ export interface FleetResult {
   warmWallMsRuns: number[];
   warmCpuMs: number;
   warmCpuMsRuns: number[];
+  /** Since round twelve: the idle collection between each run's two passes (see NoopResult). */
+  warmIdleCollectionMs?: number;
+  warmIdleCollectionMsRuns?: number[];
   /** DescribeConnectorProfiles calls of the warm pass (the most of the 3 runs). */
   describeCalls: number;
   appflowCalls: number;
@@ -367,7 +377,10 @@ function evaluateRoundTwo(results: BenchResults): TargetVerdict[] {
     }
     // The verdict stays on the absolute figure; its floor (the same reads alone) is shown beside it.
     const warmFloor = n1000.warmFloorWallMs !== undefined ? ` (its floor, the same reads alone: ${n1000.warmFloorWallMs} ms; ${ratio(n1000.warmWallMs, n1000.warmFloorWallMs)})` : '';
-    verdicts.push({ target: '(issue 17) Warm daemon pass (no-op), 1,000 profiles ≤ 100 ms', measured: `${n1000.warmWallMs} ms${warmFloor}`, met: n1000.warmWallMs <= 100 });
+    // Since round twelve the young-generation collection before the pass runs in the daemon's idle
+    // time (src/runtime/idle-collection.ts): not inside the pass, and shown beside it.
+    const idleCollection = n1000.warmIdleCollectionMs !== undefined ? `; before it, in the daemon's idle time, its young-generation collection: ${n1000.warmIdleCollectionMs} ms` : '';
+    verdicts.push({ target: '(issue 17) Warm daemon pass (no-op), 1,000 profiles ≤ 100 ms', measured: `${n1000.warmWallMs} ms${warmFloor}${idleCollection}`, met: n1000.warmWallMs <= 100 });
   }
   if (results.latency) {
     verdicts.push({ target: '(issue 17) File save → UpdateConnectorProfile p95 ≤ 300 ms', measured: `${results.latency.p95Ms} ms`, met: results.latency.p95Ms <= 300 });

@@ -187,6 +187,13 @@ function percentile(values: number[], p: number): number {
 const round = (n: number, digits = 1) => Math.round(n * 10 ** digits) / 10 ** digits;
 
 
+/** The young-generation collections timed between the warm runs' passes (absent in a worker that made none). */
+function idleCollectionOf(runs: Measured[]): { warmIdleCollectionMs?: number; warmIdleCollectionMsRuns?: number[] } {
+  const times = runs.map((m) => m.idleCollectionMs).filter((ms): ms is number => ms !== undefined);
+  if (times.length === 0) return {};
+  return { warmIdleCollectionMs: round(median(times), 2), warmIdleCollectionMsRuns: times.map((ms) => round(ms, 2)) };
+}
+
 async function benchNoop(size: number, work: string): Promise<NoopResult> {
   const emulator = await startEmulator({ profileQuota: size + 100 });
   try {
@@ -292,6 +299,7 @@ async function benchNoop(size: number, work: string): Promise<NoopResult> {
       warmCpuMsRuns: warmRuns.map((m) => round(m.cpuMs)),
       // The emulator saw both passes of a warm run; the SDK observer counts the measured one.
       warmAppflowCalls: median(warmRuns.map((m) => m.appflowRequests)),
+      ...idleCollectionOf(warmRuns),
     };
   } finally {
     await emulator.close();
@@ -335,6 +343,7 @@ async function benchFleet(work: string, singleTargetWarmWallMs: number | undefin
       warmWallMsRuns: runs.map((m) => round(m.wallMs)),
       warmCpuMs: round(median(runs.map((m) => m.cpuMs))),
       warmCpuMsRuns: runs.map((m) => round(m.cpuMs)),
+      ...idleCollectionOf(runs),
       describeCalls: Math.max(...runs.map((m) => m.describeCalls ?? 0)),
       appflowCalls: Math.max(...runs.map((m) => m.appflowCalls)),
       secretsCalls: Math.max(...runs.map((m) => m.secretsCalls)),
