@@ -33,7 +33,6 @@ import type { ReconcileOptions } from '../src/reconcile/types.js';
 import { WRITE_SDK_MAX_ATTEMPTS } from '../src/reconcile/retry-policy.js';
 import { createFileStateStore } from '../src/state/file-state-store.js';
 import { IdleCollection } from '../src/runtime/idle-collection.js';
-import { v8Collector } from '../src/runtime/v8-gc.js';
 import { STEADY_PASSES } from './steady-passes.js';
 
 interface WorkerInput {
@@ -98,7 +97,7 @@ async function main(): Promise<void> {
   // The daemon collects its young generation once a pass is over and no other runs
   // (src/runtime/idle-collection.ts); the warm modes do the same after each unmeasured pass,
   // and the measured pass starts after that collection, as the daemon's next pass does.
-  const idle = new IdleCollection(() => v8Collector()({ type: 'minor' }));
+  const idle = new IdleCollection();
   const asTheDaemonDoes = async (pass: () => Promise<unknown>): Promise<void> => {
     await idle.around(pass);
     await idle.settled();

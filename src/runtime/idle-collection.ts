@@ -11,8 +11,9 @@
 //
 // It is the scavenge V8 would have run anyway, moved: it neither frees nor keeps anything a
 // scavenge in the next pass would not (docs/benchmarks.md, round twelve, has the numbers).
+import { collectYoungGeneration } from './v8-gc.js';
 
-/** Collects V8's young generation (a scavenge); the daemon's is `() => v8Collector()({ type: 'minor' })`. */
+/** Collects V8's young generation (a scavenge): V8's own unless a test passes another. */
 export type YoungCollect = () => void;
 
 /** Runs a callback on a later turn of the event loop (setImmediate; tests pass their own). */
@@ -27,7 +28,7 @@ export class IdleCollection {
   #lastMs: number | undefined;
   #waiters: (() => void)[] = [];
 
-  constructor(collect: YoungCollect, later: Later = (callback) => void setImmediate(callback)) {
+  constructor(collect: YoungCollect = collectYoungGeneration, later: Later = (callback) => void setImmediate(callback)) {
     this.#collect = collect;
     this.#later = later;
   }

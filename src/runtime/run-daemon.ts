@@ -30,7 +30,6 @@ import { PAUSE_FILE, WritePause } from './write-pause.js';
 import { startEmbeddedEmulator, type EmbeddedEmulator } from './embedded-emulator.js';
 import { formatDuration } from './duration.js';
 import { IdleCollection } from './idle-collection.js';
-import { v8Collector } from './v8-gc.js';
 // Types only: the shared state's code (and the DynamoDB client) loads when --state names a table.
 import type { SharedState, SharedStateSettings } from './shared-state.js';
 import { DEFAULT_HEARTBEAT_MS } from '../leadership/lease-timing.js';
@@ -202,7 +201,7 @@ export async function startDaemon(config: RunDaemonConfig): Promise<RunningDaemo
     // A bound on target passes at once; each has its own write concurrency inside.
     const passSlots = pLimit(TARGET_CONCURRENCY);
     // Every target's daemon counts its passes here: the young generation is collected once none runs.
-    const idleCollection = config.idleCollection ?? new IdleCollection(() => v8Collector()({ type: 'minor' }));
+    const idleCollection = config.idleCollection ?? new IdleCollection();
     const scopesOf = declared.length > 0 ? (file: string) => targetsOfFile(targets, file).map((t) => t.name) : undefined;
 
     const memberContext: FleetMemberContext = {

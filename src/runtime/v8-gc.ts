@@ -25,3 +25,8 @@ export function v8Collector(): V8Collect {
   }
   return collect;
 }
+
+/** A scavenge: V8 collects its young generation only (what the daemon does once no pass runs). */
+export function collectYoungGeneration(): void {
+  v8Collector()({ type: 'minor' });
+}

@@ -7,7 +7,6 @@ import { join } from 'node:path';
 import v8 from 'node:v8';
 import { describe, expect, it } from 'vitest';
 import { IdleCollection } from '../../src/runtime/idle-collection.js';
-import { v8Collector } from '../../src/runtime/v8-gc.js';
 import { capturedLogger, startTestDaemon, startTestEmulator, testWorkDir } from '../support/in-process-daemon.js';
 import { datadogDocument } from '../support/profile-documents.js';
 import { waitFor } from '../support/wait-for.js';
@@ -109,7 +108,7 @@ describe('IdleCollection', () => {
 
   it("with V8's collector, empties the young generation once the pass is over", async () => {
     const young = () => v8.getHeapSpaceStatistics().find((space) => space.space_name === 'new_space')!.space_used_size;
-    const idle = new IdleCollection(() => v8Collector()({ type: 'minor' }));
+    const idle = new IdleCollection();
     const kept: object[] = [];
     await idle.around(async () => {
       // A pass's garbage: about 4 MB of small objects, a few kept alive.
